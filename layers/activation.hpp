@@ -1,0 +1,37 @@
+#pragma once
+// Elementwise activations share one implementation: an Op supplies
+//   static float forward(float x)
+//   static float derivative(float x, float y)   // dy/dx, from input or output
+// and each activation's .cpp registers Activation<Op> under its name.
+#include <cstdint>
+
+#include "framework/config_object.hpp"
+#include "framework/layer.hpp"
+
+namespace minima {
+
+template <class Op>
+class Activation : public UnaryLayer {
+ public:
+  explicit Activation(ConfigObject&) {}
+  std::string type() const override { return Op::name; }
+  json config() const override { return json::object(); }
+
+ protected:
+  Shape do_build(const Shape& input_shape) override { return input_shape; }
+  void do_forward(const Tensor& x, Tensor& y, Mode) override {
+    const float* in = x.data();
+    float* out = y.data();
+    const int64_t n = x.numel();
+    for (int64_t k = 0; k < n; ++k) out[k] = Op::forward(in[k]);
+  }
+  // dx = dy * f'(x)
+  void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override {
+    const float *in = x.data(), *out = y.data(), *g = dy.data();
+    float* d = dx.data();
+    const int64_t n = x.numel();
+    for (int64_t k = 0; k < n; ++k) d[k] = g[k] * Op::derivative(in[k], out[k]);
+  }
+};
+
+}  // namespace minima

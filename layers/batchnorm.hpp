@@ -1,0 +1,56 @@
+#pragma once
+// batchnorm: Batch Normalization over the batch, per feature (Ioffe &
+// Szegedy 2015, Alg. 1), with PyTorch BatchNorm1d's running statistics.
+// Config: {"type": "batchnorm", "eps": 1e-5, "momentum": 0.1 (null =
+//          cumulative average), "affine": true, "track_running_stats": true}
+// State (PyTorch names): weight (gamma), bias (beta), running_mean,
+// running_var, num_batches_tracked.
+#include <optional>
+#include <vector>
+
+#include "framework/config_object.hpp"
+#include "framework/layer.hpp"
+
+namespace minima {
+
+class BatchNorm : public UnaryLayer {
+ public:
+  explicit BatchNorm(ConfigObject& args);
+  std::string type() const override { return "batchnorm"; }
+  json config() const override;
+  void init_params(Rng& rng) override;
+
+  double eps() const { return eps_; }
+  bool affine() const { return affine_; }
+  bool tracks_running_stats() const { return track_; }
+  const Tensor& gamma() const { return gamma_.value; }
+  const Tensor& beta() const { return beta_.value; }
+  const Tensor& running_mean() const { return running_mean_.value; }
+  const Tensor& running_var() const { return running_var_.value; }
+  const Tensor& batch_mean() const { return mean_; }        // the last forward's mean
+  const Tensor& batch_inv_std() const { return inv_std_; }  // and 1/sqrt(var + eps)
+
+ protected:
+  Shape do_build(const Shape& input_shape) override;
+  void do_forward(const Tensor& x, Tensor& y, Mode mode) override;
+  void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
+
+ private:
+  void compute_batch_statistics(const Tensor& x);
+  void update_running_statistics(int64_t m);
+
+  double eps_;
+  std::optional<double> momentum_;
+  bool affine_, track_;
+  int64_t features_ = 0;  // D
+  Param gamma_, beta_;    // [D] "weight", "bias"
+  Buffer running_mean_, running_var_, num_batches_tracked_;
+  // Named caches from forward, used by backward.
+  Tensor mean_;     // [D] mean used to normalize
+  Tensor inv_std_;  // [D] 1 / sqrt(var + eps)
+  std::vector<double> var_;            // [D] biased batch variance
+  std::vector<float> sum_dy_, sum_dy_xhat_;  // [D] backward accumulators
+  bool used_batch_stats_ = false;
+};
+
+}  // namespace minima

@@ -1,0 +1,17 @@
+// sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
+#include <cmath>
+
+#include "framework/registry.hpp"
+#include "layers/activation.hpp"
+
+namespace minima {
+
+struct SigmoidOp {
+  static constexpr const char* name = "sigmoid";
+  static float forward(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+  static float derivative(float, float y) { return y * (1.0f - y); }
+};
+
+MINIMA_REGISTER_LAYER("sigmoid", Activation<SigmoidOp>);
+
+}  // namespace minima

@@ -1,0 +1,17 @@
+// tanh: y = tanh(x), dy/dx = 1 - y^2.
+#include <cmath>
+
+#include "framework/registry.hpp"
+#include "layers/activation.hpp"
+
+namespace minima {
+
+struct TanhOp {
+  static constexpr const char* name = "tanh";
+  static float forward(float x) { return std::tanh(x); }
+  static float derivative(float, float y) { return 1.0f - y * y; }
+};
+
+MINIMA_REGISTER_LAYER("tanh", Activation<TanhOp>);
+
+}  // namespace minima

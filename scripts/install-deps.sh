@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian packages minima needs to build, test and fetch data.
+# Idempotent; uses sudo only when not already root.
+set -euo pipefail
+packages=(build-essential cmake pkg-config git ca-certificates
+          libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev zlib1g-dev
+          libxml2-utils)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
