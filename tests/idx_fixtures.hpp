@@ -3,6 +3,7 @@
 // gzip-compressed into a temporary directory that removes itself.
 #include <cstdint>
 #include <initializer_list>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,16 @@ Bytes big_endian(std::initializer_list<uint32_t> words);
 void write_raw(const std::string& path, const Bytes& bytes);
 void write_gzip(const std::string& path, const Bytes& bytes);
 Bytes read_all(const std::string& path);
+
+// The message of the exception that `action` throws ("" if none).
+template <typename Action>
+std::string error_of(Action action) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
 
 }  // namespace minima::test

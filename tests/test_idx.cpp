@@ -2,7 +2,6 @@
 // refused with a message that starts with its path and says what is wrong.
 #include <doctest/doctest.h>
 
-#include <stdexcept>
 #include <string>
 
 #include "framework/idx.hpp"
@@ -12,17 +11,6 @@ using namespace minima;
 using namespace minima::test;
 
 namespace {
-
-// The message of the runtime_error that `read` throws ("" if none).
-template <typename Read>
-std::string error_of(Read read) {
-  try {
-    read();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
-}
 
 const Bytes kPixels = {0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255};  // 2 images of 2x3
 
