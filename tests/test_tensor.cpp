@@ -53,6 +53,7 @@ TEST_CASE("Tensor: a new tensor is zero-filled with the given shape") {
   CHECK(t[14] == 7.0f);  // row-major
   CHECK(Tensor(Shape{4, 2, 3}).cols() == 6);
   CHECK(Tensor(Shape{4}).cols() == 1);
+  CHECK(Tensor(Shape{0, 5}).cols() == 5);  // an empty batch still has 5 features
 }
 
 TEST_CASE("Tensor: a default tensor is empty and can be copied, filled and grown") {
