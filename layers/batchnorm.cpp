@@ -98,10 +98,11 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   const int64_t m = x.dim(0), d = features_;
   used_batch_stats_ = mode == Mode::Train || !track_;
   if (used_batch_stats_) {
-    if (m < 2 && mode == Mode::Train)
-      throw std::invalid_argument("batchnorm '" + name() +
-                                  "': a training batch needs more than one sample per feature (got a batch of " +
-                                  std::to_string(m) + ")");
+    // Like PyTorch, also in Eval without running statistics.
+    if (m < 2)
+      throw std::invalid_argument("batchnorm '" + name() + "': " +
+                                  (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
+                                  " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
     compute_batch_statistics(x);
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
