@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "framework/atomic_file.hpp"  // format_bytes
 #include "framework/registry.hpp"
 
 namespace minima {
@@ -133,12 +134,18 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
   resolve_inputs();
   sort_topologically();
   input_shape_ = input_shape;
+  int64_t param_count = 0;  // so far; checked per layer, before the next one allocates
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = nodes_[i];
     std::vector<Shape> shapes;
     for (int in : n.inputs) shapes.push_back(in < 0 ? input_shape : nodes_[in].layer->output_shape());
     try {
       n.layer->build(shapes);
+      for (Param* p : n.layer->params()) param_count += p->value.numel();
+      if (param_count > max_tensor_bytes() / int64_t(sizeof(float)))
+        throw std::runtime_error("the parameters up to this layer (" + std::to_string(param_count) + ") need " +
+                                 format_bytes(param_count * int64_t(sizeof(float))) + " in one arena, more than the limit of " +
+                                 format_bytes(max_tensor_bytes()) + " per tensor");
     } catch (const ConfigError&) {
       throw;
     } catch (const std::exception& e) {

@@ -17,7 +17,7 @@ class Shape {
   int rank() const { return rank_; }
   int64_t operator[](int i) const { return dims_[i]; }
   int64_t& operator[](int i) { return dims_[i]; }
-  int64_t numel() const;
+  int64_t numel() const;  // throws std::overflow_error past INT64_MAX
   // Shape without its first dimension: a sample's shape inside a batch.
   Shape tail() const;
   // This shape with `n` prepended: a batch of n samples of this shape.

@@ -1,9 +1,12 @@
 #include "framework/tensor.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <new>
 #include <stdexcept>
+
+#include "framework/atomic_file.hpp"  // format_bytes
 
 namespace minima {
 namespace {
@@ -18,13 +21,25 @@ float* allocate_aligned(int64_t count) {
   return static_cast<float*>(p);
 }
 
+std::atomic<int64_t> max_bytes{int64_t(4) << 30};
+
+// Storage for `shape`, refused above the limit before allocating.
+float* allocate_for(const Shape& shape) {
+  const int64_t count = shape.numel();
+  if (count > max_bytes / int64_t(sizeof(float)))
+    throw std::runtime_error("a tensor of shape " + shape.str() + " needs " +
+                             format_bytes(count > INT64_MAX / 4 ? INT64_MAX : count * 4) + ", more than the limit of " +
+                             format_bytes(max_bytes) + " per tensor");
+  return allocate_aligned(count);
+}
+
 }  // namespace
 
 void Tensor::FreeDeleter::operator()(float* p) const { std::free(p); }
 
 Tensor::Tensor(Shape shape) : shape_(shape) {
   capacity_ = shape.numel();
-  owner_.reset(allocate_aligned(capacity_));
+  owner_.reset(allocate_for(shape));
   data_ = owner_.get();
   std::fill(data_, data_ + capacity_, 0.0f);
 }
@@ -75,7 +90,7 @@ void Tensor::resize(Shape shape) {
   if (need > capacity_) {
     if (is_view())
       throw std::invalid_argument("cannot grow a tensor view from " + shape_.str() + " to " + shape.str());
-    float* fresh = allocate_aligned(need);
+    float* fresh = allocate_for(shape);
     std::copy(data_, data_ + numel(), fresh);
     std::fill(fresh + numel(), fresh + need, 0.0f);
     owner_.reset(fresh);
@@ -95,6 +110,9 @@ Tensor Tensor::slice_rows(int64_t begin, int64_t count) const {
 }
 
 void Tensor::fill(float value) { std::fill(data_, data_ + numel(), value); }
+
+int64_t max_tensor_bytes() { return max_bytes; }
+void set_max_tensor_bytes(int64_t bytes) { max_bytes = bytes; }
 
 void check_shape(const Tensor& t, const Shape& expected, const std::string& what) {
   if (t.shape() != expected)

@@ -60,6 +60,15 @@ class Tensor {
 };
 
 // Throws std::invalid_argument "<what>: expected shape [a, b] but got [c, d]".
+// The largest tensor minima allocates, in bytes (default 4 GiB, a billion
+// floats): a larger one comes from a mistake such as a mistyped layer width,
+// and is refused before allocating ("a tensor of shape [2000000000, 784]
+// needs 5.7 TB, more than the limit of 4.0 GB per tensor") instead of ending
+// in std::bad_alloc or the OOM killer. Graph::build holds a model's
+// parameters to it too (they share one arena).
+int64_t max_tensor_bytes();
+void set_max_tensor_bytes(int64_t bytes);
+
 void check_shape(const Tensor& t, const Shape& expected, const std::string& what);
 
 }  // namespace minima
