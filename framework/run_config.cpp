@@ -136,6 +136,16 @@ void parse_model(ConfigObject& top, RunConfig& config) {
                         " builder expands to; delete /model/layers to use the builder, or /model/type to use the list");
 }
 
+// A training batch of one gives BatchNorm no variance to normalize with
+// (PyTorch refuses it too); said here, before any data loads.
+void check_batch_statistics(const RunConfig& run) {
+  if (run.train.batch_size > 1) return;
+  for (const json& layer : run.layers)
+    if (layer.value("type", "") == "batchnorm")
+      throw ConfigError("/train/batch_size", "expected at least 2 with batchnorm layer '" + layer.value("name", "") +
+                                                 "' (it normalizes over the batch; one sample has no variance)");
+}
+
 // "line L, column C" (1-based) of the last character nlohmann read; its
 // parse_error gives that as a 1-based byte count.
 std::string position(const std::string& text, size_t byte) {
@@ -203,6 +213,7 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
   ConfigObject optimizer = top.child("optimizer");
   run.optimizer = make_optimizer(optimizer, 0)->config();
   run.train = parse_train(section(top, "train"));
+  check_batch_statistics(run);
   ConfigObject schedule = section(top, "schedule");
   run.schedule = make_schedule(schedule, run.train.steps)->config();
   run.output = parse_output(section(top, "output"), source);
