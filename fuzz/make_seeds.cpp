@@ -1,0 +1,104 @@
+// Writes valid inputs for each fuzz target into <dir>/<target>/, so that
+// fuzzing starts from files that load and mutates them into hostile ones:
+//   make_fuzz_seeds DIR
+// idx: image and label files (first byte 0 = file as is, 1 = the fuzz
+// target gzips the rest; one stored .gz file too); safetensors: the fuzz
+// model's checkpoint as save_model writes it, and one with more metadata;
+// config: a layer-list config over "idx" data using every layer type.
+// (The shipped configs/*.json are added by scripts/fuzz.sh.)
+#include <zlib.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "framework/checkpoint.hpp"
+#include "fuzz/fuzz_inputs.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string big_endian(std::initializer_list<uint32_t> words) {
+  std::string bytes;
+  for (uint32_t w : words)
+    for (int shift = 24; shift >= 0; shift -= 8) bytes += char((w >> shift) & 0xff);
+  return bytes;
+}
+
+void write(const fs::path& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out) throw std::runtime_error(path.string() + ": cannot write");
+}
+
+std::string gzip_file_bytes(const fs::path& scratch, const std::string& bytes) {
+  gzFile out = gzopen(scratch.c_str(), "wb");
+  if (!out || gzwrite(out, bytes.data(), unsigned(bytes.size())) != int(bytes.size()) || gzclose(out) != Z_OK)
+    throw std::runtime_error(scratch.string() + ": cannot gzip");
+  std::ifstream in(scratch, std::ios::binary);
+  std::string compressed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(scratch);
+  return compressed;
+}
+
+void idx_seeds(const fs::path& dir) {
+  std::string pixels;
+  for (int i = 0; i < 3 * 4 * 5; ++i) pixels += char(i * 4);
+  const std::string images = big_endian({2051, 3, 4, 5}) + pixels;
+  const std::string labels = big_endian({2049, 3}) + std::string("\x01\x07\x09", 3);
+  write(dir / "images_raw", '\0' + images);
+  write(dir / "images_gzipped", '\1' + images);
+  write(dir / "labels_raw", '\0' + labels);
+  write(dir / "labels_gzipped", '\1' + labels);
+  write(dir / "images_gz_file", '\0' + gzip_file_bytes(dir / "scratch.gz", images));
+}
+
+void safetensors_seeds(const fs::path& dir) {
+  minima::Graph graph = minima::fuzz::small_model();
+  minima::save_model((dir / "small_model.safetensors").string(), graph);
+  minima::save_model((dir / "with_metadata.safetensors").string(), graph, {{"step", "12"}, {"note", "seed"}});
+}
+
+void config_seeds(const fs::path& dir) {
+  write(dir / "layer_list.json", R"({
+  "description": "every core layer type on idx data",
+  "seed": 3,
+  "data": {"dataset": "idx", "dir": "data/tiny", "validation": 2, "normalize": "standardize"},
+  "model": {"layers": [
+    {"type": "dense", "name": "fc1", "units": 8, "init": "xavier"},
+    {"type": "batchnorm", "name": "bn1", "momentum": null, "eps": 0.001},
+    {"type": "relu"},
+    {"type": "dense", "name": "fc2", "units": 6, "bias": false, "init": "gaussian", "std": 0.1},
+    {"type": "tanh"},
+    {"type": "dense", "name": "fc3", "units": 4},
+    {"type": "sigmoid"},
+    {"type": "dense", "name": "out", "units": 3}]},
+  "optimizer": {"type": "adam", "lr": 0.001, "weight_decay": 0.01},
+  "schedule": {"type": "step", "step_size": 5, "gamma": 0.5, "warmup_steps": 2},
+  "train": {"batch_size": 4, "steps": 20, "eval_every": 5, "threads": 1},
+  "output": {"dir": "runs/tiny", "checkpoint_every": 10}
+})");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: make_fuzz_seeds DIR\n";
+    return 2;
+  }
+  const fs::path root = argv[1];
+  try {
+    for (const char* target : {"idx", "safetensors", "config"}) fs::create_directories(root / target);
+    idx_seeds(root / "idx");
+    safetensors_seeds(root / "safetensors");
+    config_seeds(root / "config");
+  } catch (const std::exception& e) {
+    std::cerr << "make_fuzz_seeds: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
