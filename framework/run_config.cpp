@@ -20,6 +20,7 @@ namespace {
 // Config files are a few KB; a larger file is a mistake (a data file given
 // as the config), refused before it is read.
 constexpr int64_t kMaxConfigBytes = int64_t(1) << 20;
+constexpr int kMaxConfigDepth = 64;
 
 // What is known about the built-in data sets before loading them.
 struct KnownDataset {
@@ -223,9 +224,16 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
 
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
   const std::string text = read_file(path, kMaxConfigBytes);
+  // A config is a few levels deep; a hostile one nested a million levels
+  // deep would overflow the stack in nlohmann's recursive copy and dump.
+  const auto depth_guard = [&](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxConfigDepth)
+      throw std::runtime_error(path + ": nested deeper than " + std::to_string(kMaxConfigDepth) + " levels");
+    return true;
+  };
   json config;
   try {
-    config = json::parse(text);
+    config = json::parse(text, depth_guard);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(path + ": " + position(text, e.byte) + ": " + reason(e));
   }
