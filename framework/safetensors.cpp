@@ -24,6 +24,7 @@ using ordered_json = nlohmann::ordered_json;
 constexpr const char* kMetadataKey = "__metadata__";
 // The reference implementation's limit; real headers are a few MB at most.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
+constexpr int kMaxHeaderDepth = 64;
 // Largest integer up to which every integer is exact in float32.
 constexpr int64_t kMaxExactFloatInteger = int64_t(1) << 24;
 
@@ -77,6 +78,9 @@ ordered_json parse_header(std::string_view text, const std::string& source) {
   std::string duplicate;
   std::set<std::string> seen;
   auto note_keys = [&](int depth, ordered_json::parse_event_t event, ordered_json& parsed) {
+    // A real header is 3 levels deep; a hostile one nested millions of
+    // levels deep would overflow the stack in nlohmann's recursive dump.
+    if (depth > kMaxHeaderDepth) refuse(source, "header is nested deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
     if (event == ordered_json::parse_event_t::key && depth == 1 && !seen.insert(parsed.get<std::string>()).second &&
         duplicate.empty())
       duplicate = parsed.get<std::string>();
