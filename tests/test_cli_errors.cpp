@@ -119,6 +119,10 @@ TEST_CASE("cli: unreadable config files name the file and the reason") {
     check_error({"summary", dir.path("train-images")},
                 "minima summary: error: " + dir.path("train-images") + ": 2.0 MB exceeds the limit of 1.0 MB");
   }
+  SUBCASE("nested 400000 levels deep (overflowed the stack in nlohmann's recursive copy)") {
+    write_text(dir.path("c.json"), R"({"seed": )" + std::string(400000, '[') + std::string(400000, ']') + "}");
+    check_error({"summary", dir.path("c.json")}, "minima summary: error: " + dir.path("c.json") + ": nested deeper than 64 levels");
+  }
   SUBCASE("not JSON at all (a binary file)") {
     write_raw(dir.path("c.json"), idx_labels({1, 2, 3}));
     const CliResult r = run_cli({"summary", dir.path("c.json")});
@@ -261,6 +265,14 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
   SUBCASE("not a checkpoint at all") {
     minima::write_file_atomically(model, "hello, I am a text file\n");
     eval_error(model + ": header of 5269260421095515496 bytes exceeds the limit of 100000000");  // "hello, I"
+  }
+  SUBCASE("a header nested 400000 levels deep (overflowed the stack in nlohmann's recursive dump)") {
+    const std::string header = R"({"fc1.weight": )" + std::string(400000, '[') + std::string(400000, ']') + "}";
+    std::string bytes(8, '\0');
+    const uint64_t length = header.size();
+    for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char(length >> (8 * i));
+    minima::write_file_atomically(model, bytes + header);
+    eval_error(model + ": header is nested deeper than 64 levels");
   }
   SUBCASE("an empty file") {
     minima::write_file_atomically(model, "");
