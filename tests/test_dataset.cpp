@@ -84,7 +84,7 @@ TEST_CASE("num_classes is 1 + the largest label, at least 10") {
 
 TEST_CASE("a directory named like fashion gets the Fashion-MNIST class names") {
   TempDir parent("dataset");
-  const std::string dir = parent.file("Fashion-MNIST");
+  const std::string dir = parent.path("Fashion-MNIST");
   std::filesystem::create_directory(dir);
   write_split(dir, "train", true, kPixels, kLabels);
   const std::vector<std::string> expected = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
