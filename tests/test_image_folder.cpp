@@ -184,6 +184,12 @@ TEST_CASE("training on an image folder: the Trainer learns generated bars, write
   CHECK(json::parse(read_file(dir.path("run/classes.json"))) ==
         json::parse(R"({"classes": ["horizontal", "vertical"]})"));
 
+  const auto [eval_status, eval_output] = test::run_command(std::string(MINIMA_CLI) + " eval " + dir.path("run"));
+  INFO(eval_output);
+  CHECK(eval_status == 0);
+  CHECK(eval_output.find("test set   " + dir.path("bars") + " (16 samples)") != std::string::npos);
+  CHECK(eval_output.find("horizontal") != std::string::npos);
+
   Rng rng(99);
   const std::string image = dir.path("new.png"), seen = dir.path("seen.png");
   write_png(image, random_bar(false, rng));
