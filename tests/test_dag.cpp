@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -175,7 +176,7 @@ TEST_CASE("graph: fan-out sums its consumers' gradients") {
   }
 }
 
-TEST_CASE("add: sums its inputs and passes dy to each; gradients check") {
+TEST_CASE("add: sums its inputs and passes dy to each, gradients check") {
   auto add = make_layer("add");
   add->build({Shape{3}, Shape{3}, Shape{3}});
   const std::vector<Tensor> x = {random_tensor(Shape{2, 3}, 1), random_tensor(Shape{2, 3}, 2),
@@ -189,7 +190,7 @@ TEST_CASE("add: sums its inputs and passes dy to each; gradients check") {
   CHECK(r.checked == 18);
 }
 
-TEST_CASE("concat: joins rows side by side; gradients check") {
+TEST_CASE("concat: joins rows side by side, gradients check") {
   auto concat = make_layer("concat");
   CHECK(concat->build({Shape{2}, Shape{3}}) == Shape{5});
   const std::vector<Tensor> x = {random_tensor(Shape{4, 2}, 1), random_tensor(Shape{4, 3}, 2)};
@@ -226,4 +227,21 @@ TEST_CASE("graph: two branches joined by concat check their gradients") {
   const GradCheckResult r = check_gradients(g, x, labels);
   INFO(r.summary());
   CHECK(r.passed);
+}
+
+TEST_CASE("configs/mnist_resmlp_bn.json: its layer graph builds 784 -> 10 with two residual adds") {
+  std::ifstream in(std::string(MINIMA_SOURCE_DIR) + "/configs/mnist_resmlp_bn.json");
+  REQUIRE(in);
+  const json config = json::parse(in);
+  Graph g = Graph::from_json(config["model"]["layers"], "/model/layers");
+  g.build(Shape{784}, 1);
+  CHECK(g.output_shape() == Shape{10});
+  CHECK(g.inputs_of(g.size() - 1) == std::vector<std::string>{"block2_out"});
+  for (const char* block : {"block1_add", "block2_add"}) {
+    Layer* add = g.find(block);
+    REQUIRE(add != nullptr);
+    CHECK(add->input_shapes() == std::vector<Shape>{Shape{128}, Shape{128}});
+  }
+  // 784*128 + 4 * 128*128 dense weights, 5 BN layers * 2 * 128, 128*10 + 10 classifier.
+  CHECK(g.num_params() == 784 * 128 + 4 * 128 * 128 + 5 * 2 * 128 + 128 * 10 + 10);
 }
