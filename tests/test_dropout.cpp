@@ -122,7 +122,7 @@ TEST_CASE("dropout: in a graph, the same seed gives the same training outputs") 
   CHECK(g1.config()[1]["p"] == 0.25);
 }
 
-TEST_CASE("dropout: p outside [0, 1) is a config error at /p") {
+TEST_CASE("dropout: p below 0 or at least 1 is a config error at /p") {
   CHECK_THROWS_WITH_AS(make_layer("dropout", {{"p", 1.0}}), doctest::Contains("/p: expected a drop probability in [0, 1)"),
                        ConfigError);
   CHECK_THROWS_AS(make_layer("dropout", {{"p", -0.1}}), ConfigError);
