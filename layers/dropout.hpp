@@ -7,7 +7,9 @@
 //
 // Masks come from the layer's own random stream: a copy of the Rng given to
 // init_params (in a Graph, Rng::keyed(seed, layer name)), so the same seed
-// gives the same masks.
+// gives the same masks. The stream's position is not part of a checkpoint
+// (PyTorch's Dropout has no state either), so a resumed run draws its masks
+// afresh from the start of the stream: with dropout, resume is not bit-exact.
 #include "framework/config_object.hpp"
 #include "framework/layer.hpp"
 
