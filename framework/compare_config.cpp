@@ -3,9 +3,8 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
-#include <fstream>
-#include <sstream>
 
+#include "framework/atomic_file.hpp"
 #include "framework/config_object.hpp"
 #include "framework/config_override.hpp"
 
@@ -33,12 +32,9 @@ std::string pointer_token(const std::string& key) {
 
 template <class Json>
 Json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open");
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::string text = read_file(path);
   try {
-    return Json::parse(text.str());
+    return Json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw std::runtime_error(path + ": invalid JSON: " + e.what());
   }
@@ -154,8 +150,11 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, co
       apply_variant(v.config, changes, "/variants/" + pointer_token(name), base_source);
       const std::string value_label = sweep_key.empty() ? "" : sweep_label(sweep_key, sweep_values[s]);
       v.name = name.empty() ? value_label : value_label.empty() ? name : name + ", " + value_label;
-      // Colour and marker tell the variants apart, the dash pattern the sweep value.
-      v.style = one_setup ? LineStyle::numbered(int(s)) : LineStyle{int(k), int(s), int(k)};
+      // In a sweep of several variants, colour and marker tell the variants
+      // apart and the dash pattern tells the value.
+      v.style = one_setup              ? LineStyle::numbered(int(s))
+                : sweep_key.empty() ? LineStyle::numbered(int(k))
+                                    : LineStyle{int(k), int(s), int(k)};
       out.variants.push_back(std::move(v));
     }
   }

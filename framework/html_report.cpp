@@ -1,9 +1,6 @@
 #include "framework/html_report.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <stdexcept>
-
+#include "framework/atomic_file.hpp"
 #include "framework/svg_chart.hpp"
 
 namespace minima {
@@ -31,18 +28,6 @@ summary { cursor: pointer; font-weight: bold; }
 )";
 
 }  // namespace
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text;
-    if (!out.flush()) throw std::runtime_error(path + ": cannot write");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw std::runtime_error(path + ": cannot write (" + ec.message() + ")");
-}
 
 HtmlReport::HtmlReport(std::string title) : title_(std::move(title)) {}
 

@@ -26,8 +26,7 @@ class HtmlReport {
   void code(const std::string& caption, const std::string& text);
 
   std::string html() const;
-  // Writes html() to `path` (temporary file, then rename). Throws
-  // std::runtime_error naming the file when it cannot.
+  // Writes html() to `path` atomically (write_file_atomically).
   void write(const std::string& path) const;
 
  private:
@@ -37,9 +36,5 @@ class HtmlReport {
   std::string body_;
   int charts_ = 0;
 };
-
-// Writes `text` to `path` through a temporary file and a rename, so readers
-// never see a half-written file.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace minima

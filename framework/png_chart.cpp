@@ -8,7 +8,7 @@
 #include <stb_easy_font.h>
 #include <stb_image_write.h>
 
-#include "framework/html_report.hpp"
+#include "framework/atomic_file.hpp"
 
 namespace minima {
 
@@ -50,7 +50,8 @@ class Raster : public ChartPainter {
     clip(nullptr);
   }
 
-  void line(const std::vector<Point>& pts, Rgb color, double width, const std::vector<double>& dash) override {
+  void line(const std::vector<Point>& points, Rgb color, double width, const std::vector<double>& dash) override {
+    const std::vector<Point> pts = crisp(points);
     const double r = width * kSupersample / 2;
     size_t phase = 0;                                   // index into dash
     double left = dash.empty() ? 0 : dash[0] * kSupersample;  // length left in this dash entry
@@ -158,6 +159,17 @@ class Raster : public ChartPainter {
 
  private:
   static Point scaled(Point p) { return {p.x * kSupersample, p.y * kSupersample}; }
+
+  // Lines made only of horizontal and vertical segments (grid, frame,
+  // ticks) moved onto pixel centres, so that they stay sharp after
+  // downsampling instead of smearing over two pixels.
+  static std::vector<Point> crisp(const std::vector<Point>& pts) {
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (pts[i].x != pts[i - 1].x && pts[i].y != pts[i - 1].y) return pts;
+    std::vector<Point> out;
+    for (const Point& p : pts) out.push_back({std::floor(p.x) + 0.5, std::floor(p.y) + 0.5});
+    return out;
+  }
   static Point along(Point a, Point b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
 
   void blend(int x, int y, Rgb c, double opacity) {

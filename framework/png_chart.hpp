@@ -21,8 +21,7 @@ struct RgbImage {
 };
 
 RgbImage render_rgb(const Chart& chart, int width, int height);
-// Renders and writes `path` (via a temporary file, then rename). Throws
-// std::runtime_error naming the file when it cannot be written.
+// Renders and writes `path` atomically (write_file_atomically).
 void write_png_chart(const Chart& chart, const std::string& path, int width = 960, int height = 560);
 
 // Width in px of `text` in the PNG's bitmap font at `size` px.
