@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <utility>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -206,8 +207,11 @@ SafetensorsContents decode_safetensors(std::string_view bytes, const std::string
     else
       infos.push_back(read_tensor_info(name, value, source));
   }
-  // File order is offset order; ties (empty tensors) keep header order.
-  std::stable_sort(infos.begin(), infos.end(), [](const TensorInfo& a, const TensorInfo& b) { return a.begin < b.begin; });
+  // File order is offset order; an empty tensor sorts before a non-empty one
+  // at the same offset, and empty tensors at one offset keep header order.
+  std::stable_sort(infos.begin(), infos.end(), [](const TensorInfo& a, const TensorInfo& b) {
+    return std::pair(a.begin, a.end) < std::pair(b.begin, b.end);
+  });
   uint64_t expected_begin = 0;
   const TensorInfo* previous = nullptr;
   for (TensorInfo& info : infos) {

@@ -88,6 +88,13 @@ TEST_CASE("decode orders tensors by offset, whatever the header's key order") {
   CHECK(contents.tensors[1].name == "b");
   CHECK(contents.tensors[1].data == floats({-2.0f}));
   CHECK(contents.metadata.empty());
+
+  const std::string with_empty = R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                 R"("e":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}})";
+  const SafetensorsContents empty_first = decode_safetensors(make_file(with_empty, kTwoFloats), "f");
+  REQUIRE(empty_first.tensors.size() == 2);
+  CHECK(empty_first.tensors[0].name == "e");
+  CHECK(empty_first.tensors[1].name == "a");
 }
 
 TEST_CASE("decode refuses malformed files with one message naming the file and the problem") {
@@ -148,7 +155,7 @@ TEST_CASE("encode refuses entries that are not self-consistent") {
                        "safetensors: tensor '__metadata__' is a duplicate or reserved name", std::invalid_argument);
 }
 
-TEST_CASE("save_safetensors and load_safetensors go through files; load honours the size limit") {
+TEST_CASE("save_safetensors and load_safetensors go through files and load honours the size limit") {
   minima::test::TempDir dir("safetensors_files");
   const std::string path = dir.path("t.safetensors");
   save_safetensors(path, {{"a", "F32", {2}, kTwoFloats}}, {{"k", "v"}});
