@@ -53,7 +53,7 @@ Tensor::Tensor(Tensor&& other) noexcept
     : owner_(std::move(other.owner_)), data_(other.data_), capacity_(other.capacity_), shape_(other.shape_) {
   other.data_ = nullptr;
   other.capacity_ = 0;
-  other.shape_ = Shape();
+  other.shape_ = Shape{0};
 }
 
 Tensor& Tensor::operator=(Tensor&& other) noexcept {
@@ -64,7 +64,7 @@ Tensor& Tensor::operator=(Tensor&& other) noexcept {
   shape_ = other.shape_;
   other.data_ = nullptr;
   other.capacity_ = 0;
-  other.shape_ = Shape();
+  other.shape_ = Shape{0};
   return *this;
 }
 
@@ -76,7 +76,7 @@ int64_t Tensor::cols() const {
 void Tensor::resize(Shape shape) {
   int64_t need = shape.numel();
   if (need > capacity_) {
-    if (!owner_)
+    if (is_view())
       throw std::invalid_argument("cannot grow a tensor view from " + shape_.str() + " to " + shape.str());
     float* fresh = allocate_aligned(need);
     std::copy(data_, data_ + numel(), fresh);

@@ -12,7 +12,7 @@ namespace minima {
 
 class Tensor {
  public:
-  Tensor() = default;
+  Tensor() = default;            // empty: shape [0], no storage; resize() allocates
   explicit Tensor(Shape shape);  // owned, zero-filled
   static Tensor view(float* data, Shape shape);
 
@@ -28,7 +28,7 @@ class Tensor {
   // Features per sample: numel / dim(0). A [N, D] tensor has cols() == D.
   int64_t cols() const;
   bool empty() const { return numel() == 0; }
-  bool is_view() const { return !owner_; }
+  bool is_view() const { return data_ && !owner_; }
 
   float* data() { return data_; }
   const float* data() const { return data_; }
@@ -55,7 +55,7 @@ class Tensor {
   std::unique_ptr<float, FreeDeleter> owner_;
   float* data_ = nullptr;
   int64_t capacity_ = 0;  // floats available at data_
-  Shape shape_;
+  Shape shape_{0};
 };
 
 // Throws std::invalid_argument "<what>: expected shape [a, b] but got [c, d]".
