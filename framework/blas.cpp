@@ -19,6 +19,11 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
                                 b.shape().str() + (tb ? "^T" : "") + " into " + c.shape().str());
   if (g_recorder) g_recorder->push_back({ta, tb, int(m), int(n), int(k), beta});
   if (m == 0 || n == 0) return;
+  if (k == 0) {  // op(A) op(B) is all zeros (and BLAS refuses a leading dimension of 0)
+    float* out = c.data();
+    for (int64_t i = 0; i < m * n; ++i) out[i] = beta == 0.0f ? 0.0f : beta * out[i];
+    return;
+  }
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
               int(k), alpha, a.data(), int(a_cols), b.data(), int(b_cols), beta, c.data(), int(n));
 }

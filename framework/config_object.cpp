@@ -18,6 +18,7 @@ struct Reader;
 template <>
 struct Reader<int64_t> {
   static constexpr const char* what = "an integer";
+  static constexpr const char* plural = "integers";
   static bool ok(const json& v) {
     if (v.is_number_integer()) return true;
     // 1e3 is a fine way to write 1000 in JSON.
@@ -29,6 +30,7 @@ struct Reader<int64_t> {
 template <>
 struct Reader<int> {
   static constexpr const char* what = "an integer";
+  static constexpr const char* plural = "integers";
   static bool ok(const json& v) {
     if (!Reader<int64_t>::ok(v)) return false;
     const int64_t x = Reader<int64_t>::read(v);
@@ -39,12 +41,14 @@ struct Reader<int> {
 template <>
 struct Reader<double> {
   static constexpr const char* what = "a number";
+  static constexpr const char* plural = "numbers";
   static bool ok(const json& v) { return v.is_number(); }
   static double read(const json& v) { return v.get<double>(); }
 };
 template <>
 struct Reader<float> {
   static constexpr const char* what = "a number";
+  static constexpr const char* plural = "numbers";
   static bool ok(const json& v) { return v.is_number(); }
   static float read(const json& v) { return v.get<float>(); }
 };
@@ -57,13 +61,13 @@ struct Reader<bool> {
 template <>
 struct Reader<std::string> {
   static constexpr const char* what = "a string";
+  static constexpr const char* plural = "strings";
   static bool ok(const json& v) { return v.is_string(); }
   static std::string read(const json& v) { return v.get<std::string>(); }
 };
 template <class E>
 struct Reader<std::vector<E>> {
-  static std::string what_text() { return std::string("a list of ") + (Reader<E>::what + 2); }
-  static constexpr const char* what = "a list";
+  static std::string what_text() { return std::string("a list of ") + Reader<E>::plural; }
   static bool ok(const json& v) {
     if (!v.is_array()) return false;
     for (const json& e : v)

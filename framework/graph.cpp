@@ -108,8 +108,16 @@ void Graph::sort_topologically() {
     for (size_t i = 0; i < count && next == count; ++i)
       if (!done[i] && pending[i] == 0) next = i;
     if (next == count) {
+      // Every unsorted layer waits on an unsorted input; walking back along
+      // those inputs for `count` steps must end on a cycle.
       size_t stuck = 0;
       while (done[stuck]) ++stuck;
+      for (size_t step = 0; step < count; ++step)
+        for (int in : nodes_[stuck].inputs)
+          if (in >= 0 && !done[in]) {
+            stuck = size_t(in);
+            break;
+          }
       throw ConfigError(where(nodes_[stuck]) + "/inputs", "layer '" + nodes_[stuck].layer->name() + "' is part of a cycle");
     }
     done[next] = true;

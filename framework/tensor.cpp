@@ -68,10 +68,7 @@ Tensor& Tensor::operator=(Tensor&& other) noexcept {
   return *this;
 }
 
-int64_t Tensor::cols() const {
-  if (shape_.rank() == 0 || shape_[0] == 0) return 0;
-  return numel() / shape_[0];
-}
+int64_t Tensor::cols() const { return shape_.rank() == 0 ? 0 : shape_.tail().numel(); }
 
 void Tensor::resize(Shape shape) {
   int64_t need = shape.numel();

@@ -25,7 +25,8 @@ class Tensor {
   const Shape& shape() const { return shape_; }
   int64_t numel() const { return shape_.numel(); }
   int64_t dim(int i) const { return shape_[i]; }
-  // Features per sample: numel / dim(0). A [N, D] tensor has cols() == D.
+  // Features per sample: the product of all dimensions but the first. A
+  // [N, D] tensor has cols() == D, also when N == 0.
   int64_t cols() const;
   bool empty() const { return numel() == 0; }
   bool is_view() const { return data_ && !owner_; }

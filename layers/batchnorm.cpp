@@ -41,9 +41,10 @@ Shape BatchNorm::do_build(const Shape& input_shape) {
   }
   mean_ = Tensor(Shape{features_});
   inv_std_ = Tensor(Shape{features_});
+  center_.assign(features_, 0.0);
   var_.assign(features_, 0.0);
-  sum_dy_.assign(features_, 0.0f);
-  sum_dy_xhat_.assign(features_, 0.0f);
+  sum_dy_.assign(features_, 0.0);
+  sum_dy_xhat_.assign(features_, 0.0);
   return input_shape;
 }
 
@@ -53,27 +54,29 @@ void BatchNorm::init_params(Rng&) {
   beta_.value.zero();
 }
 
-// mu = 1/m sum x,  var = 1/m sum (x - mu)^2 (biased, two passes: stable for
-// inputs far from zero), accumulated in double across the rows.
+// mu = 1/m sum x,  var = 1/m sum (x - mu)^2 (biased), in double and in two
+// passes: stable for inputs far from zero.
 void BatchNorm::compute_batch_statistics(const Tensor& x) {
   const int64_t m = x.dim(0), d = features_;
-  std::vector<double>& acc = var_;  // reused as the mean accumulator first
-  std::fill(acc.begin(), acc.end(), 0.0);
+  std::fill(center_.begin(), center_.end(), 0.0);
+  std::fill(var_.begin(), var_.end(), 0.0);
   for (int64_t i = 0; i < m; ++i) {
     const float* row = x.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) acc[k] += row[k];
+    for (int64_t k = 0; k < d; ++k) center_[k] += row[k];
   }
-  for (int64_t k = 0; k < d; ++k) mean_[k] = float(acc[k] / double(m));
-  std::fill(acc.begin(), acc.end(), 0.0);
+  for (int64_t k = 0; k < d; ++k) {
+    center_[k] /= double(m);
+    mean_[k] = float(center_[k]);
+  }
   for (int64_t i = 0; i < m; ++i) {
     const float* row = x.data() + i * d;
     for (int64_t k = 0; k < d; ++k) {
-      const double c = double(row[k]) - double(mean_[k]);
-      acc[k] += c * c;
+      const double c = double(row[k]) - center_[k];
+      var_[k] += c * c;
     }
   }
   for (int64_t k = 0; k < d; ++k) {
-    var_[k] = acc[k] / double(m);
+    var_[k] /= double(m);
     inv_std_[k] = float(1.0 / std::sqrt(var_[k] + eps_));
   }
 }
@@ -86,7 +89,7 @@ void BatchNorm::update_running_statistics(int64_t m) {
   const double factor = momentum_ ? *momentum_ : 1.0 / double(num_batches_tracked_.value[0]);
   const double unbias = double(m) / double(m - 1);
   for (int64_t k = 0; k < features_; ++k) {
-    running_mean_.value[k] = float((1.0 - factor) * running_mean_.value[k] + factor * mean_[k]);
+    running_mean_.value[k] = float((1.0 - factor) * running_mean_.value[k] + factor * center_[k]);
     running_var_.value[k] = float((1.0 - factor) * running_var_.value[k] + factor * var_[k] * unbias);
   }
 }
@@ -95,31 +98,31 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   const int64_t m = x.dim(0), d = features_;
   used_batch_stats_ = mode == Mode::Train || !track_;
   if (used_batch_stats_) {
-    if (m < 2 && mode == Mode::Train)
-      throw std::invalid_argument("batchnorm '" + name() +
-                                  "': a training batch needs more than one sample per feature (got a batch of " +
-                                  std::to_string(m) + ")");
+    // Like PyTorch, also in Eval without running statistics.
+    if (m < 2)
+      throw std::invalid_argument("batchnorm '" + name() + "': " +
+                                  (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
+                                  " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
     compute_batch_statistics(x);
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
     for (int64_t k = 0; k < d; ++k) {
+      center_[k] = running_mean_.value[k];
       mean_[k] = running_mean_.value[k];
       inv_std_[k] = float(1.0 / std::sqrt(double(running_var_.value[k]) + eps_));
     }
   }
-  // y = gamma * (x - mu) * inv_std + beta, as y = x * scale + shift per feature.
+  // y = gamma * (x - mu) * inv_std + beta = (x - mu) * scale + beta per
+  // feature, with x - mu in double: for x = 1000 + 0.01 * noise a float mu
+  // (or x * scale + shift) would round away the digits that matter.
   const float* gamma = affine_ ? gamma_.value.data() : nullptr;
   const float* beta = affine_ ? beta_.value.data() : nullptr;
-  float* scale = sum_dy_.data();  // borrowed as scratch: free until backward
-  float* shift = sum_dy_xhat_.data();
-  for (int64_t k = 0; k < d; ++k) {
-    scale[k] = (gamma ? gamma[k] : 1.0f) * inv_std_[k];
-    shift[k] = (beta ? beta[k] : 0.0f) - mean_[k] * scale[k];
-  }
+  double* scale = sum_dy_.data();  // borrowed as scratch: free until backward
+  for (int64_t k = 0; k < d; ++k) scale[k] = (gamma ? gamma[k] : 1.0f) * double(inv_std_[k]);
   for (int64_t i = 0; i < m; ++i) {
     const float* in = x.data() + i * d;
     float* out = y.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) out[k] = in[k] * scale[k] + shift[k];
+    for (int64_t k = 0; k < d; ++k) out[k] = float((double(in[k]) - center_[k]) * scale[k] + (beta ? beta[k] : 0.0f));
   }
 }
 
@@ -130,24 +133,24 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
 // constants: dx = gamma * inv_std * dy.
 void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   const int64_t m = x.dim(0), d = features_;
-  float* sdy = sum_dy_.data();
-  float* sdyx = sum_dy_xhat_.data();
-  std::fill(sdy, sdy + d, 0.0f);
-  std::fill(sdyx, sdyx + d, 0.0f);
-  const float* mu = mean_.data();
+  double* sdy = sum_dy_.data();
+  double* sdyx = sum_dy_xhat_.data();
+  std::fill(sdy, sdy + d, 0.0);
+  std::fill(sdyx, sdyx + d, 0.0);
+  const double* mu = center_.data();
   const float* inv_std = inv_std_.data();
   for (int64_t i = 0; i < m; ++i) {
     const float* in = x.data() + i * d;
     const float* g = dy.data() + i * d;
     for (int64_t k = 0; k < d; ++k) {
       sdy[k] += g[k];
-      sdyx[k] += g[k] * (in[k] - mu[k]) * inv_std[k];
+      sdyx[k] += g[k] * (double(in[k]) - mu[k]) * inv_std[k];
     }
   }
   if (affine_) {
     for (int64_t k = 0; k < d; ++k) {
-      beta_.grad[k] += sdy[k];
-      gamma_.grad[k] += sdyx[k];
+      beta_.grad[k] += float(sdy[k]);
+      gamma_.grad[k] += float(sdyx[k]);
     }
   }
   const float* gamma = affine_ ? gamma_.value.data() : nullptr;
@@ -159,20 +162,19 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
   }
   // Per feature: dx = a * dy - b - c * xhat with a = gamma*inv_std,
   // b = a * mean(dy), c = a * mean(dy * xhat).
-  const float inv_m = 1.0f / float(m);
   for (int64_t k = 0; k < d; ++k) {
-    const float a = (gamma ? gamma[k] : 1.0f) * inv_std[k];
-    sdy[k] = a * sdy[k] * inv_m;
-    sdyx[k] = a * sdyx[k] * inv_m;
+    const double a = (gamma ? gamma[k] : 1.0f) * double(inv_std[k]);
+    sdy[k] = a * sdy[k] / double(m);
+    sdyx[k] = a * sdyx[k] / double(m);
   }
   for (int64_t i = 0; i < m; ++i) {
     const float* in = x.data() + i * d;
     const float* g = dy.data() + i * d;
     float* out = dx.data() + i * d;
     for (int64_t k = 0; k < d; ++k) {
-      const float a = (gamma ? gamma[k] : 1.0f) * inv_std[k];
-      const float xhat = (in[k] - mu[k]) * inv_std[k];
-      out[k] = a * g[k] - sdy[k] - sdyx[k] * xhat;
+      const double a = (gamma ? gamma[k] : 1.0f) * double(inv_std[k]);
+      const double xhat = (double(in[k]) - mu[k]) * inv_std[k];
+      out[k] = float(a * g[k] - sdy[k] - sdyx[k] * xhat);
     }
   }
 }

@@ -46,10 +46,11 @@ class BatchNorm : public UnaryLayer {
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
-  Tensor mean_;     // [D] mean used to normalize
-  Tensor inv_std_;  // [D] 1 / sqrt(var + eps)
-  std::vector<double> var_;            // [D] biased batch variance
-  std::vector<float> sum_dy_, sum_dy_xhat_;  // [D] backward accumulators
+  Tensor mean_;                   // [D] mean used to normalize (float copy of center_)
+  Tensor inv_std_;                // [D] 1 / sqrt(var + eps)
+  std::vector<double> center_;    // [D] that mean in double: x - mu keeps its digits
+  std::vector<double> var_;       // [D] biased batch variance
+  std::vector<double> sum_dy_, sum_dy_xhat_;  // [D] backward accumulators
   bool used_batch_stats_ = false;
 };
 

@@ -1,0 +1,113 @@
+#pragma once
+// Shared helpers for minima's tests: JSON lists -> tensors, the PyTorch
+// reference file, random tensors, layers built from a JSON spec, and an
+// element-wise closeness check that reports the worst element.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/layer.hpp"
+#include "framework/registry.hpp"
+#include "framework/rng.hpp"
+#include "framework/tensor.hpp"
+
+namespace minima::test {
+
+// tests/data/pytorch_reference.json (see /work/shared/reference/README.md),
+// parsed once.
+inline const nlohmann::json& reference() {
+  static const nlohmann::json data = [] {
+    const std::string path = std::string(MINIMA_TEST_DATA_DIR) + "/pytorch_reference.json";
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot open " + path);
+    return nlohmann::json::parse(in);
+  }();
+  return data;
+}
+
+// A number or a (nested, rectangular) list of numbers -> a float Tensor:
+// [a, b] -> [2], [[..], [..]] -> [2, n].
+inline Tensor to_tensor(const nlohmann::json& v) {
+  if (!v.is_array()) {
+    Tensor t(Shape{1});
+    t[0] = v.get<float>();
+    return t;
+  }
+  if (v.empty() || !v[0].is_array()) {
+    Tensor t(Shape{int64_t(v.size())});
+    for (size_t i = 0; i < v.size(); ++i) t[int64_t(i)] = v[i].get<float>();
+    return t;
+  }
+  const int64_t rows = int64_t(v.size()), cols = int64_t(v[0].size());
+  Tensor t(Shape{rows, cols});
+  for (int64_t i = 0; i < rows; ++i) {
+    REQUIRE(int64_t(v[i].size()) == cols);
+    for (int64_t j = 0; j < cols; ++j) t.at(i, j) = v[i][j].get<float>();
+  }
+  return t;
+}
+
+// Uniform in [lo, hi).
+inline Tensor random_uniform(Shape shape, Rng& rng, float lo = -1.0f, float hi = 1.0f) {
+  Tensor t(shape);
+  for (int64_t k = 0; k < t.numel(); ++k) t[k] = lo + (hi - lo) * rng.uniform();
+  return t;
+}
+
+inline Tensor random_normal(Shape shape, Rng& rng, float mean = 0.0f, float std = 1.0f) {
+  Tensor t(shape);
+  for (int64_t k = 0; k < t.numel(); ++k) t[k] = mean + std * rng.normal();
+  return t;
+}
+
+// A registered layer from its spec ({"type": ...}), built for per-sample
+// `input_shape` and initialised from `seed`.
+inline std::unique_ptr<Layer> make_layer(const nlohmann::json& spec, const Shape& input_shape, uint64_t seed = 7) {
+  std::unique_ptr<Layer> layer = LayerRegistry::instance().create(spec, "/test");
+  layer->set_name(spec.at("type").get<std::string>());
+  layer->build({input_shape});
+  Rng rng(seed);
+  layer->init_params(rng);
+  return layer;
+}
+
+// The worst element of |got - expected| > atol + rtol |expected|, if any.
+struct Closeness {
+  bool close = true;
+  int64_t worst = -1;     // index of the element furthest beyond its bound
+  double excess = 0.0;    // how far beyond, relative to its bound
+  double got = 0.0, expected = 0.0;
+};
+
+inline Closeness closeness(const Tensor& got, const Tensor& expected, double rtol, double atol) {
+  Closeness c;
+  for (int64_t k = 0; k < expected.numel(); ++k) {
+    const double g = got[k], e = expected[k];
+    const double bound = atol + rtol * std::fabs(e);
+    const double ratio = std::isfinite(g) ? std::fabs(g - e) / bound : INFINITY;
+    if (ratio > 1.0 && ratio > c.excess) {
+      c = {false, k, ratio, g, e};
+    }
+  }
+  return c;
+}
+
+// CHECKs shape equality and element-wise closeness; on failure names `what`
+// and the worst element.
+inline void check_close(const Tensor& got, const Tensor& expected, double rtol, double atol, const std::string& what) {
+  INFO(what);
+  REQUIRE(got.numel() == expected.numel());
+  const Closeness c = closeness(got, expected, rtol, atol);
+  INFO("worst element [" << c.worst << "]: got " << c.got << ", expected " << c.expected << " ("
+                         << c.excess << "x the allowed error)");
+  CHECK(c.close);
+}
+
+}  // namespace minima::test

@@ -1,0 +1,42 @@
+#pragma once
+// A fresh, empty directory for one test, removed with its contents when the
+// test ends. Its name holds the process id, so parallel ctest runs of
+// different tests never share it.
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace minima::test {
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag)
+      : dir_(std::filesystem::temp_directory_path() / ("minima_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string path() const { return dir_.string(); }
+  std::string path(const std::string& file) const { return (dir_ / file).string(); }
+  // Names of the files in the directory, sorted.
+  std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace minima::test

@@ -1,0 +1,309 @@
+// Gradient checks of every registered layer type (Train mode, several
+// shapes), of whole networks, and proof that the checker can fail.
+//
+// Tolerances: check_gradients compares with central differences, error =
+// |analytic - numeric| / max(|analytic|, |numeric|, floor). Its defaults
+// (step 1e-2, tolerance 1e-2, floor 1e-2) are used unless stated; a wrong
+// factor (2x -> error 0.5), sign (error 2) or index fails them by far. For
+// layers that are linear in what is perturbed (dense) central differences
+// are exact up to float rounding, so those use 1e-3.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "framework/gradcheck.hpp"
+#include "framework/graph.hpp"
+#include "framework/registry.hpp"
+#include "layers/batchnorm.hpp"
+#include "support.hpp"
+
+using minima::check_gradients;
+using minima::GradCheckOptions;
+using minima::GradCheckResult;
+using minima::json;
+using minima::Mode;
+using minima::Shape;
+using minima::Tensor;
+
+namespace {
+
+// Every registered type must have a gradient check in this file; the test
+// "every registered layer type has a gradient check" enforces it. Add the
+// type here together with its TEST_CASE below.
+const std::vector<std::string> kGradientCheckedTypes = {"batchnorm", "dense", "relu", "sigmoid", "tanh"};
+
+// Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
+// and runs the checker.
+template <class Fill>
+GradCheckResult check_layer(const json& spec, Shape sample, int64_t n, Fill fill, GradCheckOptions options = {}) {
+  std::unique_ptr<minima::Layer> layer = minima::test::make_layer(spec, sample, uint64_t(n) * 31 + 5);
+  Tensor x(sample.with_batch(n));
+  fill(x);
+  const GradCheckResult r = check_gradients(*layer, {x}, options);
+  INFO(spec.dump() << " on " << x.shape().str() << ": " << r.summary());
+  CHECK(r.passed);
+  CHECK(r.checked == x.numel() + [&] {
+    int64_t p = 0;
+    for (const minima::Param* param : layer->params()) p += param->value.numel();
+    return p;
+  }());
+  return r;
+}
+
+auto normal_inputs(uint64_t seed, float mean = 0.0f, float std = 1.0f) {
+  return [=](Tensor& x) {
+    minima::Rng rng(seed);
+    for (int64_t k = 0; k < x.numel(); ++k) x[k] = mean + std * rng.normal();
+  };
+}
+
+// |x| in [0.1, 1] with random signs: 10 steps away from relu's kink at 0.
+auto away_from_zero(uint64_t seed) {
+  return [=](Tensor& x) {
+    minima::Rng rng(seed);
+    for (int64_t k = 0; k < x.numel(); ++k) {
+      const float magnitude = 0.1f + 0.9f * rng.uniform();
+      x[k] = rng.uniform() < 0.5f ? -magnitude : magnitude;
+    }
+  };
+}
+
+// Per feature, the m samples spread over [3, 7) in random order, at least
+// 2/m apart (an evenly spaced grid with jitter). Batch normalization of two
+// samples closer than ~sqrt(eps) is a near-step that finite differences
+// cannot follow, so BN's checks keep samples apart.
+auto separated_inputs(uint64_t seed) {
+  return [=](Tensor& x) {
+    minima::Rng rng(seed);
+    const int64_t m = x.dim(0), d = x.cols();
+    std::vector<int64_t> order(m);
+    for (int64_t k = 0; k < d; ++k) {
+      for (int64_t i = 0; i < m; ++i) order[i] = i;
+      for (int64_t i = m - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
+      for (int64_t i = 0; i < m; ++i) x.at(i, k) = 3.0f + 4.0f * (float(order[i]) + 0.5f * rng.uniform()) / float(m);
+    }
+  };
+}
+
+// BN's finite differences: step 2e-2 (0.5% of the inputs' spread) balances
+// truncation against float32 rounding of the m outputs a step moves; over
+// 40 seeds per configuration the worst error seen is 4e-3, under the
+// default tolerance 1e-2.
+GradCheckOptions batchnorm_options(Mode mode = Mode::Train) {
+  GradCheckOptions o;
+  o.step = 2e-2;
+  o.mode = mode;
+  return o;
+}
+
+struct LayerShape {
+  Shape sample;
+  int64_t n;
+};
+const LayerShape kShapes[] = {{Shape{1}, 1}, {Shape{5}, 3}, {Shape{7}, 8}, {Shape{2, 3}, 4}};
+
+}  // namespace
+
+TEST_CASE("every registered layer type has a gradient check") {
+  for (const std::string& type : minima::LayerRegistry::instance().types()) {
+    INFO("layer type '" << type << "' is registered but has no gradient check in test_layers_gradcheck.cpp");
+    CHECK(std::count(kGradientCheckedTypes.begin(), kGradientCheckedTypes.end(), type) == 1);
+  }
+  for (const std::string& type : kGradientCheckedTypes) CHECK(minima::LayerRegistry::instance().contains(type));
+}
+
+TEST_CASE("gradcheck dense, with and without bias, several shapes") {
+  GradCheckOptions tight;
+  tight.tolerance = 1e-3;
+  for (const bool bias : {true, false})
+    for (const LayerShape& s : kShapes)
+      for (const int64_t units : {1, 4}) {
+        const GradCheckResult r =
+            check_layer(json{{"type", "dense"}, {"units", units}, {"bias", bias}, {"init", "xavier"}}, s.sample, s.n,
+                        normal_inputs(uint64_t(s.n + units)), tight);
+        CHECK(r.max_error < 1e-3);
+      }
+}
+
+TEST_CASE("gradcheck relu, inputs kept away from 0") {
+  for (const LayerShape& s : kShapes) check_layer(json{{"type", "relu"}}, s.sample, s.n, away_from_zero(uint64_t(s.n)));
+}
+
+TEST_CASE("gradcheck sigmoid and tanh, including saturated inputs") {
+  for (const char* type : {"sigmoid", "tanh"})
+    for (const LayerShape& s : kShapes) {
+      check_layer(json{{"type", type}}, s.sample, s.n, normal_inputs(uint64_t(s.n), 0.0f, 1.0f));
+      check_layer(json{{"type", type}}, s.sample, s.n, normal_inputs(uint64_t(s.n) + 1, 0.0f, 4.0f));
+    }
+}
+
+TEST_CASE("gradcheck batchnorm in Train mode: m = 2, 3, 64, affine on and off") {
+  for (const bool affine : {true, false})
+    for (const int64_t m : {2, 3, 64})
+      for (const int64_t d : {1, 5}) {
+        CAPTURE(affine);
+        CAPTURE(m);
+        CAPTURE(d);
+        // Non-trivial gamma/beta, so a gradient that ignores them fails.
+        auto layer = minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, Shape{d});
+        minima::Rng rng(uint64_t(m * 10 + d));
+        for (minima::Param* p : layer->params())
+          for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
+        Tensor x(Shape{m, d});
+        separated_inputs(uint64_t(m + d))(x);
+        const GradCheckResult r = check_gradients(*layer, {x}, batchnorm_options());
+        INFO(r.summary());
+        CHECK(r.passed);
+        CHECK(r.checked == m * d + (affine ? 2 * d : 0));
+      }
+}
+
+TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mode") {
+  // Without running statistics Eval normalizes with the batch statistics too,
+  // so its gradient is the full Train-mode gradient.
+  for (const Mode mode : {Mode::Train, Mode::Eval})
+    check_layer(json{{"type", "batchnorm"}, {"track_running_stats", false}}, Shape{4}, 6, separated_inputs(3),
+                batchnorm_options(mode));
+}
+
+TEST_CASE("gradcheck batchnorm in Eval mode with running statistics") {
+  auto layer = minima::test::make_layer(json{{"type", "batchnorm"}, {"momentum", 0.5}}, Shape{3});
+  minima::Rng rng(4);
+  for (int step = 0; step < 3; ++step)  // move the running statistics away from 0 / 1
+    layer->forward(minima::test::random_normal(Shape{5, 3}, rng, 2.0f, 3.0f), Mode::Train);
+  for (minima::Param* p : layer->params())
+    for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
+  GradCheckOptions options;
+  options.mode = Mode::Eval;
+  options.tolerance = 1e-3;  // Eval BN is affine in x, gamma and beta: differences are exact
+  for (const int64_t m : {1, 4}) {
+    const GradCheckResult r = check_gradients(*layer, {minima::test::random_normal(Shape{m, 3}, rng, 2.0f, 3.0f)}, options);
+    INFO(r.summary());
+    CHECK(r.passed);
+  }
+}
+
+namespace {
+
+// y = 2x with a backward that forgets the factor 2: the checker must fail it.
+class WrongDouble : public minima::UnaryLayer {
+ public:
+  std::string type() const override { return "wrong_double"; }
+  json config() const override { return json::object(); }
+
+ protected:
+  Shape do_build(const Shape& s) override { return s; }
+  void do_forward(const Tensor& x, Tensor& y, Mode) override {
+    for (int64_t k = 0; k < x.numel(); ++k) y[k] = 2.0f * x[k];
+  }
+  void do_backward(const Tensor&, const Tensor&, const Tensor& dy, Tensor& dx) override {
+    for (int64_t k = 0; k < dy.numel(); ++k) dx[k] = dy[k];  // BUG on purpose: should be 2 dy
+  }
+};
+
+// y = w * x per feature with the sign of dw flipped: a wrong parameter gradient.
+class WrongScale : public minima::UnaryLayer {
+ public:
+  std::string type() const override { return "wrong_scale"; }
+  json config() const override { return json::object(); }
+  void init_params(minima::Rng&) override { w_.value.fill(1.5f); }
+
+ protected:
+  Shape do_build(const Shape& s) override {
+    add_param(w_, "weight", s);
+    return s;
+  }
+  void do_forward(const Tensor& x, Tensor& y, Mode) override {
+    const int64_t d = x.cols();
+    for (int64_t k = 0; k < x.numel(); ++k) y[k] = w_.value[k % d] * x[k];
+  }
+  void do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) override {
+    const int64_t d = x.cols();
+    for (int64_t k = 0; k < x.numel(); ++k) {
+      dx[k] = w_.value[k % d] * dy[k];
+      w_.grad[k % d] -= dy[k] * x[k];  // BUG on purpose: should be +=
+    }
+  }
+
+ private:
+  minima::Param w_;
+};
+
+}  // namespace
+
+TEST_CASE("the gradient checker fails a layer with a wrong input gradient") {
+  WrongDouble layer;
+  layer.set_name("double");
+  layer.build({Shape{3}});
+  minima::Rng rng(2);
+  const GradCheckResult r = check_gradients(layer, {minima::test::random_normal(Shape{4, 3}, rng)});
+  CHECK_FALSE(r.passed);
+  CHECK(r.max_error == doctest::Approx(0.5).epsilon(1e-3));  // |1 - 2| / 2
+  CHECK(r.where.rfind("input 0 [", 0) == 0);
+  CHECK(r.analytic == doctest::Approx(r.numeric / 2).epsilon(1e-3));
+  CHECK(r.summary().rfind("FAILED: worst relative error 0.5", 0) == 0);
+}
+
+TEST_CASE("the gradient checker fails a layer with a wrong parameter gradient") {
+  WrongScale layer;
+  layer.set_name("scale");
+  layer.build({Shape{3}});
+  minima::Rng rng(2);
+  layer.init_params(rng);
+  const GradCheckResult r = check_gradients(layer, {minima::test::random_normal(Shape{4, 3}, rng)});
+  CHECK_FALSE(r.passed);
+  CHECK(r.max_error == doctest::Approx(2.0).epsilon(1e-3));  // opposite signs
+  CHECK(r.where.rfind("param weight [", 0) == 0);
+}
+
+namespace {
+
+// dense-bn-sigmoid-dense, softmax cross-entropy over 3 classes.
+minima::Graph small_network(const char* bn_options) {
+  const std::string layers = std::string(R"([
+      {"type": "dense", "units": 5, "name": "fc1"},
+      {"type": "batchnorm", "name": "bn1")") + bn_options + R"(},
+      {"type": "sigmoid"},
+      {"type": "dense", "units": 3, "name": "fc2", "init": "xavier"}])";
+  return minima::Graph::from_json(json::parse(layers), "/model/layers");
+}
+
+}  // namespace
+
+TEST_CASE("gradcheck a whole network: dense-bn-sigmoid-dense with softmax cross-entropy") {
+  minima::Rng rng(8);
+  const Tensor x = minima::test::random_normal(Shape{6, 4}, rng);
+  const std::vector<int32_t> labels = {0, 2, 1, 1, 0, 2};
+  for (const char* bn : {"", R"(, "affine": false)", R"(, "momentum": null)"})
+    for (const Mode mode : {Mode::Train, Mode::Eval}) {
+      CAPTURE(bn);
+      minima::Graph g = small_network(bn);
+      g.build(Shape{4}, 3);
+      g.forward(x, Mode::Train);  // running statistics away from 0 / 1 for Eval
+      GradCheckOptions options;
+      options.mode = mode;
+      const GradCheckResult r = check_gradients(g, x, labels, options);
+      INFO(r.summary());
+      CHECK(r.passed);
+      CHECK(r.checked == g.num_params());
+    }
+}
+
+TEST_CASE("the whole-network checker catches a wrong input gradient inside the network") {
+  minima::Rng rng(8);
+  const Tensor x = minima::test::random_normal(Shape{6, 4}, rng);
+  const std::vector<int32_t> labels = {0, 2, 1, 1, 0, 2};
+  minima::Graph g;
+  g.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 5}}, "/0"));
+  g.add(std::make_unique<WrongDouble>());  // no parameters: only fc1's gradients can show the bug
+  g.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 3}}, "/2"));
+  g.build(Shape{4}, 3);
+  const GradCheckResult r = check_gradients(g, x, labels);
+  CHECK_FALSE(r.passed);
+  CHECK(r.where.rfind("param dense1.", 0) == 0);
+}
