@@ -4,10 +4,12 @@
 // Every section is validated when the file is read (unknown keys, types and
 // ranges are ConfigErrors naming the JSON pointer), before any data loads.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "framework/config_object.hpp"
+#include "framework/shape.hpp"
 
 namespace minima {
 
@@ -46,6 +48,14 @@ struct RunConfig {
   // The whole config with every default filled in (written to the run directory).
   json resolved() const;
 };
+
+// The per-sample input shape of a built-in data set ([784] for "mnist" and
+// "fashion"); nullopt for "idx", whose shape is in its files' headers.
+std::optional<Shape> known_sample_shape(const DataConfig& data);
+// The per-sample input shape, flattened ([784] for 28x28 images): the known
+// shape, or for "idx" the one in the header of the training images file
+// (<dir>/train-images-idx3-ubyte, raw or .gz; only its header is read).
+Shape sample_shape(const DataConfig& data);
 
 // Parses and validates a config. `source` names it in messages and gives
 // the default output directory.

@@ -19,7 +19,10 @@ class Schedule {
 //   {"type": "constant", "warmup_steps": 0}
 //   {"type": "step", "step_size": 1000, "gamma": 0.1, "warmup_steps": 0}
 //   {"type": "cosine", "min_lr": 0, "warmup_steps": 0}
-// Warm-up rises linearly from base_lr/warmup_steps to base_lr.
+// Warm-up rises linearly from base_lr/warmup_steps to base_lr; "step" counts
+// its decays from step 0, "cosine" anneals over the steps after warm-up.
+// total_steps <= 0 means "not known yet" (validating a config before the data
+// set size is known): the checks that need it are skipped.
 std::unique_ptr<Schedule> make_schedule(ConfigObject& config, int64_t total_steps);
 
 }  // namespace minima

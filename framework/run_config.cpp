@@ -1,0 +1,246 @@
+#include "framework/run_config.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include <zlib.h>
+
+#include "framework/config_override.hpp"
+#include "framework/graph.hpp"
+#include "framework/model_builder.hpp"
+#include "framework/optimizer.hpp"
+#include "framework/schedule.hpp"
+
+namespace minima {
+namespace fs = std::filesystem;
+namespace {
+
+// What is known about the built-in data sets before loading them.
+struct KnownDataset {
+  const char* name;
+  int64_t train_samples;
+  int64_t features;
+  int64_t classes;
+};
+constexpr KnownDataset kKnownDatasets[] = {{"mnist", 60000, 784, 10}, {"fashion", 60000, 784, 10}};
+
+const KnownDataset* find_known(const std::string& dataset) {
+  for (const KnownDataset& d : kKnownDatasets)
+    if (dataset == d.name) return &d;
+  return nullptr;
+}
+
+// An optional section: the object when present, else an empty one (all defaults).
+ConfigObject section(ConfigObject& top, const char* key) {
+  static const json empty = json::object();
+  if (top.has(key)) return top.child(key);
+  top.accept({key});
+  return ConfigObject(empty, top.pointer_to(key));
+}
+
+DataConfig parse_data(ConfigObject c) {
+  DataConfig d;
+  d.dataset = c.get<std::string>("dataset", d.dataset);
+  c.expect(d.dataset == "idx" || find_known(d.dataset), "dataset", "one of \"mnist\", \"fashion\", \"idx\"");
+  d.dir = c.get<std::string>("dir", "data/" + d.dataset);
+  c.expect(!d.dir.empty(), "dir", "a directory path");
+  d.validation = c.get<int64_t>("validation", d.validation);
+  c.expect(d.validation >= 0, "validation", "a number of samples >= 0");
+  if (const KnownDataset* known = find_known(d.dataset))
+    c.expect(d.validation < known->train_samples, "validation",
+             "fewer than the " + std::to_string(known->train_samples) + " training samples of " + d.dataset);
+  d.normalize = c.get<std::string>("normalize", d.normalize);
+  c.expect(d.normalize == "scale" || d.normalize == "standardize", "normalize", "\"scale\" or \"standardize\"");
+  c.finish();
+  return d;
+}
+
+TrainConfig parse_train(ConfigObject c) {
+  TrainConfig t;
+  t.batch_size = c.get<int64_t>("batch_size", t.batch_size);
+  c.expect(t.batch_size >= 1, "batch_size", "a positive integer");
+  t.epochs = c.get<int64_t>("epochs", 0);
+  c.expect(t.epochs >= 0, "epochs", "an integer >= 0");
+  t.steps = c.get<int64_t>("steps", 0);
+  c.expect(t.steps >= 0, "steps", "an integer >= 0");
+  if (t.epochs > 0 && t.steps > 0)
+    throw ConfigError(c.pointer_to("steps"), "cannot be combined with epochs; give exactly one of them");
+  if (t.epochs == 0 && t.steps == 0)
+    throw ConfigError(c.pointer(), "expected a training length: \"epochs\" or \"steps\" > 0");
+  t.eval_every = c.get<int64_t>("eval_every", t.eval_every);
+  c.expect(t.eval_every >= 0, "eval_every", "a number of steps >= 0 (0 = once per epoch)");
+  t.threads = c.get<int>("threads", t.threads);
+  c.expect(t.threads >= 0, "threads", "a number of threads >= 0 (0 = automatic)");
+  c.finish();
+  return t;
+}
+
+OutputConfig parse_output(ConfigObject c, const std::string& source) {
+  OutputConfig o;
+  const std::string stem = fs::path(source).stem().string();
+  o.dir = c.get<std::string>("dir", "runs/" + (stem.empty() ? std::string("run") : stem));
+  c.expect(!o.dir.empty(), "dir", "a directory path");
+  o.checkpoint_every = c.get<int64_t>("checkpoint_every", o.checkpoint_every);
+  c.expect(o.checkpoint_every >= 0, "checkpoint_every", "a number of steps >= 0 (0 = at every evaluation)");
+  c.finish();
+  return o;
+}
+
+// Validates a layer list by building it (for a known input shape) and
+// returns it with every layer's defaults filled in.
+json resolve_layers(const json& layers, const DataConfig& data, uint64_t seed) {
+  const std::string pointer = "/model/layers";
+  Graph graph = Graph::from_json(layers, pointer);
+  if (const KnownDataset* known = find_known(data.dataset)) {
+    graph.build(Shape{known->features}, seed);
+    if (graph.output_shape() != Shape{known->classes})
+      throw ConfigError("/model", "the network outputs " + graph.output_shape().str() + " per sample, but " +
+                                      data.dataset + " has " + std::to_string(known->classes) + " classes");
+  }
+  return graph.config();
+}
+
+// "model" is either {"layers": [...]} or a builder spec {"type": ..., ...}.
+// A builder spec may carry "layers" too (resolved() writes it): it must then
+// be exactly the builder's expansion.
+void parse_model(ConfigObject& top, RunConfig& config) {
+  const json& written = top.raw("model");
+  const std::string expected = "expected {\"layers\": [...]} or a model builder such as {\"type\": \"mlp\", ...}";
+  if (!written.is_object()) throw ConfigError("/model", expected);
+  if (!written.contains("type")) {
+    ConfigObject model(written, "/model");
+    if (!written.contains("layers")) throw ConfigError("/model", expected);
+    model.raw("layers");
+    model.finish();
+    config.model = written;
+    config.layers = resolve_layers(written["layers"], config.data, config.seed);
+    return;
+  }
+  config.model = written;
+  config.model.erase("layers");
+  const json expanded = ModelBuilderRegistry::instance().expand(config.model, "/model");
+  config.layers = resolve_layers(expanded, config.data, config.seed);
+  if (!written.contains("layers")) return;
+  const json listed = resolve_layers(written["layers"], config.data, config.seed);
+  if (listed == config.layers) return;
+  size_t i = 0;
+  while (i < listed.size() && i < config.layers.size() && listed[i] == config.layers[i]) ++i;
+  throw ConfigError("/model/layers/" + std::to_string(i),
+                    "differs from what the " + config.model["type"].get<std::string>() +
+                        " builder expands to; delete /model/layers to use the builder, or /model/type to use the list");
+}
+
+// "line L, column C" (1-based) of the last character nlohmann read; its
+// parse_error gives that as a 1-based byte count.
+std::string position(const std::string& text, size_t byte) {
+  const size_t last = std::min(byte > 0 ? byte - 1 : 0, text.size());
+  size_t line = 1, line_start = 0;
+  for (size_t k = 0; k < last; ++k)
+    if (text[k] == '\n') {
+      ++line;
+      line_start = k + 1;
+    }
+  return "line " + std::to_string(line) + ", column " + std::to_string(last - line_start + 1);
+}
+
+// nlohmann's message without its "[json.exception...] parse error at ...: " prefix.
+std::string reason(const json::parse_error& e) {
+  const std::string what = e.what();
+  const size_t start = what.find("parse error");
+  const size_t colon = start == std::string::npos ? std::string::npos : what.find(": ", start);
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
+}  // namespace
+
+std::optional<Shape> known_sample_shape(const DataConfig& data) {
+  if (const KnownDataset* known = find_known(data.dataset)) return Shape{known->features};
+  return std::nullopt;
+}
+
+Shape sample_shape(const DataConfig& data) {
+  if (std::optional<Shape> known = known_sample_shape(data)) return *known;
+  fs::path file = fs::path(data.dir) / "train-images-idx3-ubyte";
+  if (!fs::exists(file)) file += ".gz";
+  if (!fs::exists(file))
+    throw std::runtime_error(data.dir + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
+  // IDX header: 0, 0, type (0x08 = unsigned byte), rank, then rank big-endian
+  // uint32 dimensions. gzread reads plain files unchanged.
+  gzFile in = gzopen(file.c_str(), "rb");
+  if (!in) throw std::runtime_error(file.string() + ": cannot open");
+  unsigned char header[4 + 4 * Shape::kMaxRank] = {};
+  const int got = gzread(in, header, 4);
+  const int rank = header[3];
+  const bool magic_ok = got == 4 && header[0] == 0 && header[1] == 0 && header[2] == 0x08 && rank >= 2 && rank <= Shape::kMaxRank;
+  const int dims_read = magic_ok ? gzread(in, header + 4, unsigned(4 * rank)) : 0;
+  gzclose(in);
+  if (!magic_ok || dims_read != 4 * rank)
+    throw std::runtime_error(file.string() + ": not an IDX image file (expected the header 00 00 08 <rank 2..4> <dims>)");
+  int64_t features = 1;
+  for (int d = 1; d < rank; ++d) {
+    const unsigned char* b = header + 4 + 4 * d;
+    features *= int64_t(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]));
+  }
+  return Shape{features};
+}
+
+RunConfig parse_run_config(const json& config, const std::string& source) {
+  RunConfig run;
+  run.source = source;
+  ConfigObject top(config, "");
+  run.description = top.get<std::string>("description", "");
+  const int64_t seed = top.get<int64_t>("seed", 0);
+  top.expect(seed >= 0, "seed", "an integer >= 0");
+  run.seed = uint64_t(seed);
+  run.data = parse_data(section(top, "data"));
+  parse_model(top, run);
+  ConfigObject optimizer = top.child("optimizer");
+  run.optimizer = make_optimizer(optimizer, 0)->config();
+  run.train = parse_train(section(top, "train"));
+  ConfigObject schedule = section(top, "schedule");
+  run.schedule = make_schedule(schedule, run.train.steps)->config();
+  run.output = parse_output(section(top, "output"), source);
+  top.finish();
+  return run;
+}
+
+RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open the config file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  json config;
+  try {
+    config = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw std::runtime_error(path + ": " + position(text, e.byte) + ": " + reason(e));
+  }
+  for (const std::string& assignment : overrides) apply_override(config, assignment);
+  return parse_run_config(config, path);
+}
+
+json RunConfig::resolved() const {
+  json resolved_model = model;
+  resolved_model["layers"] = layers;
+  return {{"description", description},
+          {"seed", seed},
+          {"data",
+           {{"dataset", data.dataset},
+            {"dir", data.dir},
+            {"validation", data.validation},
+            {"normalize", data.normalize}}},
+          {"model", resolved_model},
+          {"optimizer", optimizer},
+          {"schedule", schedule},
+          {"train",
+           {{"batch_size", train.batch_size},
+            {"epochs", train.epochs},
+            {"steps", train.steps},
+            {"eval_every", train.eval_every},
+            {"threads", train.threads}}},
+          {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
+}
+
+}  // namespace minima

@@ -1,0 +1,20 @@
+#pragma once
+// The "mlp" model builder: a multilayer perceptron, with or without Batch
+// Normalization, as in Ioffe & Szegedy (2015), Figure 1.
+//   {"type": "mlp", "hidden": [100, 100, 100], "activation": "relu" | "sigmoid" | "tanh",
+//    "batchnorm": false, "init": "he" | "xavier" | "gaussian" | "zeros",
+//    "std": 0.01 (only with init "gaussian"), "classes": 10, "dropout": 0}
+// expands, for hidden layer i = 1..L, to
+//   dense "fc<i>" (no bias with batchnorm: BN's beta replaces it),
+//   batchnorm "bn<i>" (with batchnorm), activation "<activation><i>",
+//   dropout "dropout<i>" {"p": dropout} (when dropout > 0),
+// then dense "fc<L+1>" with `classes` units and a bias. The dense layers have
+// the same names with and without BN, so both variants start from the same
+// weights for the same seed.
+#include "framework/config_object.hpp"
+
+namespace minima {
+
+json build_mlp(ConfigObject& spec);
+
+}  // namespace minima
