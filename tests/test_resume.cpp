@@ -1,0 +1,99 @@
+// A run stopped part-way and resumed must end exactly like an
+// uninterrupted one: byte-identical model.safetensors and the same metrics
+// rows (except the seconds column).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "framework/atomic_file.hpp"
+#include "framework/trainer.hpp"
+#include "tests/train_fixture.hpp"
+
+using namespace minima;
+using minima::test::TempDir;
+
+namespace {
+
+TrainerOptions quiet(bool resume = false, int64_t stop_at_step = 0) {
+  TrainerOptions options;
+  options.progress = ProgressStyle::Quiet;
+  options.resume = resume;
+  options.stop_at_step = stop_at_step;
+  return options;
+}
+
+// Runs `changes` over the blob config once straight through and once
+// stopped at each of `stops` and resumed; compares the outcomes.
+void check_resume_matches(const json& changes, std::initializer_list<int64_t> stops) {
+  TempDir tmp("resume");
+  test::write_blobs(tmp.path());
+  const EvalPoint straight = Trainer(test::blob_config(tmp.path(), tmp.path("straight"), changes), quiet()).run();
+
+  const RunConfig config = test::blob_config(tmp.path(), tmp.path("resumed"), changes);
+  Trainer first(config, quiet(false, *stops.begin()));
+  first.run();
+  REQUIRE(first.stopped());
+  EvalPoint resumed;
+  for (auto stop = stops.begin() + 1;; ++stop) {
+    Trainer next(config, quiet(true, stop == stops.end() ? 0 : *stop));
+    CHECK(next.step() == *(stop - 1));
+    resumed = next.run();
+    if (stop == stops.end()) break;
+  }
+
+  CHECK(resumed.step == straight.step);
+  CHECK(resumed.eval_loss == straight.eval_loss);
+  const auto rows = test::metrics_without_seconds(tmp.path("resumed/metrics.csv"));
+  CHECK(rows == test::metrics_without_seconds(tmp.path("straight/metrics.csv")));
+  CHECK(rows.size() > 2);
+  CHECK(test::read_text(tmp.path("resumed/model.safetensors")) == test::read_text(tmp.path("straight/model.safetensors")));
+}
+
+}  // namespace
+
+TEST_CASE("resume: SGD with momentum, BatchNorm and a cosine schedule, stopped between evaluations") {
+  check_resume_matches(json::object(), {25});
+}
+
+TEST_CASE("resume: Adam with a step schedule, stopped twice") {
+  check_resume_matches({{"optimizer", {{"type", "adam"}, {"lr", 0.01}, {"momentum", nullptr}}},
+                        {"schedule", {{"type", "step"}, {"step_size", 15}, {"gamma", 0.5}}}},
+                       {7, 30});
+}
+
+TEST_CASE("resume: epochs over a validation split with standardized inputs, stopped across an epoch boundary") {
+  check_resume_matches({{"data", {{"validation", 64}, {"normalize", "standardize"}}},
+                        {"train", {{"steps", 0}, {"epochs", 3}, {"eval_every", 0}}},
+                        {"output", {{"checkpoint_every", 5}}}},
+                       {13, 24});
+}
+
+TEST_CASE("resume: refuses a run without a checkpoint, a finished run, mismatched files and a different config") {
+  TempDir tmp("resume_refusals");
+  test::write_blobs(tmp.path());
+  const RunConfig config = test::blob_config(tmp.path(), tmp.path("run"));
+  std::filesystem::create_directories(tmp.path("run"));
+  CHECK_THROWS_WITH(Trainer(config, quiet(true)), doctest::Contains("nothing to resume from"));
+
+  Trainer(config, quiet(false, 20)).run();
+  const std::string state_at_20 = test::read_text(tmp.path("run/train_state.safetensors"));
+  Trainer(config, quiet(true)).run();
+  CHECK_THROWS_WITH(Trainer(config, quiet(true)),
+                    doctest::Contains("the run already did 40 of its 40 steps (raise train.steps or train.epochs"));
+
+  write_file_atomically(tmp.path("run/train_state.safetensors"), state_at_20);  // model.safetensors is at step 40
+  CHECK_THROWS_WITH(Trainer(config, quiet(true)), doctest::Contains("model.safetensors is not from step 20"));
+
+  const RunConfig other = test::blob_config(tmp.path(), tmp.path("run"), {{"train", {{"batch_size", 32}}}});
+  CHECK_THROWS_WITH(check_same_run(config, other, tmp.path("run")),
+                    doctest::Contains("differs at /train/batch_size (the run has 16, the config 32)"));
+  const RunConfig wider = test::blob_config(tmp.path(), tmp.path("run"),
+                                            {{"model", {{"layers", {{{"type", "dense"}, {"units", 9}}}}}}});
+  CHECK_THROWS_WITH(check_same_run(config, wider, tmp.path("run")), doctest::Contains("differs at /model/layers/0"));
+  // What only changes the road ahead may change.
+  check_same_run(config, test::blob_config(tmp.path(), tmp.path("elsewhere"), {{"optimizer", {{"lr", 0.05}}}, {"train", {{"steps", 80}}}}),
+                 tmp.path("run"));
+
+  const RunConfig sgd_run = test::blob_config(tmp.path(), tmp.path("run"), {{"optimizer", {{"type", "adam"}, {"momentum", nullptr}}}});
+  CHECK_THROWS_WITH(Trainer(sgd_run, quiet(true)), doctest::Contains("holds the state of optimizer 'sgd' but the config asks for 'adam'"));
+}

@@ -1,0 +1,99 @@
+#pragma once
+// A tiny synthetic training problem for the trainer tests: two Gaussian
+// blobs drawn as 4x4 images (class 0 bright on the left half, class 1 on
+// the right), written as IDX files in a temporary directory, and a run
+// config over them.
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "framework/rng.hpp"
+#include "framework/run_config.hpp"
+#include "tests/temp_dir.hpp"
+
+namespace minima::test {
+
+inline void put_be32(std::ofstream& out, uint32_t v) {
+  const char bytes[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  out.write(bytes, 4);
+}
+
+// Writes <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte with
+// `count` blob images, alternating labels 0, 1, 0, ...
+inline void write_blob_split(const std::string& dir, const std::string& prefix, int64_t count, uint64_t seed) {
+  Rng rng(seed);
+  std::ofstream images(dir + "/" + prefix + "-images-idx3-ubyte", std::ios::binary);
+  std::ofstream labels(dir + "/" + prefix + "-labels-idx1-ubyte", std::ios::binary);
+  put_be32(images, 2051);
+  put_be32(images, uint32_t(count));
+  put_be32(images, 4);
+  put_be32(images, 4);
+  put_be32(labels, 2049);
+  put_be32(labels, uint32_t(count));
+  for (int64_t i = 0; i < count; ++i) {
+    const int label = int(i % 2);
+    labels.put(char(label));
+    for (int r = 0; r < 4; ++r)
+      for (int c = 0; c < 4; ++c) {
+        const bool bright = (c < 2) == (label == 0);
+        const float v = (bright ? 150.0f : 100.0f) + 45.0f * rng.normal();
+        images.put(char(uint8_t(std::clamp(v, 0.0f, 255.0f))));
+      }
+  }
+}
+
+// The blobs as an MNIST-style directory: 256 training and 64 test images.
+inline void write_blobs(const std::string& dir) {
+  write_blob_split(dir, "train", 256, 1);
+  write_blob_split(dir, "t10k", 64, 2);
+}
+
+// A 16-8-10 MLP (the IDX loader counts at least 10 classes) with BatchNorm, SGD with momentum and a cosine schedule:
+// 40 steps of 16, evaluated every 10. `changes` is merged over it.
+inline nlohmann::json blob_config_json(const std::string& data_dir, const std::string& run_dir,
+                                       const nlohmann::json& changes = nlohmann::json::object()) {
+  nlohmann::json config = {
+      {"description", "two blobs"},
+      {"seed", 7},
+      {"data", {{"dataset", "idx"}, {"dir", data_dir}}},
+      {"model",
+       {{"layers",
+         {{{"type", "dense"}, {"name", "fc1"}, {"units", 8}},
+          {{"type", "batchnorm"}, {"name", "bn1"}},
+          {{"type", "relu"}},
+          {{"type", "dense"}, {"name", "fc2"}, {"units", 10}}}}}},
+      {"optimizer", {{"type", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}}},
+      {"schedule", {{"type", "cosine"}}},
+      {"train", {{"batch_size", 16}, {"steps", 40}, {"eval_every", 10}, {"threads", 1}}},
+      {"output", {{"dir", run_dir}}},
+  };
+  config.merge_patch(changes);
+  return config;
+}
+
+inline RunConfig blob_config(const std::string& data_dir, const std::string& run_dir,
+                             const nlohmann::json& changes = nlohmann::json::object()) {
+  return parse_run_config(blob_config_json(data_dir, run_dir, changes), "blobs.json");
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// metrics.csv's lines without the last column (seconds, which differ run to run).
+inline std::vector<std::string> metrics_without_seconds(const std::string& path) {
+  std::vector<std::string> rows;
+  std::istringstream in(read_text(path));
+  for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
+  return rows;
+}
+
+}  // namespace minima::test
