@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include <zlib.h>
 
+#include "framework/atomic_file.hpp"
 #include "framework/config_override.hpp"
 #include "framework/graph.hpp"
 #include "framework/model_builder.hpp"
@@ -17,6 +16,10 @@
 namespace minima {
 namespace fs = std::filesystem;
 namespace {
+
+// Config files are a few KB; a larger file is a mistake (a data file given
+// as the config), refused before it is read.
+constexpr int64_t kMaxConfigBytes = int64_t(1) << 20;
 
 // What is known about the built-in data sets before loading them.
 struct KnownDataset {
@@ -222,9 +225,7 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
 }
 
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open the config file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_file(path, kMaxConfigBytes);
   json config;
   try {
     config = json::parse(text);

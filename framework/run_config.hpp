@@ -65,7 +65,7 @@ Shape sample_shape(const DataConfig& data);
 // Parses and validates a config. `source` names it in messages and gives
 // the default output directory.
 RunConfig parse_run_config(const json& config, const std::string& source);
-// Reads `path`, applies `--set` style overrides ("optimizer.lr=0.1") in
+// Reads `path` (refusing files over 1 MB: configs are a few KB), applies `--set` style overrides ("optimizer.lr=0.1") in
 // order, then parses. JSON syntax errors name the file, line and column.
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
