@@ -250,6 +250,9 @@ RunConfig load_run_config(const std::string& path, const std::vector<std::string
     config = json::parse(text, depth_guard);
   } catch (const json::parse_error& e) {
     throw std::runtime_error(path + ": " + position(text, e.byte) + ": " + reason(e));
+  } catch (const json::out_of_range& e) {  // a number beyond double, e.g. 1e400
+    const std::string what = e.what();
+    throw std::runtime_error(path + ": " + what.substr(what.find("] ") + 2, 120));
   }
   for (const std::string& assignment : overrides) apply_override(config, assignment);
   return parse_run_config(config, path);
