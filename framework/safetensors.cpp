@@ -92,6 +92,9 @@ ordered_json parse_header(std::string_view text, const std::string& source) {
   } catch (const ordered_json::parse_error& e) {
     std::string what = e.what();
     refuse(source, "header is not valid JSON: " + what.substr(what.find("] ") + 2));
+  } catch (const ordered_json::out_of_range& e) {  // a number beyond double, e.g. 1e400
+    std::string what = e.what();
+    refuse(source, "header is not valid JSON: " + what.substr(what.find("] ") + 2, 120));
   }
   if (!header.is_object()) refuse(source, "header is not a JSON object");
   if (!duplicate.empty()) refuse(source, "header names '" + duplicate + "' twice");
