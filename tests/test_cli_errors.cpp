@@ -123,6 +123,11 @@ TEST_CASE("cli: unreadable config files name the file and the reason") {
     write_text(dir.path("c.json"), R"({"seed": )" + std::string(400000, '[') + std::string(400000, ']') + "}");
     check_error({"summary", dir.path("c.json")}, "minima summary: error: " + dir.path("c.json") + ": nested deeper than 64 levels");
   }
+  SUBCASE("a number beyond double (a raw nlohmann out_of_range escaped before)") {
+    write_text(dir.path("c.json"), R"({"seed": 1e400})");
+    check_error({"summary", dir.path("c.json")},
+                "minima summary: error: " + dir.path("c.json") + ": number overflow parsing '1e400'");
+  }
   SUBCASE("not JSON at all (a binary file)") {
     write_raw(dir.path("c.json"), idx_labels({1, 2, 3}));
     const CliResult r = run_cli({"summary", dir.path("c.json")});
@@ -273,6 +278,13 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
     for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char(length >> (8 * i));
     minima::write_file_atomically(model, bytes + header);
     eval_error(model + ": header is nested deeper than 64 levels");
+  }
+  SUBCASE("a number beyond double in the header") {
+    const std::string header = R"({"fc1.weight": {"dtype": "F32", "shape": [1e400], "data_offsets": [0, 4]}})";
+    std::string bytes(8, '\0');
+    bytes[0] = char(header.size());
+    minima::write_file_atomically(model, bytes + header);
+    eval_error(model + ": header is not valid JSON: number overflow parsing '1e400'");
   }
   SUBCASE("an empty file") {
     minima::write_file_atomically(model, "");
