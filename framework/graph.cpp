@@ -1,6 +1,7 @@
 #include "framework/graph.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <stdexcept>
 
@@ -9,7 +10,16 @@
 namespace minima {
 namespace {
 constexpr int64_t kArenaAlign = 16;  // floats: each parameter starts on a 64-byte boundary
+
+// Runs `call`, reporting its duration to `timer` when one is set.
+template <class Call>
+void timed(const Graph::LayerTimer& timer, size_t layer, bool backward, Call&& call) {
+  if (!timer) return call();
+  const auto start = std::chrono::steady_clock::now();
+  call();
+  timer(layer, backward, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
+}  // namespace
 
 std::string Graph::where(const Node& n) const {
   return n.pointer.empty() ? "layer '" + n.layer->name() + "'" : n.pointer;
@@ -180,10 +190,11 @@ const Shape& Graph::output_shape() const { return nodes_.back().layer->output_sh
 
 const Tensor& Graph::forward(const Tensor& x, Mode mode) {
   if (!built_) throw std::logic_error("Graph::forward before build()");
-  for (Node& n : nodes_) {
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    Node& n = nodes_[i];
     for (size_t j = 0; j < n.inputs.size(); ++j)
       if (n.inputs[j] < 0) n.input_tensors[j] = &x;
-    n.layer->forward(n.input_tensors, mode);
+    timed(layer_timer_, i, false, [&] { n.layer->forward(n.input_tensors, mode); });
   }
   return nodes_.back().layer->output();
 }
@@ -205,7 +216,7 @@ void Graph::backward(const Tensor& dy) {
       }
       grad = &n.grad_sum;
     }
-    n.layer->backward(*grad);
+    timed(layer_timer_, i, true, [&] { n.layer->backward(*grad); });
   }
 }
 

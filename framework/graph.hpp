@@ -8,6 +8,7 @@
 // (each layer's Param tensors are views into them), so zeroing, updating and
 // saving are one loop each.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,12 @@ class Graph {
   void backward(const Tensor& dy);
   void zero_grad() { grads_.zero(); }
 
+  // Profiling hook (`minima bench --profile`): while set, it is called after
+  // each layer's forward or backward with the layer's index and the seconds
+  // the call took. Unset (the default) it costs nothing.
+  using LayerTimer = std::function<void(size_t layer, bool backward, double seconds)>;
+  void set_layer_timer(LayerTimer timer) { layer_timer_ = std::move(timer); }
+
   Tensor& values() { return values_; }  // [P] all parameters
   Tensor& grads() { return grads_; }    // [P] their gradients
   int64_t num_params() const { return num_params_; }
@@ -92,6 +99,7 @@ class Graph {
   Tensor values_, grads_;
   int64_t num_params_ = 0;
   bool built_ = false;
+  LayerTimer layer_timer_;
 };
 
 }  // namespace minima

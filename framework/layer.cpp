@@ -30,7 +30,9 @@ const Tensor& Layer::forward(std::span<const Tensor* const> inputs, Mode mode) {
                                 std::to_string(inputs.size()));
   const int64_t n = inputs[0]->shape().rank() ? inputs[0]->dim(0) : 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    check_shape(*inputs[i], input_shapes_[i].with_batch(n), who(*this) + " input " + std::to_string(i));
+    const Shape expected = input_shapes_[i].with_batch(n);
+    if (inputs[i]->shape() != expected)  // the message is built only on error: a training step must not allocate
+      check_shape(*inputs[i], expected, who(*this) + " input " + std::to_string(i));
     x_[i] = inputs[i];
   }
   y_.resize(output_shape_.with_batch(n));
@@ -46,7 +48,7 @@ const Tensor& Layer::forward(const Tensor& x, Mode mode) {
 
 void Layer::backward(const Tensor& dy) {
   if (!has_forward_) throw std::logic_error(who(*this) + ": backward() before forward()");
-  check_shape(dy, y_.shape(), who(*this) + " output gradient");
+  if (dy.shape() != y_.shape()) check_shape(dy, y_.shape(), who(*this) + " output gradient");
   const int64_t n = y_.dim(0);
   for (size_t i = 0; i < dx_.size(); ++i) dx_[i].resize(input_shapes_[i].with_batch(n));
   do_backward(x_, y_, dy, dx_);

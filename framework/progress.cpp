@@ -66,7 +66,11 @@ void Progress::draw_bar(int64_t step, double loss, double acc, double seconds, c
   char time[64], duration[24];
   if (end) {
     format_duration(duration, sizeof duration, elapsed);
-    std::snprintf(time, sizeof time, "%s %.0fms/step", duration, done > 0 ? 1000.0 * elapsed / double(done) : 0.0);
+    const double per_step = done > 0 ? elapsed / double(done) : 0.0;
+    if (per_step >= 1e-3)
+      std::snprintf(time, sizeof time, "%s %.0fms/step", duration, 1e3 * per_step);
+    else
+      std::snprintf(time, sizeof time, "%s %.0fus/step", duration, 1e6 * per_step);
   } else {
     format_duration(duration, sizeof duration, done > 0 ? elapsed / double(done) * double(target - done) : 0.0);
     std::snprintf(time, sizeof time, "ETA: %s", duration);

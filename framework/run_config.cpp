@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
+#include <zlib.h>
+
+#include "framework/atomic_file.hpp"
 #include "framework/config_override.hpp"
 #include "framework/graph.hpp"
 #include "framework/model_builder.hpp"
@@ -13,7 +14,12 @@
 #include "framework/schedule.hpp"
 
 namespace minima {
+namespace fs = std::filesystem;
 namespace {
+
+// Config files are a few KB; a larger file is a mistake (a data file given
+// as the config), refused before it is read.
+constexpr int64_t kMaxConfigBytes = int64_t(1) << 20;
 
 // What is known about the built-in data sets before loading them.
 struct KnownDataset {
@@ -77,7 +83,7 @@ TrainConfig parse_train(ConfigObject c) {
 
 OutputConfig parse_output(ConfigObject c, const std::string& source) {
   OutputConfig o;
-  const std::string stem = std::filesystem::path(source).stem().string();
+  const std::string stem = fs::path(source).stem().string();
   o.dir = c.get<std::string>("dir", "runs/" + (stem.empty() ? std::string("run") : stem));
   c.expect(!o.dir.empty(), "dir", "a directory path");
   o.checkpoint_every = c.get<int64_t>("checkpoint_every", o.checkpoint_every);
@@ -158,6 +164,32 @@ std::optional<Shape> known_sample_shape(const DataConfig& data) {
   return std::nullopt;
 }
 
+Shape sample_shape(const DataConfig& data) {
+  if (std::optional<Shape> known = known_sample_shape(data)) return *known;
+  fs::path file = fs::path(data.dir) / "train-images-idx3-ubyte";
+  if (!fs::exists(file)) file += ".gz";
+  if (!fs::exists(file))
+    throw std::runtime_error(data.dir + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
+  // IDX header: 0, 0, type (0x08 = unsigned byte), rank, then rank big-endian
+  // uint32 dimensions. gzread reads plain files unchanged.
+  gzFile in = gzopen(file.c_str(), "rb");
+  if (!in) throw std::runtime_error(file.string() + ": cannot open");
+  unsigned char header[4 + 4 * Shape::kMaxRank] = {};
+  const int got = gzread(in, header, 4);
+  const int rank = header[3];
+  const bool magic_ok = got == 4 && header[0] == 0 && header[1] == 0 && header[2] == 0x08 && rank >= 2 && rank <= Shape::kMaxRank;
+  const int dims_read = magic_ok ? gzread(in, header + 4, unsigned(4 * rank)) : 0;
+  gzclose(in);
+  if (!magic_ok || dims_read != 4 * rank)
+    throw std::runtime_error(file.string() + ": not an IDX image file (expected the header 00 00 08 <rank 2..4> <dims>)");
+  int64_t features = 1;
+  for (int d = 1; d < rank; ++d) {
+    const unsigned char* b = header + 4 + 4 * d;
+    features *= int64_t(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]));
+  }
+  return Shape{features};
+}
+
 RunConfig parse_run_config(const json& config, const std::string& source) {
   RunConfig run;
   run.source = source;
@@ -179,9 +211,7 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
 }
 
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open the config file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_file(path, kMaxConfigBytes);
   json config;
   try {
     config = json::parse(text);

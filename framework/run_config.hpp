@@ -52,11 +52,15 @@ struct RunConfig {
 // The per-sample input shape of a built-in data set ([784] for "mnist" and
 // "fashion"); nullopt for "idx", whose shape is in its files' headers.
 std::optional<Shape> known_sample_shape(const DataConfig& data);
+// The per-sample input shape, flattened ([784] for 28x28 images): the known
+// shape, or for "idx" the one in the header of the training images file
+// (<dir>/train-images-idx3-ubyte, raw or .gz; only its header is read).
+Shape sample_shape(const DataConfig& data);
 
 // Parses and validates a config. `source` names it in messages and gives
 // the default output directory.
 RunConfig parse_run_config(const json& config, const std::string& source);
-// Reads `path`, applies `--set` style overrides ("optimizer.lr=0.1") in
+// Reads `path` (refusing files over 1 MB: configs are a few KB), applies `--set` style overrides ("optimizer.lr=0.1") in
 // order, then parses. JSON syntax errors name the file, line and column.
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides = {});
 

@@ -60,7 +60,8 @@ int auto_blas_threads(const Graph& model, int64_t batch_size);
 // normalization, batch size); names the first difference.
 void check_same_run(const RunConfig& run, const RunConfig& requested, const std::string& run_dir);
 
-// Thrown at the first non-finite training loss.
+// Thrown at the first non-finite training loss, or when a checkpoint would
+// hold non-finite weights; the message names the last good checkpoint.
 class TrainingDiverged : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framework/config_object.hpp"
 #include "framework/layer.hpp"
 #include "framework/registry.hpp"
 #include "framework/rng.hpp"
@@ -52,6 +53,20 @@ inline Tensor to_tensor(const nlohmann::json& v) {
     for (int64_t j = 0; j < cols; ++j) t.at(i, j) = v[i][j].get<float>();
   }
   return t;
+}
+
+// The message of the ConfigError `f` throws (and its pointer, if asked);
+// fails the test when `f` throws none.
+template <class F>
+std::string config_error(F&& f, std::string* pointer = nullptr) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    if (pointer) *pointer = e.pointer();
+    return e.what();
+  }
+  FAIL("no ConfigError was thrown");
+  return "";
 }
 
 // Uniform in [lo, hi).

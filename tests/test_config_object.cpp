@@ -8,27 +8,11 @@
 #include <vector>
 
 #include "framework/config_object.hpp"
+#include "support.hpp"
 
-using minima::ConfigError;
 using minima::ConfigObject;
 using minima::json;
-
-namespace {
-
-// The message of the ConfigError `f` throws (fails the test if none).
-template <class F>
-std::string config_error(F&& f, std::string* pointer = nullptr) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    if (pointer) *pointer = e.pointer();
-    return e.what();
-  }
-  FAIL("no ConfigError was thrown");
-  return "";
-}
-
-}  // namespace
+using minima::test::config_error;
 
 TEST_CASE("ConfigObject reads every supported type") {
   const json j = json::parse(R"({"i": 3, "big": 5000000000, "e3": 1e3, "d": 0.5, "f": 2, "b": true, "s": "sgd",

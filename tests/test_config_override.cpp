@@ -5,10 +5,11 @@
 
 #include "framework/config_object.hpp"
 #include "framework/config_override.hpp"
+#include "support.hpp"
 
 using minima::apply_override;
-using minima::ConfigError;
 using minima::json;
+using minima::test::config_error;
 
 namespace {
 
@@ -18,19 +19,6 @@ json sample_config() {
     "optimizer": {"type": "sgd", "lr": 0.1},
     "model": {"layers": [{"type": "dense", "units": 100}, {"type": "batchnorm"}, {"type": "dense", "units": 10}]}
   })");
-}
-
-// The message and pointer of the ConfigError `f` throws.
-template <class F>
-std::string override_error(F&& f, std::string* pointer = nullptr) {
-  try {
-    f();
-  } catch (const ConfigError& e) {
-    if (pointer) *pointer = e.pointer();
-    return e.what();
-  }
-  FAIL("no ConfigError was thrown");
-  return "";
 }
 
 }  // namespace
@@ -60,24 +48,24 @@ TEST_CASE("apply_override errors name the JSON pointer of the bad step") {
   json c = sample_config();
   const json before = c;
   std::string pointer;
-  CHECK(override_error([&] { apply_override(c, "model.layers.x.units", 1); }, &pointer) ==
+  CHECK(config_error([&] { apply_override(c, "model.layers.x.units", 1); }, &pointer) ==
         "/model/layers/x: expected a list index in override path 'model.layers.x.units'");
   CHECK(pointer == "/model/layers/x");
-  CHECK(override_error([&] { apply_override(c, "model.layers.1x.units", 1); }) ==
+  CHECK(config_error([&] { apply_override(c, "model.layers.1x.units", 1); }) ==
         "/model/layers/1x: expected a list index in override path 'model.layers.1x.units'");
-  CHECK(override_error([&] { apply_override(c, "model.layers.3.units", 1); }, &pointer) ==
+  CHECK(config_error([&] { apply_override(c, "model.layers.3.units", 1); }, &pointer) ==
         "/model/layers/3: list index out of range (the list has 3 items)");
   CHECK(pointer == "/model/layers/3");
-  CHECK(override_error([&] { apply_override(c, "model.layer.0.units", 1); }, &pointer) ==
+  CHECK(config_error([&] { apply_override(c, "model.layer.0.units", 1); }, &pointer) ==
         "/model/layer: no such key to override (from 'model.layer.0.units')");
-  CHECK(override_error([&] { apply_override(c, "optimizer.lr.value", 1); }, &pointer) ==
+  CHECK(config_error([&] { apply_override(c, "optimizer.lr.value", 1); }, &pointer) ==
         "/optimizer/lr: cannot override inside a number (from 'optimizer.lr.value')");
-  CHECK(override_error([&] { apply_override(c, "optimizer..lr", 1); }) ==
+  CHECK(config_error([&] { apply_override(c, "optimizer..lr", 1); }) ==
         "/optimizer: empty key in override path 'optimizer..lr'");
-  CHECK(override_error([&] { apply_override(c, ".lr", 1); }) == "/: empty key in override path '.lr'");
-  CHECK(override_error([&] { apply_override(c, "optimizer.", 1); }) ==
+  CHECK(config_error([&] { apply_override(c, ".lr", 1); }) == "/: empty key in override path '.lr'");
+  CHECK(config_error([&] { apply_override(c, "optimizer.", 1); }) ==
         "/optimizer: empty key in override path 'optimizer.'");
-  CHECK(override_error([&] { apply_override(c, "", 1); }) == "/: an override needs a key path like optimizer.lr");
+  CHECK(config_error([&] { apply_override(c, "", 1); }) == "/: an override needs a key path like optimizer.lr");
   CHECK(c == before);  // a failed override changes nothing
 }
 
@@ -103,6 +91,6 @@ TEST_CASE("apply_override(\"path=value\") parses JSON values, else takes a strin
   CHECK(c["optimizer"]["name"] == "a=b");
   apply_override(c, "optimizer.name=");
   CHECK(c["optimizer"]["name"] == "");
-  CHECK(override_error([&] { apply_override(c, "optimizer.lr"); }) == "/: expected key=value, got 'optimizer.lr'");
-  CHECK(override_error([&] { apply_override(c, "nope.lr=1"); }) == "/nope: no such key to override (from 'nope.lr')");
+  CHECK(config_error([&] { apply_override(c, "optimizer.lr"); }) == "/: expected key=value, got 'optimizer.lr'");
+  CHECK(config_error([&] { apply_override(c, "nope.lr=1"); }) == "/nope: no such key to override (from 'nope.lr')");
 }

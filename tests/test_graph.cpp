@@ -10,7 +10,6 @@
 #include "framework/graph.hpp"
 #include "support.hpp"
 
-using minima::ConfigError;
 using minima::Graph;
 using minima::json;
 using minima::Mode;
@@ -21,15 +20,12 @@ namespace {
 
 // The ConfigError from building `layers` for per-sample `input_shape`.
 std::string graph_error(const char* layers, Shape input_shape = Shape{4}, std::string* pointer = nullptr) {
-  try {
-    Graph g = Graph::from_json(json::parse(layers), "/model/layers");
-    g.build(input_shape, 1);
-  } catch (const ConfigError& e) {
-    if (pointer) *pointer = e.pointer();
-    return e.what();
-  }
-  FAIL("no ConfigError for " << layers);
-  return "";
+  return minima::test::config_error(
+      [&] {
+        Graph g = Graph::from_json(json::parse(layers), "/model/layers");
+        g.build(input_shape, 1);
+      },
+      pointer);
 }
 
 const char* kMlp = R"([

@@ -261,6 +261,15 @@ TEST_CASE("the gradient checker fails a layer with a wrong parameter gradient") 
   CHECK(r.where.rfind("param weight [", 0) == 0);
 }
 
+TEST_CASE("the gradient checker divides by the step it actually took") {
+  // Near 10000 float32 spacing is ~1e-3, so x +- 0.01 lands up to 5% away
+  // from the nominal step; relu (identity here) is still checked exactly.
+  GradCheckOptions options;
+  options.tolerance = 1e-4;
+  const GradCheckResult r = check_layer(json{{"type", "relu"}}, Shape{5}, 3, normal_inputs(4, 10000.0f, 100.0f), options);
+  CHECK(r.max_error < 1e-4);
+}
+
 namespace {
 
 // dense-bn-sigmoid-dense, softmax cross-entropy over 3 classes.

@@ -8,21 +8,15 @@
 #include <string>
 
 #include "framework/registry.hpp"
+#include "support.hpp"
 
-using minima::ConfigError;
 using minima::json;
 using minima::LayerRegistry;
 
 namespace {
 
 std::string create_error(const json& spec) {
-  try {
-    LayerRegistry::instance().create(spec, "/model/layers/2");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  FAIL("no ConfigError for " << spec.dump());
-  return "";
+  return minima::test::config_error([&] { LayerRegistry::instance().create(spec, "/model/layers/2"); });
 }
 
 }  // namespace

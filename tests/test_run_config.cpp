@@ -3,6 +3,7 @@
 // shipped configs/*.json.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -206,7 +207,7 @@ TEST_CASE("load_run_config: JSON syntax errors give file, line and column") {
   CHECK_THROWS_WITH(load_run_config(trailing.path.string()),
                     (trailing.path.string() + ": line 1, column 12: syntax error while parsing object key - unexpected "
                                               "'}'; expected string literal").c_str());
-  CHECK_THROWS_WITH(load_run_config("/nonexistent/x.json"), "/nonexistent/x.json: cannot open the config file");
+  CHECK_THROWS_WITH(load_run_config("/nonexistent/x.json"), "/nonexistent/x.json: cannot read: No such file or directory");
 }
 
 TEST_CASE("every configs/*.json parses, and each BN config differs from its plain twin only in batchnorm") {
@@ -245,4 +246,43 @@ TEST_CASE("every configs/*.json parses, and each BN config differs from its plai
   CHECK(fig1.optimizer["momentum"] == 0.0);
   CHECK(fig1.layers.size() == 10);
   CHECK(fig1.layers[0]["std"] == 0.01);
+}
+
+TEST_CASE("sample_shape reads an idx data set's image header") {
+  const fs::path dir = fs::temp_directory_path() / ("minima_test_idx_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // 00 00 08 03, then dims 3 x 5 x 4 (big-endian) and 60 pixel bytes.
+  std::string bytes = {0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 5, 0, 0, 0, 4};
+  std::ofstream(dir / "train-images-idx3-ubyte", std::ios::binary) << bytes << std::string(60, '\x7f');
+  DataConfig data;
+  data.dataset = "idx";
+  data.dir = dir.string();
+  CHECK(sample_shape(data) == Shape{20});
+  std::ofstream(dir / "train-images-idx3-ubyte", std::ios::binary) << std::string{0, 0, 8, 1, 0, 0, 0, 3};
+  CHECK_THROWS_WITH(sample_shape(data), (dir.string() + "/train-images-idx3-ubyte: not an IDX image file (expected the "
+                                                        "header 00 00 08 <rank 2..4> <dims>)").c_str());
+  fs::remove_all(dir);
+  CHECK_THROWS_WITH(sample_shape(data), (dir.string() + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz "
+                                                        "to read the input shape from").c_str());
+  CHECK(sample_shape(DataConfig{}) == Shape{784});
+}
+
+TEST_CASE("minima summary prints the layer table and totals") {
+  const std::string command = std::string(MINIMA_CLI) + " summary " + MINIMA_SOURCE_DIR +
+                              "/configs/paper_fig1_bn.json --set model.hidden=[100,50] 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  char buffer[256];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  CHECK(::pclose(pipe) == 0);
+  CAPTURE(output);
+  // Params 784*100 + 2*100 (BN) + 100*50 + 2*50 + 50*10 + 10 = 84,210;
+  // buffers (100+100+1) + (50+50+1) = 302.
+  CHECK(output.find("fc1 (dense)                    [N, 100]                 78,400\n") != std::string::npos);
+  CHECK(output.find("bn2 (batchnorm)                [N, 50]                     100\n") != std::string::npos);
+  CHECK(output.find("fc3 (dense)                    [N, 10]                     510\n") != std::string::npos);
+  CHECK(output.find("Trainable params: 84,210\n") != std::string::npos);
+  CHECK(output.find("Buffer values:    302 (running statistics, not trained)\n") != std::string::npos);
+  CHECK(output.find("Size:             338,048 bytes") != std::string::npos);
 }

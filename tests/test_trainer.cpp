@@ -16,6 +16,7 @@
 #include "framework/evaluate.hpp"
 #include "framework/safetensors.hpp"
 #include "framework/trainer.hpp"
+#include "tests/allocation_counter.hpp"
 #include "tests/train_fixture.hpp"
 
 using namespace minima;
@@ -153,6 +154,34 @@ TEST_CASE("trainer: a stop request or stop_at_step ends the run with a checkpoin
   CHECK(limited.step() == 15);
   CHECK(load_safetensors(tmp.path("limit/model.safetensors")).metadata.at(kStepKey) == "15");
   CHECK(test::metrics_without_seconds(tmp.path("limit/metrics.csv")).size() == 2);
+}
+
+TEST_CASE("trainer: a training step does not allocate") {
+  if (!test::counting_allocations()) {
+    MESSAGE("skipped: allocations are not counted in sanitizer builds");
+    return;
+  }
+  TempDir tmp("trainer_allocations");
+  test::write_blobs(tmp.path());
+  // Allocations from the evaluation point at step 40 to the one at step 80:
+  // 40 steps and one evaluation (every 40 steps) or two (every 20). No
+  // checkpoint in between.
+  auto allocations_to_step_80 = [&](int64_t eval_every) {
+    long long at_40 = 0, at_80 = 0;
+    TrainerOptions options = quiet();
+    options.on_eval = [&](const EvalPoint& p, Trainer&) {
+      if (p.step == 40) at_40 = test::heap_allocations();
+      if (p.step == 80) at_80 = test::heap_allocations();
+    };
+    Trainer(test::blob_config(tmp.path(), tmp.path("run"),
+                              {{"train", {{"steps", 100}, {"eval_every", eval_every}}}, {"output", {{"checkpoint_every", 100}}}}),
+            options)
+        .run();
+    return at_80 - at_40;
+  };
+  const long long one_evaluation = allocations_to_step_80(40);
+  CHECK(one_evaluation > 0);  // an evaluation allocates (its batcher): the counter counts
+  CHECK(allocations_to_step_80(20) == 2 * one_evaluation);
 }
 
 TEST_CASE("trainer: a config whose model does not match the data is refused") {

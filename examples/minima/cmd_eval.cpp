@@ -27,7 +27,8 @@ void print_result(const EvalResult& r, const Dataset& data) {
   std::printf("loss       %.4f\naccuracy   %.2f%%  (%lld/%lld)\n\nper-class accuracy:\n", r.loss, 100.0 * r.accuracy(),
               static_cast<long long>(r.correct), static_cast<long long>(r.count));
   for (int c = 0; c < r.num_classes; ++c) {
-    const std::string name = size_t(c) < data.class_names.size() ? data.class_names[size_t(c)] : "";
+    std::string name = size_t(c) < data.class_names.size() ? data.class_names[size_t(c)] : "";
+    if (name == std::to_string(c)) name.clear();  // digits are their own names
     std::printf("  %2d %-12s %7.2f%%  (%lld/%lld)\n", c, name.c_str(), 100.0 * r.class_accuracy(c),
                 static_cast<long long>(r.confusion_at(c, c)), static_cast<long long>(r.class_count(c)));
   }
