@@ -40,11 +40,13 @@ void fill_rect(Image& image, int x0, int y0, int x1, int y1, Color color) {
         image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * size_t(image.channels) + size_t(c)] = color[size_t(c)];
 }
 
-void draw_zoomed(Image& canvas, int x, int y, const Image& gray, int zoom) {
-  for (int row = 0; row < gray.height; ++row)
-    for (int col = 0; col < gray.width; ++col)
-      fill_rect(canvas, x + col * zoom, y + row * zoom, x + (col + 1) * zoom, y + (row + 1) * zoom,
-                gray_level(gray.at(col, row)));
+void draw_zoomed(Image& canvas, int x, int y, const Image& image, int zoom) {
+  for (int row = 0; row < image.height; ++row)
+    for (int col = 0; col < image.width; ++col) {
+      const Color color = image.channels == 1 ? gray_level(image.at(col, row))
+                                              : Color{image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)};
+      fill_rect(canvas, x + col * zoom, y + row * zoom, x + (col + 1) * zoom, y + (row + 1) * zoom, color);
+    }
 }
 
 void draw_text(Image& canvas, int x, int y, const std::string& text, Color color, int scale) {

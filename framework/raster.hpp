@@ -20,9 +20,9 @@ Image make_canvas(int width, int height, int channels, Color background);
 // Fills pixels [x0, x1) x [y0, y1), clipped to the image.
 void fill_rect(Image& image, int x0, int y0, int x1, int y1, Color color);
 
-// Draws a gray image with its top-left at (x, y), each pixel as a
+// Draws a gray or RGB image with its top-left at (x, y), each pixel as a
 // zoom x zoom square, clipped to the canvas.
-void draw_zoomed(Image& canvas, int x, int y, const Image& gray, int zoom);
+void draw_zoomed(Image& canvas, int x, int y, const Image& image, int zoom);
 
 // Draws `text` with its top-left at (x, y), `scale` pixels per font unit.
 void draw_text(Image& canvas, int x, int y, const std::string& text, Color color, int scale = 1);

@@ -44,10 +44,22 @@ ConfigObject section(ConfigObject& top, const char* key) {
   return ConfigObject(empty, top.pointer_to(key));
 }
 
+// data.size [height, width] and data.grayscale, read for "folder" only
+// (elsewhere finish() refuses them as unknown keys).
+void parse_folder_keys(ConfigObject& c, DataConfig& d) {
+  const std::vector<int> size = c.get<std::vector<int>>("size", {d.height, d.width});
+  c.expect(size.size() == 2 && size[0] >= 1 && size[1] >= 1 && size[0] <= 4096 && size[1] <= 4096, "size",
+           "[height, width] in pixels, each 1..4096");
+  d.height = size[0];
+  d.width = size[1];
+  d.grayscale = c.get<bool>("grayscale", d.grayscale);
+}
+
 DataConfig parse_data(ConfigObject c) {
   DataConfig d;
   d.dataset = c.get<std::string>("dataset", d.dataset);
-  c.expect(d.dataset == "idx" || find_known(d.dataset), "dataset", "one of \"mnist\", \"fashion\", \"idx\"");
+  c.expect(d.dataset == "idx" || d.dataset == "folder" || find_known(d.dataset), "dataset",
+           "one of \"mnist\", \"fashion\", \"idx\", \"folder\"");
   d.dir = c.get<std::string>("dir", "data/" + d.dataset);
   c.expect(!d.dir.empty(), "dir", "a directory path");
   d.validation = c.get<int64_t>("validation", d.validation);
@@ -57,6 +69,7 @@ DataConfig parse_data(ConfigObject c) {
              "fewer than the " + std::to_string(known->train_samples) + " training samples of " + d.dataset);
   d.normalize = c.get<std::string>("normalize", d.normalize);
   c.expect(d.normalize == "scale" || d.normalize == "standardize", "normalize", "\"scale\" or \"standardize\"");
+  if (d.dataset == "folder") parse_folder_keys(c, d);
   c.finish();
   return d;
 }
@@ -161,6 +174,7 @@ std::string reason(const json::parse_error& e) {
 
 std::optional<Shape> known_sample_shape(const DataConfig& data) {
   if (const KnownDataset* known = find_known(data.dataset)) return Shape{known->features};
+  if (data.dataset == "folder") return Shape{int64_t(data.height) * data.width * (data.grayscale ? 1 : 3)};
   return std::nullopt;
 }
 
@@ -225,7 +239,7 @@ RunConfig load_run_config(const std::string& path, const std::vector<std::string
 json RunConfig::resolved() const {
   json resolved_model = model;
   resolved_model["layers"] = layers;
-  return {{"description", description},
+  json all = {{"description", description},
           {"seed", seed},
           {"data",
            {{"dataset", data.dataset},
@@ -242,6 +256,11 @@ json RunConfig::resolved() const {
             {"eval_every", train.eval_every},
             {"threads", train.threads}}},
           {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
+  if (data.dataset == "folder") {
+    all["data"]["size"] = {data.height, data.width};
+    all["data"]["grayscale"] = data.grayscale;
+  }
+  return all;
 }
 
 }  // namespace minima

@@ -113,7 +113,7 @@ TEST_CASE("run config errors name the pointer") {
       {"seed=-1", "/seed: expected an integer >= 0, got -1"},
       {"seed=0.5", "/seed: expected an integer, got 0.5"},
       {"data=[]", "/data: expected an object {...}, got []"},
-      {"data={\"dataset\": \"cifar\"}", "/data/dataset: expected one of \"mnist\", \"fashion\", \"idx\", got \"cifar\""},
+      {"data={\"dataset\": \"cifar\"}", "/data/dataset: expected one of \"mnist\", \"fashion\", \"idx\", \"folder\", got \"cifar\""},
       {"data={\"validation\": -5}", "/data/validation: expected a number of samples >= 0, got -5"},
       {"data={\"validation\": 60000}", "/data/validation: expected fewer than the 60000 training samples of mnist, got 60000"},
       {"data={\"normalize\": \"zscore\"}", "/data/normalize: expected \"scale\" or \"standardize\", got \"zscore\""},
