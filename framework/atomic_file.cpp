@@ -7,8 +7,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <stdexcept>
 
 namespace minima {
@@ -61,10 +64,30 @@ int write_all(int fd, std::string_view bytes) {
   return 0;
 }
 
+// TEST HOOK for the crash-safety tests: MINIMA_TEST_KILL_DURING_SAVE=<file
+// name>:<n> kills this process with SIGKILL in the middle of the n-th write
+// of a file with that name (e.g. "model.safetensors:2"): after half of the
+// temp file is on disk, before the rename. Unset, it costs one getenv.
+bool kill_requested(const std::string& path) {
+  const char* hook = std::getenv("MINIMA_TEST_KILL_DURING_SAVE");
+  if (!hook) return false;
+  const std::string spec = hook;
+  const size_t colon = spec.rfind(':');
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  if (colon == std::string::npos || spec.substr(0, colon) != name) return false;
+  static std::atomic<int> writes{0};
+  return ++writes == std::atoi(spec.c_str() + colon + 1);
+}
+
 // Writes, syncs and closes the temp file; returns the errno of the failure.
-int write_temp_file(const std::string& temp, std::string_view bytes) {
+int write_temp_file(const std::string& temp, std::string_view bytes, bool kill_half_way) {
   Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (fd.get() < 0) return errno;
+  if (kill_half_way) {
+    write_all(fd.get(), bytes.substr(0, bytes.size() / 2));
+    ::fsync(fd.get());
+    ::raise(SIGKILL);
+  }
   if (int error = write_all(fd.get(), bytes)) return error;
   if (::fsync(fd.get()) != 0) return errno;
   if (fd.close() != 0) return errno;
@@ -77,16 +100,33 @@ std::string directory_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// Removes the temp files of `path` that writers killed mid-write left
+// behind ("<path>.tmp.<pid>" of a process that no longer exists); a live
+// writer's temp file is kept. Best effort: errors are ignored.
+void remove_stale_temp_files(const std::string& path) {
+  const std::string prefix = path.substr(path.find_last_of('/') + 1) + ".tmp.";
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_of(path), error)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 9) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    const pid_t writer = pid_t(std::stol(digits));
+    if (writer != ::getpid() && ::kill(writer, 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), error);
+  }
+}
+
 }  // namespace
 
 void write_file_atomically(const std::string& path, std::string_view bytes) {
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  int error = write_temp_file(temp, bytes);
+  int error = write_temp_file(temp, bytes, kill_requested(path));
   if (error == 0 && ::rename(temp.c_str(), path.c_str()) != 0) error = errno;
   if (error != 0) {
     ::unlink(temp.c_str());
     fail(path, "write", error);
   }
+  remove_stale_temp_files(path);
   // Makes the rename itself durable. The new file is in place by now, so a
   // failure here is reported but cannot bring the old file back.
   Fd dir(::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

@@ -12,8 +12,10 @@ namespace minima {
 // (path + ".tmp.<pid>"): write all, fsync, rename over `path`, fsync the
 // directory. On failure (ENOSPC, EACCES, missing directory, ...) the temp
 // file is removed, the old file is untouched, and std::runtime_error says
-// "<path>: cannot write: <strerror>". Two threads of one process must not
-// write the same path at once (they would share the temp name).
+// "<path>: cannot write: <strerror>". After a success, temp files of `path`
+// left by writers that were killed mid-write (their pid is gone) are
+// removed. Two threads of one process must not write the same path at once
+// (they would share the temp name).
 void write_file_atomically(const std::string& path, std::string_view bytes);
 
 // The whole file. Refuses a file larger than `max_bytes` before reading it
@@ -29,6 +31,10 @@ namespace testing {
 // `bytes` bytes of its temp file and then fails as if the disk were full
 // (ENOSPC). One-shot; a negative value cancels a pending failure.
 void fail_writes_after(int64_t bytes);
+// TEST-ONLY, read from the environment (set it for a child process):
+// MINIMA_TEST_KILL_DURING_SAVE=<file name>:<n> kills the process (SIGKILL)
+// half-way through writing the temp file of the n-th write of a file with
+// that name, before the rename.
 }  // namespace testing
 
 }  // namespace minima

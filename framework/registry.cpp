@@ -48,4 +48,11 @@ std::unique_ptr<Layer> LayerRegistry::create(const json& spec, const std::string
   return layer;
 }
 
+std::unique_ptr<Layer> make_layer(const std::string& type, const json& args) {
+  if (!args.is_object()) throw ConfigError("/", "make_layer(\"" + type + "\"): expected an object of layer keys");
+  json spec = args;
+  spec["type"] = type;
+  return LayerRegistry::instance().create(spec, "");
+}
+
 }  // namespace minima

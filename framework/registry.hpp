@@ -32,6 +32,11 @@ class LayerRegistry {
   std::vector<std::pair<std::string, LayerFactory>> factories_;
 };
 
+// Builds a registered layer from C++ without a config file:
+//   make_layer("dense", {{"units", 100}})
+// `args` holds the layer's own keys, read exactly as in a config.
+std::unique_ptr<Layer> make_layer(const std::string& type, const json& args = json::object());
+
 }  // namespace minima
 
 #define MINIMA_CONCAT_INNER(a, b) a##b

@@ -2,12 +2,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <stdexcept>
 
 #include <zlib.h>
 
+#include "framework/atomic_file.hpp"
 #include "framework/config_override.hpp"
 #include "framework/graph.hpp"
 #include "framework/model_builder.hpp"
@@ -17,6 +16,10 @@
 namespace minima {
 namespace fs = std::filesystem;
 namespace {
+
+// Config files are a few KB; a larger file is a mistake (a data file given
+// as the config), refused before it is read.
+constexpr int64_t kMaxConfigBytes = int64_t(1) << 20;
 
 // What is known about the built-in data sets before loading them.
 struct KnownDataset {
@@ -41,10 +44,22 @@ ConfigObject section(ConfigObject& top, const char* key) {
   return ConfigObject(empty, top.pointer_to(key));
 }
 
+// data.size [height, width] and data.grayscale, read for "folder" only
+// (elsewhere finish() refuses them as unknown keys).
+void parse_folder_keys(ConfigObject& c, DataConfig& d) {
+  const std::vector<int> size = c.get<std::vector<int>>("size", {d.height, d.width});
+  c.expect(size.size() == 2 && size[0] >= 1 && size[1] >= 1 && size[0] <= 4096 && size[1] <= 4096, "size",
+           "[height, width] in pixels, each 1..4096");
+  d.height = size[0];
+  d.width = size[1];
+  d.grayscale = c.get<bool>("grayscale", d.grayscale);
+}
+
 DataConfig parse_data(ConfigObject c) {
   DataConfig d;
   d.dataset = c.get<std::string>("dataset", d.dataset);
-  c.expect(d.dataset == "idx" || find_known(d.dataset), "dataset", "one of \"mnist\", \"fashion\", \"idx\"");
+  c.expect(d.dataset == "idx" || d.dataset == "folder" || find_known(d.dataset), "dataset",
+           "one of \"mnist\", \"fashion\", \"idx\", \"folder\"");
   d.dir = c.get<std::string>("dir", "data/" + d.dataset);
   c.expect(!d.dir.empty(), "dir", "a directory path");
   d.validation = c.get<int64_t>("validation", d.validation);
@@ -54,6 +69,7 @@ DataConfig parse_data(ConfigObject c) {
              "fewer than the " + std::to_string(known->train_samples) + " training samples of " + d.dataset);
   d.normalize = c.get<std::string>("normalize", d.normalize);
   c.expect(d.normalize == "scale" || d.normalize == "standardize", "normalize", "\"scale\" or \"standardize\"");
+  if (d.dataset == "folder") parse_folder_keys(c, d);
   c.finish();
   return d;
 }
@@ -158,6 +174,7 @@ std::string reason(const json::parse_error& e) {
 
 std::optional<Shape> known_sample_shape(const DataConfig& data) {
   if (const KnownDataset* known = find_known(data.dataset)) return Shape{known->features};
+  if (data.dataset == "folder") return Shape{int64_t(data.height) * data.width * (data.grayscale ? 1 : 3)};
   return std::nullopt;
 }
 
@@ -208,9 +225,7 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
 }
 
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open the config file");
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = read_file(path, kMaxConfigBytes);
   json config;
   try {
     config = json::parse(text);
@@ -224,7 +239,7 @@ RunConfig load_run_config(const std::string& path, const std::vector<std::string
 json RunConfig::resolved() const {
   json resolved_model = model;
   resolved_model["layers"] = layers;
-  return {{"description", description},
+  json all = {{"description", description},
           {"seed", seed},
           {"data",
            {{"dataset", data.dataset},
@@ -241,6 +256,11 @@ json RunConfig::resolved() const {
             {"eval_every", train.eval_every},
             {"threads", train.threads}}},
           {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
+  if (data.dataset == "folder") {
+    all["data"]["size"] = {data.height, data.width};
+    all["data"]["grayscale"] = data.grayscale;
+  }
+  return all;
 }
 
 }  // namespace minima

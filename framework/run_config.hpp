@@ -14,8 +14,12 @@
 namespace minima {
 
 struct DataConfig {
-  std::string dataset = "mnist";  // "mnist" | "fashion" | "idx" (any IDX set in `dir`)
+  std::string dataset = "mnist";  // "mnist" | "fashion" | "idx" (any IDX set in `dir`) | "folder" (image folders)
   std::string dir;                // default: data/<dataset>
+  // "folder" only: dir/train/<class>/*.png|jpg and dir/test/<class>/..., each
+  // image resized to height x width (data.size: [height, width]), gray or RGB.
+  int height = 28, width = 28;
+  bool grayscale = true;
   int64_t validation = 0;         // samples split off the end of the training set; eval uses them when > 0
   std::string normalize = "scale";  // "scale" (x/255) | "standardize" (training set mean/std)
 };
@@ -50,7 +54,8 @@ struct RunConfig {
 };
 
 // The per-sample input shape of a built-in data set ([784] for "mnist" and
-// "fashion"); nullopt for "idx", whose shape is in its files' headers.
+// "fashion"; height * width * channels for "folder"); nullopt for "idx",
+// whose shape is in its files' headers.
 std::optional<Shape> known_sample_shape(const DataConfig& data);
 // The per-sample input shape, flattened ([784] for 28x28 images): the known
 // shape, or for "idx" the one in the header of the training images file
@@ -60,7 +65,7 @@ Shape sample_shape(const DataConfig& data);
 // Parses and validates a config. `source` names it in messages and gives
 // the default output directory.
 RunConfig parse_run_config(const json& config, const std::string& source);
-// Reads `path`, applies `--set` style overrides ("optimizer.lr=0.1") in
+// Reads `path` (refusing files over 1 MB: configs are a few KB), applies `--set` style overrides ("optimizer.lr=0.1") in
 // order, then parses. JSON syntax errors name the file, line and column.
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides = {});
 

@@ -9,6 +9,7 @@
 #include "framework/atomic_file.hpp"
 #include "framework/blas.hpp"
 #include "framework/checkpoint.hpp"
+#include "framework/data_source.hpp"
 #include "framework/evaluate.hpp"
 #include "framework/safetensors.hpp"
 #include "framework/train_state.hpp"
@@ -37,7 +38,7 @@ int64_t checked_batch_size(const RunConfig& config, const Dataset& train) {
 
 TrainingData load_training_data(const DataConfig& config) {
   TrainingData data;
-  Dataset train = load_idx_dataset(config.dir, "train");
+  Dataset train = load_split(config, "train");
   if (config.validation > 0) {
     auto [rest, validation] = split_validation(std::move(train), config.validation);
     data.train = std::move(rest);
@@ -45,7 +46,7 @@ TrainingData load_training_data(const DataConfig& config) {
     data.eval_name = "validation";
   } else {
     data.train = std::move(train);
-    data.eval = load_idx_dataset(config.dir, "test");
+    data.eval = load_split(config, "test");
     data.eval_name = "test";
   }
   if (config.normalize == "standardize") data.normalization = standardization_of(data.train);
@@ -128,6 +129,7 @@ void Trainer::start_fresh() {
   std::filesystem::remove(path("train_state.safetensors"));
   std::filesystem::remove(model_path());
   write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
+  write_class_names(path("classes.json"), data_->train.class_names);
   metrics_ = MetricsLog::create(path("metrics.csv"));
 }
 

@@ -1,29 +1,12 @@
 #include "idx_fixtures.hpp"
 
-#include <unistd.h>
 #include <zlib.h>
 
-#include <atomic>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
 namespace minima::test {
-
-TempDir::TempDir(const std::string& tag) {
-  static std::atomic<int> counter{0};
-  path_ = (std::filesystem::temp_directory_path() /
-           ("minima-" + tag + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
-              .string();
-  std::filesystem::remove_all(path_);
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 Bytes big_endian(std::initializer_list<uint32_t> words) {
   Bytes bytes;

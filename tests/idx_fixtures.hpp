@@ -1,26 +1,15 @@
 #pragma once
 // Tiny IDX files for the data tests: bytes built in memory, written raw or
-// gzip-compressed into a temporary directory that removes itself.
+// gzip-compressed into a TempDir (temp_dir.hpp).
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "tests/temp_dir.hpp"
+
 namespace minima::test {
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag);  // a fresh, empty directory
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 using Bytes = std::vector<uint8_t>;
 

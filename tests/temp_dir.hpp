@@ -1,10 +1,11 @@
 #pragma once
 // A fresh, empty directory for one test, removed with its contents when the
-// test ends. Its name holds the process id, so parallel ctest runs of
-// different tests never share it.
+// test ends. Its name holds the process id and a counter, so parallel ctest
+// runs of different tests, and two directories of one test, never share it.
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,7 +15,8 @@ namespace minima::test {
 class TempDir {
  public:
   explicit TempDir(const std::string& tag)
-      : dir_(std::filesystem::temp_directory_path() / ("minima_" + tag + "_" + std::to_string(::getpid()))) {
+      : dir_(std::filesystem::temp_directory_path() /
+             ("minima_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++))) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -36,6 +38,10 @@ class TempDir {
   }
 
  private:
+  static std::atomic<int>& counter() {
+    static std::atomic<int> count{0};
+    return count;
+  }
   std::filesystem::path dir_;
 };
 

@@ -14,10 +14,11 @@
 #include "framework/graph.hpp"
 #include "framework/rng.hpp"
 #include "framework/safetensors.hpp"
+#include "tests/safetensors_reader.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace minima;
-using minima::test::TempDir;
+using namespace minima::test;
 using ordered_json = nlohmann::ordered_json;
 
 namespace {
@@ -53,56 +54,6 @@ std::vector<std::vector<float>> snapshot(Graph& g) {
   std::vector<std::vector<float>> values;
   for (const StateEntry& s : g.state()) values.emplace_back(s.tensor->data(), s.tensor->data() + s.tensor->numel());
   return values;
-}
-
-std::string file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-// A minimal safetensors reader written from the format description alone
-// (independent of decode_safetensors), for checking what save_model wrote.
-struct ParsedFile {
-  uint64_t header_length = 0;
-  std::string header_text;
-  ordered_json header;
-  std::string body;
-};
-
-ParsedFile parse_independently(const std::string& bytes) {
-  ParsedFile f;
-  REQUIRE(bytes.size() >= 8);
-  for (int i = 0; i < 8; ++i) f.header_length |= uint64_t(uint8_t(bytes[i])) << (8 * i);
-  REQUIRE(8 + f.header_length <= bytes.size());
-  f.header_text = bytes.substr(8, f.header_length);
-  f.header = ordered_json::parse(f.header_text);
-  f.body = bytes.substr(8 + f.header_length);
-  return f;
-}
-
-// The inverse: a file from a (possibly tampered) header and a body.
-std::string assemble(const ordered_json& header, const std::string& body) {
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');
-  std::string bytes;
-  for (int i = 0; i < 8; ++i) bytes += char((uint64_t(text.size()) >> (8 * i)) & 0xff);
-  return bytes + text + body;
-}
-
-float f32_at(const std::string& body, uint64_t offset) {
-  uint32_t bits = 0;
-  for (int i = 0; i < 4; ++i) bits |= uint32_t(uint8_t(body[offset + i])) << (8 * i);
-  float v;
-  std::memcpy(&v, &bits, 4);
-  return v;
-}
-
-int64_t i64_at(const std::string& body, uint64_t offset) {
-  uint64_t bits = 0;
-  for (int i = 0; i < 8; ++i) bits |= uint64_t(uint8_t(body[offset + i])) << (8 * i);
-  return int64_t(bits);
 }
 
 std::string load_error(const std::string& path, Graph& g) {

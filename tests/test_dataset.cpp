@@ -84,7 +84,7 @@ TEST_CASE("num_classes is 1 + the largest label, at least 10") {
 
 TEST_CASE("a directory named like fashion gets the Fashion-MNIST class names") {
   TempDir parent("dataset");
-  const std::string dir = parent.file("Fashion-MNIST");
+  const std::string dir = parent.path("Fashion-MNIST");
   std::filesystem::create_directory(dir);
   write_split(dir, "train", true, kPixels, kLabels);
   const std::vector<std::string> expected = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -103,14 +103,14 @@ TEST_CASE("load_idx_dataset errors name the files and how to get the data") {
   SUBCASE("image and label counts disagree") {
     write_split(dir.path(), "t10k", false, kPixels, {1, 2});
     CHECK(error_of([&] { load_idx_dataset(dir.path(), "test"); }) ==
-          dir.file("t10k-labels-idx1-ubyte") + ": holds 2 labels but " + dir.file("t10k-images-idx3-ubyte") +
+          dir.path("t10k-labels-idx1-ubyte") + ": holds 2 labels but " + dir.path("t10k-images-idx3-ubyte") +
               " holds 3 images");
   }
   SUBCASE("a malformed file") {
     write_split(dir.path(), "train", false, kPixels, kLabels);
-    write_raw(dir.file("train-labels-idx1-ubyte"), idx_images(1, 2, 2, {0, 0, 0, 0}));
+    write_raw(dir.path("train-labels-idx1-ubyte"), idx_images(1, 2, 2, {0, 0, 0, 0}));
     CHECK(error_of([&] { load_idx_dataset(dir.path(), "train"); })
-              .starts_with(dir.file("train-labels-idx1-ubyte") + ": wrong magic 0x00000803"));
+              .starts_with(dir.path("train-labels-idx1-ubyte") + ": wrong magic 0x00000803"));
   }
   SUBCASE("an unknown split") {
     CHECK(error_of([&] { load_idx_dataset(dir.path(), "valid"); }) ==

@@ -6,30 +6,16 @@
 #include <cmath>
 #include <cstdio>
 
-#include <sys/wait.h>
-
 #include "framework/evaluate.hpp"
 #include "framework/trainer.hpp"
 #include "layers/dense.hpp"
+#include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 
 using namespace minima;
 using minima::test::TempDir;
 
-namespace {
-
-// Runs a shell command; returns its exit status and its stdout + stderr.
-std::pair<int, std::string> run_command(const std::string& command) {
-  std::FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-}  // namespace
+using minima::test::run_command;
 
 TEST_CASE("evaluate: mean loss, accuracy and confusion matrix of a known linear model") {
   // Seven 2-pixel samples, three classes; logits = W x with x = pixel / 255.

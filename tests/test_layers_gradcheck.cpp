@@ -32,10 +32,12 @@ using minima::Tensor;
 
 namespace {
 
-// Every registered type must have a gradient check in this file; the test
-// "every registered layer type has a gradient check" enforces it. Add the
-// type here together with its TEST_CASE below.
-const std::vector<std::string> kGradientCheckedTypes = {"batchnorm", "dense", "relu", "sigmoid", "tanh"};
+// Every registered type must have a gradient check; the test "every
+// registered layer type has a gradient check" enforces it. Add the type here
+// together with its TEST_CASE (below, or beside the layer's other tests:
+// add and concat in test_dag.cpp, dropout in test_dropout.cpp).
+const std::vector<std::string> kGradientCheckedTypes = {"add",  "batchnorm", "concat", "dense",
+                                                        "dropout", "relu", "sigmoid", "tanh"};
 
 // Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
 // and runs the checker.
@@ -259,6 +261,15 @@ TEST_CASE("the gradient checker fails a layer with a wrong parameter gradient") 
   CHECK_FALSE(r.passed);
   CHECK(r.max_error == doctest::Approx(2.0).epsilon(1e-3));  // opposite signs
   CHECK(r.where.rfind("param weight [", 0) == 0);
+}
+
+TEST_CASE("the gradient checker divides by the step it actually took") {
+  // Near 10000 float32 spacing is ~1e-3, so x +- 0.01 lands up to 5% away
+  // from the nominal step; relu (identity here) is still checked exactly.
+  GradCheckOptions options;
+  options.tolerance = 1e-4;
+  const GradCheckResult r = check_layer(json{{"type", "relu"}}, Shape{5}, 3, normal_inputs(4, 10000.0f, 100.0f), options);
+  CHECK(r.max_error < 1e-4);
 }
 
 namespace {

@@ -1,27 +1,19 @@
-// `minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...]`
+// `minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...] [--samples GRID.png]`
+// `minima eval --weights FILE.safetensors --config CONFIG.json`
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
 #include "examples/minima/command.hpp"
-#include "framework/checkpoint.hpp"
+#include "framework/data_source.hpp"
 #include "framework/evaluate.hpp"
-#include "framework/safetensors.hpp"
-#include "framework/trainer.hpp"
+#include "framework/sample_grid.hpp"
+#include "framework/saved_model.hpp"
 
 namespace minima::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The model's input normalization: saved in its metadata by `minima train`;
-// for other files, recomputed from the config's training data.
-Normalization normalization_for(const std::string& model_path, const RunConfig& config) {
-  const auto metadata = load_safetensors(model_path).metadata;
-  if (metadata.count(kMeanKey) || metadata.count(kStdKey)) return normalization_from_metadata(metadata, model_path);
-  if (config.data.normalize == "standardize") return load_training_data(config.data).normalization;
-  return Normalization{};
-}
 
 void print_result(const EvalResult& r, const Dataset& data) {
   std::printf("loss       %.4f\naccuracy   %.2f%%  (%lld/%lld)\n\nper-class accuracy:\n", r.loss, 100.0 * r.accuracy(),
@@ -43,15 +35,36 @@ void print_result(const EvalResult& r, const Dataset& data) {
   std::printf("\n");
 }
 
+// --samples: the misclassified test samples as a PNG grid.
+void write_samples(const std::string& path, SavedModel& model, const Dataset& test) {
+  constexpr int64_t kShown = 100;
+  int64_t wrong = 0;
+  const auto samples = find_misclassified(model.graph, test, model.normalization, kShown, wrong);
+  const SampleGeometry geometry = sample_geometry(model.config.data, test.sample_shape.numel());
+  const std::string title = std::to_string(wrong) + " of " + std::to_string(test.count) + " test samples misclassified" +
+                            (wrong > kShown ? " (first " + std::to_string(kShown) + " shown)" : "");
+  write_png(path, draw_misclassified_grid(test, geometry, samples, title));
+  std::printf("\nwrote %s: %s\n", path.c_str(), title.c_str());
+}
+
 int run_eval(const std::vector<std::string>& args) {
-  std::string target;
+  std::string target, weights, config_path, samples;
   std::vector<std::string> overrides;
   for (size_t i = 0; i < args.size(); ++i) {
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
+      return args[++i];
+    };
     if (args[i] == "--set") {
-      if (i + 1 >= args.size()) throw UsageError("--set needs a value");
-      overrides.push_back(args[++i]);
+      overrides.push_back(value());
     } else if (args[i].starts_with("--set=")) {
       overrides.push_back(args[i].substr(6));
+    } else if (args[i] == "--weights") {
+      weights = value();
+    } else if (args[i] == "--config") {
+      config_path = value();
+    } else if (args[i] == "--samples") {
+      samples = value();
     } else if (args[i].starts_with("-")) {
       throw UsageError("unknown option '" + args[i] + "'");
     } else if (target.empty()) {
@@ -60,34 +73,41 @@ int run_eval(const std::vector<std::string>& args) {
       throw UsageError("expected one RUN_DIR or checkpoint, got '" + target + "' and '" + args[i] + "'");
     }
   }
-  if (target.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
-  const bool is_dir = fs::is_directory(target);
-  const fs::path dir = is_dir ? fs::path(target) : fs::path(target).parent_path();
-  const std::string model_path = is_dir ? (dir / "model.safetensors").string() : target;
-  const RunConfig config = load_run_config((dir / "config.json").string(), overrides);
+  if (weights.empty() != config_path.empty()) throw UsageError("--weights and --config go together");
+  if (!weights.empty() && !target.empty()) throw UsageError("give a RUN_DIR or --weights with --config, not both");
+  if (target.empty() && weights.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
+  const ModelFiles files =
+      weights.empty() ? model_files(target)
+                      : ModelFiles{config_path, weights, (fs::path(config_path).parent_path() / "classes.json").string()};
+  const RunConfig config = load_run_config(files.config, overrides);
 
-  const Dataset test = load_idx_dataset(config.data.dir, "test");
-  Graph model = Graph::from_json(config.layers, "/model/layers");
-  model.build(test.sample_shape, config.seed);
-  load_model(model_path, model);
-  const EvalResult result = evaluate(model, test, normalization_for(model_path, config));
-  std::printf("model      %s\ntest set   %s (%lld samples)\n", model_path.c_str(), config.data.dir.c_str(),
+  const Dataset test = load_split(config.data, "test");
+  SavedModel model = load_saved_model(files, test.sample_shape, overrides);
+  const EvalResult result = evaluate(model.graph, test, model.normalization);
+  std::printf("model      %s\ntest set   %s (%lld samples)\n", files.weights.c_str(), config.data.dir.c_str(),
               static_cast<long long>(test.count));
   print_result(result, test);
+  if (!samples.empty()) write_samples(samples, model, test);
   return 0;
 }
 
 }  // namespace
 
 MINIMA_COMMAND("eval", "evaluate a trained model on the test set",
-               "usage: minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...]\n"
+               "usage: minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...] [--samples GRID.png]\n"
+               "       minima eval --weights FILE.safetensors --config CONFIG.json [...]\n"
                "\n"
                "Loads RUN_DIR/config.json and RUN_DIR/model.safetensors (or the given\n"
                ".safetensors file, with the config.json beside it), evaluates the model in\n"
                "Eval mode on the config's test set and prints the loss, the accuracy, the\n"
                "accuracy per class and the confusion matrix (rows = true class).\n"
                "\n"
-               "  --set key=value   override a config value, e.g. --set data.dir=/data/mnist\n",
+               "  --set key=value   override a config value, e.g. --set data.dir=/data/mnist\n"
+               "  --weights FILE    weights from anywhere (e.g. written by PyTorch's safetensors)\n"
+               "  --config CONFIG   the run config describing them; every tensor name and shape\n"
+               "                    must match the model (the first mismatch is named)\n"
+               "  --samples F.png   also draw the misclassified test samples (up to 100) with\n"
+               "                    their true and predicted classes\n",
                run_eval);
 
 }  // namespace minima::cli

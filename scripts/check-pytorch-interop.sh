@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Checks that minima models load in PyTorch with the code of
+# docs/pytorch-interop.md (its python block is run as written) and compute
+# the same logits as `minima predict`, within 1e-5; that a BatchNorm-folded
+# export does too; and that weights written back from PyTorch evaluate in
+# minima (`minima eval --weights`) with the same accuracy.
+#
+# Not part of CI: it needs PyTorch (Debian: apt-get install python3-torch)
+# and MNIST (scripts/fetch-data.sh mnist). Usage:
+#   scripts/check-pytorch-interop.sh [MNIST_DIR]     (default: data/mnist)
+# Environment: MINIMA (the CLI, default build/minima), PYTHON (a python3 with torch).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+minima="${MINIMA:-$root/build/minima}"
+mnist="${1:-$root/data/mnist}"
+
+python=""
+for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
+  if "$candidate" -c "import torch" 2>/dev/null; then python="$candidate"; break; fi
+done
+[ -n "$python" ] || { echo "check-pytorch-interop: no python3 with torch (apt-get install python3-torch)" >&2; exit 2; }
+[ -x "$minima" ] || { echo "check-pytorch-interop: no minima CLI at $minima (build first or set MINIMA)" >&2; exit 2; }
+[ -f "$mnist/t10k-images-idx3-ubyte" ] || [ -f "$mnist/t10k-images-idx3-ubyte.gz" ] ||
+  { echo "check-pytorch-interop: no MNIST in $mnist (scripts/fetch-data.sh mnist)" >&2; exit 2; }
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+echo "== training a small BatchNorm MLP (300 steps)"
+"$minima" train "$root/configs/mnist_mlp_bn.json" --quiet --set data.dir="$mnist" --set train.epochs=0 \
+  --set train.steps=300 --set output.dir="$work/run"
+"$minima" export "$work/run" --fold-bn "$work/folded"
+
+echo "== writing 20 test digits as dark-on-light PNG files"
+"$python" - "$mnist" "$work" <<'EOF'
+import gzip, os, struct, sys, zlib
+mnist, work = sys.argv[1], sys.argv[2]
+path = os.path.join(mnist, "t10k-images-idx3-ubyte")
+images = open(path, "rb").read() if os.path.exists(path) else gzip.open(path + ".gz").read()
+def chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+for i in range(20):
+    pixels = images[16 + 784 * i:16 + 784 * (i + 1)]
+    rows = b"".join(b"\0" + bytes(255 - p for p in pixels[28 * r:28 * (r + 1)]) for r in range(28))
+    with open(f"{work}/digit{i:02d}.png", "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+EOF
+"$minima" predict "$work/run" "$work"/digit*.png --json > "$work/run.json"
+"$minima" predict "$work/folded" "$work"/digit*.png --json > "$work/folded.json"
+
+echo "== loading both models in PyTorch with docs/pytorch-interop.md's code"
+"$python" - "$root/docs/pytorch-interop.md" "$work" <<'EOF'
+import json, re, sys
+doc, work = sys.argv[1], sys.argv[2]
+code = re.search(r"```python\n(.*?)```", open(doc).read(), re.S).group(1)
+exec(code)
+
+worst = 0.0
+for run in ("run", "folded"):
+    model, prepare = load_minima_model(f"{work}/{run}")
+    predictions = json.load(open(f"{work}/{run}.json"))["predictions"]
+    pixels = [p["input"]["pixels"] for p in predictions]
+    with torch.no_grad():
+        logits = model(prepare(pixels)).double()
+    minima_logits = torch.tensor([p["logits"] for p in predictions], dtype=torch.float64)
+    # relative to each sample's largest logit
+    difference = ((logits - minima_logits).abs().amax(dim=1) / minima_logits.abs().amax(dim=1)).max().item()
+    agree = (logits.argmax(dim=1) == minima_logits.argmax(dim=1)).all().item()
+    print(f"{run:7s} {sum(isinstance(m, torch.nn.BatchNorm1d) for m in model)} BatchNorm1d, "
+          f"{len(pixels)} images: max relative logit difference {difference:.2e}, same classes: {agree}")
+    worst = max(worst, difference)
+    assert agree
+
+# PyTorch -> minima: write the state_dict back and evaluate it with minima.
+model, _ = load_minima_model(f"{work}/run")
+save_safetensors(model.state_dict(), f"{work}/from_pytorch.safetensors")
+if worst > 1e-5:
+    sys.exit(f"FAIL: PyTorch and minima differ by {worst:.2e} > 1e-5")
+EOF
+
+echo "== PyTorch's state_dict back into minima"
+expected="$("$minima" eval "$work/run" | grep '^accuracy')"
+got="$("$minima" eval --weights "$work/from_pytorch.safetensors" --config "$work/run/config.json" | grep '^accuracy')"
+echo "minima run:        $expected"
+echo "from PyTorch file: $got"
+[ "$expected" = "$got" ] || { echo "FAIL: accuracies differ" >&2; exit 1; }
+echo "OK: minima models load in PyTorch with equal outputs (<= 1e-5), and back"

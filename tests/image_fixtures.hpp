@@ -1,0 +1,15 @@
+#pragma once
+// Generated files for the image tests: a PNG header that claims any size.
+#include <cstdint>
+#include <string>
+
+
+namespace minima::test {
+
+// The bytes of a PNG whose header (IHDR) says width x height; its image
+// data is missing, which a decoder reading only the header cannot tell.
+std::string png_header_only(uint32_t width, uint32_t height);
+// Writes raw bytes to `path`.
+void write_bytes(const std::string& path, const std::string& bytes);
+
+}  // namespace minima::test

@@ -1,0 +1,180 @@
+// The hidden-unit probe of `minima compare`, and the command end to end on
+// the two-blob IDX set.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include <sys/wait.h>
+
+#include "framework/atomic_file.hpp"
+#include "framework/probe.hpp"
+#include "framework/registry.hpp"
+#include "tests/train_fixture.hpp"
+#include "xml_check.hpp"
+
+using namespace minima;
+
+namespace {
+
+Graph mlp(bool batchnorm) {
+  json layers = json::array();
+  for (int k = 1; k <= 2; ++k) {
+    layers.push_back({{"type", "dense"}, {"name", "fc" + std::to_string(k)}, {"units", 4}});
+    if (batchnorm) layers.push_back({{"type", "batchnorm"}, {"name", "bn" + std::to_string(k)}});
+    layers.push_back({{"type", "sigmoid"}, {"name", "sigmoid" + std::to_string(k)}});
+  }
+  layers.push_back({{"type", "dense"}, {"name", "out"}, {"units", 3}});
+  Graph g = Graph::from_json(layers, "/model/layers");
+  g.build(Shape{5}, 1);
+  return g;
+}
+
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// Runs the CLI with `args`; returns its exit status, its output in `output`.
+int run_cli(const std::string& args, const std::string& output_file, std::string& output) {
+  const int status = std::system((std::string(MINIMA_CLI) + " " + args + " >'" + output_file + "' 2>&1").c_str());
+  output = read_file(output_file);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("resolve_probe: by default the layer feeding the last hidden activation, after BN where there is one") {
+  const ProbeTarget with_bn = resolve_probe(mlp(true), {});
+  CHECK(with_bn.name == "bn2");
+  CHECK(with_bn.unit == 0);
+  CHECK(with_bn.label == "input to sigmoid2 (bn2), unit 0");
+  const ProbeTarget plain = resolve_probe(mlp(false), {"", 3, 100});
+  CHECK(plain.name == "fc2");
+  CHECK(plain.unit == 3);
+  CHECK(plain.label == "input to sigmoid2 (fc2), unit 3");
+  Graph g = mlp(true);
+  const ProbeTarget named = resolve_probe(g, {"fc1", 1, 100});
+  CHECK(&g.layer(named.layer) == g.find("fc1"));
+  CHECK(named.label == "fc1 output, unit 1");  // fc1 feeds bn1, not an activation
+}
+
+TEST_CASE("resolve_probe: unknown layers, units out of range and models without hidden activations") {
+  CHECK(error_of([] { resolve_probe(mlp(true), {"bn9", 0, 10}); }) ==
+        "/probe/layer: no layer named 'bn9' (layers: fc1, bn1, sigmoid1, fc2, bn2, sigmoid2, out)");
+  CHECK(error_of([] { resolve_probe(mlp(true), {"bn1", 4, 10}); }) ==
+        "/probe/unit: layer bn1 has 4 units, so unit 4 does not exist");
+  Graph linear = Graph::from_json(json::array({{{"type", "dense"}, {"units", 2}}}), "/model/layers");
+  linear.build(Shape{3}, 0);
+  CHECK(error_of([&] { resolve_probe(linear, {}); }).find("/probe/layer: the model has no hidden relu, sigmoid or tanh") == 0);
+}
+
+TEST_CASE("probe_percentiles: 15th/50th/85th percentiles of one unit over the batch, in eval mode") {
+  Graph g = Graph::from_json(json::array({{{"type", "relu"}, {"name", "r"}}, {{"type", "dense"}, {"units", 2}}}),
+                             "/model/layers");
+  g.build(Shape{2}, 0);
+  Tensor x(Shape{5, 2});
+  for (int64_t i = 0; i < 5; ++i) {
+    x.at(i, 0) = 100.0f;
+    x.at(i, 1) = float(i) - 1.0f;  // -1, 0, 1, 2, 3 -> relu 0, 0, 1, 2, 3
+  }
+  const ProbePoint p = probe_percentiles(g, x, {0, "r", 1, ""}, 42);
+  CHECK(p.step == 42);
+  CHECK(p.p15 == doctest::Approx(0.0));  // position 0.6 between 0 and 0
+  CHECK(p.p50 == doctest::Approx(1.0));
+  CHECK(p.p85 == doctest::Approx(2.4));  // position 3.4 between 2 and 3
+}
+
+TEST_CASE("minima compare: trains each variant, writes metrics, probe values, report and PNG, prints the table") {
+  test::TempDir tmp("compare_cli");
+  test::write_blobs(tmp.path());
+  json base = test::blob_config_json(tmp.path(), "unused");
+  base["model"] = {{"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  write_file_atomically(tmp.path("base.json"), base.dump());
+  write_file_atomically(tmp.path("cmp.json"), R"({"description": "blobs <with> & without BN", "base": "base.json",
+      "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
+      "thresholds": [60, 90], "probe": {"batch": 32}})");
+  std::string output;
+  const int status = run_cli("compare " + tmp.path("cmp.json") + " --quiet --out " + tmp.path("out") + " --png " +
+                                 tmp.path("acc.png"),
+                             tmp.path("log.txt"), output);
+  INFO(output);
+  REQUIRE(status == 0);
+  CHECK(output.rfind("run ", 0) == 0);
+  CHECK(output.find("\u226560%") < output.find("\u226590%"));
+  CHECK(output.find("\nwithout BN ") < output.find("\nwith BN "));
+  CHECK(output.find("  speed-up vs without BN") != std::string::npos);
+  CHECK(output.find("report: " + tmp.path("out/report.html")) != std::string::npos);
+
+  for (const char* slug : {"without-bn", "with-bn"}) {
+    const std::string dir = tmp.path("out/") + slug;
+    CHECK(test::metrics_without_seconds(dir + "/metrics.csv").size() == 5);  // header + steps 10, 20, 30, 40
+    const std::string probe = read_file(dir + "/probe.csv");
+    CHECK(probe.rfind("step,p15,p50,p85\n0,", 0) == 0);
+    CHECK(test::count_of(probe, "\n") == 6);  // header + steps 0, 10, 20, 30, 40
+    CHECK(std::filesystem::exists(dir + "/model.safetensors"));
+  }
+  CHECK(read_file(tmp.path("out/with-bn/config.json")).find("\"bn2\"") != std::string::npos);
+  CHECK(read_file(tmp.path("out/without-bn/config.json")).find("\"bn") == std::string::npos);
+
+  const std::string report = read_file(tmp.path("out/report.html"));
+  CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
+  CHECK(test::count_of(report, "<svg ") == 4);  // accuracy, loss, two probe charts
+  CHECK(report.find("<h1>blobs &lt;with&gt; &amp; without BN</h1>") != std::string::npos);
+  CHECK(report.find("input to sigmoid2 (bn2), unit 0") != std::string::npos);
+  CHECK(report.find("input to sigmoid2 (fc2), unit 0") != std::string::npos);
+  CHECK(report.find("Every run uses seed 7") != std::string::npos);
+  CHECK(report.find("first 32 samples") != std::string::npos);
+  CHECK(report.find("<script") == std::string::npos);
+  CHECK(read_file(tmp.path("acc.png")).rfind("\x89PNG\r\n", 0) == 0);
+}
+
+TEST_CASE("minima compare: a bad variant or probe fails before any training, naming the variant and pointer") {
+  test::TempDir tmp("compare_cli_errors");
+  test::write_blobs(tmp.path());
+  write_file_atomically(tmp.path("base.json"), test::blob_config_json(tmp.path(), "unused").dump());
+  write_file_atomically(tmp.path("bad_value.json"),
+                        R"({"base": "base.json", "variants": {"plain": {}, "typo": {"optimizer.lrr": 1}}})");
+  std::string output;
+  CHECK(run_cli("compare " + tmp.path("bad_value.json") + " --out " + tmp.path("out"), tmp.path("log.txt"), output) == 1);
+  CHECK(output.find("minima compare: error: variant 'typo' (" + tmp.path("base.json") + "): /optimizer/lrr") == 0);
+  CHECK_FALSE(std::filesystem::exists(tmp.path("out")));
+
+  write_file_atomically(tmp.path("bad_probe.json"),
+                        R"({"base": "base.json", "variants": {"plain": {}}, "probe": {"layer": "bn7"}})");
+  CHECK(run_cli("compare " + tmp.path("bad_probe.json") + " --out " + tmp.path("out"), tmp.path("log.txt"), output) == 1);
+  CHECK(output.find("/probe/layer: no layer named 'bn7' (layers: fc1, bn1, relu1, fc2)") != std::string::npos);
+
+  CHECK(run_cli("compare", tmp.path("log.txt"), output) == 2);
+  CHECK(output.find("expected a COMPARE_CONFIG file") != std::string::npos);
+}
+
+TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of what finished") {
+  test::TempDir tmp("compare_cli_interrupt");
+  test::write_blobs(tmp.path());
+  write_file_atomically(tmp.path("base.json"),
+                        test::blob_config_json(tmp.path(), "unused", {{"train", {{"steps", 1000000}, {"eval_every", 5}}}})
+                            .dump());
+  write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
+  // SIGINT after 2 s; the exit status is the command's own.
+  const int interrupted = std::system(("timeout --preserve-status -s INT 2 " + std::string(MINIMA_CLI) + " compare " +
+                                       tmp.path("cmp.json") + " --quiet --out " + tmp.path("out") + " >'" +
+                                       tmp.path("log.txt") + "' 2>&1")
+                                          .c_str());
+  const std::string output = read_file(tmp.path("log.txt"));
+  INFO(output);
+  REQUIRE(WIFEXITED(interrupted));
+  CHECK(WEXITSTATUS(interrupted) == 130);
+  CHECK(output.find("minima compare: Stopped early (Ctrl-C) during 'first' at step ") != std::string::npos);
+  const std::string report = read_file(tmp.path("out/report.html"));
+  CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
+  CHECK(report.find("Stopped early (Ctrl-C) during &#39;first&#39;") != std::string::npos);
+  CHECK(report.find("(stopped)</td>") != std::string::npos);
+  CHECK(report.find(">second<") == std::string::npos);  // never started
+  CHECK_FALSE(std::filesystem::exists(tmp.path("out/second")));
+}

@@ -1,0 +1,233 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "framework/compare_config.hpp"
+#include "framework/config_object.hpp"
+#include "framework/run_config.hpp"
+#include "temp_dir.hpp"
+
+using namespace minima;
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+namespace {
+
+const char* const kBase = R"({
+  "seed": 3,
+  "model": {"type": "mlp", "hidden": [100, 100], "activation": "sigmoid", "batchnorm": true},
+  "optimizer": {"type": "sgd", "lr": 0.5},
+  "train": {"batch_size": 60, "steps": 1000}
+})";
+
+void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+// The message of the exception `f` throws.
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+struct Fixture {
+  test::TempDir dir{"compare_config"};
+  Fixture() {
+    std::filesystem::create_directories(dir.path("configs"));
+    write(dir.path("configs/base.json"), kBase);
+  }
+  // Parses `doc` as if it were <dir>/configs/compare.json.
+  CompareConfig parse(const std::string& doc, const std::vector<std::string>& overrides = {}) {
+    return parse_compare_config(ordered_json::parse(doc), dir.path("configs/compare.json"), overrides);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("slugify: lower-case words joined by dashes") {
+  CHECK(slugify("with BN") == "with-bn");
+  CHECK(slugify("  without BN, lr=0.5 ") == "without-bn-lr-0-5");
+  CHECK(slugify("***") == "");
+}
+
+TEST_CASE("compare config: base + variants keeps the written order and applies overrides") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json",
+      "variants": {"without BN": {"model.batchnorm": false}, "with BN": {"model.batchnorm": true, "optimizer.lr": 2.0}}})");
+  REQUIRE(c.variants.size() == 2);
+  const CompareVariant& plain = c.variants[0];
+  const CompareVariant& bn = c.variants[1];
+  CHECK(plain.name == "without BN");  // not sorted: "with BN" < "without BN"
+  CHECK(bn.name == "with BN");
+  CHECK(plain.slug == "without-bn");
+  CHECK(bn.slug == "with-bn");
+  CHECK(plain.config["model"]["batchnorm"] == false);
+  CHECK(bn.config["model"]["batchnorm"] == true);
+  CHECK(plain.config["optimizer"]["lr"] == 0.5);
+  CHECK(bn.config["optimizer"]["lr"] == 2.0);
+  CHECK(plain.config["seed"] == 3);
+  CHECK(plain.config["description"] == "compare variant 'without BN' (model.batchnorm=false)");
+  CHECK(bn.config["model"]["hidden"] == json::array({100, 100}));
+  CHECK(plain.source == f.dir.path("configs/base.json"));  // relative to the compare file
+  CHECK(plain.baseline == "");
+  CHECK(bn.baseline == "without BN");
+  CHECK(plain.style.color != bn.style.color);
+  CHECK(plain.style.dash != bn.style.dash);
+  CHECK(plain.style.marker != bn.style.marker);
+  // Defaults.
+  CHECK(c.thresholds == std::vector<double>{0.90, 0.95, 0.97, 0.98});
+  CHECK(c.probe.layer == "");
+  CHECK(c.probe.unit == 0);
+  CHECK(c.probe.batch == 1000);
+  CHECK(c.output_dir == "runs/compare");
+}
+
+TEST_CASE("compare config: options, --set overrides (applied last), forced seed and eval_every, named baseline") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json", "description": "BN vs plain",
+      "variants": {"with BN": {"optimizer.lr": 5}, "without BN": {"model.batchnorm": false, "seed": 1}},
+      "baseline": "without BN",
+      "seed": 7, "eval_every": 50, "thresholds": [80, 97.5], "output": "out/x",
+      "probe": {"layer": "bn2", "unit": 3, "batch": 500}})",
+                                  {"train.steps=200", "optimizer.lr=0.1"});
+  CHECK(c.description == "BN vs plain");
+  CHECK(c.thresholds == std::vector<double>{0.80, 0.975});
+  CHECK(c.output_dir == "out/x");
+  CHECK(c.probe.layer == "bn2");
+  CHECK(c.probe.unit == 3);
+  CHECK(c.probe.batch == 500);
+  for (const CompareVariant& v : c.variants) {
+    CHECK(v.config["seed"] == 7);
+    CHECK(v.config["train"]["eval_every"] == 50);
+    CHECK(v.config["train"]["steps"] == 200);
+    CHECK(v.config["optimizer"]["lr"] == 0.1);
+  }
+  CHECK(c.variants[0].baseline == "without BN");
+  CHECK(c.variants[1].baseline == "");
+}
+
+TEST_CASE("compare config: a sweep runs every value with every variant, baselines per value") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": [0.1, 2.0, 5]},
+      "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}}})");
+  REQUIRE(c.variants.size() == 6);
+  const std::vector<std::string> names{"without BN, lr=0.1", "with BN, lr=0.1", "without BN, lr=2.0",
+                                       "with BN, lr=2.0",    "without BN, lr=5", "with BN, lr=5"};
+  for (size_t i = 0; i < 6; ++i) CHECK(c.variants[i].name == names[i]);
+  CHECK(c.variants[3].config["optimizer"]["lr"] == 2.0);
+  CHECK(c.variants[3].config["model"]["batchnorm"] == true);
+  CHECK(c.variants[4].config["optimizer"]["lr"] == 5);
+  CHECK(c.variants[4].config["model"]["batchnorm"] == false);
+  CHECK(c.variants[4].slug == "without-bn-lr-5");
+  CHECK(c.variants[4].config["description"] == "compare variant 'without BN, lr=5' (optimizer.lr=5, model.batchnorm=false)");
+  CHECK(c.variants[0].baseline == "");
+  CHECK(c.variants[1].baseline == "without BN, lr=0.1");
+  CHECK(c.variants[2].baseline == "");
+  CHECK(c.variants[5].baseline == "without BN, lr=5");
+  // Colour tells the variant, dash the value.
+  CHECK(c.variants[1].style.color == c.variants[5].style.color);
+  CHECK(c.variants[1].style.dash != c.variants[5].style.dash);
+  CHECK(c.variants[4].style.dash == c.variants[5].style.dash);
+}
+
+TEST_CASE("compare config: a sweep of one setup compares every value with the first") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json", "sweep": {"key": "optimizer.type", "values": ["sgd", "adam"]}})");
+  REQUIRE(c.variants.size() == 2);
+  CHECK(c.variants[0].name == "type=sgd");
+  CHECK(c.variants[1].name == "type=adam");
+  CHECK(c.variants[1].config["optimizer"]["type"] == "adam");
+  CHECK(c.variants[1].baseline == "type=sgd");
+  CHECK(c.variants[0].style.color != c.variants[1].style.color);
+}
+
+TEST_CASE("compare config: a list of config files, named by their stems") {
+  Fixture f;
+  write(f.dir.path("configs/other.json"), R"({"seed": 9, "model": {"type": "mlp"}})");
+  const CompareConfig c = f.parse(R"({"configs": ["base.json", "other.json"], "baseline": "other"})");
+  REQUIRE(c.variants.size() == 2);
+  CHECK(c.variants[0].name == "base");
+  CHECK(c.variants[1].name == "other");
+  CHECK(c.variants[1].config["seed"] == 9);
+  CHECK(c.variants[1].source == f.dir.path("configs/other.json"));
+  CHECK(c.variants[0].baseline == "other");
+  CHECK(c.variants[1].baseline == "");
+}
+
+TEST_CASE("compare config: bad keys and values are errors naming the JSON pointer") {
+  Fixture f;
+  auto error = [&](const std::string& doc) { return error_of([&] { f.parse(doc); }); };
+  // An override path through a key the base config does not have.
+  const std::string bad_path = error(R"({"base": "base.json", "variants": {"with BN": {"modle.batchnorm": true}}})");
+  CHECK(bad_path.find("/variants/with BN/modle.batchnorm") != std::string::npos);
+  CHECK(bad_path.find("/modle") != std::string::npos);
+  CHECK(bad_path.find("base.json") != std::string::npos);
+  // A key with a slash is escaped in the pointer (RFC 6901).
+  CHECK(error(R"({"base": "base.json", "variants": {"a/b": {"x.y": 1}}})").find("/variants/a~1b/x.y") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {"model.hidden.5": 1}}})").find("/model/hidden/5") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": false}})").find("/variants/v: expected an object") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "varaints": {}})").find("/variants") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "varaints": {}})").find("/varaints: unknown key") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "configs": ["base.json"], "variants": {"v": {}}})").find("/configs: expected exactly one") !=
+        std::string::npos);
+  CHECK(error(R"({"variants": {"v": {}}})").find("/base: expected exactly one") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "thresholds": [90, 150]})").find("/thresholds") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"layr": "bn1"}})").find("/probe/layr: unknown key") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"unit": -1}})").find("/probe/unit") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "baseline": "w"})").find("/baseline: no variant named 'w' (variants: v)") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.momentum.x", "values": [1]}})").find("/sweep/key") !=
+        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": []}})").find("/sweep/values") !=
+        std::string::npos);
+  CHECK(error(R"({"configs": ["base.json", "base.json"]})").find("/configs/1: two configs named base") != std::string::npos);
+  CHECK(error(R"({"base": "missing.json", "variants": {"v": {}}})").find("missing.json") != std::string::npos);
+  // --set overrides name the flag.
+  const std::string bad_set = error_of([&] { f.parse(R"({"base": "base.json", "variants": {"v": {}}})", {"nope.x=1"}); });
+  CHECK(bad_set.find("--set nope.x=1") != std::string::npos);
+  CHECK(bad_set.find("/nope") != std::string::npos);
+}
+
+TEST_CASE("load_compare_config: errors name the file; invalid JSON names line and column") {
+  Fixture f;
+  write(f.dir.path("configs/bad_key.json"), R"({"base": "base.json", "variants": {"v": {}}, "sed": 1})");
+  const std::string e = error_of([&] { load_compare_config(f.dir.path("configs/bad_key.json")); });
+  CHECK(e.rfind(f.dir.path("configs/bad_key.json") + ": /sed: unknown key", 0) == 0);
+  write(f.dir.path("configs/bad_json.json"), "{\"base\": \"base.json\",\n \"variants\": {,}}");
+  const std::string syntax = error_of([&] { load_compare_config(f.dir.path("configs/bad_json.json")); });
+  CHECK(syntax.find("bad_json.json") != std::string::npos);
+  CHECK(syntax.find("line 2") != std::string::npos);
+  write(f.dir.path("configs/good.json"), R"({"base": "base.json", "variants": {"v": {"optimizer.lr": 1}}})");
+  const CompareConfig c = load_compare_config(f.dir.path("configs/good.json"));
+  CHECK(c.variants.at(0).config["optimizer"]["lr"] == 1);
+  CHECK(c.output_dir == "runs/good");
+}
+
+TEST_CASE("shipped compare configs: every variant is a valid run config") {
+  const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs";
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("compare_")) continue;
+    ++files;
+    INFO(name);
+    const CompareConfig c = load_compare_config(entry.path().string());
+    CHECK(c.variants.size() >= 2);
+    CHECK_FALSE(c.description.empty());
+    for (const CompareVariant& v : c.variants) {
+      CHECK_NOTHROW(parse_run_config(v.config, v.source));
+      if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
+    }
+  }
+  CHECK(files == 4);
+}
