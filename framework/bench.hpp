@@ -94,8 +94,9 @@ class GemmReplay {
 };
 
 // How many BLAS threads a training step of `graph` at `batch` should use on
-// this machine: never more than the CPUs this process may run on; one when
-// the step's GEMMs are too small for a second thread to pay off.
+// this machine: one per 16M multiply-adds of a forward pass (a second
+// thread slows the paper's 100-wide GEMMs down), never more than the CPUs
+// this process may use or OPENBLAS_NUM_THREADS / OMP_NUM_THREADS.
 int choose_blas_threads(const Graph& graph, int64_t batch);
 // Per-sample multiply-adds of the graph's dense layers (sum of D * H).
 int64_t dense_macs_per_sample(const Graph& graph);

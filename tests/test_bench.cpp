@@ -117,7 +117,11 @@ TEST_CASE("choose_blas_threads: one thread for small GEMMs, never more than the 
   CHECK(dense_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
   const int cpus = available_cpus();
   CHECK(cpus >= 1);
-  CHECK(choose_blas_threads(wide.graph(), 256) == std::min(cpus, 2));
+  // 256 * 1,861,632 multiply-adds per forward pass: 29 threads' worth.
+  CHECK(choose_blas_threads(wide.graph(), 256) == std::min(cpus, 29));
+  TrainingStep paper(named_bench_network("paper"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(choose_blas_threads(paper.graph(), 60) == 1);  // 6M: a second thread slows it down
+  CHECK(choose_blas_threads(paper.graph(), 600) == std::min(cpus, 3));
   const char* old = std::getenv("OPENBLAS_NUM_THREADS");
   const std::string saved = old ? old : "";
   ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
