@@ -28,17 +28,18 @@ struct BenchNetwork {
   json layers;
   int64_t batch = 0;
   int64_t features = 784;  // MNIST's 28 x 28
-  int64_t classes = 10;
+  int threads = 0;         // BLAS threads asked for (a config's train.threads); 0 = choose
 };
-// An MLP layer list: per hidden width a dense layer, then batchnorm (when
-// `batchnorm`), then the activation; a final dense layer to `classes` logits.
-json mlp_layers(const std::vector<int64_t>& hidden, const std::string& activation, bool batchnorm, int64_t classes);
-// paper (784-100-100-100-10 sigmoid, batch 60), relu (784-256-256-10, batch
+// Layer lists from the "mlp" model builder (models/mlp.hpp), as a config
+// would give them: paper (784-100-100-100-10 sigmoid, batch 60), relu (784-256-256-10, batch
 // 128), wide (784-1024-1024-10 ReLU, batch 256), each with BN and as
 // "<name>-nobn" without.
 std::vector<BenchNetwork> named_bench_networks();
 // One of them by name; throws listing the names when unknown.
 BenchNetwork named_bench_network(const std::string& name);
+// A run config's model, batch size, input size and thread count, named
+// after the file (the optimizer is bench's own, for comparable numbers).
+BenchNetwork config_bench_network(const std::string& path);
 
 // Time per part of a training step, summed over profiled steps.
 struct StepProfile {
@@ -49,8 +50,8 @@ struct StepProfile {
 };
 
 // Everything one training step touches, sized once: the network, synthetic
-// inputs [N, features] in [0, 1) with random labels, the loss and the
-// optimizer. After a first step nothing here allocates.
+// inputs [N, features] in [0, 1) with random labels (one per output), the
+// loss and the optimizer. After a first step nothing here allocates.
 class TrainingStep {
  public:
   // `optimizer`: a config "optimizer" object, e.g. {"type": "sgd", "lr": 0.1}.
@@ -93,16 +94,18 @@ class GemmReplay {
 };
 
 // How many BLAS threads a training step of `graph` at `batch` should use on
-// this machine: never more than the CPUs this process may run on; one when
-// the step's GEMMs are too small for a second thread to pay off.
+// this machine: one per 16M multiply-adds of a forward pass (a second
+// thread slows the paper's 100-wide GEMMs down), never more than the CPUs
+// this process may use or OPENBLAS_NUM_THREADS / OMP_NUM_THREADS.
 int choose_blas_threads(const Graph& graph, int64_t batch);
 // Per-sample multiply-adds of the graph's dense layers (sum of D * H).
 int64_t dense_macs_per_sample(const Graph& graph);
-// CPUs this process may run on (its affinity mask).
+// CPUs this process may use: its affinity mask, capped by a cgroup CPU
+// quota (a container's --cpus) when there is one.
 int available_cpus();
 
 struct BenchOptions {
-  int threads = 0;      // BLAS threads; 0 = choose_blas_threads()
+  int threads = 0;      // BLAS threads; 0 = the network's, else choose_blas_threads()
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;

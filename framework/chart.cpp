@@ -219,7 +219,7 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
   }
   yr.add_all(chart.guides, chart.log_y);
 
-  const Axis xa = linear_axis(xr, std::nullopt, std::nullopt, std::clamp(int(width / 110), 3, 10));
+  const Axis xa = linear_axis(xr, chart.x_min, std::nullopt, std::clamp(int(width / 110), 3, 10));
   const Axis ya = chart.log_y ? log_axis(yr, chart.y_min, chart.y_max)
                               : linear_axis(yr, chart.y_min, chart.y_max, std::clamp(int(height / 70), 3, 8));
   auto y_label_of = [&](double v) {

@@ -45,6 +45,7 @@ struct Band {
 struct Chart {
   std::string title, x_label, y_label;
   bool log_y = false;
+  std::optional<double> x_min;         // fixed start of the x axis (e.g. step 0)
   std::optional<double> y_min, y_max;  // fixed y range (default: from the data)
   std::vector<double> guides;          // horizontal reference lines (thresholds)
   std::vector<Series> series;

@@ -40,17 +40,9 @@ Json read_json_file(const std::string& path) {
   }
 }
 
-// A run config file with the command line's overrides applied.
-json load_run_json(const std::string& path, const std::vector<std::string>& overrides) {
+json load_run_json(const std::string& path) {
   json config = read_json_file<json>(path);
   if (!config.is_object()) throw ConfigError("/", path + " is not a run config (expected an object {...})");
-  for (const std::string& o : overrides) {
-    try {
-      apply_override(config, o);
-    } catch (const ConfigError& e) {
-      throw std::runtime_error("--set " + o + ": " + path + ": " + e.what());
-    }
-  }
   return config;
 }
 
@@ -75,8 +67,20 @@ std::string sweep_label(const std::string& key, const nlohmann::ordered_json& va
   return leaf + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
 }
 
+// Says in the run's own description what the variant changed, so that its
+// config.json does not describe the base alone.
+void describe_variant(CompareVariant& v, const nlohmann::ordered_json& changes, const std::string& sweep_key,
+                      const nlohmann::ordered_json& sweep_value) {
+  std::string changed = sweep_key.empty() ? "" : sweep_key + "=" + sweep_value.dump();
+  for (const auto& [key, value] : changes.items()) changed += (changed.empty() ? "" : ", ") + key + "=" + value.dump();
+  if (changed.empty()) return;
+  const json& base = v.config.contains("description") ? v.config["description"] : json("");
+  const std::string text = base.is_string() ? base.get<std::string>() : "";
+  v.config["description"] = "compare variant '" + v.name + "' (" + changed + ")" + (text.empty() ? "" : ": " + text);
+}
+
 // {"configs": [...]}: one variant per file, named by its stem.
-void read_config_list(ConfigObject& top, const std::string& baseline, const std::vector<std::string>& overrides,
+void read_config_list(ConfigObject& top, const std::string& baseline,
                       const std::function<std::string(const std::string&)>& resolve, CompareConfig& out) {
   const std::vector<std::string> files = top.required<std::vector<std::string>>("configs");
   top.expect(!files.empty(), "configs", "a non-empty list of config files");
@@ -84,7 +88,7 @@ void read_config_list(ConfigObject& top, const std::string& baseline, const std:
     CompareVariant v;
     v.source = resolve(files[i]);
     v.name = fs::path(files[i]).stem().string();
-    v.config = load_run_json(v.source, overrides);
+    v.config = load_run_json(v.source);
     v.style = LineStyle::numbered(int(i));
     for (const CompareVariant& other : out.variants)
       if (other.name == v.name) throw ConfigError("/configs/" + std::to_string(i), "two configs named " + v.name);
@@ -100,10 +104,9 @@ void read_config_list(ConfigObject& top, const std::string& baseline, const std:
 // {"base": ..., "variants": {...}, "sweep": {...}}: every sweep value with
 // every variant, value-major.
 void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, const std::string& baseline,
-                        const std::vector<std::string>& overrides,
                         const std::function<std::string(const std::string&)>& resolve, CompareConfig& out) {
   const std::string base_source = resolve(top.required<std::string>("base"));
-  const json base = load_run_json(base_source, overrides);
+  const json base = load_run_json(base_source);
   top.accept({"variants", "sweep"});
   top.expect(top.has("variants") || top.has("sweep"), "variants", "an object of named overrides (or a \"sweep\")");
 
@@ -150,6 +153,7 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, co
       apply_variant(v.config, changes, "/variants/" + pointer_token(name), base_source);
       const std::string value_label = sweep_key.empty() ? "" : sweep_label(sweep_key, sweep_values[s]);
       v.name = name.empty() ? value_label : value_label.empty() ? name : name + ", " + value_label;
+      describe_variant(v, changes, sweep_key, sweep_values[s]);
       // In a sweep of several variants, colour and marker tell the variants
       // apart and the dash pattern tells the value.
       v.style = one_setup              ? LineStyle::numbered(int(s))
@@ -218,14 +222,22 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   top.expect(top.has("base") != top.has("configs"), top.has("configs") ? "configs" : "base",
              "exactly one of \"base\" (with \"variants\" and/or \"sweep\") or \"configs\"");
   if (top.has("configs"))
-    read_config_list(top, baseline, overrides, resolve, out);
+    read_config_list(top, baseline, resolve, out);
   else
-    read_base_variants(top, doc, baseline, overrides, resolve, out);
+    read_base_variants(top, doc, baseline, resolve, out);
   top.finish();
 
+  // The compare file's settings for all runs, then the command line's.
   for (CompareVariant& v : out.variants) {
     if (seed) v.config["seed"] = *seed;
     if (eval_every) v.config["train"]["eval_every"] = *eval_every;
+    for (const std::string& o : overrides) {
+      try {
+        apply_override(v.config, o);
+      } catch (const ConfigError& e) {
+        throw std::runtime_error("--set " + o + ": " + v.source + ": " + e.what());
+      }
+    }
   }
   assign_slugs(out.variants);
   return out;

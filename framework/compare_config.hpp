@@ -6,8 +6,8 @@
 //   {"base": ..., "sweep": {"key": "optimizer.lr", "values": [0.1, 0.5]}, "variants": {...}}
 // (a sweep runs every value with every variant), plus optional
 //   "description", "baseline" (the variant others are compared with; default
-//   the first, per sweep value), "seed" and "eval_every" (forced on every
-//   variant), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
+//   the first, per sweep value), "seed" and "eval_every" (set in every
+//   variant, after its own overrides), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
 //   "probe": {"layer", "unit", "batch"} and "output" (default runs/<file stem>).
 // Paths are relative to the compare file. Variant keys are dotted override
 // paths (apply_override); every error names the JSON pointer.
@@ -47,7 +47,7 @@ struct CompareConfig {
 };
 
 // Reads `path`. `overrides` ("train.steps=500", as for `--set`) apply to every
-// loaded run config before the variant's own overrides.
+// variant last: the command line wins over the compare file.
 CompareConfig load_compare_config(const std::string& path, const std::vector<std::string>& overrides = {});
 // The same for an already parsed document; `source` is its file name (paths
 // in it are relative to its directory).

@@ -12,6 +12,7 @@ Chart accuracy_chart(const CompareResults& results) {
   Chart chart;
   chart.title = "Test accuracy";
   chart.x_label = "training step";
+  chart.x_min = 0;
   chart.y_label = "test accuracy (%)";
   for (double t : results.thresholds) chart.guides.push_back(t * 100);
   double worst_best = 100;  // the lowest accuracy any run peaked at
@@ -40,6 +41,7 @@ Chart loss_chart(const CompareResults& results) {
   Chart chart;
   chart.title = "Training loss";
   chart.x_label = "training step";
+  chart.x_min = 0;
   chart.y_label = "cross-entropy (log scale)";
   chart.log_y = true;
   for (const VariantRecord& v : results.variants) {
@@ -70,6 +72,7 @@ std::vector<Chart> probe_charts(const CompareResults& results) {
     Chart chart;
     chart.title = v.run.name;
     chart.x_label = "training step";
+    chart.x_min = 0;
     chart.y_label = v.probe_label;
     chart.bands.push_back(std::move(band));
     charts.push_back(std::move(chart));

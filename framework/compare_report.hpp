@@ -27,7 +27,7 @@ struct ProbePoint {
 struct VariantRecord {
   RunOutcome run;  // name, baseline, evaluations, steps, time
   LineStyle style;
-  nlohmann::json config;  // the resolved run config
+  nlohmann::json config;  // the run config (shown in the report)
   std::string source;     // the file it came from
   std::vector<LossPoint> losses;
   std::vector<ProbePoint> probe;

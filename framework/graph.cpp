@@ -161,6 +161,9 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
     } catch (const std::exception& e) {
       throw ConfigError(where(n), e.what());
     }
+    // Nobody reads the gradient of the network input: layers fed only by it
+    // may skip computing their input gradient.
+    n.layer->set_needs_input_grad(std::any_of(n.inputs.begin(), n.inputs.end(), [](int in) { return in >= 0; }));
     n.input_tensors.assign(n.inputs.size(), nullptr);
     for (size_t j = 0; j < n.inputs.size(); ++j)
       if (n.inputs[j] >= 0) {

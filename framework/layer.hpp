@@ -71,6 +71,13 @@ class Layer {
   const std::vector<Shape>& input_shapes() const { return input_shapes_; }
   bool built() const { return built_; }
 
+  // Whether backward() must compute the input gradients. A Graph clears it
+  // for layers fed only by the network input, whose gradient nobody reads;
+  // a layer may then skip that work (Dense skips its dx = dy W product) and
+  // input_grad() is left unspecified. Set it again to get d(input).
+  void set_needs_input_grad(bool needed) { needs_input_grad_ = needed; }
+  bool needs_input_grad() const { return needs_input_grad_; }
+
   std::span<Param* const> params() const { return params_; }
   std::span<Buffer* const> buffers() const { return buffers_; }
   void zero_grad();
@@ -98,6 +105,7 @@ class Layer {
   Tensor y_;                      // [N, output_shape]
   std::vector<Tensor> dx_;        // [N, input_shapes[i]]
   bool has_forward_ = false;
+  bool needs_input_grad_ = true;
 };
 
 // Convenience base for one-input layers: do_forward(x, y) / do_backward(x, y, dy, dx).

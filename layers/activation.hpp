@@ -30,7 +30,12 @@ class Activation : public UnaryLayer {
     const float *in = x.data(), *out = y.data(), *g = dy.data();
     float* d = dx.data();
     const int64_t n = x.numel();
-    for (int64_t k = 0; k < n; ++k) d[k] = g[k] * Op::derivative(in[k], out[k]);
+    for (int64_t k = 0; k < n; ++k) {
+      // The slope in a variable of its own lets GCC if-convert ReLU's
+      // comparison and vectorize the loop (inline, it keeps a branch).
+      const float slope = Op::derivative(in[k], out[k]);
+      d[k] = g[k] * slope;
+    }
   }
 };
 

@@ -62,7 +62,7 @@ void Dense::do_forward(const Tensor& x, Tensor& y, Mode) {
 
 // dx = dy W;  dW += dy^T x;  db += sum over rows of dy.
 void Dense::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
-  gemm(dy, Trans::No, weight_.value, Trans::No, dx);
+  if (needs_input_grad()) gemm(dy, Trans::No, weight_.value, Trans::No, dx);
   gemm(dy, Trans::Yes, x, Trans::No, weight_.grad, 1.0f, 1.0f);
   if (use_bias_) {
     float* db = bias_.grad.data();

@@ -153,3 +153,28 @@ TEST_CASE("minima compare: a bad variant or probe fails before any training, nam
   CHECK(run_cli("compare", tmp.path("log.txt"), output) == 2);
   CHECK(output.find("expected a COMPARE_CONFIG file") != std::string::npos);
 }
+
+TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of what finished") {
+  test::TempDir tmp("compare_cli_interrupt");
+  test::write_blobs(tmp.path());
+  write_file_atomically(tmp.path("base.json"),
+                        test::blob_config_json(tmp.path(), "unused", {{"train", {{"steps", 1000000}, {"eval_every", 5}}}})
+                            .dump());
+  write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
+  // SIGINT after 2 s; the exit status is the command's own.
+  const int interrupted = std::system(("timeout --preserve-status -s INT 2 " + std::string(MINIMA_CLI) + " compare " +
+                                       tmp.path("cmp.json") + " --quiet --out " + tmp.path("out") + " >'" +
+                                       tmp.path("log.txt") + "' 2>&1")
+                                          .c_str());
+  const std::string output = read_file(tmp.path("log.txt"));
+  INFO(output);
+  REQUIRE(WIFEXITED(interrupted));
+  CHECK(WEXITSTATUS(interrupted) == 130);
+  CHECK(output.find("minima compare: Stopped early (Ctrl-C) during 'first' at step ") != std::string::npos);
+  const std::string report = read_file(tmp.path("out/report.html"));
+  CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
+  CHECK(report.find("Stopped early (Ctrl-C) during &#39;first&#39;") != std::string::npos);
+  CHECK(report.find("(stopped)</td>") != std::string::npos);
+  CHECK(report.find(">second<") == std::string::npos);  // never started
+  CHECK_FALSE(std::filesystem::exists(tmp.path("out/second")));
+}

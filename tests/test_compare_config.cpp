@@ -4,6 +4,7 @@
 
 #include "framework/compare_config.hpp"
 #include "framework/config_object.hpp"
+#include "framework/run_config.hpp"
 #include "temp_dir.hpp"
 
 using namespace minima;
@@ -68,6 +69,7 @@ TEST_CASE("compare config: base + variants keeps the written order and applies o
   CHECK(plain.config["optimizer"]["lr"] == 0.5);
   CHECK(bn.config["optimizer"]["lr"] == 2.0);
   CHECK(plain.config["seed"] == 3);
+  CHECK(plain.config["description"] == "compare variant 'without BN' (model.batchnorm=false)");
   CHECK(bn.config["model"]["hidden"] == json::array({100, 100}));
   CHECK(plain.source == f.dir.path("configs/base.json"));  // relative to the compare file
   CHECK(plain.baseline == "");
@@ -83,10 +85,11 @@ TEST_CASE("compare config: base + variants keeps the written order and applies o
   CHECK(c.output_dir == "runs/compare");
 }
 
-TEST_CASE("compare config: options, --set overrides, forced seed and eval_every, named baseline") {
+TEST_CASE("compare config: options, --set overrides (applied last), forced seed and eval_every, named baseline") {
   Fixture f;
   const CompareConfig c = f.parse(R"({"base": "base.json", "description": "BN vs plain",
-      "variants": {"with BN": {}, "without BN": {"model.batchnorm": false}}, "baseline": "without BN",
+      "variants": {"with BN": {"optimizer.lr": 5}, "without BN": {"model.batchnorm": false, "seed": 1}},
+      "baseline": "without BN",
       "seed": 7, "eval_every": 50, "thresholds": [80, 97.5], "output": "out/x",
       "probe": {"layer": "bn2", "unit": 3, "batch": 500}})",
                                   {"train.steps=200", "optimizer.lr=0.1"});
@@ -119,6 +122,7 @@ TEST_CASE("compare config: a sweep runs every value with every variant, baseline
   CHECK(c.variants[4].config["optimizer"]["lr"] == 5);
   CHECK(c.variants[4].config["model"]["batchnorm"] == false);
   CHECK(c.variants[4].slug == "without-bn-lr-5");
+  CHECK(c.variants[4].config["description"] == "compare variant 'without BN, lr=5' (optimizer.lr=5, model.batchnorm=false)");
   CHECK(c.variants[0].baseline == "");
   CHECK(c.variants[1].baseline == "without BN, lr=0.1");
   CHECK(c.variants[2].baseline == "");
@@ -207,4 +211,23 @@ TEST_CASE("load_compare_config: errors name the file; invalid JSON names line an
   const CompareConfig c = load_compare_config(f.dir.path("configs/good.json"));
   CHECK(c.variants.at(0).config["optimizer"]["lr"] == 1);
   CHECK(c.output_dir == "runs/good");
+}
+
+TEST_CASE("shipped compare configs: every variant is a valid run config") {
+  const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs";
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with("compare_")) continue;
+    ++files;
+    INFO(name);
+    const CompareConfig c = load_compare_config(entry.path().string());
+    CHECK(c.variants.size() >= 2);
+    CHECK_FALSE(c.description.empty());
+    for (const CompareVariant& v : c.variants) {
+      CHECK_NOTHROW(parse_run_config(v.config, v.source));
+      if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
+    }
+  }
+  CHECK(files == 4);
 }

@@ -95,6 +95,7 @@ TEST_CASE("compare charts: accuracy zooms on the thresholds only when every run 
   CHECK(acc.series.size() == 2);
   CHECK(acc.series[1].y[2] == doctest::Approx(96.0));
   CHECK(acc.guides == std::vector<double>{90, 95});
+  CHECK(acc.x_min == 0.0);  // steps from 0, although the first evaluation is at 100
   REQUIRE(acc.y_min);
   CHECK(*acc.y_min == 70);  // both runs peak above 80%
   r.variants[0].run.evals = {{100, 0.3, 1}, {200, 0.6, 2}};

@@ -32,10 +32,12 @@ using minima::Tensor;
 
 namespace {
 
-// Every registered type must have a gradient check in this file; the test
-// "every registered layer type has a gradient check" enforces it. Add the
-// type here together with its TEST_CASE below.
-const std::vector<std::string> kGradientCheckedTypes = {"batchnorm", "dense", "relu", "sigmoid", "tanh"};
+// Every registered type must have a gradient check; the test "every
+// registered layer type has a gradient check" enforces it. Add the type here
+// together with its TEST_CASE (below, or beside the layer's other tests:
+// add and concat in test_dag.cpp, dropout in test_dropout.cpp).
+const std::vector<std::string> kGradientCheckedTypes = {"add",  "batchnorm", "concat", "dense",
+                                                        "dropout", "relu", "sigmoid", "tanh"};
 
 // Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
 // and runs the checker.

@@ -77,11 +77,14 @@ TEST_CASE("layout: a linear axis covers the data on nice ticks; data maps into t
   CHECK(l.plot.x > 30);                                // room for the y tick labels and title
 }
 
-TEST_CASE("layout: a fixed y range is kept exactly") {
+TEST_CASE("layout: a fixed y range and x start are kept exactly") {
   Chart c = two_lines();
   c.y_min = 70;
   c.y_max = 100;
+  c.x_min = -1000;
   const ChartLayout l = layout_chart(c, 720, 420, svg_text_width);
+  CHECK(l.x_lo == -1000);
+  CHECK(major_values(l.x_ticks).front() == -1000);
   CHECK(l.y_lo == 70);
   CHECK(l.y_hi == 100);
   CHECK(major_values(l.y_ticks) == std::vector<double>{70, 75, 80, 85, 90, 95, 100});

@@ -55,6 +55,10 @@ int run_bench_command(const std::vector<std::string>& args) {
       options.profile = true;
     else if (a == "--json")
       as_json = true;
+    else if (a == "--config") {
+      if (i + 1 >= args.size()) throw UsageError("--config needs a file");
+      networks.push_back(config_bench_network(args[++i]));
+    }
     else if (a.rfind("--", 0) == 0)
       throw UsageError("unknown option '" + a + "'");
     else
@@ -93,7 +97,7 @@ int run_bench_command(const std::vector<std::string>& args) {
 }  // namespace
 
 MINIMA_COMMAND("bench", "time the training step and inference against the GEMM-only bound",
-               "usage: minima bench [NETWORK...] [--threads N] [--steps N] [--profile] [--json]\n\n"
+               "usage: minima bench [NETWORK...] [--config FILE]... [--threads N] [--steps N] [--profile] [--json]\n\n"
                "Times a training step (forward + loss + backward + SGD update, lr 0.1) and an\n"
                "inference pass on synthetic MNIST-shaped data, and the step's GEMM-only lower\n"
                "bound: its cblas_sgemm calls replayed alone with the same shapes and threads.\n"
@@ -102,7 +106,8 @@ MINIMA_COMMAND("bench", "time the training step and inference against the GEMM-o
                "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
                "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
                "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
-               "  (-nobn: the same without batchnorm layers)\n\n"
+               "  (-nobn: the same without batchnorm layers)\n"
+               "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
                "options:\n"
                "  --threads N  BLAS threads (default: chosen per network, see choose_blas_threads)\n"
                "  --steps N    timed steps per measurement (default: about one second's worth)\n"

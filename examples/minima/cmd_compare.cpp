@@ -61,6 +61,7 @@ CompareArgs parse_args(const std::vector<std::string>& args) {
 // One variant, checked and ready to train.
 struct Plan {
   const CompareVariant* variant;
+  json written;  // the variant's config as written (with its run folder), shown in the report
   RunConfig config;
   std::shared_ptr<const TrainingData> data;
   ProbeTarget probe;
@@ -75,9 +76,9 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
   for (const CompareVariant& v : compare.variants) {
     const std::string where = "variant '" + v.name + "' (" + v.source + "): ";
     try {
-      json config = v.config;
-      config["output"]["dir"] = (std::filesystem::path(out_dir) / v.slug).string();
-      Plan plan{&v, parse_run_config(config, v.source), nullptr, {}};
+      json written = v.config;
+      written["output"]["dir"] = (std::filesystem::path(out_dir) / v.slug).string();
+      Plan plan{&v, written, parse_run_config(written, v.source), nullptr, {}};
       const DataConfig& d = plan.config.data;
       const std::string key = json{d.dataset, d.dir, d.validation, d.normalize}.dump();
       if (!loaded.count(key)) loaded[key] = std::make_shared<const TrainingData>(load_training_data(d));
@@ -168,7 +169,7 @@ int run_compare(const std::vector<std::string>& args) {
     record.run.name = plan.variant->name;
     record.run.baseline = plan.variant->baseline;
     record.style = plan.variant->style;
-    record.config = plan.config.resolved();
+    record.config = plan.written;
     record.source = plan.variant->source;
     record.probe_label = plan.probe.label;
     const Tensor probe_x = probe_inputs(*plan.data, compare.probe.batch);
@@ -242,7 +243,8 @@ MINIMA_COMMAND("compare", "train variants side by side (e.g. with and without BN
                "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and \"output\".\n"
                "Paths are relative to the compare config.\n"
                "\n"
-               "  --set key=value   override a value of every run config, e.g. --set train.steps=2000\n"
+               "  --set key=value   override a value in every run (last, over the compare\n"
+               "                    config's own settings), e.g. --set train.steps=2000\n"
                "  --out DIR         the run folder\n"
                "  --png FILE        also write the accuracy chart as a PNG image\n"
                "  --quiet           print only the table\n"

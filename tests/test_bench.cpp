@@ -1,0 +1,227 @@
+// The bench harness: statistics, the recorded GEMM calls and their replay,
+// the thread rule, system facts and the JSON output. Never asserts on speed.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "framework/bench.hpp"
+#include "framework/model_builder.hpp"
+#include "framework/system_info.hpp"
+
+using namespace minima;
+
+namespace {
+
+// 20 features -> fc1 (8, no bias) bn relu -> fc2 (6, no bias) bn relu -> fc3 (10, bias); batch 5.
+BenchNetwork tiny_network() {
+  const json spec = {{"type", "mlp"}, {"hidden", {8, 6}}, {"activation", "relu"}, {"batchnorm", true}};
+  return {"tiny", ModelBuilderRegistry::instance().expand(spec, "/model"), 5, 20, 10};
+}
+
+std::string call_str(const GemmCall& c) {
+  return std::string(c.trans_a ? "T" : "N") + (c.trans_b ? "T" : "N") + " m=" + std::to_string(c.m) +
+         " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) + " beta=" + std::to_string(int(c.beta));
+}
+
+std::vector<std::string> call_strs(const std::vector<GemmCall>& calls) {
+  std::vector<std::string> out;
+  for (const GemmCall& c : calls) out.push_back(call_str(c));
+  return out;
+}
+
+// stdout (and stderr) of a shell command and its exit status.
+std::pair<std::string, int> run(const std::string& command) {
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string output;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = ::pclose(pipe);
+  return {output, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+}  // namespace
+
+TEST_CASE("timing_stats: median, min, p90 and max of unsorted timings") {
+  TimingStats s = timing_stats({5, 1, 4, 2, 3});
+  CHECK(s.count == 5);
+  CHECK(s.median == 3);
+  CHECK(s.min == 1);
+  CHECK(s.max == 5);
+  CHECK(s.p90 == 5);
+  s = timing_stats({4, 1, 3, 2});
+  CHECK(s.median == doctest::Approx(2.5));
+  s = timing_stats({10, 9, 8, 7, 6, 5, 4, 3, 2, 1});
+  CHECK(s.p90 == 9);
+  CHECK(timing_stats({}).count == 0);
+}
+
+TEST_CASE("named bench networks are the mlp builder's networks at the issue's batch sizes") {
+  const std::vector<BenchNetwork> all = named_bench_networks();
+  REQUIRE(all.size() == 6);
+  CHECK(all[0].name == "paper");
+  CHECK(all[1].name == "paper-nobn");
+  CHECK(all[0].batch == 60);
+  CHECK(named_bench_network("relu").batch == 128);
+  CHECK(named_bench_network("wide-nobn").batch == 256);
+  // paper: fc1 bn1 sigmoid1 fc2 bn2 sigmoid2 fc3 bn3 sigmoid3 fc4
+  const json& paper = all[0].layers;
+  REQUIRE(paper.size() == 10);
+  CHECK(paper[0]["units"] == 100);
+  CHECK(paper[1]["type"] == "batchnorm");
+  CHECK(paper[2]["type"] == "sigmoid");
+  CHECK(paper[9]["units"] == 10);
+  CHECK(all[1].layers.size() == 7);  // no batchnorm layers
+  CHECK_THROWS_WITH(named_bench_network("huge"),
+                    "unknown network 'huge' (known: paper, paper-nobn, relu, relu-nobn, wide, wide-nobn)");
+}
+
+TEST_CASE("record_step_gemms: a training step's GEMMs in order, and the replay repeats them exactly") {
+  TrainingStep step(tiny_network(), {{"type", "sgd"}, {"lr", 0.1}});
+  const std::vector<GemmCall> calls = record_step_gemms(step);
+  // Forward x W^T for fc1..fc3 (fc3's bias is preloaded: beta 1), then per
+  // layer backwards dx = dy W and dW += dy^T x (beta 1); the first layer's
+  // dx (the gradient of the network input) is never computed.
+  const std::vector<std::string> expected = {
+      "NT m=5 n=8 k=20 beta=0", "NT m=5 n=6 k=8 beta=0", "NT m=5 n=10 k=6 beta=1",
+      "NN m=5 n=6 k=10 beta=0", "TN m=10 n=6 k=5 beta=1", "NN m=5 n=8 k=6 beta=0",
+      "TN m=6 n=8 k=5 beta=1",  "TN m=8 n=20 k=5 beta=1"};
+  CHECK(call_strs(calls) == expected);
+
+  GemmReplay replay(calls);
+  CHECK(replay.flops() == doctest::Approx(2.0 * (5 * 8 * 20 + 5 * 6 * 8 + 5 * 10 * 6 + 10 * 6 * 5 + 5 * 6 * 10 +
+                                                 6 * 8 * 5 + 5 * 8 * 6 + 8 * 20 * 5)));
+  std::vector<GemmCall> replayed;
+  set_gemm_recorder(&replayed);
+  replay.run();
+  set_gemm_recorder(nullptr);
+  CHECK(call_strs(replayed) == expected);
+}
+
+TEST_CASE("TrainingStep trains: the loss on a fixed batch falls") {
+  TrainingStep step(tiny_network(), {{"type", "sgd"}, {"lr", 0.1}});
+  const float first = step.train();
+  float last = first;
+  for (int i = 0; i < 30; ++i) last = step.train();
+  CHECK(last < 0.5f * first);
+  CHECK(step.infer().shape() == Shape{5, 10});
+}
+
+TEST_CASE("choose_blas_threads: one thread for small GEMMs, never more than the CPUs or OPENBLAS_NUM_THREADS") {
+  TrainingStep tiny(tiny_network(), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(choose_blas_threads(tiny.graph(), 5) == 1);
+  TrainingStep wide(named_bench_network("wide-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(dense_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
+  const int cpus = available_cpus();
+  CHECK(cpus >= 1);
+  // 256 * 1,861,632 multiply-adds per forward pass: 29 threads' worth.
+  CHECK(choose_blas_threads(wide.graph(), 256) == std::min(cpus, 29));
+  TrainingStep paper(named_bench_network("paper"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(choose_blas_threads(paper.graph(), 60) == 1);  // 6M: a second thread slows it down
+  CHECK(choose_blas_threads(paper.graph(), 600) == std::min(cpus, 3));
+  const char* old = std::getenv("OPENBLAS_NUM_THREADS");
+  const std::string saved = old ? old : "";
+  ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
+  CHECK(choose_blas_threads(wide.graph(), 256) == 1);
+  if (old)
+    ::setenv("OPENBLAS_NUM_THREADS", saved.c_str(), 1);
+  else
+    ::unsetenv("OPENBLAS_NUM_THREADS");
+}
+
+TEST_CASE("run_bench reports every measurement, a profile that adds up, and JSON with the fields") {
+  BenchOptions options;
+  options.threads = 1;
+  options.steps = 4;
+  options.warmup = 1;
+  options.profile = true;
+  const BenchResult r = run_bench(tiny_network(), options);
+  CHECK(r.network == "tiny");
+  CHECK(r.threads == 1);
+  CHECK(r.params == 20 * 8 + 2 * 8 + 8 * 6 + 2 * 6 + 6 * 10 + 10);
+  CHECK(r.gemm_calls == 8);
+  for (const TimingStats* s : {&r.step, &r.inference, &r.gemm_bound}) {
+    CHECK(s->count == 4);
+    CHECK(s->min <= s->median);
+    CHECK(s->median <= s->p90);
+    CHECK(s->p90 <= s->max);
+  }
+  double share = 0;
+  std::vector<std::string> parts;
+  for (const auto& [part, value] : r.profile) {
+    parts.push_back(part);
+    share += value.second;
+  }
+  CHECK(share == doctest::Approx(1.0).epsilon(0.01));
+  const std::vector<std::string> expected_parts = {"dense forward",     "batchnorm forward", "relu forward",
+                                                   "dense backward",    "batchnorm backward", "relu backward",
+                                                   "loss",              "optimizer",          "other"};
+  CHECK(parts == expected_parts);
+
+  const json j = to_json(r);
+  for (const char* key : {"network", "batch", "params", "threads", "step_ms", "inference_ms", "gemm_bound_ms",
+                          "step_over_gemm_bound", "samples_per_second", "inference_samples_per_second", "gemm_calls",
+                          "gemm_gflops", "profile"})
+    CHECK_MESSAGE(j.contains(key), key);
+  for (const char* key : {"median", "min", "p90", "max", "count"}) CHECK(j["step_ms"].contains(key));
+  CHECK(j["step_over_gemm_bound"].get<double>() == doctest::Approx(r.step.median / r.gemm_bound.median));
+}
+
+TEST_CASE("system facts: vector extensions, kernel width, the Haswell-on-AVX-512 warning") {
+  const auto ext = vector_extensions_from_flags("fpu sse4_2 avx fma avx2 avx512f avx512bw hypervisor");
+  CHECK(ext == std::vector<std::string>{"sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw"});
+  CHECK(cpu_isa(ext) == "avx512");
+  CHECK(cpu_isa(vector_extensions_from_flags("sse4_2 avx fma avx2")) == "avx2");
+  CHECK(cpu_isa({}) == "sse");
+  CHECK(kernel_isa("Haswell") == "avx2");
+  CHECK(kernel_isa("SkylakeX") == "avx512");
+  CHECK(kernel_isa("Cooperlake") == "avx512");
+  CHECK(kernel_isa("mystery") == "");
+  const std::string warning = kernel_warning("Haswell", "avx2", "avx512", "Haswell");
+  CHECK(warning.find("'Haswell' uses avx2 but this CPU supports avx512") != std::string::npos);
+  CHECK(warning.find("OPENBLAS_CORETYPE=Haswell") != std::string::npos);
+  CHECK(kernel_warning("SkylakeX", "avx512", "avx512", "") == "");
+  CHECK(kernel_warning("Haswell", "avx2", "avx2", "") == "");
+  CHECK(kernel_warning("mystery", "", "avx512", "") == "");
+
+  const SystemInfo info = system_info();
+  CHECK(info.blas_config.find("OpenBLAS") != std::string::npos);
+  CHECK(!info.blas_corename.empty());
+  CHECK(info.blas_threads >= 1);
+  CHECK(describe(info).find("kernel:  " + info.blas_corename) != std::string::npos);
+  CHECK(to_json(info)["blas_corename"] == info.blas_corename);
+  CHECK(peak_rss_bytes() > 0);
+  const GemmCheck check = gemm_sanity_check();
+  CHECK(check.ok);
+  CHECK(check.max_error < 1e-5);
+}
+
+TEST_CASE("minima info and minima bench --json from the command line") {
+  auto [info, info_status] = run(std::string(MINIMA_CLI) + " info");
+  CHECK(info_status == 0);
+  CHECK(info.find("gemm:    OK (max relative error") != std::string::npos);
+  CHECK(info.find("blas:    OpenBLAS") != std::string::npos);
+
+  auto [out, status] = run(std::string(MINIMA_CLI) + " bench paper --steps 3 --threads 1 --json");
+  REQUIRE(status == 0);
+  const json j = json::parse(out);
+  REQUIRE(j["results"].size() == 1);
+  const json& r = j["results"][0];
+  CHECK(r["network"] == "paper");
+  CHECK(r["batch"] == 60);
+  CHECK(r["threads"] == 1);
+  CHECK(r["gemm_calls"] == 11);  // 4 forward, 4 dW, 3 dx (none for the input)
+  CHECK(r["step_ms"]["count"] == 3);
+  CHECK(!j["system"]["blas_corename"].get<std::string>().empty());
+  CHECK(j["peak_rss_bytes"].get<int64_t>() > 0);
+
+  auto [bad, bad_status] = run(std::string(MINIMA_CLI) + " bench nosuch");
+  CHECK(bad_status == 1);
+  CHECK(bad.find("unknown network 'nosuch'") != std::string::npos);
+  auto [usage, usage_status] = run(std::string(MINIMA_CLI) + " bench --steps 0");
+  CHECK(usage_status == 2);
+  CHECK(usage.find("--steps expects a positive integer, got '0'") != std::string::npos);
+}

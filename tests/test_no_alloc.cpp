@@ -1,0 +1,155 @@
+// No heap allocation in a steady-state training step or inference pass
+// (DESIGN.md): batch gather, forward, loss, backward, optimizer update.
+// Allocations are counted by the test binary's interposed malloc family
+// (tests/allocation_counter.cpp; operator new and Tensor storage go through
+// it); sanitizer builds own malloc, so there these tests are skipped.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "framework/batcher.hpp"
+#include "framework/bench.hpp"
+#include "framework/blas.hpp"
+#include "framework/graph.hpp"
+#include "framework/loss.hpp"
+#include "framework/model_builder.hpp"
+#include "framework/optimizer.hpp"
+#include "framework/rng.hpp"
+#include "tests/allocation_counter.hpp"
+
+namespace {
+const bool kNotCounted = !minima::test::counting_allocations();
+
+// Heap allocations made by `action`, on any thread (BLAS workers included).
+template <class Action>
+long long allocations_during(Action&& action) {
+  const long long before = minima::test::heap_allocations();
+  action();
+  return minima::test::heap_allocations() - before;
+}
+}  // namespace
+
+using namespace minima;
+
+namespace {
+
+// Random MNIST-shaped data: `count` samples of 784 pixels, 10 classes.
+Dataset synthetic_mnist(int64_t count) {
+  Dataset data;
+  data.sample_shape = Shape{784};
+  data.count = count;
+  data.num_classes = 10;
+  Rng rng(3);
+  for (int64_t i = 0; i < count * 784; ++i) data.pixels.push_back(uint8_t(rng.below(256)));
+  for (int64_t i = 0; i < count; ++i) data.labels.push_back(int32_t(rng.below(10)));
+  return data;
+}
+
+// A trainer's loop: batch gather, zero_grad, forward, loss, backward, update;
+// plus an eval-mode pass (the last batch of an epoch may be smaller).
+struct Training {
+  Graph graph;
+  SoftmaxCrossEntropy loss;
+  std::unique_ptr<Optimizer> optimizer;
+  Batcher batcher;
+  Batch batch;
+  float last_loss = 0;
+
+  Training(const json& model, const json& optimizer_config, const Dataset& data, int64_t batch_size)
+      : graph(Graph::from_json(ModelBuilderRegistry::instance().expand(model, "/model"), "/model/layers")),
+        batcher(data, batch_size, Normalization{0.13f, 0.31f}, true, 5, false) {
+    graph.build(data.sample_shape, 11);
+    ConfigObject config(optimizer_config, "/optimizer");
+    optimizer = make_optimizer(config, graph.values().numel());  // the arena, padding included
+  }
+  void step() {
+    if (!batcher.next(batch)) batcher.next(batch);  // a new epoch
+    graph.zero_grad();
+    last_loss = loss.forward(graph.forward(batch.x, Mode::Train), batch.labels);
+    graph.backward(loss.backward());
+    optimizer->step(graph.values(), graph.grads(), optimizer->base_lr());
+  }
+  void infer() { graph.forward(batch.x, Mode::Eval); }
+};
+
+}  // namespace
+
+TEST_CASE("allocation counter sees operator new and Tensor storage" * doctest::skip(kNotCounted)) {
+  CHECK(allocations_during([] {
+          std::vector<int> v(100);
+          v[0] = 1;
+        }) == 1);
+  CHECK(allocations_during([] {
+          Tensor t(Shape{10});
+          t[0] = 1.0f;
+        }) == 1);
+  CHECK(allocations_during([] {}) == 0);
+}
+
+TEST_CASE("steady-state training steps and inference passes allocate nothing (beyond OpenBLAS's threaded GEMMs)" *
+          doctest::skip(kNotCounted)) {
+  // 50 samples in batches of 16: epochs end with a batch of 2, so the loop
+  // crosses epoch boundaries and smaller batches.
+  const Dataset data = synthetic_mnist(50);
+  const json models[] = {
+      {{"type", "mlp"}, {"hidden", {32, 16}}, {"activation", "sigmoid"}, {"batchnorm", true}},
+      {{"type", "mlp"}, {"hidden", {32, 16}}, {"activation", "relu"}, {"batchnorm", false}},
+      {{"type", "mlp"}, {"hidden", {24}}, {"activation", "tanh"}, {"batchnorm", true}},
+  };
+  const json optimizers[] = {
+      {{"type", "sgd"}, {"lr", 0.1}},
+      {{"type", "sgd"}, {"lr", 0.05}, {"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 1e-4}},
+      {{"type", "adam"}, {"lr", 0.001}},
+  };
+  const int threads_before = blas_threads();
+  for (int threads : {1, 2}) {
+    if (threads > available_cpus()) continue;
+    set_blas_threads(threads);
+    for (const json& model : models)
+      for (const json& optimizer : optimizers) {
+        CAPTURE(model.dump());
+        CAPTURE(optimizer.dump());
+        CAPTURE(threads);
+        Training t(model, optimizer, data, 16);
+        for (int i = 0; i < 5; ++i) {  // warm-up: buffers reach full size, one full epoch
+          t.step();
+          t.infer();
+        }
+        std::vector<GemmCall> gemms;
+        gemms.reserve(1000);  // recording must not allocate either
+        set_gemm_recorder(&gemms);
+        const long long count = allocations_during([&] {
+          for (int i = 0; i < 8; ++i) {
+            t.step();
+            t.infer();
+          }
+        });
+        set_gemm_recorder(nullptr);
+        CHECK(std::isfinite(t.last_loss));
+        if (threads == 1) {
+          CHECK(count == 0);
+        } else {
+          // OpenBLAS's threaded GEMM driver mallocs a job table per call it
+          // splits across threads (level3_thread.c, USE_ALLOC_HEAP). The
+          // same calls replayed alone show that those are all there are.
+          GemmReplay replay(gemms);
+          CHECK(count == allocations_during([&] { replay.run(); }));
+        }
+      }
+  }
+  set_blas_threads(threads_before);
+}
+
+TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctest::skip(kNotCounted)) {
+  BenchNetwork net = named_bench_network("paper");
+  TrainingStep step(net, {{"type", "sgd"}, {"lr", 0.1}});
+  step.train();
+  step.infer();
+  CHECK(allocations_during([&] {
+          for (int i = 0; i < 5; ++i) {
+            step.train();
+            step.infer();
+          }
+        }) == 0);
+}
