@@ -12,6 +12,7 @@
 
 #include "framework/checkpoint.hpp"
 #include "framework/idx.hpp"
+#include "framework/image_prep.hpp"
 #include "framework/loss.hpp"
 #include "framework/optimizer.hpp"
 #include "framework/run_config.hpp"
@@ -121,6 +122,16 @@ void safetensors_input(std::string_view bytes) {
   const ScratchFile file("model.safetensors", bytes);
   Graph graph = small_model();
   expect_clean([&] { load_model(file.path(), graph); });
+}
+
+void image_input(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const ScratchFile file("image", bytes.substr(1));
+  const ImageLimits limits{int64_t(1) << 20, 2048, int64_t(1) << 20};
+  if (bytes[0] & 1)
+    expect_clean([&] { prepare_like_mnist(load_image(file.path(), 1, limits), file.path()); });
+  else
+    expect_clean([&] { resize_image(load_image(file.path(), 3, limits), 8, 6); });
 }
 
 Graph small_model() {

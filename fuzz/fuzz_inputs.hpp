@@ -29,6 +29,12 @@ void config_input(std::string_view bytes);
 // small_model().
 void safetensors_input(std::string_view bytes);
 
+// The image path of `minima predict` on a file holding bytes[1:]: when
+// bytes[0] is odd, load_image as gray and prepare_like_mnist (an MNIST
+// model's input), else load_image as RGB and resize_image to 8x6 (an image-
+// folder model's input). Limits are lowered to 1 MB files and 1 Mpixel.
+void image_input(std::string_view bytes);
+
 // The model safetensors inputs load into (and whose checkpoints seed the
 // fuzzing): dense 4->3, batchnorm (an I64 counter among F32 tensors), dense 3->2.
 Graph small_model();

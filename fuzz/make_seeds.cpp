@@ -4,8 +4,12 @@
 // idx: image and label files (first byte 0 = file as is, 1 = the fuzz
 // target gzips the rest; one stored .gz file too); safetensors: the fuzz
 // model's checkpoint as save_model writes it, and one with more metadata;
-// config: a layer-list config over "idx" data using every layer type.
+// config: a layer-list config over "idx" data using every layer type;
+// image: a small digit-like drawing as PNG (gray, gray+alpha, RGB), JPEG,
+// BMP, TGA and PGM, and a 1x1 GIF (first byte 1 = read as an MNIST digit,
+// 0 = as an RGB image-folder sample).
 // (The shipped configs/*.json are added by scripts/fuzz.sh.)
+#include <stb_image_write.h>
 #include <zlib.h>
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "framework/checkpoint.hpp"
 #include "fuzz/fuzz_inputs.hpp"
@@ -83,6 +88,58 @@ void config_seeds(const fs::path& dir) {
 })");
 }
 
+// A dark "7" on light paper, 12x10, in `channels` channels (the last one
+// alpha when channels is 2 or 4).
+std::vector<unsigned char> digit_drawing(int channels) {
+  const int width = 10, height = 12;
+  std::vector<unsigned char> pixels(size_t(width * height * channels));
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const bool ink = (y == 1 && x >= 2 && x <= 8) || (y >= 2 && x == 9 - y / 2 && x >= 2);
+      for (int c = 0; c < channels; ++c) {
+        const bool alpha = (channels == 2 || channels == 4) && c == channels - 1;
+        pixels[size_t((y * width + x) * channels + c)] = alpha ? 255 : (ink ? 20 : 235);
+      }
+    }
+  return pixels;
+}
+
+void append(void* context, void* data, int size) {
+  static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+}
+
+void image_seeds(const fs::path& dir) {
+  const int width = 10, height = 12;
+  const auto encode = [&](const std::string& name, int channels, auto writer) {
+    const std::vector<unsigned char> pixels = digit_drawing(channels);
+    std::string bytes;
+    if (!writer(&bytes, channels, pixels.data())) throw std::runtime_error(name + ": stb_image_write failed");
+    write(dir / (name + "_digit"), '\1' + bytes);
+    write(dir / (name + "_rgb"), '\0' + bytes);
+  };
+  const auto png = [&](std::string* out, int channels, const unsigned char* pixels) {
+    return stbi_write_png_to_func(append, out, width, height, channels, pixels, width * channels);
+  };
+  encode("png_gray", 1, png);
+  encode("png_gray_alpha", 2, png);
+  encode("png_rgb", 3, png);
+  encode("jpeg", 3, [&](std::string* out, int channels, const unsigned char* pixels) {
+    return stbi_write_jpg_to_func(append, out, width, height, channels, pixels, 80);
+  });
+  encode("bmp", 3, [&](std::string* out, int channels, const unsigned char* pixels) {
+    return stbi_write_bmp_to_func(append, out, width, height, channels, pixels);
+  });
+  encode("tga", 4, [&](std::string* out, int channels, const unsigned char* pixels) {
+    return stbi_write_tga_to_func(append, out, width, height, channels, pixels);
+  });
+  const std::vector<unsigned char> gray = digit_drawing(1);
+  write(dir / "pgm_digit", "\1P5\n10 12\n255\n" + std::string(gray.begin(), gray.end()));
+  const std::string gif("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+                        ",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+                        43);
+  write(dir / "gif_rgb", '\0' + gif);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,10 +149,11 @@ int main(int argc, char** argv) {
   }
   const fs::path root = argv[1];
   try {
-    for (const char* target : {"idx", "safetensors", "config"}) fs::create_directories(root / target);
+    for (const char* target : {"idx", "safetensors", "config", "image"}) fs::create_directories(root / target);
     idx_seeds(root / "idx");
     safetensors_seeds(root / "safetensors");
     config_seeds(root / "config");
+    image_seeds(root / "image");
   } catch (const std::exception& e) {
     std::cerr << "make_fuzz_seeds: " << e.what() << "\n";
     return 1;

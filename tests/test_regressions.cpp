@@ -48,4 +48,5 @@ TEST_CASE("regressions: kept fuzz inputs end in a clean load or a clear error") 
   replay("idx", minima::fuzz::idx_input);
   replay("config", minima::fuzz::config_input);
   replay("safetensors", minima::fuzz::safetensors_input);
+  replay("image", minima::fuzz::image_input);
 }
