@@ -131,7 +131,7 @@ Image resize_image(const Image& image, int width, int height) {
   return out;
 }
 
-Point centre_of_mass(const Image& gray) {
+CentreOfMass centre_of_mass(const Image& gray) {
   double sum = 0, sum_x = 0, sum_y = 0;
   for (int y = 0; y < gray.height; ++y)
     for (int x = 0; x < gray.width; ++x) {
@@ -159,7 +159,7 @@ Image prepare_like_mnist(const Image& gray, const std::string& source) {
                                    std::max(1, int(std::lround(box.height() * scale))));
 
   // Translate so that the centre of mass sits at the field's centre.
-  const Point com = centre_of_mass(patch);
+  const CentreOfMass com = centre_of_mass(patch);
   const int left = placement(com.x, patch.width), top = placement(com.y, patch.height);
   Image field{kField, kField, 1, std::vector<uint8_t>(kField * kField, 0)};
   for (int y = 0; y < patch.height; ++y)

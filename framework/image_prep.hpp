@@ -51,10 +51,10 @@ Image resize_image(const Image& image, int width, int height);
 Image prepare_like_mnist(const Image& gray, const std::string& source);
 
 // Centre of mass (x, y) of a gray image's values, in pixel index coordinates.
-struct Point {
+struct CentreOfMass {
   double x = 0, y = 0;
 };
-Point centre_of_mass(const Image& gray);
+CentreOfMass centre_of_mass(const Image& gray);
 
 // Writes a PNG atomically. std::runtime_error "<path>: cannot write: ..." on failure.
 void write_png(const std::string& path, const Image& image);

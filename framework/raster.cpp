@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "framework/png_chart.hpp"
+
 // stb_easy_font is header-only with static functions; not all are used here.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -15,10 +17,11 @@
 namespace minima {
 namespace {
 
-// stb_easy_font indexes a table by (char - 32): keep printable ASCII only.
+// stb_easy_font indexes a table by (char - 32): printable ASCII only (the
+// PNG charts' transliteration: "×" -> "x", other characters -> "?").
 std::vector<char> printable(const std::string& text) {
-  std::vector<char> out;
-  for (char c : text) out.push_back(c == '\n' || (c >= 32 && c <= 126) ? c : '?');
+  const std::string ascii = to_ascii(text);
+  std::vector<char> out(ascii.begin(), ascii.end());
   out.push_back('\0');
   return out;
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Drawing on an Image (framework/image_prep.hpp) for pictures of results:
 // filled rectangles, zoomed images and text in stb_easy_font's bitmap
-// glyphs (printable ASCII; a glyph is about 6 x 12 font units).
+// glyphs (ASCII, other characters transliterated like the PNG charts';
+// a glyph is about 6 x 12 font units).
 #include <array>
 #include <cstdint>
 #include <string>

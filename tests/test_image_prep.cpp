@@ -69,7 +69,7 @@ TEST_CASE("prepare_like_mnist: a dark bar on light paper is inverted, fit into 2
   const Extent ink = extent(digit, 1);
   CHECK(ink.width() == 20);
   CHECK(ink.height() == 5);
-  const Point com = centre_of_mass(digit);
+  const CentreOfMass com = centre_of_mass(digit);
   CHECK(std::abs(com.x - 14.0) <= 0.5);
   CHECK(std::abs(com.y - 14.0) <= 0.5);
 }

@@ -61,9 +61,9 @@ TEST_CASE("draw_text inks glyphs inside the box text_width x text_height, growin
   }
   CHECK(text_width("12", 1) == 12);  // digits advance 6 units
   CHECK(text_width("12", 3) == 36);
-  // Characters outside printable ASCII draw as '?' instead of reading past the font's table.
-  Image a = make_canvas(20, 20, 1, gray_level(0)), b = a;
-  draw_text(a, 0, 0, "\xc3\x97", gray_level(255));
-  draw_text(b, 0, 0, "??", gray_level(255));
+  // Non-ASCII characters draw as look-alikes or '?' instead of reading past the font's table.
+  Image a = make_canvas(30, 20, 1, gray_level(0)), b = a;
+  draw_text(a, 0, 0, "2\xc3\x97" "3 \xe2\x82\xac", gray_level(255));  // "2×3 €"
+  draw_text(b, 0, 0, "2x3 ?", gray_level(255));
   CHECK(a.pixels == b.pixels);
 }
