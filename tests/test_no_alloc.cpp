@@ -2,7 +2,7 @@
 // (DESIGN.md): batch gather, forward, loss, backward, optimizer update.
 // Allocations are counted by the test binary's interposed malloc family
 // (tests/allocation_counter.cpp; operator new and Tensor storage go through
-// it); sanitizer builds own malloc, so there these tests are skipped.
+// it; under AddressSanitizer, ASan's malloc hook counts them).
 #include <doctest/doctest.h>
 
 #include <cmath>
