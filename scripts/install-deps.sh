@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs exactly the Debian packages minima needs to build, test and fetch data.
+# Installs exactly the Debian packages minima needs to build, test and fetch data,
+# plus any packages given as arguments (install-fuzz-deps.sh adds clang).
 # Idempotent; uses sudo only when not already root.
 set -euo pipefail
 packages=(build-essential cmake pkg-config git ca-certificates
           libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev zlib1g-dev
-          libxml2-utils)
+          libxml2-utils "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

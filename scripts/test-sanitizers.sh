@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds minima with AddressSanitizer + UndefinedBehaviorSanitizer into
-# build-asan/ (or $BUILD_DIR) and runs the whole test suite there. Any
+# build-asan/ (or $ASAN_BUILD_DIR) and runs the whole test suite there. Any
 # sanitizer report fails the run: every UB check aborts (-fno-sanitize-recover=all,
 # set by MINIMA_SANITIZE) and both runtimes halt on the first error.
-# -O1 keeps the run fast while stack traces stay readable.
+# -O1 keeps the run fast while stack traces stay readable. gcc's sanitizer
+# runtimes come with build-essential, so install-deps.sh is all it needs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${BUILD_DIR:-$root/build-asan}
+build=${ASAN_BUILD_DIR:-$root/build-asan}
+"$root/scripts/install-deps.sh"
 cmake -S "$root" -B "$build" -DMINIMA_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
 cmake --build "$build" -j "$(nproc)"
