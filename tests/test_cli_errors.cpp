@@ -240,6 +240,10 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
     minima::save_safetensors(model, contents.tensors, contents.metadata);
   };
   const auto eval_error = [&](const std::string& message) { check_error({"eval", run}, "minima eval: error: " + message); };
+  SUBCASE("no checkpoint file at all") {
+    std::filesystem::remove(model);
+    eval_error(model + ": cannot read: No such file or directory");
+  }
   SUBCASE("a missing tensor") {
     rewrite([](std::vector<minima::TensorEntry>& t) { std::erase_if(t, [](auto& e) { return e.name == "bn1.running_var"; }); });
     eval_error(model + ": missing tensor 'bn1.running_var'");
