@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds minima's libFuzzer targets with clang (ASan + UBSan) into build-fuzz/
-# (or $FUZZ_BUILD_DIR) and fuzzes each for SECONDS (default 60):
+# (or $FUZZ_BUILD_DIR) and fuzzes each for SECONDS (default 60; 0 = until Ctrl-C):
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: idx config safetensors image
 # Each target starts from valid files (written by make_fuzz_seeds, plus
 # configs/*.json), the inputs kept under tests/data/regressions/<target>/ and
@@ -13,8 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${1:-60}
 shift $(( $# > 0 ? 1 : 0 ))
-all_targets=(idx config safetensors)
-[ -f "$root/fuzz/fuzz_image.cpp" ] && all_targets+=(image)
+all_targets=(idx config safetensors image)
 targets=("${@:-${all_targets[@]}}")
 case $seconds in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 
