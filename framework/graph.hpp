@@ -53,7 +53,7 @@ class Graph {
   // accumulate; where a layer's output feeds several layers their
   // gradients are summed.
   void backward(const Tensor& dy);
-  void zero_grad() { grads_.zero(); }
+  void zero_grad();
 
   // Profiling hook (`minima bench --profile`): while set, it is called after
   // each layer's forward or backward with the layer's index and the seconds

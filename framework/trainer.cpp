@@ -7,18 +7,17 @@
 #include <filesystem>
 
 #include "framework/atomic_file.hpp"
-#include "framework/blas.hpp"
 #include "framework/checkpoint.hpp"
 #include "framework/data_source.hpp"
 #include "framework/evaluate.hpp"
 #include "framework/safetensors.hpp"
+#include "framework/threads.hpp"
 #include "framework/train_state.hpp"
 
 namespace minima {
 namespace {
 
 constexpr int64_t kEvalBatch = 1000;
-constexpr int64_t kSmallDenseUnits = 256, kSmallBatch = 128;
 
 std::string float_text(float v) {
   char text[32];
@@ -67,13 +66,6 @@ Normalization normalization_from_metadata(const std::map<std::string, std::strin
   return n;
 }
 
-int auto_blas_threads(const Graph& model, int64_t batch_size) {
-  int64_t widest = 0;
-  for (size_t i = 0; i < model.size(); ++i)
-    if (model.layer(i).type() == "dense") widest = std::max(widest, model.layer(i).output_shape().numel());
-  return widest <= kSmallDenseUnits && batch_size <= kSmallBatch ? 1 : 2;
-}
-
 void check_same_run(const RunConfig& run, const RunConfig& requested, const std::string& run_dir) {
   auto trajectory = [](const RunConfig& c) {
     return json{{"seed", c.seed},
@@ -112,7 +104,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
   ConfigObject schedule(config_.schedule, "/schedule");
   schedule_ = make_schedule(schedule, total_steps_);
-  threads_ = config_.train.threads > 0 ? config_.train.threads : auto_blas_threads(model_, config_.train.batch_size);
+  threads_ = config_.train.threads > 0 ? config_.train.threads : choose_threads(model_, config_.train.batch_size);
   progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();
@@ -158,7 +150,7 @@ void Trainer::resume() {
 }
 
 EvalPoint Trainer::run() {
-  set_blas_threads(threads_);
+  set_threads(threads_);
   start_ = std::chrono::steady_clock::now();
   stopped_ = false;
   int64_t interval_end = step_;
