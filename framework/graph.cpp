@@ -247,6 +247,13 @@ std::vector<StateEntry> Graph::state() {
   return entries;
 }
 
+std::vector<std::pair<std::string, Rng*>> Graph::random_streams() {
+  std::vector<std::pair<std::string, Rng*>> streams;
+  for (Node& n : nodes_)
+    if (Rng* stream = n.layer->random_stream()) streams.emplace_back(n.layer->name(), stream);
+  return streams;
+}
+
 json Graph::config() const {
   json layers = json::array();
   for (size_t i = 0; i < nodes_.size(); ++i) {

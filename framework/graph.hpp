@@ -76,6 +76,8 @@ class Graph {
 
   // Every parameter then every buffer, in layer order.
   std::vector<StateEntry> state();
+  // The layers' random streams (Layer::random_stream), by layer name.
+  std::vector<std::pair<std::string, Rng*>> random_streams();
   // The layer list as a config: type, name, inputs (when not the default), keys.
   json config() const;
 

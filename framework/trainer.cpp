@@ -139,6 +139,13 @@ void Trainer::resume() {
   if (s.step >= total_steps_)
     throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
                              std::to_string(total_steps_) + " steps (raise train.steps or train.epochs to train longer)");
+  for (const auto& [layer, stream] : model_.random_streams()) {
+    const auto saved = s.streams.find(layer);
+    if (saved == s.streams.end())
+      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" + layer +
+                               "' (metadata 'stream." + layer + "')");
+    stream->set_state(saved->second);
+  }
   batcher_.seek(s.batcher_epoch, s.batcher_position);
   step_ = checkpoint_step_ = s.step;
   seconds_before_ = s.seconds;
@@ -227,7 +234,8 @@ void Trainer::write_checkpoint() {
              {{kStepKey, std::to_string(step_)},
               {kMeanKey, float_text(data_->normalization.mean)},
               {kStdKey, float_text(data_->normalization.std)}});
-  const TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_};
+  TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_, {}};
+  for (const auto& [layer, stream] : model_.random_streams()) s.streams[layer] = stream->state();
   save_train_state(path("train_state.safetensors"), s, *optimizer_);
   checkpoint_step_ = step_;
 }
