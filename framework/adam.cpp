@@ -1,5 +1,7 @@
 #include "framework/adam.hpp"
 
+#include "framework/parallel.hpp"
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -37,12 +39,14 @@ void Adam::step(Tensor& values, const Tensor& grads, float lr) {
   const float* dp = grads.data();
   float* m = m_.data();
   float* v = v_.data();
-  for (int64_t k = 0; k < n; ++k) {
-    const float g = dp[k] + wd * p[k];
-    m[k] = b1 * m[k] + (1.0f - b1) * g;
-    v[k] = b2 * v[k] + (1.0f - b2) * g * g;
-    p[k] -= step_size * m[k] / (std::sqrt(v[k]) * inv_sqrt_bc2 + eps);
-  }
+  parallel_for(n, kParallelGrain, [=](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      const float g = dp[k] + wd * p[k];
+      m[k] = b1 * m[k] + (1.0f - b1) * g;
+      v[k] = b2 * v[k] + (1.0f - b2) * g * g;
+      p[k] -= step_size * m[k] / (std::sqrt(v[k]) * inv_sqrt_bc2 + eps);
+    }
+  });
 }
 
 std::vector<std::pair<std::string, Tensor*>> Adam::state() {

@@ -93,19 +93,8 @@ class GemmReplay {
   std::vector<Tensor> a_, b_, c_;
 };
 
-// How many BLAS threads a training step of `graph` at `batch` should use on
-// this machine: one per 16M multiply-adds of a forward pass (a second
-// thread slows the paper's 100-wide GEMMs down), never more than the CPUs
-// this process may use or OPENBLAS_NUM_THREADS / OMP_NUM_THREADS.
-int choose_blas_threads(const Graph& graph, int64_t batch);
-// Per-sample multiply-adds of the graph's dense layers (sum of D * H).
-int64_t dense_macs_per_sample(const Graph& graph);
-// CPUs this process may use: its affinity mask, capped by a cgroup CPU
-// quota (a container's --cpus) when there is one.
-int available_cpus();
-
 struct BenchOptions {
-  int threads = 0;      // BLAS threads; 0 = the network's, else choose_blas_threads()
+  int threads = 0;      // BLAS threads; 0 = the network's, else choose_threads()
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "framework/atomic_file.hpp"  // format_bytes
+#include "framework/parallel.hpp"
 #include "framework/registry.hpp"
 
 namespace minima {
@@ -196,6 +197,11 @@ void Graph::gather_params(uint64_t seed) {
   }
 }
 
+void Graph::zero_grad() {
+  float* g = grads_.data();
+  parallel_for(grads_.numel(), kParallelGrain, [=](int64_t begin, int64_t end) { std::fill(g + begin, g + end, 0.0f); });
+}
+
 const Shape& Graph::output_shape() const { return nodes_.back().layer->output_shape(); }
 
 const Tensor& Graph::forward(const Tensor& x, Mode mode) {
@@ -220,9 +226,11 @@ void Graph::backward(const Tensor& dy) {
       // Fan-out: the output's gradient is the sum over its consumers.
       n.grad_sum = nodes_[n.consumers[0].first].layer->input_grad(n.consumers[0].second);
       for (size_t c = 1; c < n.consumers.size(); ++c) {
-        const Tensor& g = nodes_[n.consumers[c].first].layer->input_grad(n.consumers[c].second);
+        const float* g = nodes_[n.consumers[c].first].layer->input_grad(n.consumers[c].second).data();
         float* sum = n.grad_sum.data();
-        for (int64_t k = 0; k < g.numel(); ++k) sum[k] += g[k];
+        parallel_for(n.grad_sum.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
+          for (int64_t k = begin; k < end; ++k) sum[k] += g[k];
+        });
       }
       grad = &n.grad_sum;
     }
@@ -244,6 +252,13 @@ std::vector<StateEntry> Graph::state() {
     for (Buffer* b : n.layer->buffers())
       entries.push_back({n.layer->name() + "." + b->name, &b->value, false, b->integer});
   return entries;
+}
+
+std::vector<std::pair<std::string, Rng*>> Graph::random_streams() {
+  std::vector<std::pair<std::string, Rng*>> streams;
+  for (Node& n : nodes_)
+    if (Rng* stream = n.layer->random_stream()) streams.emplace_back(n.layer->name(), stream);
+  return streams;
 }
 
 json Graph::config() const {

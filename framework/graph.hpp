@@ -53,7 +53,7 @@ class Graph {
   // accumulate; where a layer's output feeds several layers their
   // gradients are summed.
   void backward(const Tensor& dy);
-  void zero_grad() { grads_.zero(); }
+  void zero_grad();
 
   // Profiling hook (`minima bench --profile`): while set, it is called after
   // each layer's forward or backward with the layer's index and the seconds
@@ -76,6 +76,8 @@ class Graph {
 
   // Every parameter then every buffer, in layer order.
   std::vector<StateEntry> state();
+  // The layers' random streams (Layer::random_stream), by layer name.
+  std::vector<std::pair<std::string, Rng*>> random_streams();
   // The layer list as a config: type, name, inputs (when not the default), keys.
   json config() const;
 

@@ -161,20 +161,36 @@ std::vector<uint8_t> read_payload(IdxStream& in, int64_t expected, const std::st
   return data;
 }
 
-}  // namespace
+std::string image_claim(int64_t count, int64_t rows, int64_t cols) {
+  return "header says " + std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
+}
 
-ImageSet read_idx_images(const std::string& path, const IdxLimits& limits) {
-  IdxStream in(path);
-  uint32_t dims[3];  // count, rows, cols
+// Reads and checks an image file's header: count, rows, cols.
+ImageSet read_image_header(IdxStream& in) {
+  uint32_t dims[3];
   read_header(in, kImageMagic, dims, 3);
-  const std::string claim =
-      "header says " + std::to_string(dims[0]) + " images of " + std::to_string(dims[1]) + "x" + std::to_string(dims[2]);
-  if (dims[1] == 0 || dims[2] == 0) throw file_error(path, claim + "; rows and cols must be at least 1");
-  const int64_t bytes = payload_bytes(in, {dims[0], dims[1], dims[2]}, claim, limits);
+  if (dims[1] == 0 || dims[2] == 0)
+    throw file_error(in.path(), image_claim(dims[0], dims[1], dims[2]) + "; rows and cols must be at least 1");
   ImageSet images;
   images.count = dims[0];
   images.rows = dims[1];
   images.cols = dims[2];
+  return images;
+}
+
+}  // namespace
+
+ImageSet read_idx_image_header(const std::string& path) {
+  IdxStream in(path);
+  return read_image_header(in);
+}
+
+ImageSet read_idx_images(const std::string& path, const IdxLimits& limits) {
+  IdxStream in(path);
+  ImageSet images = read_image_header(in);
+  const std::string claim = image_claim(images.count, images.rows, images.cols);
+  const int64_t bytes =
+      payload_bytes(in, {uint32_t(images.count), uint32_t(images.rows), uint32_t(images.cols)}, claim, limits);
   images.pixels = read_payload(in, bytes, claim);
   return images;
 }

@@ -22,6 +22,9 @@ struct ImageSet {
 };
 
 ImageSet read_idx_images(const std::string& path, const IdxLimits& limits = {});
+// Only the header (count, rows, cols; pixels left empty): the input shape
+// without reading the images.
+ImageSet read_idx_image_header(const std::string& path);
 std::vector<uint8_t> read_idx_labels(const std::string& path, const IdxLimits& limits = {});
 
 }  // namespace minima

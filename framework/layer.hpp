@@ -81,6 +81,10 @@ class Layer {
   std::span<Param* const> params() const { return params_; }
   std::span<Buffer* const> buffers() const { return buffers_; }
   void zero_grad();
+  // The random stream the layer draws from in Train mode (dropout's masks),
+  // or nullptr. Checkpoints save its position, so a resumed run goes on
+  // drawing where the interrupted one stopped.
+  virtual Rng* random_stream() { return nullptr; }
 
  protected:
   virtual Shape do_build(const std::vector<Shape>& input_shapes) = 0;

@@ -4,11 +4,10 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <zlib.h>
-
 #include "framework/atomic_file.hpp"
 #include "framework/config_override.hpp"
 #include "framework/graph.hpp"
+#include "framework/idx.hpp"
 #include "framework/model_builder.hpp"
 #include "framework/optimizer.hpp"
 #include "framework/schedule.hpp"
@@ -195,24 +194,8 @@ Shape sample_shape(const DataConfig& data) {
   if (!fs::exists(file)) file += ".gz";
   if (!fs::exists(file))
     throw std::runtime_error(data.dir + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
-  // IDX header: 0, 0, type (0x08 = unsigned byte), rank, then rank big-endian
-  // uint32 dimensions. gzread reads plain files unchanged.
-  gzFile in = gzopen(file.c_str(), "rb");
-  if (!in) throw std::runtime_error(file.string() + ": cannot open");
-  unsigned char header[4 + 4 * Shape::kMaxRank] = {};
-  const int got = gzread(in, header, 4);
-  const int rank = header[3];
-  const bool magic_ok = got == 4 && header[0] == 0 && header[1] == 0 && header[2] == 0x08 && rank >= 2 && rank <= Shape::kMaxRank;
-  const int dims_read = magic_ok ? gzread(in, header + 4, unsigned(4 * rank)) : 0;
-  gzclose(in);
-  if (!magic_ok || dims_read != 4 * rank)
-    throw std::runtime_error(file.string() + ": not an IDX image file (expected the header 00 00 08 <rank 2..4> <dims>)");
-  int64_t features = 1;
-  for (int d = 1; d < rank; ++d) {
-    const unsigned char* b = header + 4 + 4 * d;
-    features *= int64_t(uint32_t(b[0]) << 24 | uint32_t(b[1]) << 16 | uint32_t(b[2]) << 8 | uint32_t(b[3]));
-  }
-  return Shape{features};
+  const ImageSet header = read_idx_image_header(file.string());
+  return Shape{header.rows * header.cols};
 }
 
 RunConfig parse_run_config(const json& config, const std::string& source) {

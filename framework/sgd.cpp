@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "framework/parallel.hpp"
+
 namespace minima {
 
 Sgd::Sgd(ConfigObject& config, int64_t num_params)
@@ -28,14 +30,16 @@ void Sgd::step(Tensor& values, const Tensor& grads, float lr) {
   float* p = values.data();
   const float* dp = grads.data();
   float* v = velocity_.data();
-  for (int64_t k = 0; k < n; ++k) {
-    float g = dp[k] + wd * p[k];
-    if (use_momentum) {
-      v[k] = mu * v[k] + g;
-      g = nesterov ? g + mu * v[k] : v[k];
+  parallel_for(n, kParallelGrain, [=](int64_t begin, int64_t end) {
+    for (int64_t k = begin; k < end; ++k) {
+      float g = dp[k] + wd * p[k];
+      if (use_momentum) {
+        v[k] = mu * v[k] + g;
+        g = nesterov ? g + mu * v[k] : v[k];
+      }
+      p[k] -= lr * g;
     }
-    p[k] -= lr * g;
-  }
+  });
 }
 
 std::vector<std::pair<std::string, Tensor*>> Sgd::state() {

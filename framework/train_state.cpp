@@ -1,5 +1,6 @@
 #include "framework/train_state.hpp"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -13,6 +14,31 @@ namespace {
 
 constexpr const char* kFormat = "minima-train-state-1";
 const std::string kPrefix = "optimizer.";
+const std::string kStreamPrefix = "stream.";
+
+std::string stream_text(const Rng::State& state) {
+  std::string text;
+  for (uint64_t word : state) {
+    if (!text.empty()) text += ' ';
+    text += std::to_string(word);
+  }
+  return text;
+}
+
+Rng::State parse_stream(const std::string& text, const std::string& key, const std::string& path) {
+  Rng::State state{};
+  const char* p = text.c_str();
+  for (uint64_t& word : state) {
+    char* end = nullptr;
+    errno = 0;
+    word = std::strtoull(p, &end, 10);
+    if (end == p || errno == ERANGE || (*end != ' ' && *end != '\0'))
+      throw std::runtime_error(path + ": metadata '" + key + "' is '" + text + "', expected four unsigned 64-bit integers");
+    p = end;
+  }
+  if (*p != '\0') throw std::runtime_error(path + ": metadata '" + key + "' is '" + text + "', expected four unsigned 64-bit integers");
+  return state;
+}
 
 std::string exact(double v) {
   char text[32];
@@ -56,7 +82,7 @@ class MetadataReader {
 void save_train_state(const std::string& path, const TrainState& s, Optimizer& optimizer) {
   std::vector<TensorEntry> tensors;
   for (const auto& [name, tensor] : optimizer.state()) tensors.push_back(to_entry(kPrefix + name, *tensor));
-  const std::map<std::string, std::string> metadata = {
+  std::map<std::string, std::string> metadata = {
       {"format", kFormat},
       {"optimizer", optimizer.config().value("type", "")},
       {"step", std::to_string(s.step)},
@@ -67,6 +93,7 @@ void save_train_state(const std::string& path, const TrainState& s, Optimizer& o
       {"train_correct", std::to_string(s.correct)},
       {"train_seen", std::to_string(s.seen)},
   };
+  for (const auto& [layer, state] : s.streams) metadata[kStreamPrefix + layer] = stream_text(state);
   save_safetensors(path, tensors, metadata);
 }
 
@@ -87,6 +114,8 @@ TrainState load_train_state(const std::string& path, Optimizer& optimizer) {
   s.loss_sum = meta.real("train_loss_sum");
   s.correct = meta.integer("train_correct");
   s.seen = meta.integer("train_seen");
+  for (const auto& [key, text] : file.metadata)
+    if (key.starts_with(kStreamPrefix)) s.streams[key.substr(kStreamPrefix.size())] = parse_stream(text, key, path);
 
   const auto state = optimizer.state();
   std::vector<const TensorEntry*> entries;

@@ -3,11 +3,14 @@
 // resumed run needs to continue bit-exactly. The optimizer's state tensors
 // (momentum, Adam moments and step count) are stored as F32 tensors named
 // "optimizer.<name>"; the counters are strings in the metadata, written
-// with enough digits to read back exactly.
+// with enough digits to read back exactly, and each layer's random stream
+// is "stream.<layer>" in the metadata (its four state words).
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "framework/optimizer.hpp"
+#include "framework/rng.hpp"
 
 namespace minima {
 
@@ -20,6 +23,7 @@ struct TrainState {
   double loss_sum = 0;           // sum of batch mean loss * batch size
   int64_t correct = 0;
   int64_t seen = 0;
+  std::map<std::string, Rng::State> streams;  // layer name -> its random stream's state
 };
 
 // Writes atomically.

@@ -7,18 +7,17 @@
 #include <filesystem>
 
 #include "framework/atomic_file.hpp"
-#include "framework/blas.hpp"
 #include "framework/checkpoint.hpp"
 #include "framework/data_source.hpp"
 #include "framework/evaluate.hpp"
 #include "framework/safetensors.hpp"
+#include "framework/threads.hpp"
 #include "framework/train_state.hpp"
 
 namespace minima {
 namespace {
 
 constexpr int64_t kEvalBatch = 1000;
-constexpr int64_t kSmallDenseUnits = 256, kSmallBatch = 128;
 
 std::string float_text(float v) {
   char text[32];
@@ -67,13 +66,6 @@ Normalization normalization_from_metadata(const std::map<std::string, std::strin
   return n;
 }
 
-int auto_blas_threads(const Graph& model, int64_t batch_size) {
-  int64_t widest = 0;
-  for (size_t i = 0; i < model.size(); ++i)
-    if (model.layer(i).type() == "dense") widest = std::max(widest, model.layer(i).output_shape().numel());
-  return widest <= kSmallDenseUnits && batch_size <= kSmallBatch ? 1 : 2;
-}
-
 void check_same_run(const RunConfig& run, const RunConfig& requested, const std::string& run_dir) {
   auto trajectory = [](const RunConfig& c) {
     return json{{"seed", c.seed},
@@ -112,7 +104,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
   ConfigObject schedule(config_.schedule, "/schedule");
   schedule_ = make_schedule(schedule, total_steps_);
-  threads_ = config_.train.threads > 0 ? config_.train.threads : auto_blas_threads(model_, config_.train.batch_size);
+  threads_ = config_.train.threads > 0 ? config_.train.threads : choose_threads(model_, config_.train.batch_size);
   progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();
@@ -147,6 +139,13 @@ void Trainer::resume() {
   if (s.step >= total_steps_)
     throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
                              std::to_string(total_steps_) + " steps (raise train.steps or train.epochs to train longer)");
+  for (const auto& [layer, stream] : model_.random_streams()) {
+    const auto saved = s.streams.find(layer);
+    if (saved == s.streams.end())
+      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" + layer +
+                               "' (metadata 'stream." + layer + "')");
+    stream->set_state(saved->second);
+  }
   batcher_.seek(s.batcher_epoch, s.batcher_position);
   step_ = checkpoint_step_ = s.step;
   seconds_before_ = s.seconds;
@@ -158,7 +157,7 @@ void Trainer::resume() {
 }
 
 EvalPoint Trainer::run() {
-  set_blas_threads(threads_);
+  set_threads(threads_);
   start_ = std::chrono::steady_clock::now();
   stopped_ = false;
   int64_t interval_end = step_;
@@ -235,7 +234,8 @@ void Trainer::write_checkpoint() {
              {{kStepKey, std::to_string(step_)},
               {kMeanKey, float_text(data_->normalization.mean)},
               {kStdKey, float_text(data_->normalization.std)}});
-  const TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_};
+  TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_, {}};
+  for (const auto& [layer, stream] : model_.random_streams()) s.streams[layer] = stream->state();
   save_train_state(path("train_state.safetensors"), s, *optimizer_);
   checkpoint_step_ = step_;
 }

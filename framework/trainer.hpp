@@ -50,11 +50,6 @@ inline constexpr const char* kStdKey = "minima.normalization.std";
 // Trainer), so evaluation needs no training set.
 Normalization normalization_from_metadata(const std::map<std::string, std::string>& metadata, const std::string& path);
 
-// BLAS threads for train.threads = 0: one thread when every Dense layer has
-// at most 256 units and the batch is at most 128 (small GEMMs run faster
-// on one core), else two.
-int auto_blas_threads(const Graph& model, int64_t batch_size);
-
 // Refuses to resume `run` with `requested` when they differ in anything
 // that shapes the training trajectory (seed, model, data set, split,
 // normalization, batch size); names the first difference.

@@ -7,6 +7,7 @@
 
 #include "framework/config_object.hpp"
 #include "framework/layer.hpp"
+#include "framework/parallel.hpp"
 
 namespace minima {
 
@@ -22,20 +23,22 @@ class Activation : public UnaryLayer {
   void do_forward(const Tensor& x, Tensor& y, Mode) override {
     const float* in = x.data();
     float* out = y.data();
-    const int64_t n = x.numel();
-    for (int64_t k = 0; k < n; ++k) out[k] = Op::forward(in[k]);
+    parallel_for(x.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
+      for (int64_t k = begin; k < end; ++k) out[k] = Op::forward(in[k]);
+    });
   }
   // dx = dy * f'(x)
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override {
     const float *in = x.data(), *out = y.data(), *g = dy.data();
     float* d = dx.data();
-    const int64_t n = x.numel();
-    for (int64_t k = 0; k < n; ++k) {
-      // The slope in a variable of its own lets GCC if-convert ReLU's
-      // comparison and vectorize the loop (inline, it keeps a branch).
-      const float slope = Op::derivative(in[k], out[k]);
-      d[k] = g[k] * slope;
-    }
+    parallel_for(x.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
+      for (int64_t k = begin; k < end; ++k) {
+        // The slope in a variable of its own lets GCC if-convert ReLU's
+        // comparison and vectorize the loop (inline, it keeps a branch).
+        const float slope = Op::derivative(in[k], out[k]);
+        d[k] = g[k] * slope;
+      }
+    });
   }
 };
 

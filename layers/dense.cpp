@@ -1,8 +1,10 @@
 #include "layers/dense.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "framework/blas.hpp"
+#include "framework/parallel.hpp"
 #include "framework/registry.hpp"
 
 namespace minima {
@@ -53,8 +55,12 @@ void Dense::do_forward(const Tensor& x, Tensor& y, Mode) {
   // GEMM adds x W^T on top (beta = 1).
   float beta = 0.0f;
   if (use_bias_) {
-    const int64_t n = y.dim(0);
-    for (int64_t i = 0; i < n; ++i) std::copy(bias_.value.data(), bias_.value.data() + units_, y.data() + i * units_);
+    const float* b = bias_.value.data();
+    float* out = y.data();
+    const int64_t h = units_;
+    parallel_for(y.dim(0), grain_for(h), [=](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) std::copy(b, b + h, out + i * h);
+    });
     beta = 1.0f;
   }
   gemm(x, Trans::No, weight_.value, Trans::Yes, y, 1.0f, beta);
@@ -66,11 +72,12 @@ void Dense::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor
   gemm(dy, Trans::Yes, x, Trans::No, weight_.grad, 1.0f, 1.0f);
   if (use_bias_) {
     float* db = bias_.grad.data();
-    const int64_t n = dy.dim(0);
-    for (int64_t i = 0; i < n; ++i) {
-      const float* row = dy.data() + i * units_;
-      for (int64_t j = 0; j < units_; ++j) db[j] += row[j];
-    }
+    const float* g = dy.data();
+    const int64_t n = dy.dim(0), h = units_;
+    parallel_for(h, grain_for(n), [=](int64_t begin, int64_t end) {
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = begin; j < end; ++j) db[j] += g[i * h + j];
+    });
   }
 }
 

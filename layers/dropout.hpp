@@ -7,9 +7,8 @@
 //
 // Masks come from the layer's own random stream: a copy of the Rng given to
 // init_params (in a Graph, Rng::keyed(seed, layer name)), so the same seed
-// gives the same masks. The stream's position is not part of a checkpoint
-// (PyTorch's Dropout has no state either), so a resumed run draws its masks
-// afresh from the start of the stream: with dropout, resume is not bit-exact.
+// gives the same masks. The stream's position is saved in train_state (not
+// in the model, as PyTorch's Dropout has no state), so resume is bit-exact.
 #include "framework/config_object.hpp"
 #include "framework/layer.hpp"
 
@@ -21,6 +20,7 @@ class Dropout : public UnaryLayer {
   std::string type() const override { return "dropout"; }
   json config() const override { return {{"p", p_}}; }
   void init_params(Rng& rng) override { stream_ = rng; }
+  Rng* random_stream() override { return &stream_; }
 
   double p() const { return p_; }
   // The last Train forward's mask, [N, ...]: 0 (dropped) or 1/(1-p) (kept).

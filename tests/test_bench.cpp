@@ -110,28 +110,6 @@ TEST_CASE("TrainingStep trains: the loss on a fixed batch falls") {
   CHECK(step.infer().shape() == Shape{5, 10});
 }
 
-TEST_CASE("choose_blas_threads: one thread for small GEMMs, never more than the CPUs or OPENBLAS_NUM_THREADS") {
-  TrainingStep tiny(tiny_network(), {{"type", "sgd"}, {"lr", 0.1}});
-  CHECK(choose_blas_threads(tiny.graph(), 5) == 1);
-  TrainingStep wide(named_bench_network("wide-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
-  CHECK(dense_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
-  const int cpus = available_cpus();
-  CHECK(cpus >= 1);
-  // 256 * 1,861,632 multiply-adds per forward pass: 29 threads' worth.
-  CHECK(choose_blas_threads(wide.graph(), 256) == std::min(cpus, 29));
-  TrainingStep paper(named_bench_network("paper"), {{"type", "sgd"}, {"lr", 0.1}});
-  CHECK(choose_blas_threads(paper.graph(), 60) == 1);  // 6M: a second thread slows it down
-  CHECK(choose_blas_threads(paper.graph(), 600) == std::min(cpus, 3));
-  const char* old = std::getenv("OPENBLAS_NUM_THREADS");
-  const std::string saved = old ? old : "";
-  ::setenv("OPENBLAS_NUM_THREADS", "1", 1);
-  CHECK(choose_blas_threads(wide.graph(), 256) == 1);
-  if (old)
-    ::setenv("OPENBLAS_NUM_THREADS", saved.c_str(), 1);
-  else
-    ::unsetenv("OPENBLAS_NUM_THREADS");
-}
-
 TEST_CASE("run_bench reports every measurement, a profile that adds up, and JSON with the fields") {
   BenchOptions options;
   options.threads = 1;

@@ -16,6 +16,7 @@
 #include "framework/model_builder.hpp"
 #include "framework/optimizer.hpp"
 #include "framework/rng.hpp"
+#include "framework/threads.hpp"
 #include "tests/allocation_counter.hpp"
 
 namespace {
@@ -105,7 +106,7 @@ TEST_CASE("steady-state training steps and inference passes allocate nothing (be
   const int threads_before = blas_threads();
   for (int threads : {1, 2}) {
     if (threads > available_cpus()) continue;
-    set_blas_threads(threads);
+    set_threads(threads);
     for (const json& model : models)
       for (const json& optimizer : optimizers) {
         CAPTURE(model.dump());
@@ -138,7 +139,7 @@ TEST_CASE("steady-state training steps and inference passes allocate nothing (be
         }
       }
   }
-  set_blas_threads(threads_before);
+  set_threads(threads_before);
 }
 
 TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctest::skip(kNotCounted)) {
@@ -146,7 +147,7 @@ TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctes
   // allocates its own job tables, and a fresh process (ctest runs each case
   // alone) starts with as many threads as CPUs.
   const int threads_before = blas_threads();
-  set_blas_threads(1);
+  set_threads(1);
   BenchNetwork net = named_bench_network("paper");
   TrainingStep step(net, {{"type", "sgd"}, {"lr", 0.1}});
   step.train();
@@ -157,5 +158,5 @@ TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctes
             step.infer();
           }
         }) == 0);
-  set_blas_threads(threads_before);
+  set_threads(threads_before);
 }

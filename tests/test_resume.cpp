@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "framework/atomic_file.hpp"
+#include "framework/safetensors.hpp"
+#include "framework/train_state.hpp"
 #include "framework/trainer.hpp"
 #include "tests/train_fixture.hpp"
 
@@ -66,6 +68,39 @@ TEST_CASE("resume: epochs over a validation split with standardized inputs, stop
                         {"train", {{"steps", 0}, {"epochs", 3}, {"eval_every", 0}}},
                         {"output", {{"checkpoint_every", 5}}}},
                        {13, 24});
+}
+
+TEST_CASE("resume: dropout's masks continue from the checkpoint's stream position") {
+  const json with_dropout = {{"model",
+                              {{"layers",
+                                {{{"type", "dense"}, {"name", "fc1"}, {"units", 8}},
+                                 {{"type", "relu"}},
+                                 {{"type", "dropout"}, {"name", "drop1"}, {"p", 0.3}},
+                                 {{"type", "dense"}, {"name", "fc2"}, {"units", 10}}}}}}};
+  check_resume_matches(with_dropout, {17});
+}
+
+TEST_CASE("train_state: random streams round-trip exactly; a damaged one is named") {
+  TempDir tmp("train_state_streams");
+  const std::string path = tmp.path("train_state.safetensors");
+  const json sgd = {{"type", "sgd"}, {"lr", 0.1}};
+  ConfigObject config(sgd, "/optimizer");
+  const std::unique_ptr<Optimizer> optimizer = make_optimizer(config, 4);
+  TrainState state;
+  state.step = 3;
+  state.streams["drop1"] = {1, 2, 18446744073709551615ull, 42};
+  state.streams["drop2"] = {0, 0, 0, 7};
+  save_train_state(path, state, *optimizer);
+  CHECK(load_train_state(path, *optimizer).streams == state.streams);
+
+  SafetensorsContents file = load_safetensors(path);
+  file.metadata["stream.drop1"] = "1 2 x 4";
+  save_safetensors(path, file.tensors, file.metadata);
+  CHECK_THROWS_WITH(load_train_state(path, *optimizer),
+                    doctest::Contains("metadata 'stream.drop1' is '1 2 x 4', expected four unsigned 64-bit integers"));
+  file.metadata["stream.drop1"] = "1 2 3";
+  save_safetensors(path, file.tensors, file.metadata);
+  CHECK_THROWS_WITH(load_train_state(path, *optimizer), doctest::Contains("expected four unsigned 64-bit integers"));
 }
 
 TEST_CASE("resume: refuses a run without a checkpoint, a finished run, mismatched files and a different config") {

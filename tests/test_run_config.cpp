@@ -259,8 +259,9 @@ TEST_CASE("sample_shape reads an idx data set's image header") {
   data.dir = dir.string();
   CHECK(sample_shape(data) == Shape{20});
   std::ofstream(dir / "train-images-idx3-ubyte", std::ios::binary) << std::string{0, 0, 8, 1, 0, 0, 0, 3};
-  CHECK_THROWS_WITH(sample_shape(data), (dir.string() + "/train-images-idx3-ubyte: not an IDX image file (expected the "
-                                                        "header 00 00 08 <rank 2..4> <dims>)").c_str());
+  CHECK_THROWS_WITH(sample_shape(data), (dir.string() + "/train-images-idx3-ubyte: wrong magic 0x00000801 (expected 2051 = "
+                                                        "0x00000803, an IDX image file); 0x00000801 marks an IDX label file")
+                                            .c_str());
   fs::remove_all(dir);
   CHECK_THROWS_WITH(sample_shape(data), (dir.string() + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz "
                                                         "to read the input shape from").c_str());

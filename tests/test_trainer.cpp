@@ -194,19 +194,6 @@ TEST_CASE("trainer: a config whose model does not match the data is refused") {
                        "/train/batch_size: expected at most the 256 training samples, got 300", ConfigError);
 }
 
-TEST_CASE("auto_blas_threads: one thread for small layers and batches, else two") {
-  auto mlp = [](int units) {
-    Graph g = Graph::from_json(json{{{"type", "dense"}, {"units", units}}, {{"type", "relu"}}, {{"type", "dense"}, {"units", 10}}},
-                               "/layers");
-    g.build(Shape{784}, 1);
-    return g;
-  };
-  CHECK(auto_blas_threads(mlp(100), 60) == 1);
-  CHECK(auto_blas_threads(mlp(256), 128) == 1);
-  CHECK(auto_blas_threads(mlp(257), 60) == 2);
-  CHECK(auto_blas_threads(mlp(100), 129) == 2);
-}
-
 TEST_CASE("metrics log: resuming keeps the rows up to the checkpoint's step") {
   TempDir tmp("metrics_log");
   const std::string path = tmp.path("metrics.csv");

@@ -5,6 +5,7 @@
 #include "examples/minima/command.hpp"
 #include "framework/bench.hpp"
 #include "framework/system_info.hpp"
+#include "framework/threads.hpp"
 
 namespace minima::cli {
 namespace {
@@ -109,7 +110,7 @@ MINIMA_COMMAND("bench", "time the training step and inference against the GEMM-o
                "  (-nobn: the same without batchnorm layers)\n"
                "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
                "options:\n"
-               "  --threads N  BLAS threads (default: chosen per network, see choose_blas_threads)\n"
+               "  --threads N  threads for BLAS and minima's own loops (default: chosen per network, see choose_threads)\n"
                "  --steps N    timed steps per measurement (default: about one second's worth)\n"
                "  --profile    also print each part's share of a step (layer types, loss, optimizer)\n"
                "  --json       print the machine facts and results as JSON\n",

@@ -13,6 +13,7 @@
 #include "framework/fold_batchnorm.hpp"
 #include "framework/rng.hpp"
 #include "framework/saved_model.hpp"
+#include "framework/threads.hpp"
 
 namespace minima::cli {
 namespace {
@@ -128,7 +129,7 @@ int run_export(const std::vector<std::string>& args) {
   const Tensor got = folded.graph.forward(x, Mode::Eval);
   std::printf("check    eval outputs differ by at most %.2g (relative) on %lld random inputs\n",
               max_relative_difference(got, expected), static_cast<long long>(options.batch));
-  set_blas_threads(1);
+  set_threads(1);
   const int repeats = 30;
   const auto [before, after] = fastest_forward_seconds(model.graph, folded.graph, x, repeats);
   std::printf("speed    eval forward of %lld samples: %.3f ms -> %.3f ms (%.2fx; fastest of %d, 1 BLAS thread, %s kernels)\n",

@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "examples/minima/command.hpp"
-#include "framework/bench.hpp"
 #include "framework/system_info.hpp"
+#include "framework/threads.hpp"
 
 namespace minima::cli {
 namespace {

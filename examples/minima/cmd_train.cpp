@@ -65,7 +65,7 @@ void print_start(const Trainer& t, bool resuming) {
   const RunConfig& c = t.config();
   if (resuming)
     std::printf("resuming %s at step %lld\n", c.output.dir.c_str(), static_cast<long long>(t.step()));
-  std::printf("%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d BLAS thread%s (%s)\n",
+  std::printf("%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d thread%s (BLAS kernel %s)\n",
               c.source.c_str(), static_cast<long long>(t.total_steps()), static_cast<long long>(t.steps_per_epoch()),
               static_cast<long long>(c.train.batch_size), static_cast<long long>(t.model().num_params()),
               t.eval_name().c_str(), static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",

@@ -1,0 +1,46 @@
+#pragma once
+// A tiny fork-join pool for minima's own loops (BatchNorm, activations,
+// bias, optimizer updates), so that the work between two multi-threaded
+// GEMMs runs on the cores the GEMMs use instead of on one of them.
+//
+// The pool and OpenBLAS take turns: a training step is a sequence of GEMMs
+// and loops, never both at once, so `set_threads(n)` (threads.hpp) gives
+// each n threads without oversubscribing the machine. Idle workers spin
+// briefly with sched_yield (OpenBLAS's own idle threads do the same) and
+// then sleep.
+#include <cstdint>
+#include <type_traits>
+
+namespace minima {
+
+namespace detail {
+using ChunkFn = void (*)(const void* fn, int64_t begin, int64_t end);
+void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
+}  // namespace detail
+
+// Splits [0, n) into contiguous chunks, one per pool thread, and runs
+// fn(begin, end) on each (the caller runs the first) before returning.
+// No chunk is shorter than min_chunk (so small loops stay on one thread),
+// chunk bounds are multiples of 16 (whole 64-byte cache lines of floats),
+// and they depend only on n and the thread count: results never depend on
+// timing. fn must not throw; loops are not nested, and one thread at a
+// time (the training loop's) calls parallel_for. Allocates nothing.
+template <class F>
+void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
+  detail::run_parallel(
+      n, min_chunk, [](const void* f, int64_t begin, int64_t end) { (*static_cast<const F*>(f))(begin, end); }, &fn);
+}
+
+// Floats per chunk below which a second thread costs more than it saves:
+// waking a worker takes microseconds, and a loop over floats in cache does
+// a few thousand per microsecond.
+inline constexpr int64_t kParallelGrain = 1 << 14;
+// The min_chunk for a loop whose every index touches `floats` floats (a
+// row's or a column's worth of a matrix).
+inline int64_t grain_for(int64_t floats) { return kParallelGrain / (floats > 0 ? floats : 1) + 1; }
+
+// The pool's size including the calling thread (1 = run inline).
+void set_parallel_threads(int threads);
+int parallel_threads();
+
+}  // namespace minima
