@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <thread>
 #include <vector>
 
@@ -19,10 +18,13 @@ constexpr int64_t kChunkAlign = 16;  // floats in a 64-byte cache line
 // layers, short enough to leave the core to OpenBLAS during a long GEMM.
 constexpr auto kPollBeforeSleep = std::chrono::microseconds(200);
 
-// Chunk i of a job runs on worker i, or on the caller when the worker has
-// not claimed it by the time the caller is done with its own: on a busy
-// machine a worker may not get a core for milliseconds, and the caller
-// must not wait for it. Whoever runs a chunk, its bounds are the same.
+// A job is cut into a few chunks per thread, and every thread, the caller
+// included, takes the next chunk not yet taken until none is left. A
+// worker that wakes late (a sleeping thread takes tens of microseconds to
+// wake on a virtual machine, and on a busy one may not get a core for
+// milliseconds) takes fewer chunks or none; the caller never waits for a
+// chunk nobody started. Chunks are independent, so who runs one does not
+// change any result.
 class Pool {
  public:
   ~Pool() { stop_workers(); }
@@ -32,62 +34,61 @@ class Pool {
   void resize(int threads) {
     if (threads == size()) return;
     stop_workers();
-    claimed_ = std::make_unique<std::atomic<uint64_t>[]>(size_t(threads));
     const uint64_t start = generation_.load(std::memory_order_relaxed);
-    for (int i = 0; i < threads; ++i) claimed_[i].store(start, std::memory_order_relaxed);
-    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i, start] { work(i, start); });
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, start] { work(start); });
   }
 
   void run(int64_t n, int64_t min_chunk, detail::ChunkFn chunk, const void* fn) {
     const int64_t most = std::max<int64_t>(1, n / std::max<int64_t>(1, min_chunk));
-    const int chunks = int(std::min<int64_t>(size(), most));
-    if (chunks <= 1) {
+    const int chunks = int(std::min<int64_t>({int64_t(kChunksPerThread) * size(), most, kMaxChunks}));
+    if (size() == 1 || chunks <= 1) {
       if (n > 0) chunk(fn, 0, n);
       return;
     }
-    const int64_t step = ((n + chunks - 1) / chunks + kChunkAlign - 1) / kChunkAlign * kChunkAlign;
-    const uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
-    job_ = {chunk, fn, n, step};
+    const uint64_t generation = (generation_.load(std::memory_order_relaxed) + 1) & kGenerationMask;
+    job_ = {chunk, fn, n, ((n + chunks - 1) / chunks + kChunkAlign - 1) / kChunkAlign * kChunkAlign};
     done_.store(0, std::memory_order_relaxed);
-    for (int i = chunks; i < size(); ++i) claimed_[i].store(generation, std::memory_order_relaxed);  // nothing to do
-    generation_.store(generation, std::memory_order_release);  // publishes job_
+    ticket_.store(generation << kGenerationShift | uint64_t(chunks) << kChunksShift, std::memory_order_relaxed);
+    generation_.store(generation, std::memory_order_release);  // publishes job_ and ticket_
     generation_.notify_all();
-    run_chunk(0);
-    for (int i = 1; i < chunks; ++i)
-      if (claim(i, generation)) {
-        run_chunk(i);
-        done_.fetch_add(1, std::memory_order_relaxed);
-      }
-    while (done_.load(std::memory_order_acquire) != chunks - 1) sched_yield();
+    run_chunks(generation);
+    while (done_.load(std::memory_order_acquire) != chunks) sched_yield();
   }
 
  private:
+  // ticket_ packs the job's generation, its number of chunks and the next
+  // chunk to take, so that one compare-and-swap both checks that the job is
+  // still the one a thread woke up for and takes a chunk of it.
+  static constexpr int kChunksPerThread = 4;
+  static constexpr int64_t kMaxChunks = (1 << 12) - 1;
+  static constexpr int kChunksShift = 12, kGenerationShift = 24;
+  static constexpr uint64_t kGenerationMask = (uint64_t(1) << 40) - 1;
+
   struct Job {
     detail::ChunkFn chunk = nullptr;
     const void* fn = nullptr;
     int64_t n = 0, step = 0;
   };
 
-  // True for the one thread that takes chunk i of `generation`.
-  bool claim(int i, uint64_t generation) {
-    uint64_t last = claimed_[i].load(std::memory_order_relaxed);
-    return last < generation &&
-           claimed_[i].compare_exchange_strong(last, generation, std::memory_order_acq_rel);
+  // Runs chunks of job `generation` until none is left to take.
+  void run_chunks(uint64_t generation) {
+    uint64_t ticket = ticket_.load(std::memory_order_acquire);
+    for (;;) {
+      const uint64_t next = ticket & kMaxChunks, chunks = ticket >> kChunksShift & kMaxChunks;
+      if (ticket >> kGenerationShift != generation || next >= chunks) return;
+      if (!ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel)) continue;
+      const int64_t begin = std::min(job_.n, int64_t(next) * job_.step), end = std::min(job_.n, begin + job_.step);
+      if (begin < end) job_.chunk(job_.fn, begin, end);
+      done_.fetch_add(1, std::memory_order_release);
+      ticket = ticket_.load(std::memory_order_acquire);
+    }
   }
 
-  void run_chunk(int index) const {
-    const int64_t begin = std::min(job_.n, index * job_.step), end = std::min(job_.n, begin + job_.step);
-    if (begin < end) job_.chunk(job_.fn, begin, end);
-  }
-
-  void work(int index, uint64_t seen) {
+  void work(uint64_t seen) {
     for (;;) {
       seen = next_generation(seen);
       if (stopping_) return;
-      if (claim(index, seen)) {
-        run_chunk(index);
-        done_.fetch_add(1, std::memory_order_release);
-      }
+      run_chunks(seen);
     }
   }
 
@@ -107,7 +108,7 @@ class Pool {
 
   void stop_workers() {
     stopping_ = true;
-    generation_.fetch_add(1, std::memory_order_release);
+    generation_.store((generation_.load(std::memory_order_relaxed) + 1) & kGenerationMask, std::memory_order_release);
     generation_.notify_all();
     for (std::thread& t : workers_) t.join();
     workers_.clear();
@@ -115,9 +116,9 @@ class Pool {
   }
 
   std::vector<std::thread> workers_;
-  std::unique_ptr<std::atomic<uint64_t>[]> claimed_;  // per chunk: the last generation that took it
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> done_{0};  // chunks after the first finished in this generation
+  std::atomic<uint64_t> ticket_{0};
+  std::atomic<int> done_{0};  // chunks of the current job finished
   Job job_;
   bool stopping_ = false;  // published with generation_, like job_
 };

@@ -1,11 +1,14 @@
 #pragma once
-// A tiny fork-join pool for minima's own loops (BatchNorm, activations,
-// bias, optimizer updates), so that the work between two multi-threaded
-// GEMMs runs on the cores the GEMMs use instead of on one of them.
+// A tiny fork-join pool for minima's own flat loops (activations, bias,
+// optimizer updates, zero_grad, fan-out sums), so that the work between two
+// multi-threaded GEMMs runs on the cores the GEMMs use instead of on one.
+// BatchNorm stays on one thread: its per-feature sums cut the batch by
+// columns, across the rows that the GEMM before it left in both cores'
+// caches, and measured slower split (docs/speed.md).
 //
 // The pool and OpenBLAS take turns: a training step is a sequence of GEMMs
 // and loops, never both at once, so `set_threads(n)` (threads.hpp) gives
-// each n threads without oversubscribing the machine. Idle workers spin
+// each n threads without oversubscribing the machine. Idle workers poll
 // briefly with sched_yield (OpenBLAS's own idle threads do the same) and
 // then sleep.
 #include <cstdint>

@@ -36,12 +36,8 @@ class BatchNorm : public UnaryLayer {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
-  // Each works on the features [begin, end) only.
-  void compute_batch_statistics(const Tensor& x, int64_t begin, int64_t end);
-  void use_running_statistics(int64_t begin, int64_t end);
-  void update_running_statistics(int64_t m, int64_t begin, int64_t end);
-  void normalize(const Tensor& x, Tensor& y, int64_t begin, int64_t end);
-  void backward_features(const Tensor& x, const Tensor& dy, Tensor& dx, int64_t begin, int64_t end);
+  void compute_batch_statistics(const Tensor& x);
+  void update_running_statistics(int64_t m);
 
   double eps_;
   std::optional<double> momentum_;

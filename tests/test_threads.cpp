@@ -42,19 +42,34 @@ using Chunks = std::vector<std::pair<int64_t, int64_t>>;
 
 }  // namespace
 
-TEST_CASE("parallel_for: one chunk per thread, aligned to 16, covering every index once") {
+// The chunks tile [0, n) in order, each starting at a multiple of 16.
+static void check_tiling(const Chunks& chunks, int64_t n) {
+  REQUIRE(!chunks.empty());
+  CHECK(chunks.front().first == 0);
+  CHECK(chunks.back().second == n);
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    CHECK(chunks[i].first % 16 == 0);
+    CHECK(chunks[i].first < chunks[i].second);
+    if (i > 0) CHECK(chunks[i].first == chunks[i - 1].second);
+  }
+}
+
+TEST_CASE("parallel_for: chunks of whole cache lines that tile the range, none below min_chunk") {
   ThreadsGuard guard;
   set_parallel_threads(1);
   CHECK(chunks_of(1000, 1) == Chunks{{0, 1000}});
   set_parallel_threads(2);
   CHECK(parallel_threads() == 2);
-  CHECK(chunks_of(1000, 1) == Chunks{{0, 512}, {512, 1000}});
-  CHECK(chunks_of(100, 1) == Chunks{{0, 64}, {64, 100}});
+  const Chunks two = chunks_of(1000, 1);
+  CHECK(two.size() == 8);  // four per thread, so a late thread takes fewer
+  check_tiling(two, 1000);
+  check_tiling(chunks_of(100, 1), 100);
   CHECK(chunks_of(1000, 600) == Chunks{{0, 1000}});  // a second chunk would be shorter than 600
+  CHECK(chunks_of(1000, 300) == Chunks{{0, 336}, {336, 672}, {672, 1000}});  // three of at least 300
   CHECK(chunks_of(0, 1).empty());
   set_parallel_threads(3);
-  CHECK(chunks_of(96, 1) == Chunks{{0, 32}, {32, 64}, {64, 96}});
-  CHECK(chunks_of(20, 1) == Chunks{{0, 16}, {16, 20}});  // the third chunk would be empty
+  check_tiling(chunks_of(96, 1), 96);
+  CHECK(chunks_of(20, 1) == Chunks{{0, 16}, {16, 20}});
   // Many loops in a row, each seeing all its work done when it returns.
   std::vector<int> hits(5000, 0);
   for (int round = 1; round <= 200; ++round) {
@@ -76,7 +91,7 @@ TEST_CASE("set_threads sets BLAS and the loop pool together") {
 }
 
 TEST_CASE("a training step gives the same bits with minima's loops on one thread or two") {
-  // Wide enough that BatchNorm, ReLU, bias and the optimizer all split.
+  // Wide enough that ReLU, bias, zero_grad and the optimizer all split.
   // BLAS stays on one thread: this is about minima's own loops.
   ThreadsGuard guard;
   const json spec = {{"type", "mlp"}, {"hidden", {512, 512}}, {"activation", "relu"}, {"batchnorm", true}};
