@@ -59,7 +59,6 @@ class Tensor {
   Shape shape_{0};
 };
 
-// Throws std::invalid_argument "<what>: expected shape [a, b] but got [c, d]".
 // The largest tensor minima allocates, in bytes (default 4 GiB, a billion
 // floats): a larger one comes from a mistake such as a mistyped layer width,
 // and is refused before allocating ("a tensor of shape [2000000000, 784]
@@ -69,6 +68,7 @@ class Tensor {
 int64_t max_tensor_bytes();
 void set_max_tensor_bytes(int64_t bytes);
 
+// Throws std::invalid_argument "<what>: expected shape [a, b] but got [c, d]".
 void check_shape(const Tensor& t, const Shape& expected, const std::string& what);
 
 }  // namespace minima
