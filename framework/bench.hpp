@@ -28,7 +28,7 @@ struct BenchNetwork {
   json layers;
   int64_t batch = 0;
   int64_t features = 784;  // MNIST's 28 x 28
-  int threads = 0;         // BLAS threads asked for (a config's train.threads); 0 = choose
+  int threads = 0;         // threads asked for (a config's train.threads); 0 = choose
 };
 // Layer lists from the "mlp" model builder (models/mlp.hpp), as a config
 // would give them: paper (784-100-100-100-10 sigmoid, batch 60), relu (784-256-256-10, batch
@@ -94,7 +94,7 @@ class GemmReplay {
 };
 
 struct BenchOptions {
-  int threads = 0;      // BLAS threads; 0 = the network's, else choose_threads()
+  int threads = 0;      // threads (BLAS and minima's loops); 0 = the network's, else choose_threads()
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;
@@ -118,7 +118,7 @@ struct BenchResult {
 };
 
 // Times `network`: step, inference and GEMM bound, interleaved in rounds so
-// a noisy machine disturbs all three alike. Sets the BLAS thread count.
+// a noisy machine disturbs all three alike. Sets the thread count (set_threads).
 BenchResult run_bench(const BenchNetwork& network, const BenchOptions& options);
 json to_json(const BenchResult& result);
 

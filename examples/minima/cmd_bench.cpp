@@ -70,7 +70,7 @@ int run_bench_command(const std::vector<std::string>& args) {
   const SystemInfo info = system_info();
   if (!as_json) {
     std::cout << describe(info);
-    std::printf("cpus:    %d available; BLAS threads per network: %s\n\n", available_cpus(),
+    std::printf("cpus:    %d available; threads per network: %s\n\n", available_cpus(),
                 options.threads ? std::to_string(options.threads).c_str() : "chosen for the workload");
     std::fflush(stdout);
   }
