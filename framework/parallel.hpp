@@ -21,13 +21,14 @@ using ChunkFn = void (*)(const void* fn, int64_t begin, int64_t end);
 void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
 }  // namespace detail
 
-// Splits [0, n) into contiguous chunks, one per pool thread, and runs
-// fn(begin, end) on each (the caller runs the first) before returning.
-// No chunk is shorter than min_chunk (so small loops stay on one thread),
-// chunk bounds are multiples of 16 (whole 64-byte cache lines of floats),
-// and they depend only on n and the thread count: results never depend on
-// timing. fn must not throw; loops are not nested, and one thread at a
-// time (the training loop's) calls parallel_for. Allocates nothing.
+// Splits [0, n) into contiguous chunks (up to four per pool thread) and
+// runs fn(begin, end) on each, on whichever thread takes it first, the
+// caller included, before returning. No chunk is shorter than min_chunk (so
+// small loops stay on one thread) and chunk bounds are multiples of 16
+// (whole 64-byte cache lines of floats). fn must treat chunks independently
+// (no sums across them), so results never depend on timing or on the
+// thread count. fn must not throw; loops are not nested, and one thread at
+// a time (the training loop's) calls parallel_for. Allocates nothing.
 template <class F>
 void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
   detail::run_parallel(
