@@ -145,6 +145,12 @@ TEST_CASE("cli: command-line mistakes exit 2 with the usage") {
   check_error({"summary"}, "minima summary: missing the config file", 2);
   check_error({"summary", "a.json", "--frobnicate"}, "minima summary: unknown option '--frobnicate'", 2);
   check_error({"frobnicate"}, "minima: unknown command 'frobnicate' (see minima --help)", 2);
+  check_error({"train", "a.json", "--resume"}, "minima train: --resume needs a value", 2);
+  check_error({"export", "run", "--fold-bn", "out", "--batch", "1"},
+              "minima export: --batch expects an integer 2..999999, got '1'", 2);
+  check_error({"export", "run", "--fold-bn", "out", "--batch", "+50"},
+              "minima export: --batch expects an integer 2..999999, got '+50'", 2);
+  check_error({"bench", "--steps", "12x"}, "minima bench: --steps expects a positive integer, got '12x'", 2);
 }
 
 namespace {

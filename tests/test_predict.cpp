@@ -216,6 +216,9 @@ TEST_CASE("minima predict: usage errors and a model that does not take 28x28 ima
   std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 0");
   CHECK(status == 2);
   CHECK(output.find("--top expects a positive integer, got '0'") != std::string::npos);
+  std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 99999999999");
+  CHECK(status == 2);  // beyond int: a usage error, not an escaped std::out_of_range
+  CHECK(output.find("--top expects a positive integer, got '99999999999'") != std::string::npos);
 
   // Weights for 16 inputs (a 4x4 IDX data set) cannot read 28x28 digits.
   Graph small = Graph::from_json(json::parse(R"([{"type": "dense", "units": 10, "name": "fc"}])"), "/model/layers");

@@ -10,21 +10,6 @@
 namespace minima::cli {
 namespace {
 
-int64_t positive(const std::vector<std::string>& args, size_t& i) {
-  const std::string& flag = args[i];
-  if (i + 1 >= args.size()) throw UsageError(flag + " needs a value");
-  const std::string& text = args[++i];
-  size_t used = 0;
-  int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || value <= 0) throw UsageError(flag + " expects a positive integer, got '" + text + "'");
-  return value;
-}
-
 void print_table(const std::vector<BenchResult>& results) {
   std::printf("%-12s %5s %3s  %-24s %10s  %-9s %-14s %6s\n", "network", "batch", "thr", "step ms median (min-p90)",
               "samples/s", "infer ms", "GEMM bound ms", "ratio");
@@ -49,9 +34,9 @@ int run_bench_command(const std::vector<std::string>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--threads")
-      options.threads = int(positive(args, i));
+      options.threads = int(integer_option(args, i, 1, std::numeric_limits<int>::max()));
     else if (a == "--steps")
-      options.steps = positive(args, i);
+      options.steps = integer_option(args, i);
     else if (a == "--profile")
       options.profile = true;
     else if (a == "--json")

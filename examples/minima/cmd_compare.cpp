@@ -33,18 +33,14 @@ CompareArgs parse_args(const std::vector<std::string>& args) {
   CompareArgs a;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    auto value = [&](const char* option) {
-      if (i + 1 >= args.size()) throw UsageError(std::string(option) + " needs a value");
-      return args[++i];
-    };
     if (arg == "--set")
-      a.overrides.push_back(value("--set"));
+      a.overrides.push_back(option_value(args, i));
     else if (arg.starts_with("--set="))
       a.overrides.push_back(arg.substr(6));
     else if (arg == "--out")
-      a.out = value("--out");
+      a.out = option_value(args, i);
     else if (arg == "--png")
-      a.png = value("--png");
+      a.png = option_value(args, i);
     else if (arg == "--quiet" || arg == "-q")
       a.quiet = true;
     else if (arg.starts_with("-"))

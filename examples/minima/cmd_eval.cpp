@@ -51,20 +51,16 @@ int run_eval(const std::vector<std::string>& args) {
   std::string target, weights, config_path, samples;
   std::vector<std::string> overrides;
   for (size_t i = 0; i < args.size(); ++i) {
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(args[i] + " needs a value");
-      return args[++i];
-    };
     if (args[i] == "--set") {
-      overrides.push_back(value());
+      overrides.push_back(option_value(args, i));
     } else if (args[i].starts_with("--set=")) {
       overrides.push_back(args[i].substr(6));
     } else if (args[i] == "--weights") {
-      weights = value();
+      weights = option_value(args, i);
     } else if (args[i] == "--config") {
-      config_path = value();
+      config_path = option_value(args, i);
     } else if (args[i] == "--samples") {
-      samples = value();
+      samples = option_value(args, i);
     } else if (args[i].starts_with("-")) {
       throw UsageError("unknown option '" + args[i] + "'");
     } else if (target.empty()) {

@@ -29,17 +29,10 @@ ExportOptions parse_options(const std::vector<std::string>& args) {
   ExportOptions o;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--fold-bn") {
-      o.out_dir = value();
+      o.out_dir = option_value(args, i);
     } else if (a == "--batch") {
-      const std::string& v = value();
-      if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos || std::stol(v) < 2)
-        throw UsageError("--batch expects an integer 2..999999, got '" + v + "'");
-      o.batch = std::stol(v);
+      o.batch = integer_option(args, i, 2, 999999);
     } else if (a.starts_with("-")) {
       throw UsageError("unknown option '" + a + "'");
     } else if (o.run_dir.empty()) {

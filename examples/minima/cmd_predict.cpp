@@ -28,19 +28,12 @@ PredictOptions parse_options(const std::vector<std::string>& args) {
   PredictOptions o;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + " needs a value");
-      return args[++i];
-    };
     if (a == "--json") {
       o.json = true;
     } else if (a == "--top") {
-      const std::string& v = value();
-      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || std::stoi(v) < 1)
-        throw UsageError("--top expects a positive integer, got '" + v + "'");
-      o.top = std::stoi(v);
+      o.top = int(integer_option(args, i, 1, std::numeric_limits<int>::max()));
     } else if (a == "--show-input") {
-      o.show_input = value();
+      o.show_input = option_value(args, i);
     } else if (a.starts_with("-")) {
       throw UsageError("unknown option '" + a + "'");
     } else if (o.target.empty()) {

@@ -1,7 +1,9 @@
 #pragma once
 // `minima <command> ...`: each command lives in its own cmd_<name>.cpp and
 // registers itself with MINIMA_COMMAND, so main.cpp never changes.
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +24,14 @@ bool register_command(Command command);
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// The value after option args[i] (i moves onto it); "<option> needs a value"
+// when there is none.
+const std::string& option_value(const std::vector<std::string>& args, size_t& i);
+// The same, as a whole number in [lo, hi]; otherwise "<option> expects a
+// positive integer" (lo = 1, hi at least INT_MAX) or "an integer lo..hi".
+int64_t integer_option(const std::vector<std::string>& args, size_t& i, int64_t lo = 1,
+                       int64_t hi = std::numeric_limits<int64_t>::max());
 
 }  // namespace minima::cli
 
