@@ -11,7 +11,6 @@
 namespace minima {
 namespace {
 
-constexpr int64_t kChunkAlign = 16;  // floats in a 64-byte cache line
 
 // How long an idle worker polls for the next loop before it sleeps: long
 // enough to catch the loops that follow each other within and between

@@ -2,9 +2,8 @@
 // A tiny fork-join pool for minima's own flat loops (activations, bias,
 // optimizer updates, zero_grad, fan-out sums), so that the work between two
 // multi-threaded GEMMs runs on the cores the GEMMs use instead of on one.
-// BatchNorm stays on one thread: its per-feature sums cut the batch by
-// columns, across the rows that the GEMM before it left in both cores'
-// caches, and measured slower split (docs/speed.md).
+// BatchNorm's per-feature sums split the batch by rows, in fixed blocks
+// summed in a fixed order, so they too give the same bits on any count.
 //
 // The pool and OpenBLAS take turns: a training step is a sequence of GEMMs
 // and loops, never both at once, so `set_threads(n)` (threads.hpp) gives
@@ -16,6 +15,10 @@
 
 namespace minima {
 
+// parallel_for's chunk bounds are multiples of this: whole 64-byte cache
+// lines of floats (and whole blocks of rows for BatchNorm's column sums).
+inline constexpr int64_t kChunkAlign = 16;
+
 namespace detail {
 using ChunkFn = void (*)(const void* fn, int64_t begin, int64_t end);
 void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
@@ -24,11 +27,11 @@ void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
 // Splits [0, n) into contiguous chunks (up to four per pool thread) and
 // runs fn(begin, end) on each, on whichever thread takes it first, the
 // caller included, before returning. No chunk is shorter than min_chunk (so
-// small loops stay on one thread) and chunk bounds are multiples of 16
-// (whole 64-byte cache lines of floats). fn must treat chunks independently
-// (no sums across them), so results never depend on timing or on the
-// thread count. fn must not throw; loops are not nested, and one thread at
-// a time (the training loop's) calls parallel_for. Allocates nothing.
+// small loops stay on one thread) and chunk bounds are multiples of
+// kChunkAlign. fn must treat chunks independently (no sums across them), so
+// results never depend on timing or on the thread count. fn must not
+// throw; loops are not nested, and one thread at a time (the training
+// loop's) calls parallel_for. Allocates nothing.
 template <class F>
 void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
   detail::run_parallel(

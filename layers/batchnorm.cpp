@@ -1,13 +1,53 @@
 #include "layers/batchnorm.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
+#include "framework/parallel.hpp"
 #include "framework/registry.hpp"
 
 namespace minima {
 
 MINIMA_REGISTER_LAYER("batchnorm", BatchNorm);
+
+namespace {
+
+// Column sums over the batch run in blocks of rows: each block adds its
+// rows in float into a slot of its own (vector instructions take 8 floats,
+// 4 doubles; 16 terms lose at most ~16 float ulps), then the blocks are
+// added in order in double. Blocks are whole rows of parallel_for's aligned
+// chunks, so any thread count, and any thread taking any chunk, gives the
+// same bits.
+constexpr int64_t kBlockRows = kChunkAlign;
+
+// sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
+// into acc[t * d + k] for every feature k.
+template <size_t Terms, class AddRow>
+void column_sums(int64_t m, int64_t d, std::vector<float>& partials, const std::array<double*, Terms>& sums,
+                 const AddRow& add_row) {
+  const int64_t blocks = (m + kBlockRows - 1) / kBlockRows, width = int64_t(Terms) * d;
+  if (partials.size() < size_t(blocks * width)) partials.resize(size_t(blocks * width));  // once per batch size
+  float* base = partials.data();
+  parallel_for(m, std::max(kBlockRows, grain_for(d)), [=, &add_row](int64_t begin, int64_t end) {
+    for (int64_t first = begin; first < end; first += kBlockRows) {
+      float* acc = base + first / kBlockRows * width;
+      std::fill(acc, acc + width, 0.0f);
+      for (int64_t i = first; i < std::min(end, first + kBlockRows); ++i) add_row(i, acc);
+    }
+  });
+  for (size_t t = 0; t < Terms; ++t) {
+    double* sum = sums[t];
+    std::fill(sum, sum + d, 0.0);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const float* acc = base + b * width + int64_t(t) * d;
+      for (int64_t k = 0; k < d; ++k) sum[k] += acc[k];
+    }
+  }
+}
+
+}  // namespace
 
 BatchNorm::BatchNorm(ConfigObject& args)
     : eps_(args.get<double>("eps", 1e-5)),
@@ -40,11 +80,13 @@ Shape BatchNorm::do_build(const Shape& input_shape) {
     add_buffer(num_batches_tracked_, "num_batches_tracked", Shape{1}, 0.0f, true);
   }
   mean_ = Tensor(Shape{features_});
+  mean_rest_ = Tensor(Shape{features_});
   inv_std_ = Tensor(Shape{features_});
   center_.assign(features_, 0.0);
   var_.assign(features_, 0.0);
   sum_dy_.assign(features_, 0.0);
-  sum_dy_xhat_.assign(features_, 0.0);
+  sum_dy_xc_.assign(features_, 0.0);
+  factors_ = Tensor(Shape{3, features_});
   return input_shape;
 }
 
@@ -54,27 +96,32 @@ void BatchNorm::init_params(Rng&) {
   beta_.value.zero();
 }
 
-// mu = 1/m sum x,  var = 1/m sum (x - mu)^2 (biased), in double and in two
-// passes: stable for inputs far from zero.
+// mu = 1/m sum x,  var = 1/m sum (x - mu)^2 (biased): the variance is a
+// second pass around the mean, stable for inputs far from zero. The first
+// pass sums x - x_0 (row 0), which float holds exactly for inputs near each
+// other (Sterbenz), so x = 1000 + 0.01 * noise keeps its digits. The mean is
+// kept as mean_ + mean_rest_ (its float rounding and the remainder), and
+// x - mu = (x - mean_) - mean_rest_ is then accurate in float.
 void BatchNorm::compute_batch_statistics(const Tensor& x) {
   const int64_t m = x.dim(0), d = features_;
-  std::fill(center_.begin(), center_.end(), 0.0);
-  std::fill(var_.begin(), var_.end(), 0.0);
-  for (int64_t i = 0; i < m; ++i) {
-    const float* row = x.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) center_[k] += row[k];
-  }
+  const float* in = x.data();
+  float *hi = mean_.data(), *lo = mean_rest_.data();
+  column_sums<1>(m, d, partials_, {center_.data()}, [=](int64_t i, float* acc) {
+    const float* row = in + i * d;
+    for (int64_t k = 0; k < d; ++k) acc[k] += row[k] - in[k];
+  });
   for (int64_t k = 0; k < d; ++k) {
-    center_[k] /= double(m);
-    mean_[k] = float(center_[k]);
+    center_[k] = double(in[k]) + center_[k] / double(m);
+    hi[k] = float(center_[k]);
+    lo[k] = float(center_[k] - double(hi[k]));
   }
-  for (int64_t i = 0; i < m; ++i) {
-    const float* row = x.data() + i * d;
+  column_sums<1>(m, d, partials_, {var_.data()}, [=](int64_t i, float* acc) {
+    const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) {
-      const double c = double(row[k]) - center_[k];
-      var_[k] += c * c;
+      const float c = (row[k] - hi[k]) - lo[k];
+      acc[k] += c * c;
     }
-  }
+  });
   for (int64_t k = 0; k < d; ++k) {
     var_[k] /= double(m);
     inv_std_[k] = float(1.0 / std::sqrt(var_[k] + eps_));
@@ -107,76 +154,64 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
     for (int64_t k = 0; k < d; ++k) {
-      center_[k] = running_mean_.value[k];
       mean_[k] = running_mean_.value[k];
+      mean_rest_[k] = 0.0f;
       inv_std_[k] = float(1.0 / std::sqrt(double(running_var_.value[k]) + eps_));
     }
   }
-  // y = gamma * (x - mu) * inv_std + beta = (x - mu) * scale + beta per
-  // feature, with x - mu in double: for x = 1000 + 0.01 * noise a float mu
-  // (or x * scale + shift) would round away the digits that matter.
-  const float* gamma = affine_ ? gamma_.value.data() : nullptr;
-  const float* beta = affine_ ? beta_.value.data() : nullptr;
-  double* scale = sum_dy_.data();  // borrowed as scratch: free until backward
-  for (int64_t k = 0; k < d; ++k) scale[k] = (gamma ? gamma[k] : 1.0f) * double(inv_std_[k]);
-  for (int64_t i = 0; i < m; ++i) {
-    const float* in = x.data() + i * d;
-    float* out = y.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) out[k] = float((double(in[k]) - center_[k]) * scale[k] + (beta ? beta[k] : 0.0f));
+  // y = gamma * (x - mu) * inv_std + beta = (x - mu) * scale + beta.
+  float *scale = factors_.data(), *shift = scale + d;
+  for (int64_t k = 0; k < d; ++k) {
+    scale[k] = float((affine_ ? gamma_.value[k] : 1.0f) * double(inv_std_[k]));
+    shift[k] = affine_ ? beta_.value[k] : 0.0f;
   }
+  const float *in = x.data(), *hi = mean_.data(), *lo = mean_rest_.data();
+  float* out = y.data();
+  parallel_for(m, grain_for(d), [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      for (int64_t k = 0; k < d; ++k) out[i * d + k] = ((in[i * d + k] - hi[k]) - lo[k]) * scale[k] + shift[k];
+  });
 }
 
 // With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3):
 //   dbeta = sum dy,  dgamma = sum dy * xhat,
-//   dx = gamma * inv_std / m * (m dy - sum dy - xhat * sum(dy * xhat)).
-// When the running statistics normalized (eval), mu and inv_std are
-// constants: dx = gamma * inv_std * dy.
+//   dx = gamma * inv_std / m * (m dy - sum dy - xhat * sum(dy * xhat)),
+// computed as dx = a dy - b - c (x - mu) per feature with a = gamma inv_std,
+// b = a mean(dy), c = a inv_std^2 mean(dy (x - mu)). When the running
+// statistics normalized (eval), mu and inv_std are constants: b = c = 0.
 void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   const int64_t m = x.dim(0), d = features_;
-  double* sdy = sum_dy_.data();
-  double* sdyx = sum_dy_xhat_.data();
-  std::fill(sdy, sdy + d, 0.0);
-  std::fill(sdyx, sdyx + d, 0.0);
-  const double* mu = center_.data();
+  const float *in = x.data(), *g = dy.data(), *hi = mean_.data(), *lo = mean_rest_.data();
   const float* inv_std = inv_std_.data();
-  for (int64_t i = 0; i < m; ++i) {
-    const float* in = x.data() + i * d;
-    const float* g = dy.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) {
-      sdy[k] += g[k];
-      sdyx[k] += g[k] * (double(in[k]) - mu[k]) * inv_std[k];
-    }
+  if (affine_ || used_batch_stats_) {
+    column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()}, [=](int64_t i, float* acc) {
+      const float *xr = in + i * d, *gr = g + i * d;
+      float* acc_xc = acc + d;
+      for (int64_t k = 0; k < d; ++k) {
+        acc[k] += gr[k];
+        acc_xc[k] += gr[k] * ((xr[k] - hi[k]) - lo[k]);
+      }
+    });
   }
   if (affine_) {
     for (int64_t k = 0; k < d; ++k) {
-      beta_.grad[k] += float(sdy[k]);
-      gamma_.grad[k] += float(sdyx[k]);
+      beta_.grad[k] += float(sum_dy_[k]);
+      gamma_.grad[k] += float(sum_dy_xc_[k] * inv_std[k]);
     }
   }
-  const float* gamma = affine_ ? gamma_.value.data() : nullptr;
-  if (!used_batch_stats_) {
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t k = 0; k < d; ++k)
-        dx.data()[i * d + k] = dy.data()[i * d + k] * (gamma ? gamma[k] : 1.0f) * inv_std[k];
-    return;
-  }
-  // Per feature: dx = a * dy - b - c * xhat with a = gamma*inv_std,
-  // b = a * mean(dy), c = a * mean(dy * xhat).
+  float *a = factors_.data(), *b = a + d, *c = a + 2 * d;
   for (int64_t k = 0; k < d; ++k) {
-    const double a = (gamma ? gamma[k] : 1.0f) * double(inv_std[k]);
-    sdy[k] = a * sdy[k] / double(m);
-    sdyx[k] = a * sdyx[k] / double(m);
+    const double scale = (affine_ ? gamma_.value[k] : 1.0f) * double(inv_std[k]);
+    a[k] = float(scale);
+    b[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
+    c[k] = used_batch_stats_ ? float(scale * inv_std[k] * inv_std[k] * sum_dy_xc_[k] / double(m)) : 0.0f;
   }
-  for (int64_t i = 0; i < m; ++i) {
-    const float* in = x.data() + i * d;
-    const float* g = dy.data() + i * d;
-    float* out = dx.data() + i * d;
-    for (int64_t k = 0; k < d; ++k) {
-      const double a = (gamma ? gamma[k] : 1.0f) * double(inv_std[k]);
-      const double xhat = (double(in[k]) - mu[k]) * inv_std[k];
-      out[k] = float(a * g[k] - sdy[k] - sdyx[k] * xhat);
-    }
-  }
+  float* out = dx.data();
+  parallel_for(m, grain_for(d), [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      for (int64_t k = 0; k < d; ++k)
+        out[i * d + k] = a[k] * g[i * d + k] - b[k] - c[k] * ((in[i * d + k] - hi[k]) - lo[k]);
+  });
 }
 
 }  // namespace minima

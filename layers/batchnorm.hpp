@@ -46,11 +46,14 @@ class BatchNorm : public UnaryLayer {
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
-  Tensor mean_;                   // [D] mean used to normalize (float copy of center_)
-  Tensor inv_std_;                // [D] 1 / sqrt(var + eps)
-  std::vector<double> center_;    // [D] that mean in double: x - mu keeps its digits
-  std::vector<double> var_;       // [D] biased batch variance
-  std::vector<double> sum_dy_, sum_dy_xhat_;  // [D] backward accumulators
+  Tensor mean_;                 // [D] mean used to normalize, rounded to float
+  Tensor mean_rest_;            // [D] what that rounding dropped: mean = mean_ + mean_rest_
+  Tensor inv_std_;              // [D] 1 / sqrt(var + eps)
+  std::vector<double> center_;  // [D] the batch mean in double
+  std::vector<double> var_;     // [D] biased batch variance
+  std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's column sums
+  Tensor factors_;              // [3, D] per-feature factors of the current elementwise pass
+  std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
   bool used_batch_stats_ = false;
 };
 
