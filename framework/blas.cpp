@@ -4,9 +4,14 @@
 
 #include <stdexcept>
 
+#include "framework/parallel.hpp"
+
 namespace minima {
 namespace {
 std::vector<GemmCall>* g_recorder = nullptr;
+// Multiply-adds below which a GEMM stays on one thread: waking a second
+// costs microseconds, and 2^20 multiply-adds take about 20.
+constexpr int64_t kSplitMacs = int64_t(1) << 20;
 }
 
 void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor& c, float alpha, float beta) {
@@ -24,8 +29,30 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
     for (int64_t i = 0; i < m * n; ++i) out[i] = beta == 0.0f ? 0.0f : beta * out[i];
     return;
   }
-  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, int(m), int(n),
-              int(k), alpha, a.data(), int(a_cols), b.data(), int(b_cols), beta, c.data(), int(n));
+  const CBLAS_TRANSPOSE op_a = ta ? CblasTrans : CblasNoTrans, op_b = tb ? CblasTrans : CblasNoTrans;
+  const float *a_data = a.data(), *b_data = b.data();
+  float* c_data = c.data();
+  const int threads = parallel_threads();
+  if (threads == 1 || m * n * k < kSplitMacs) {
+    cblas_sgemm(CblasRowMajor, op_a, op_b, int(m), int(n), int(k), alpha, a_data, int(a_cols), b_data, int(b_cols),
+                beta, c_data, int(n));
+    return;
+  }
+  // One OpenBLAS call per pool thread on its own slice of C, along C's
+  // longer side (OpenBLAS itself runs on one thread; see set_blas_threads).
+  // Every element of C is still one call's dot product over all of k.
+  if (m >= n) {  // rows of C: rows of op(A)
+    parallel_for(m, (m + threads - 1) / threads, [=](int64_t begin, int64_t end) {
+      cblas_sgemm(CblasRowMajor, op_a, op_b, int(end - begin), int(n), int(k), alpha,
+                  a_data + (ta ? begin : begin * a_cols), int(a_cols), b_data, int(b_cols), beta, c_data + begin * n,
+                  int(n));
+    });
+  } else {  // columns of C: columns of op(B)
+    parallel_for(n, (n + threads - 1) / threads, [=](int64_t begin, int64_t end) {
+      cblas_sgemm(CblasRowMajor, op_a, op_b, int(m), int(end - begin), int(k), alpha, a_data, int(a_cols),
+                  b_data + (tb ? begin * b_cols : begin), int(b_cols), beta, c_data + begin, int(n));
+    });
+  }
 }
 
 void set_gemm_recorder(std::vector<GemmCall>* recorder) { g_recorder = recorder; }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "framework/blas.hpp"
+#include "framework/threads.hpp"
 #include "framework/rng.hpp"
 
 namespace minima {
@@ -91,7 +92,7 @@ SystemInfo system_info() {
   info.kernel_isa = kernel_isa(info.blas_corename);
   info.cpu_isa = cpu_isa(info.vector_extensions);
   if (const char* env = std::getenv("OPENBLAS_CORETYPE")) info.coretype_env = env;
-  info.blas_threads = blas_threads();
+  info.threads = default_threads();
   info.kernel_warning = kernel_warning(info.blas_corename, info.kernel_isa, info.cpu_isa, info.coretype_env);
   return info;
 }
@@ -105,7 +106,8 @@ std::string describe(const SystemInfo& info) {
                      info.cpu_isa + ")\n" + "blas:    " + info.blas_config + "\n" + "kernel:  " +
                      info.blas_corename + (info.kernel_isa.empty() ? "" : " (" + info.kernel_isa + ")") +
                      (info.coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + info.coretype_env) + "\n" +
-                     "threads: " + std::to_string(info.blas_threads) + " BLAS thread(s)\n";
+                     "threads: " + std::to_string(info.threads) +
+                     " (large GEMMs split into one single-threaded OpenBLAS call per thread)\n";
   if (!info.kernel_warning.empty()) text += "warning: " + info.kernel_warning + "\n";
   return text;
 }
@@ -115,7 +117,7 @@ nlohmann::json to_json(const SystemInfo& info) {
           {"vector_extensions", info.vector_extensions}, {"cpu_isa", info.cpu_isa},
           {"blas_config", info.blas_config},     {"blas_corename", info.blas_corename},
           {"kernel_isa", info.kernel_isa},       {"openblas_coretype", info.coretype_env},
-          {"blas_threads", info.blas_threads},   {"kernel_warning", info.kernel_warning}};
+          {"threads", info.threads},   {"kernel_warning", info.kernel_warning}};
 }
 
 int64_t peak_rss_bytes() {

@@ -14,7 +14,9 @@
 namespace minima {
 
 void set_threads(int threads) {
-  set_blas_threads(threads);
+  // OpenBLAS's own threads would spin for about 0.1 s after each call,
+  // taking the second core from the loops between GEMMs (docs/speed.md).
+  set_blas_threads(1);
   set_parallel_threads(threads);
 }
 
@@ -31,26 +33,12 @@ int available_cpus() {
   return cpus;
 }
 
-int64_t dense_macs_per_sample(const Graph& graph) {
-  int64_t macs = 0;
-  for (size_t i = 0; i < graph.size(); ++i)
-    for (const Param* p : graph.layer(i).params())
-      if (p->value.shape().rank() == 2) macs += p->value.numel();  // a [H, D] weight: D * H per sample
-  return macs;
-}
-
-int choose_threads(const Graph& graph, int64_t batch) {
+int default_threads() {
   int cpus = available_cpus();
   // A user's OPENBLAS_NUM_THREADS / OMP_NUM_THREADS is a ceiling, not a hint.
   for (const char* var : {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"})
     if (const char* value = std::getenv(var); value && std::atoi(value) > 0) cpus = std::min(cpus, std::atoi(value));
-  // One more thread per 16M multiply-adds in a forward pass. Measured on 2
-  // cores (GEMM replay, minimum of 60 steps, 1 vs 2 threads): paper (6M,
-  // batch 60) 0.28 vs 0.50 ms, relu (34M, batch 128) 1.70 vs 1.24 ms, wide
-  // (477M, batch 256) 65 vs 52 ms (1.8x when the machine is idle).
-  constexpr double kMacsPerThread = 16e6;
-  const double macs = double(dense_macs_per_sample(graph)) * double(batch);
-  return std::clamp(int(macs / kMacsPerThread), 1, cpus);
+  return cpus;
 }
 
 }  // namespace minima

@@ -18,7 +18,7 @@ int run_info(const std::vector<std::string>& args) {
   const SystemInfo info = system_info();
   const GemmCheck check = gemm_sanity_check();
   if (as_json) {
-    json j = to_json(info);
+    nlohmann::json j = to_json(info);
     j["available_cpus"] = available_cpus();
     j["gemm_check"] = {{"ok", check.ok}, {"max_error", check.max_error}};
     std::cout << j.dump(2) << "\n";
