@@ -1,6 +1,5 @@
 // sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
-#include <cmath>
-
+#include "framework/fast_exp.hpp"
 #include "framework/registry.hpp"
 #include "layers/activation.hpp"
 
@@ -8,7 +7,7 @@ namespace minima {
 
 struct SigmoidOp {
   static constexpr const char* name = "sigmoid";
-  static float forward(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+  static float forward(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
   static float derivative(float, float y) { return y * (1.0f - y); }
 };
 
