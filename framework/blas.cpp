@@ -38,9 +38,10 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
                 beta, c_data, int(n));
     return;
   }
-  // One OpenBLAS call per pool thread on its own slice of C, along C's
-  // longer side (OpenBLAS itself runs on one thread; see set_blas_threads).
-  // Every element of C is still one call's dot product over all of k.
+  // One OpenBLAS call per pool thread on its own slice of C (OpenBLAS
+  // itself runs on one thread; see set_threads). Every element of C is
+  // still one call's dot product over all of k. Along C's longer side:
+  // the operand packed once per slice is then the smaller one.
   if (m >= n) {  // rows of C: rows of op(A)
     parallel_for(m, (m + threads - 1) / threads, [=](int64_t begin, int64_t end) {
       cblas_sgemm(CblasRowMajor, op_a, op_b, int(end - begin), int(n), int(k), alpha,

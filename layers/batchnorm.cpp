@@ -21,6 +21,8 @@ namespace {
 // chunks, so any thread count, and any thread taking any chunk, gives the
 // same bits.
 constexpr int64_t kBlockRows = kChunkAlign;
+// Forward and backward each read a row's features in two passes or more.
+constexpr int64_t kRowPasses = 2;
 
 // sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
 // into acc[t * d + k] for every feature k.
@@ -30,7 +32,7 @@ void column_sums(int64_t m, int64_t d, std::vector<float>& partials, const std::
   const int64_t blocks = (m + kBlockRows - 1) / kBlockRows, width = int64_t(Terms) * d;
   if (partials.size() < size_t(blocks * width)) partials.resize(size_t(blocks * width));  // once per batch size
   float* base = partials.data();
-  parallel_for(m, std::max(kBlockRows, grain_for(d)), [=, &add_row](int64_t begin, int64_t end) {
+  parallel_for(m, std::max(kBlockRows, grain_for(kRowPasses * d)), [=, &add_row](int64_t begin, int64_t end) {
     for (int64_t first = begin; first < end; first += kBlockRows) {
       float* acc = base + first / kBlockRows * width;
       std::fill(acc, acc + width, 0.0f);
@@ -167,7 +169,7 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   }
   const float *in = x.data(), *hi = mean_.data(), *lo = mean_rest_.data();
   float* out = y.data();
-  parallel_for(m, grain_for(d), [=](int64_t begin, int64_t end) {
+  parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       for (int64_t k = 0; k < d; ++k) out[i * d + k] = ((in[i * d + k] - hi[k]) - lo[k]) * scale[k] + shift[k];
   });
@@ -207,7 +209,7 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
     c[k] = used_batch_stats_ ? float(scale * inv_std[k] * inv_std[k] * sum_dy_xc_[k] / double(m)) : 0.0f;
   }
   float* out = dx.data();
-  parallel_for(m, grain_for(d), [=](int64_t begin, int64_t end) {
+  parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       for (int64_t k = 0; k < d; ++k)
         out[i * d + k] = a[k] * g[i * d + k] - b[k] - c[k] * ((in[i * d + k] - hi[k]) - lo[k]);

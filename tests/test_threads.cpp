@@ -84,7 +84,11 @@ TEST_CASE("parallel_for: chunks of whole cache lines that tile the range, none b
   check_tiling(two, 1000);
   check_tiling(chunks_of(100, 1), 100);
   CHECK(chunks_of(1000, 600) == Chunks{{0, 1000}});  // a second chunk would be shorter than 600
-  CHECK(chunks_of(1000, 300) == Chunks{{0, 336}, {336, 672}, {672, 1000}});  // three of at least 300
+  // Three of at least 300 would not split evenly between two threads: two.
+  CHECK(chunks_of(1000, 300) == Chunks{{0, 512}, {512, 1000}});
+  set_parallel_threads(3);
+  CHECK(chunks_of(1000, 300) == Chunks{{0, 336}, {336, 672}, {672, 1000}});
+  set_parallel_threads(2);
   CHECK(chunks_of(0, 1).empty());
   set_parallel_threads(3);
   check_tiling(chunks_of(96, 1), 96);
