@@ -1,7 +1,5 @@
 #include "framework/parallel.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -9,8 +7,23 @@
 #include <thread>
 #include <vector>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace minima {
 namespace {
+
+// A spin-wait hint: the core's pipeline goes to other work while we wait.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#else
+  std::this_thread::yield();
+#endif
+}
 
 // How long an idle worker polls for the next loop before it sleeps: long
 // enough to catch the loops that follow each other within and between
@@ -60,7 +73,7 @@ class Pool {
     generation_.store(generation, std::memory_order_release);  // publishes job_ and claims_
     generation_.notify_all();
     run_chunks(generation, 0);
-    while (done_.load(std::memory_order_acquire) != chunks) _mm_pause();
+    while (done_.load(std::memory_order_acquire) != chunks) cpu_relax();
   }
 
  private:
@@ -117,7 +130,7 @@ class Pool {
       const uint64_t now = generation_.load(std::memory_order_acquire);
       if (now != seen) return now;
       if (std::chrono::steady_clock::now() - polling_since < kPollBeforeSleep) {
-        for (int i = 0; i < 16; ++i) _mm_pause();  // spin-wait hint: frees the core's pipeline
+        for (int i = 0; i < 16; ++i) cpu_relax();
       } else {
         generation_.wait(seen, std::memory_order_acquire);
         polling_since = std::chrono::steady_clock::now();

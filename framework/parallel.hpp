@@ -1,15 +1,14 @@
 #pragma once
-// A tiny fork-join pool for minima's own flat loops (activations, bias,
-// optimizer updates, zero_grad, fan-out sums), so that the work between two
-// multi-threaded GEMMs runs on the cores the GEMMs use instead of on one.
-// BatchNorm's per-feature sums split the batch by rows, in fixed blocks
-// summed in a fixed order, so they too give the same bits on any count.
+// A tiny fork-join pool for everything minima computes on more than one
+// thread: its flat loops (activations, bias, SGD, Adam, zero_grad, fan-out
+// sums), BatchNorm's row blocks, and the slices of a large GEMM (blas.cpp
+// gives each thread one single-threaded OpenBLAS call). One pool for all,
+// so nothing else spins on the cores between two GEMMs. Idle workers poll
+// briefly, then sleep.
 //
-// The pool and OpenBLAS take turns: a training step is a sequence of GEMMs
-// and loops, never both at once, so `set_threads(n)` (threads.hpp) gives
-// each n threads without oversubscribing the machine. Idle workers poll
-// briefly with sched_yield (OpenBLAS's own idle threads do the same) and
-// then sleep.
+// Thread t takes the t-th equal share of a loop's chunks first, so the same
+// rows land on the same core in every loop and every step; a thread out of
+// work takes others' unstarted chunks.
 #include <cstdint>
 #include <type_traits>
 
@@ -24,14 +23,17 @@ using ChunkFn = void (*)(const void* fn, int64_t begin, int64_t end);
 void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
 }  // namespace detail
 
-// Splits [0, n) into contiguous chunks (up to four per pool thread) and
-// runs fn(begin, end) on each, on whichever thread takes it first, the
-// caller included, before returning. No chunk is shorter than min_chunk (so
-// small loops stay on one thread) and chunk bounds are multiples of
-// kChunkAlign. fn must treat chunks independently (no sums across them), so
-// results never depend on timing or on the thread count. fn must not
-// throw; loops are not nested, and one thread at a time (the training
-// loop's) calls parallel_for. Allocates nothing.
+// Splits [0, n) into contiguous chunks (up to four per pool thread, a
+// multiple of the thread count when there are more chunks than threads)
+// and runs fn(begin, end) on each, on the calling thread and the pool's,
+// before returning. No chunk is shorter than min_chunk (so small loops
+// stay on one thread) and chunk bounds are multiples of kChunkAlign. fn
+// must treat chunks independently (no sums across them), so results never
+// depend on timing, nor on the thread count unless fn's result depends on
+// where a chunk starts (gemm's slices: OpenBLAS may round a slice
+// differently from the whole). fn must not throw; loops are not nested,
+// and one thread at a time (the training loop's) calls parallel_for.
+// Allocates nothing.
 template <class F>
 void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
   detail::run_parallel(
