@@ -204,7 +204,7 @@ BenchResult run_bench(const BenchNetwork& network, const BenchOptions& options) 
   TrainingStep step(network, options.optimizer);
   const int threads = options.threads > 0   ? options.threads
                       : network.threads > 0 ? network.threads
-                                            : default_threads();
+                                            : choose_threads(step.graph(), network.batch);
   set_threads(threads);
   for (int64_t i = 0; i < options.warmup; ++i) {
     step.train();

@@ -94,7 +94,7 @@ class GemmReplay {
 };
 
 struct BenchOptions {
-  int threads = 0;      // threads (minima's loops and GEMM slices); 0 = the network's, else default_threads()
+  int threads = 0;      // threads (minima's loops and GEMM slices); 0 = the network's, else choose_threads()
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;

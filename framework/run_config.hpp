@@ -29,7 +29,7 @@ struct TrainConfig {
   int64_t epochs = 0;      // exactly one of epochs / steps is > 0
   int64_t steps = 0;
   int64_t eval_every = 0;  // steps between evaluations; 0 = once per epoch
-  int threads = 0;         // BLAS threads; 0 = chosen for the workload
+  int threads = 0;         // threads (GEMM slices and loops); 0 = choose_threads()
 };
 
 struct OutputConfig {

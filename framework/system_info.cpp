@@ -106,8 +106,8 @@ std::string describe(const SystemInfo& info) {
                      info.cpu_isa + ")\n" + "blas:    " + info.blas_config + "\n" + "kernel:  " +
                      info.blas_corename + (info.kernel_isa.empty() ? "" : " (" + info.kernel_isa + ")") +
                      (info.coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + info.coretype_env) + "\n" +
-                     "threads: " + std::to_string(info.threads) +
-                     " (large GEMMs split into one single-threaded OpenBLAS call per thread)\n";
+                     "threads: up to " + std::to_string(info.threads) +
+                     " (a large GEMM splits into one single-threaded OpenBLAS call per thread)\n";
   if (!info.kernel_warning.empty()) text += "warning: " + info.kernel_warning + "\n";
   return text;
 }

@@ -19,7 +19,7 @@ struct SystemInfo {
   std::string kernel_isa;                    // what that kernel uses: "avx512", "avx2", ...
   std::string cpu_isa;                       // the widest the CPU offers
   std::string coretype_env;                  // OPENBLAS_CORETYPE, empty when unset
-  int threads = 0;                           // default_threads(): what training uses
+  int threads = 0;                           // default_threads(): the most minima uses
   // Non-empty when the kernel in use is narrower than the CPU supports
   // (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU).
   std::string kernel_warning;

@@ -104,7 +104,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
   ConfigObject schedule(config_.schedule, "/schedule");
   schedule_ = make_schedule(schedule, total_steps_);
-  threads_ = config_.train.threads > 0 ? config_.train.threads : default_threads();
+  threads_ = config_.train.threads > 0 ? config_.train.threads : choose_threads(model_, config_.train.batch_size);
   progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();

@@ -11,7 +11,7 @@
 // All files are replaced atomically, so a crash or Ctrl-C leaves the last
 // checkpoint whole, and `resume` continues from it bit-exactly: the same
 // final weights and metrics rows as an uninterrupted run (with the same
-// BLAS thread count).
+// thread count: a GEMM split into other slices may round differently).
 #include <atomic>
 #include <chrono>
 #include <cstdint>

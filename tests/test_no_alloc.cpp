@@ -134,11 +134,10 @@ TEST_CASE("steady-state training steps and inference passes allocate nothing, on
 }
 
 TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctest::skip(kNotCounted)) {
-  // One BLAS thread, as chosen for this network: OpenBLAS's threaded GEMM
-  // allocates its own job tables, and a fresh process (ctest runs each case
-  // alone) starts with as many threads as CPUs.
+  // On as many threads as training uses by default (OpenBLAS's threaded
+  // driver would malloc a job table per call; set_threads keeps it on one).
   const int threads_before = parallel_threads();
-  set_threads(1);
+  set_threads(default_threads());
   BenchNetwork net = named_bench_network("paper");
   TrainingStep step(net, {{"type", "sgd"}, {"lr", 0.1}});
   step.train();

@@ -193,6 +193,18 @@ TEST_CASE("minima's own loops give the same bits on one thread or two (BatchNorm
   }
 }
 
+TEST_CASE("choose_threads: one thread for small steps, never more than default_threads()") {
+  TrainingStep wide(named_bench_network("wide-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(dense_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
+  const int most = default_threads();
+  // 256 * 1,861,632 multiply-adds per forward pass: 29 threads' worth.
+  CHECK(choose_threads(wide.graph(), 256) == std::min(most, 29));
+  TrainingStep paper(named_bench_network("paper"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(choose_threads(paper.graph(), 5) == 1);
+  CHECK(choose_threads(paper.graph(), 60) == 1);  // 6M
+  CHECK(choose_threads(paper.graph(), 600) == std::min(most, 3));
+}
+
 TEST_CASE("default_threads: the CPUs, never more than OPENBLAS_NUM_THREADS") {
   const int cpus = available_cpus();
   CHECK(cpus >= 1);

@@ -55,9 +55,8 @@ int run_bench_command(const std::vector<std::string>& args) {
   const SystemInfo info = system_info();
   if (!as_json) {
     std::cout << describe(info);
-    std::printf("cpus:    %d available; threads: %d%s\n\n", available_cpus(),
-                options.threads ? options.threads : default_threads(),
-                options.threads ? " (--threads)" : " (a config's train.threads wins)");
+    std::printf("cpus:    %d available; threads per network: %s\n\n", available_cpus(),
+                options.threads ? std::to_string(options.threads).c_str() : "chosen for the workload");
     std::fflush(stdout);
   }
   std::vector<BenchResult> results;
@@ -96,7 +95,7 @@ MINIMA_COMMAND("bench", "time the training step and inference against the GEMM-o
                "  (-nobn: the same without batchnorm layers)\n"
                "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
                "options:\n"
-               "  --threads N  threads for GEMMs and minima's own loops (default: the CPUs, see `minima info`)\n"
+               "  --threads N  threads for GEMMs and minima's own loops (default: chosen per network, see choose_threads)\n"
                "  --steps N    timed steps per measurement (default: about one second's worth)\n"
                "  --profile    also print each part's share of a step (layer types, loss, optimizer)\n"
                "  --json       print the machine facts and results as JSON\n",

@@ -125,7 +125,7 @@ int run_export(const std::vector<std::string>& args) {
   set_threads(1);
   const int repeats = 30;
   const auto [before, after] = fastest_forward_seconds(model.graph, folded.graph, x, repeats);
-  std::printf("speed    eval forward of %lld samples: %.3f ms -> %.3f ms (%.2fx; fastest of %d, 1 BLAS thread, %s kernels)\n",
+  std::printf("speed    eval forward of %lld samples: %.3f ms -> %.3f ms (%.2fx; fastest of %d, 1 thread, %s kernels)\n",
               static_cast<long long>(options.batch), 1e3 * before, 1e3 * after, before / after, repeats,
               blas_corename().c_str());
   return 0;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "examples/minima/command.hpp"
+#include "framework/threads.hpp"
 
 namespace minima::cli {
 
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
     std::cout << it->usage;
     return 0;
   }
+  // eval, predict and the rest compute on every CPU too; train and bench
+  // set their own count (train.threads, --threads).
+  minima::set_threads(minima::default_threads());
   try {
     return it->run(rest);
   } catch (const UsageError& e) {
