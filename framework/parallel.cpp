@@ -45,11 +45,12 @@ class Pool {
  public:
   ~Pool() { stop_workers(); }
 
-  int size() const { return int(workers_.size()) + 1; }
+  int size() const { return threads_; }
 
   void resize(int threads) {
     if (threads == size()) return;
     stop_workers();
+    threads_ = threads;  // set before any worker starts: workers read it, never workers_
     max_chunks_ = kChunksPerThread * threads;
     claims_ = std::make_unique<std::atomic<uint64_t>[]>(size_t(max_chunks_));
     const uint64_t start = generation_.load(std::memory_order_relaxed);
@@ -144,10 +145,12 @@ class Pool {
     generation_.notify_all();
     for (std::thread& t : workers_) t.join();
     workers_.clear();
+    threads_ = 1;
     stopping_ = false;
   }
 
   std::vector<std::thread> workers_;
+  int threads_ = 1;  // workers + the caller
   std::atomic<uint64_t> generation_{0};
   std::unique_ptr<std::atomic<uint64_t>[]> claims_;  // one claim word per chunk
   int max_chunks_ = 0;
