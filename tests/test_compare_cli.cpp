@@ -2,14 +2,18 @@
 // the two-blob IDX set.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include <sys/wait.h>
 
 #include "framework/atomic_file.hpp"
 #include "framework/probe.hpp"
 #include "framework/registry.hpp"
+#include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 #include "xml_check.hpp"
 
@@ -161,15 +165,17 @@ TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of w
                         test::blob_config_json(tmp.path(), "unused", {{"train", {{"steps", 1000000}, {"eval_every", 5}}}})
                             .dump());
   write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
-  // SIGINT after 2 s; the exit status is the command's own.
-  const int interrupted = std::system(("timeout --preserve-status -s INT 2 " + std::string(MINIMA_CLI) + " compare " +
-                                       tmp.path("cmp.json") + " --quiet --out " + tmp.path("out") + " >'" +
-                                       tmp.path("log.txt") + "' 2>&1")
-                                          .c_str());
-  const std::string output = read_file(tmp.path("log.txt"));
+  // SIGINT once the first run has evaluated (not after a fixed time: a
+  // loaded machine may not have reached the first step by then).
+  test::CliProcess compare({"compare", tmp.path("cmp.json"), "--quiet", "--out", tmp.path("out")});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(tmp.path("out/first/probe.csv")) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  compare.kill(SIGINT);
+  const test::CliResult result = compare.wait();
+  const std::string output = result.out + result.err;
   INFO(output);
-  REQUIRE(WIFEXITED(interrupted));
-  CHECK(WEXITSTATUS(interrupted) == 130);
+  CHECK(result.exit_code == 130);
   CHECK(output.find("minima compare: Stopped early (Ctrl-C) during 'first' at step ") != std::string::npos);
   const std::string report = read_file(tmp.path("out/report.html"));
   CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
