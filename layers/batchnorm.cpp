@@ -24,6 +24,10 @@ constexpr int64_t kBlockRows = kChunkAlign;
 // Forward and backward each read a row's features in two passes or more.
 constexpr int64_t kRowPasses = 2;
 
+// x - mu with mu held as mean + rest (see compute_batch_statistics): exact
+// in float when x is near the mean.
+inline float centered(float x, float mean, float rest) { return (x - mean) - rest; }
+
 // sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
 // into acc[t * d + k] for every feature k.
 template <size_t Terms, class AddRow>
@@ -120,7 +124,7 @@ void BatchNorm::compute_batch_statistics(const Tensor& x) {
   column_sums<1>(m, d, partials_, {var_.data()}, [=](int64_t i, float* acc) {
     const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) {
-      const float c = (row[k] - hi[k]) - lo[k];
+      const float c = centered(row[k], hi[k], lo[k]);
       acc[k] += c * c;
     }
   });
@@ -171,7 +175,7 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   float* out = y.data();
   parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
-      for (int64_t k = 0; k < d; ++k) out[i * d + k] = ((in[i * d + k] - hi[k]) - lo[k]) * scale[k] + shift[k];
+      for (int64_t k = 0; k < d; ++k) out[i * d + k] = centered(in[i * d + k], hi[k], lo[k]) * scale[k] + shift[k];
   });
 }
 
@@ -191,7 +195,7 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
       float* acc_xc = acc + d;
       for (int64_t k = 0; k < d; ++k) {
         acc[k] += gr[k];
-        acc_xc[k] += gr[k] * ((xr[k] - hi[k]) - lo[k]);
+        acc_xc[k] += gr[k] * centered(xr[k], hi[k], lo[k]);
       }
     });
   }
@@ -212,7 +216,7 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
   parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
       for (int64_t k = 0; k < d; ++k)
-        out[i * d + k] = a[k] * g[i * d + k] - b[k] - c[k] * ((in[i * d + k] - hi[k]) - lo[k]);
+        out[i * d + k] = a[k] * g[i * d + k] - b[k] - c[k] * centered(in[i * d + k], hi[k], lo[k]);
   });
 }
 
