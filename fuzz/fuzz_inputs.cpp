@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "framework/checkpoint.hpp"
-#include "framework/idx.hpp"
-#include "framework/image_prep.hpp"
-#include "framework/loss.hpp"
-#include "framework/optimizer.hpp"
-#include "framework/run_config.hpp"
-#include "framework/safetensors.hpp"
-#include "framework/schedule.hpp"
+#include <minima/io/checkpoint.hpp>
+#include <minima/data/idx.hpp>
+#include <minima/data/image_prep.hpp>
+#include <minima/nn/loss.hpp>
+#include <minima/optim/optimizer.hpp>
+#include <minima/train/run_config.hpp>
+#include <minima/io/safetensors.hpp>
+#include <minima/optim/schedule.hpp>
 
 namespace minima::fuzz {
 namespace {

@@ -11,7 +11,7 @@
 // counts as a finding, like a sanitizer report or a crash.
 #include <string_view>
 
-#include "framework/graph.hpp"
+#include <minima/nn/graph.hpp>
 
 namespace minima::fuzz {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "framework/checkpoint.hpp"
+#include <minima/io/checkpoint.hpp>
 #include "fuzz/fuzz_inputs.hpp"
 
 namespace fs = std::filesystem;

@@ -5,9 +5,9 @@
 // and each activation's .cpp registers Activation<Op> under its name.
 #include <cstdint>
 
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
-#include "framework/parallel.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
+#include <minima/core/parallel.hpp>
 
 namespace minima {
 

@@ -1,9 +1,9 @@
-#include "layers/add.hpp"
+#include <minima/layers/add.hpp>
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "framework/registry.hpp"
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

@@ -2,8 +2,8 @@
 // add: elementwise sum of two or more inputs of the same shape, the join of
 // a residual block (y = x + F(x)).
 // Config: {"type": "add", "inputs": ["a", "b", ...]}
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

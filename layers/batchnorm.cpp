@@ -1,12 +1,12 @@
-#include "layers/batchnorm.hpp"
+#include <minima/layers/batchnorm.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
 
-#include "framework/parallel.hpp"
-#include "framework/registry.hpp"
+#include <minima/core/parallel.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

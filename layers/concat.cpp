@@ -1,9 +1,9 @@
-#include "layers/concat.hpp"
+#include <minima/layers/concat.hpp>
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "framework/registry.hpp"
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

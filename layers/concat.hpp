@@ -4,8 +4,8 @@
 // Config: {"type": "concat", "inputs": ["a", "b", ...]}
 #include <vector>
 
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

@@ -1,11 +1,11 @@
-#include "layers/dense.hpp"
+#include <minima/layers/dense.hpp>
 
 #include <algorithm>
 #include <cmath>
 
-#include "framework/blas.hpp"
-#include "framework/parallel.hpp"
-#include "framework/registry.hpp"
+#include <minima/core/blas.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

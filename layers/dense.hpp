@@ -2,8 +2,8 @@
 // dense: y = x W^T + b, PyTorch Linear layout (W is [H, D]).
 // Config: {"type": "dense", "units": H, "bias": true,
 //          "init": "he" | "xavier" | "gaussian" | "zeros", "std": 0.01}
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

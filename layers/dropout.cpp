@@ -1,9 +1,9 @@
-#include "layers/dropout.hpp"
+#include <minima/layers/dropout.hpp>
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "framework/registry.hpp"
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

@@ -9,8 +9,8 @@
 // init_params (in a Graph, Rng::keyed(seed, layer name)), so the same seed
 // gives the same masks. The stream's position is saved in train_state (not
 // in the model, as PyTorch's Dropout has no state), so resume is bit-exact.
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

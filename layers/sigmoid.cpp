@@ -1,7 +1,7 @@
 // sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
-#include "framework/fast_exp.hpp"
-#include "framework/registry.hpp"
-#include "layers/activation.hpp"
+#include <minima/core/fast_exp.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/layers/activation.hpp>
 
 namespace minima {
 

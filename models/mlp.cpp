@@ -1,9 +1,9 @@
-#include "models/mlp.hpp"
+#include <minima/models/mlp.hpp>
 
 #include <string>
 #include <vector>
 
-#include "framework/model_builder.hpp"
+#include <minima/nn/model_builder.hpp>
 
 namespace minima {
 

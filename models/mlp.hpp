@@ -11,7 +11,7 @@
 // then dense "fc<L+1>" with `classes` units and a bias. The dense layers have
 // the same names with and without BN, so both variants start from the same
 // weights for the same seed.
-#include "framework/config_object.hpp"
+#include <minima/config/config_object.hpp>
 
 namespace minima {
 

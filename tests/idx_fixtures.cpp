@@ -1,4 +1,4 @@
-#include "idx_fixtures.hpp"
+#include "tests/idx_fixtures.hpp"
 
 #include <zlib.h>
 

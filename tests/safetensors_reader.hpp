@@ -1,6 +1,6 @@
 #pragma once
 // A minimal safetensors reader written from the format description alone
-// (independent of framework/safetensors.cpp), for checking what minima
+// (independent of framework/io/safetensors.cpp), for checking what minima
 // writes: 8-byte little-endian header length N, N bytes of JSON header
 // (space-padded), then the tensors' little-endian bytes at data_offsets.
 #include <doctest/doctest.h>

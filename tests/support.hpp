@@ -13,11 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/config_object.hpp"
-#include "framework/layer.hpp"
-#include "framework/registry.hpp"
-#include "framework/rng.hpp"
-#include "framework/tensor.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/core/tensor.hpp>
 
 namespace minima::test {
 

@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/atomic_file.hpp"
+#include <minima/core/atomic_file.hpp>
 #include "tests/temp_dir.hpp"
 
 using namespace minima;
@@ -109,11 +109,3 @@ TEST_CASE("read_file refuses a file over the limit before reading it, and names 
                        std::runtime_error);
 }
 
-TEST_CASE("format_bytes") {
-  CHECK(format_bytes(0) == "0 bytes");
-  CHECK(format_bytes(1023) == "1023 bytes");
-  CHECK(format_bytes(1024) == "1.0 KB");
-  CHECK(format_bytes(64 * 1024 + 512) == "64.5 KB");
-  CHECK(format_bytes(int64_t(3) << 30) == "3.0 GB");
-  CHECK(format_bytes(int64_t(5) << 40) == "5.0 TB");
-}

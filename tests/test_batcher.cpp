@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "framework/batcher.hpp"
-#include "framework/rng.hpp"
-#include "idx_fixtures.hpp"
+#include <minima/data/batcher.hpp>
+#include <minima/core/rng.hpp>
+#include "tests/idx_fixtures.hpp"
 
 using namespace minima;
 using namespace minima::test;

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "layers/batchnorm.hpp"
-#include "support.hpp"
+#include <minima/layers/batchnorm.hpp>
+#include "tests/support.hpp"
 
 using minima::BatchNorm;
 using minima::json;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "framework/bench.hpp"
-#include "framework/model_builder.hpp"
-#include "framework/system_info.hpp"
+#include "cli/bench/bench.hpp"
+#include <minima/nn/model_builder.hpp>
+#include "cli/system_info.hpp"
 
 using namespace minima;
 

@@ -9,11 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/atomic_file.hpp"
-#include "framework/checkpoint.hpp"
-#include "framework/graph.hpp"
-#include "framework/rng.hpp"
-#include "framework/safetensors.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/io/safetensors.hpp>
 #include "tests/safetensors_reader.hpp"
 #include "tests/temp_dir.hpp"
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "framework/atomic_file.hpp"
-#include "framework/registry.hpp"
-#include "framework/safetensors.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/io/safetensors.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/idx_fixtures.hpp"
 #include "tests/train_fixture.hpp"

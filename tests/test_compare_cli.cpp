@@ -10,12 +10,12 @@
 
 #include <sys/wait.h>
 
-#include "framework/atomic_file.hpp"
-#include "framework/probe.hpp"
-#include "framework/registry.hpp"
+#include <minima/core/atomic_file.hpp>
+#include "cli/compare/probe.hpp"
+#include <minima/nn/registry.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
-#include "xml_check.hpp"
+#include "tests/xml_check.hpp"
 
 using namespace minima;
 

@@ -2,10 +2,10 @@
 
 #include <fstream>
 
-#include "framework/compare_config.hpp"
-#include "framework/config_object.hpp"
-#include "framework/run_config.hpp"
-#include "temp_dir.hpp"
+#include "cli/compare/compare_config.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/train/run_config.hpp>
+#include "tests/temp_dir.hpp"
 
 using namespace minima;
 using nlohmann::json;

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "framework/config_object.hpp"
-#include "support.hpp"
+#include <minima/config/config_object.hpp>
+#include "tests/support.hpp"
 
 using minima::ConfigObject;
 using minima::json;

@@ -3,9 +3,9 @@
 
 #include <string>
 
-#include "framework/config_object.hpp"
-#include "framework/config_override.hpp"
-#include "support.hpp"
+#include <minima/config/config_object.hpp>
+#include <minima/config/config_override.hpp>
+#include "tests/support.hpp"
 
 using minima::apply_override;
 using minima::json;

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "framework/convergence.hpp"
+#include "cli/compare/convergence.hpp"
 
 using namespace minima;
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "framework/gradcheck.hpp"
-#include "framework/graph.hpp"
-#include "framework/registry.hpp"
+#include <minima/nn/gradcheck.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/registry.hpp>
 
 using namespace minima;
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "framework/dataset.hpp"
-#include "idx_fixtures.hpp"
+#include <minima/data/dataset.hpp>
+#include "tests/idx_fixtures.hpp"
 
 using namespace minima;
 using namespace minima::test;

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "layers/dense.hpp"
-#include "support.hpp"
+#include <minima/layers/dense.hpp>
+#include "tests/support.hpp"
 
 using minima::json;
 using minima::Mode;

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <vector>
 
-#include "framework/gradcheck.hpp"
-#include "framework/graph.hpp"
-#include "framework/registry.hpp"
-#include "layers/dropout.hpp"
+#include <minima/nn/gradcheck.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/layers/dropout.hpp>
 
 using namespace minima;
 

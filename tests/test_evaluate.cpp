@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
-#include "framework/evaluate.hpp"
-#include "framework/trainer.hpp"
-#include "layers/dense.hpp"
+#include <minima/train/evaluate.hpp>
+#include <minima/train/trainer.hpp>
+#include <minima/layers/dense.hpp>
 #include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "framework/fast_exp.hpp"
+#include <minima/core/fast_exp.hpp>
 
 using minima::fast_exp;
 

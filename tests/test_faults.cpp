@@ -18,11 +18,11 @@
 #include <thread>
 #include <vector>
 
-#include "framework/atomic_file.hpp"
-#include "framework/checkpoint.hpp"
-#include "framework/safetensors.hpp"
-#include "framework/train_state.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/io/safetensors.hpp>
+#include <minima/io/train_state.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 

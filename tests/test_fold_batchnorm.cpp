@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include "framework/fold_batchnorm.hpp"
-#include "framework/graph.hpp"
-#include "framework/registry.hpp"
-#include "framework/rng.hpp"
+#include <minima/nn/fold_batchnorm.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/core/rng.hpp>
 #include "tests/support.hpp"
 
 using namespace minima;

@@ -6,8 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "framework/blas.hpp"
-#include "support.hpp"
+#include <minima/core/blas.hpp>
+#include "tests/support.hpp"
 
 using minima::Shape;
 using minima::Tensor;

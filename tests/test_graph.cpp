@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/graph.hpp"
-#include "support.hpp"
+#include <minima/nn/graph.hpp>
+#include "tests/support.hpp"
 
 using minima::Graph;
 using minima::json;

@@ -2,11 +2,11 @@
 
 #include <cmath>
 
-#include "framework/atomic_file.hpp"
-#include "framework/compare_report.hpp"
-#include "framework/html_report.hpp"
-#include "temp_dir.hpp"
-#include "xml_check.hpp"
+#include <minima/core/atomic_file.hpp>
+#include "cli/compare/compare_report.hpp"
+#include <minima/report/html_report.hpp>
+#include "tests/temp_dir.hpp"
+#include "tests/xml_check.hpp"
 
 using namespace minima;
 

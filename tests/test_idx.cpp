@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "framework/idx.hpp"
-#include "idx_fixtures.hpp"
+#include <minima/data/idx.hpp>
+#include "tests/idx_fixtures.hpp"
 
 using namespace minima;
 using namespace minima::test;

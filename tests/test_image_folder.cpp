@@ -4,12 +4,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/atomic_file.hpp"
-#include "framework/image_folder.hpp"
-#include "framework/raster.hpp"
-#include "framework/rng.hpp"
-#include "framework/run_config.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/data/image_folder.hpp>
+#include <minima/report/raster.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/train/run_config.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/image_fixtures.hpp"
 #include "tests/run_command.hpp"
 #include "tests/temp_dir.hpp"

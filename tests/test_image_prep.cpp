@@ -5,8 +5,8 @@
 
 #include <stb_image_write.h>
 
-#include "framework/image_prep.hpp"
-#include "framework/raster.hpp"
+#include <minima/data/image_prep.hpp>
+#include <minima/report/raster.hpp>
 #include "tests/image_fixtures.hpp"
 #include "tests/temp_dir.hpp"
 

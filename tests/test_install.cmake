@@ -1,6 +1,7 @@
 # Installs minima into a temporary prefix, then configures, builds and runs
-# examples/custom_layer from a temporary copy against that prefix only:
-# proof that an out-of-tree layer needs nothing but the installed public API.
+# examples/custom_layer and examples/cpp_api from temporary copies against
+# that prefix only: proof that an out-of-tree layer and program need nothing
+# but the installed public API (#include <minima/...>).
 #   cmake -DMINIMA_BUILD_DIR=... -DMINIMA_SOURCE_DIR=... -DWORK_DIR=... [-DSANITIZE=ON] -P test_install.cmake
 # SANITIZE: the installed library is built with ASan + UBSan, so the example
 # must be too (the ASan runtime has to come first in the program).
@@ -20,18 +21,26 @@ endfunction()
 
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
-set(source ${WORK_DIR}/custom_layer)
-set(build ${WORK_DIR}/build)
-
-run("install" ${CMAKE_COMMAND} --install ${MINIMA_BUILD_DIR} --prefix ${prefix})
-# A copy, so nothing can reach into minima's source tree by a relative path.
-file(COPY ${MINIMA_SOURCE_DIR}/examples/custom_layer/ DESTINATION ${source})
 set(sanitizers "")
 if(SANITIZE)
   set(sanitizers "-fsanitize=address,undefined")
 endif()
-run("configure" ${CMAKE_COMMAND} -S ${source} -B ${build} -DCMAKE_BUILD_TYPE=Release
-    -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=-Werror ${sanitizers}" "-DCMAKE_EXE_LINKER_FLAGS=${sanitizers}")
-run("build" ${CMAKE_COMMAND} --build ${build} -j2)
-run("gradient check" ${build}/test_layernorm)
+
+run("install" ${CMAKE_COMMAND} --install ${MINIMA_BUILD_DIR} --prefix ${prefix})
+
+# Copies, so nothing can reach into minima's source tree by a relative path.
+function(build_example name)
+  set(source ${WORK_DIR}/${name})
+  set(build ${WORK_DIR}/build_${name})
+  file(COPY ${MINIMA_SOURCE_DIR}/examples/${name}/ DESTINATION ${source})
+  run("configure ${name}" ${CMAKE_COMMAND} -S ${source} -B ${build} -DCMAKE_BUILD_TYPE=Release
+      -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=-Werror ${sanitizers}"
+      "-DCMAKE_EXE_LINKER_FLAGS=${sanitizers}")
+  run("build ${name}" ${CMAKE_COMMAND} --build ${build} -j2)
+endfunction()
+
+build_example(custom_layer)
+run("gradient check" ${WORK_DIR}/build_custom_layer/test_layernorm)
+build_example(cpp_api)
+run("cpp_api example" ${WORK_DIR}/build_cpp_api/cpp_api_mlp)
 file(REMOVE_RECURSE ${WORK_DIR})

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "framework/atomic_file.hpp"
-#include "framework/data_source.hpp"
-#include "framework/saved_model.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/data/data_source.hpp>
+#include <minima/train/saved_model.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/run_command.hpp"
 #include "tests/safetensors_reader.hpp"
 #include "tests/support.hpp"

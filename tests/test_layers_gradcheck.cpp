@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "framework/gradcheck.hpp"
-#include "framework/graph.hpp"
-#include "framework/registry.hpp"
-#include "layers/batchnorm.hpp"
-#include "support.hpp"
+#include <minima/nn/gradcheck.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/registry.hpp>
+#include <minima/layers/batchnorm.hpp>
+#include "tests/support.hpp"
 
 using minima::check_gradients;
 using minima::GradCheckOptions;

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/graph.hpp"
-#include "framework/tensor.hpp"
+#include <minima/nn/graph.hpp>
+#include <minima/core/tensor.hpp>
 
 using namespace minima;
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "framework/loss.hpp"
-#include "support.hpp"
+#include <minima/nn/loss.hpp>
+#include "tests/support.hpp"
 
 using minima::Shape;
 using minima::SoftmaxCrossEntropy;

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "framework/graph.hpp"
-#include "framework/model_builder.hpp"
+#include <minima/nn/graph.hpp>
+#include <minima/nn/model_builder.hpp>
 
 using namespace minima;
 

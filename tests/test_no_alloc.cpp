@@ -8,16 +8,16 @@
 #include <cmath>
 #include <vector>
 
-#include "framework/batcher.hpp"
-#include "framework/bench.hpp"
-#include "framework/blas.hpp"
-#include "framework/graph.hpp"
-#include "framework/loss.hpp"
-#include "framework/model_builder.hpp"
-#include "framework/optimizer.hpp"
-#include "framework/parallel.hpp"
-#include "framework/rng.hpp"
-#include "framework/threads.hpp"
+#include <minima/data/batcher.hpp>
+#include "cli/bench/bench.hpp"
+#include <minima/core/blas.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/loss.hpp>
+#include <minima/nn/model_builder.hpp>
+#include <minima/optim/optimizer.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/core/threads.hpp>
 #include "tests/allocation_counter.hpp"
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "framework/optimizer.hpp"
+#include <minima/optim/optimizer.hpp>
 
 using namespace minima;
 

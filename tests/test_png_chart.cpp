@@ -5,8 +5,8 @@
 
 #include <stb_image.h>
 
-#include "framework/png_chart.hpp"
-#include "temp_dir.hpp"
+#include <minima/report/png_chart.hpp>
+#include "tests/temp_dir.hpp"
 
 using namespace minima;
 

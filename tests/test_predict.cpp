@@ -11,13 +11,13 @@
 #include <stb_image.h>
 #include <stb_image_write.h>
 
-#include "framework/atomic_file.hpp"
-#include "framework/checkpoint.hpp"
-#include "framework/data_source.hpp"
-#include "framework/graph.hpp"
-#include "framework/image_prep.hpp"
-#include "framework/raster.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/data/data_source.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/data/image_prep.hpp>
+#include <minima/report/raster.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/image_fixtures.hpp"
 #include "tests/run_command.hpp"
 #include "tests/safetensors_reader.hpp"

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "framework/raster.hpp"
+#include <minima/report/raster.hpp>
 
 using namespace minima;
 

@@ -7,8 +7,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/registry.hpp"
-#include "support.hpp"
+#include <minima/nn/registry.hpp>
+#include "tests/support.hpp"
 
 using minima::json;
 using minima::LayerRegistry;

@@ -5,10 +5,10 @@
 
 #include <filesystem>
 
-#include "framework/atomic_file.hpp"
-#include "framework/safetensors.hpp"
-#include "framework/train_state.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/safetensors.hpp>
+#include <minima/io/train_state.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/train_fixture.hpp"
 
 using namespace minima;

@@ -12,8 +12,8 @@
 
 #include <unistd.h>
 
-#include "framework/config_override.hpp"
-#include "framework/run_config.hpp"
+#include <minima/config/config_override.hpp>
+#include <minima/train/run_config.hpp>
 
 using namespace minima;
 namespace fs = std::filesystem;

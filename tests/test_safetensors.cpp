@@ -5,8 +5,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "framework/atomic_file.hpp"
-#include "framework/safetensors.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/safetensors.hpp>
 #include "tests/temp_dir.hpp"
 
 using namespace minima;

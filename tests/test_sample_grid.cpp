@@ -4,9 +4,9 @@
 
 #include <stb_image.h>
 
-#include "framework/raster.hpp"
-#include "framework/sample_grid.hpp"
-#include "framework/trainer.hpp"
+#include <minima/report/raster.hpp>
+#include <minima/report/sample_grid.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 

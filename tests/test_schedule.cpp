@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "framework/schedule.hpp"
+#include <minima/optim/schedule.hpp>
 
 using namespace minima;
 

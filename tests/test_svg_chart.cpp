@@ -3,9 +3,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "framework/svg_chart.hpp"
-#include "temp_dir.hpp"
-#include "xml_check.hpp"
+#include <minima/report/svg_chart.hpp>
+#include "tests/temp_dir.hpp"
+#include "tests/xml_check.hpp"
 
 using namespace minima;
 

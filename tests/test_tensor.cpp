@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "framework/tensor.hpp"
+#include <minima/core/tensor.hpp>
 
 using minima::Shape;
 using minima::Tensor;

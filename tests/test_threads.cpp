@@ -11,12 +11,13 @@
 #include <utility>
 #include <vector>
 
-#include "framework/bench.hpp"
-#include "framework/blas.hpp"
-#include "framework/model_builder.hpp"
-#include "framework/parallel.hpp"
-#include "framework/threads.hpp"
-#include "support.hpp"
+#include "cli/bench/bench.hpp"
+#include <minima/core/blas.hpp>
+#include <minima/nn/model_builder.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/core/threads.hpp>
+#include <minima/train/thread_choice.hpp>
+#include "tests/support.hpp"
 
 using namespace minima;
 

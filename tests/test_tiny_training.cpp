@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "framework/graph.hpp"
-#include "framework/loss.hpp"
-#include "support.hpp"
+#include <minima/nn/graph.hpp>
+#include <minima/nn/loss.hpp>
+#include "tests/support.hpp"
 
 using minima::json;
 using minima::Mode;

@@ -11,11 +11,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "framework/atomic_file.hpp"
-#include "framework/checkpoint.hpp"
-#include "framework/evaluate.hpp"
-#include "framework/safetensors.hpp"
-#include "framework/trainer.hpp"
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/train/evaluate.hpp>
+#include <minima/io/safetensors.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/allocation_counter.hpp"
 #include "tests/train_fixture.hpp"
 

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "framework/rng.hpp"
-#include "framework/run_config.hpp"
+#include <minima/core/rng.hpp>
+#include <minima/train/run_config.hpp>
 #include "tests/temp_dir.hpp"
 
 namespace minima::test {

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <vector>
 
-#include <framework/graph.hpp>
-#include <framework/loss.hpp>
-#include <framework/registry.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/loss.hpp>
+#include <minima/nn/registry.hpp>
 
 using namespace minima;
 

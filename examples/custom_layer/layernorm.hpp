@@ -5,8 +5,8 @@
 // statistics, so train and eval are the same and a batch of one is fine.
 // Config: {"type": "layernorm", "eps": 1e-5}
 // Params (PyTorch LayerNorm names): weight (gamma) [D], bias (beta) [D].
-#include <framework/config_object.hpp>
-#include <framework/layer.hpp>
+#include <minima/config/config_object.hpp>
+#include <minima/nn/layer.hpp>
 
 class LayerNorm : public minima::UnaryLayer {
  public:

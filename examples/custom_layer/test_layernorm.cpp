@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <vector>
 
-#include <framework/gradcheck.hpp>
-#include <framework/graph.hpp>
-#include <framework/registry.hpp>
+#include <minima/nn/gradcheck.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/registry.hpp>
 
 using namespace minima;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <framework/trainer.hpp>
+#include <minima/train/trainer.hpp>
 
 int main(int argc, char** argv) {
   std::vector<std::string> overrides;

@@ -1,0 +1,45 @@
+// `minima info`: what minima runs on (CPU, BLAS, kernel, threads) and a GEMM sanity check.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.hpp"
+#include "cli/system_info.hpp"
+#include <minima/core/threads.hpp>
+
+namespace minima::cli {
+namespace {
+
+int run_info(const std::vector<std::string>& args) {
+  bool as_json = false;
+  for (const std::string& a : args) {
+    if (a != "--json") throw UsageError("unknown argument '" + a + "'");
+    as_json = true;
+  }
+  const SystemInfo info = system_info();
+  const GemmCheck check = gemm_sanity_check();
+  if (as_json) {
+    nlohmann::json j = to_json(info);
+    j["available_cpus"] = available_cpus();
+    j["gemm_check"] = {{"ok", check.ok}, {"max_error", check.max_error}};
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << describe(info);
+    std::printf("cpus:    %d available to this process\n", available_cpus());
+    std::printf("gemm:    %s (max relative error %.2g against a double-precision loop)\n",
+                check.ok ? "OK" : "WRONG", check.max_error);
+  }
+  return check.ok ? 0 : 1;
+}
+
+}  // namespace
+
+MINIMA_COMMAND("info", "show the CPU, BLAS library, kernel and threads minima runs on",
+               "usage: minima info [--json]\n\n"
+               "Prints the CPU model and vector extensions, the BLAS build and the kernel\n"
+               "it selected, thread counts, and a warning when the kernel is narrower than\n"
+               "the CPU supports (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU). Then\n"
+               "multiplies small matrices with BLAS and with a double-precision loop and\n"
+               "says OK or WRONG with the largest error; exits 1 when WRONG.\n",
+               run_info);
+
+}  // namespace minima::cli

@@ -1,0 +1,104 @@
+// `minima summary CONFIG [--set k=v ...]`: the model's layer table, like
+// Keras' model.summary(): name, type, output shape, parameter count.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command.hpp"
+#include <minima/nn/graph.hpp>
+#include <minima/train/run_config.hpp>
+
+namespace minima::cli {
+namespace {
+
+// 1234567 -> "1,234,567"
+std::string grouped(int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Per-sample shape [256] -> "[N, 256]".
+std::string batch_shape(const Shape& shape) {
+  std::string s = "[N";
+  for (int i = 0; i < shape.rank(); ++i) s += ", " + std::to_string(shape[i]);
+  return s + "]";
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+int run_summary(const std::vector<std::string>& args) {
+  std::string path;
+  std::vector<std::string> overrides;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--set") {
+      if (i + 1 == args.size()) throw UsageError("--set needs key=value");
+      overrides.push_back(args[++i]);
+    } else if (args[i].starts_with("-")) {
+      throw UsageError("unknown option '" + args[i] + "'");
+    } else if (path.empty()) {
+      path = args[i];
+    } else {
+      throw UsageError("expected one config file, got '" + path + "' and '" + args[i] + "'");
+    }
+  }
+  if (path.empty()) throw UsageError("missing the config file");
+
+  const RunConfig config = load_run_config(path, overrides);
+  const Shape input = sample_shape(config.data);
+  Graph graph = Graph::from_json(config.layers, "/model/layers");
+  graph.build(input, config.seed);
+
+  // The Inputs column appears only when some layer is not fed by the one before it.
+  std::vector<std::string> inputs(graph.size());
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const std::string previous = i == 0 ? Graph::kInputName : graph.layer(i - 1).name();
+    if (graph.inputs_of(i) != std::vector<std::string>{previous}) inputs[i] = joined(graph.inputs_of(i));
+  }
+  const bool show_inputs = std::any_of(inputs.begin(), inputs.end(), [](const std::string& s) { return !s.empty(); });
+  const std::string rule(show_inputs ? 78 : 62, '=');
+
+  std::printf("Model from %s (%s data, input %s)\n", path.c_str(), config.data.dataset.c_str(), batch_shape(input).c_str());
+  std::printf("%s\n%-30s %-18s %12s%s\n%s\n", rule.c_str(), "Layer (type)", "Output shape", "Params",
+              show_inputs ? "   Inputs" : "", rule.c_str());
+  int64_t buffer_values = 0;
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const Layer& layer = graph.layer(i);
+    int64_t params = 0;
+    for (const Param* p : layer.params()) params += p->value.numel();
+    for (const Buffer* b : layer.buffers()) buffer_values += b->value.numel();
+    const std::string label = layer.name() + " (" + layer.type() + ")";
+    std::printf("%-30s %-18s %12s%s%s\n", label.c_str(), batch_shape(layer.output_shape()).c_str(),
+                grouped(params).c_str(), inputs[i].empty() ? "" : "   ", inputs[i].c_str());
+  }
+  const int64_t bytes = int64_t(sizeof(float)) * (graph.num_params() + buffer_values);
+  std::printf("%s\n", rule.c_str());
+  std::printf("Trainable params: %s\n", grouped(graph.num_params()).c_str());
+  std::printf("Buffer values:    %s%s\n", grouped(buffer_values).c_str(),
+              buffer_values > 0 ? " (running statistics, not trained)" : "");
+  std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped(bytes).c_str(), double(bytes) / (1 << 20));
+  return 0;
+}
+
+}  // namespace
+
+MINIMA_COMMAND("summary", "print a config's model as a layer table with parameter counts",
+               "usage: minima summary CONFIG [--set key=value ...]\n\n"
+               "Prints each layer of the config's model (after expanding builders such as\n"
+               "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
+               "inputs when it is not fed by the layer above; then the totals.\n"
+               "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
+               "from the header of <data.dir>/train-images-idx3-ubyte[.gz].\n\n"
+               "  --set key=value   override a config value first, e.g. --set model.batchnorm=true\n",
+               run_summary);
+
+}  // namespace minima::cli

@@ -1,0 +1,125 @@
+// `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]`
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/command.hpp"
+#include <minima/core/blas.hpp>
+#include <minima/train/trainer.hpp>
+
+namespace minima::cli {
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+void on_interrupt(int) { stop_requested.store(true); }
+
+struct TrainArgs {
+  std::string config;
+  std::vector<std::string> overrides;
+  std::string resume;
+  bool quiet = false;
+};
+
+TrainArgs parse_args(const std::vector<std::string>& args) {
+  TrainArgs a;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--set")
+      a.overrides.push_back(option_value(args, i));
+    else if (arg.starts_with("--set="))
+      a.overrides.push_back(arg.substr(6));
+    else if (arg == "--resume")
+      a.resume = option_value(args, i);
+    else if (arg == "--quiet" || arg == "-q")
+      a.quiet = true;
+    else if (arg.starts_with("-"))
+      throw UsageError("unknown option '" + arg + "'");
+    else if (a.config.empty())
+      a.config = arg;
+    else
+      throw UsageError("expected one CONFIG file, got '" + a.config + "' and '" + arg + "'");
+  }
+  if (a.config.empty() && a.resume.empty()) throw UsageError("expected a CONFIG file (or --resume RUN_DIR)");
+  return a;
+}
+
+// The config to run: CONFIG, or for --resume the run's own config.json
+// (CONFIG may replace it if it describes the same run).
+RunConfig config_for(const TrainArgs& a) {
+  if (a.resume.empty()) return load_run_config(a.config, a.overrides);
+  if (!std::filesystem::is_directory(a.resume)) throw std::runtime_error(a.resume + ": not a run directory");
+  const std::string saved_path = (std::filesystem::path(a.resume) / "config.json").string();
+  RunConfig config = load_run_config(a.config.empty() ? saved_path : a.config, a.overrides);
+  check_same_run(load_run_config(saved_path), config, a.resume);
+  config.output.dir = a.resume;
+  return config;
+}
+
+void print_start(const Trainer& t, bool resuming) {
+  const RunConfig& c = t.config();
+  if (resuming)
+    std::printf("resuming %s at step %lld\n", c.output.dir.c_str(), static_cast<long long>(t.step()));
+  std::printf("%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d thread%s (BLAS kernel %s)\n",
+              c.source.c_str(), static_cast<long long>(t.total_steps()), static_cast<long long>(t.steps_per_epoch()),
+              static_cast<long long>(c.train.batch_size), static_cast<long long>(t.model().num_params()),
+              t.eval_name().c_str(), static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",
+              blas_corename().c_str());
+  std::fflush(stdout);
+}
+
+int run_train(const std::vector<std::string>& args) {
+  const TrainArgs a = parse_args(args);
+  TrainerOptions options;
+  options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
+  options.resume = !a.resume.empty();
+  options.stop = &stop_requested;
+  Trainer trainer(config_for(a), options);
+  if (!a.quiet) print_start(trainer, options.resume);
+
+  // The first Ctrl-C asks the loop to stop at the next step; a second one kills.
+  struct sigaction action = {}, previous = {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &previous);
+  const EvalPoint last = trainer.run();
+  sigaction(SIGINT, &previous, nullptr);
+
+  const std::string& dir = trainer.config().output.dir;
+  if (trainer.stopped()) {
+    std::fprintf(stderr, "minima train: interrupted at step %lld/%lld; checkpoint and metrics saved in %s (continue with: minima train --resume %s)\n",
+                 static_cast<long long>(trainer.step()), static_cast<long long>(trainer.total_steps()), dir.c_str(), dir.c_str());
+    return 130;
+  }
+  std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n", static_cast<long long>(last.step),
+              last.epoch, trainer.eval_name().c_str(), last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc,
+              last.seconds);
+  std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, train_state.safetensors)\n", dir.c_str());
+  return 0;
+}
+
+}  // namespace
+
+MINIMA_COMMAND("train", "train a model from a JSON config",
+               "usage: minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]\n"
+               "\n"
+               "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
+               "config.json, metrics.csv (one row per evaluation), model.safetensors and\n"
+               "train_state.safetensors (checkpoints, written atomically).\n"
+               "\n"
+               "  --set key=value   override a config value by its dotted path, e.g.\n"
+               "                    --set optimizer.lr=0.5 --set data.dir=/data/mnist\n"
+               "  --resume RUN_DIR  continue an interrupted run from its last checkpoint,\n"
+               "                    with RUN_DIR/config.json (or CONFIG, if it describes the\n"
+               "                    same model, data, seed and batch size)\n"
+               "  --quiet           print only the final result\n"
+               "\n"
+               "On a terminal a progress bar is drawn per epoch (or evaluation interval);\n"
+               "otherwise one line per evaluation. Ctrl-C stops at the next step, saves a\n"
+               "checkpoint and exits with status 130. A non-finite loss stops the run with\n"
+               "an error naming the last good checkpoint.\n",
+               run_train);
+
+}  // namespace minima::cli

@@ -1,0 +1,60 @@
+#pragma once
+// The config of `minima compare`: which runs to train side by side. One of
+//   {"base": "paper_fig1_bn.json", "variants": {"without BN": {"model.batchnorm": false},
+//                                               "with BN": {"model.batchnorm": true}}}
+//   {"configs": ["a.json", "b.json"]}
+//   {"base": ..., "sweep": {"key": "optimizer.lr", "values": [0.1, 0.5]}, "variants": {...}}
+// (a sweep runs every value with every variant), plus optional
+//   "description", "baseline" (the variant others are compared with; default
+//   the first, per sweep value), "seed" and "eval_every" (set in every
+//   variant, after its own overrides), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
+//   "probe": {"layer", "unit", "batch"} and "output" (default runs/<file stem>).
+// Paths are relative to the compare file. Variant keys are dotted override
+// paths (apply_override); every error names the JSON pointer.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <minima/report/chart.hpp>
+
+namespace minima {
+
+// Which hidden values to follow over training (the paper's Figure 1(b,c)).
+struct ProbeSpec {
+  std::string layer;   // "" = the layer feeding the last hidden activation
+  int64_t unit = 0;    // feature index in that layer's output
+  int64_t batch = 1000;  // fixed test inputs whose values give the percentiles
+};
+
+struct CompareVariant {
+  std::string name;      // "with BN", "without BN, lr=0.5"
+  std::string slug;      // its subfolder: "with-bn", "without-bn-lr-0-5"
+  nlohmann::json config;  // the run config with all overrides applied
+  std::string source;    // the config file it came from
+  std::string baseline;  // name of the variant it is compared with; "" for a baseline
+  LineStyle style;       // how its lines look in the charts
+};
+
+struct CompareConfig {
+  std::string source;       // the compare file
+  std::string description;
+  std::string output_dir;
+  std::vector<double> thresholds;  // test accuracy fractions, e.g. 0.9
+  ProbeSpec probe;
+  std::vector<CompareVariant> variants;
+};
+
+// Reads `path`. `overrides` ("train.steps=500", as for `--set`) apply to every
+// variant last: the command line wins over the compare file.
+CompareConfig load_compare_config(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same for an already parsed document; `source` is its file name (paths
+// in it are relative to its directory).
+CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
+                                   const std::vector<std::string>& overrides = {});
+
+// "without BN, lr=0.5" -> "without-bn-lr-0-5".
+std::string slugify(const std::string& name);
+
+}  // namespace minima

@@ -1,0 +1,57 @@
+#pragma once
+// Serves mini-batches of a Dataset, epoch after epoch, as float tensors.
+// Legend: B batch size, D features per sample.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include <minima/data/dataset.hpp>
+#include <minima/core/tensor.hpp>
+
+namespace minima {
+
+struct Batch {
+  Tensor x;                     // [B, D], (pixel/255 - mean) / std
+  std::vector<int32_t> labels;  // [B]
+  int64_t size() const { return int64_t(labels.size()); }
+};
+
+// With shuffle, epoch e visits the samples in the order of a permutation drawn
+// from Rng::keyed(seed, "epoch " + std::to_string(e)): Fisher-Yates from the
+// identity, for i = n-1 down to 1 swap order[i] with order[rng.below(i + 1)].
+// Any (epoch, position) can therefore be re-entered exactly (resume).
+// Without shuffle every epoch serves the samples in file order.
+// The Batcher keeps a reference to `data`, which must outlive it.
+class Batcher {
+ public:
+  Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle, uint64_t seed, bool drop_last);
+
+  // Fills `batch` with the next batch of the current epoch (gather and
+  // scaling in one pass) and returns true; at the end of an epoch returns
+  // false, and the next call starts the next epoch. Never allocates once
+  // `batch` has held a full-size batch.
+  bool next(Batch& batch);
+
+  int64_t epoch() const { return epoch_; }        // 0-based epoch being served
+  int64_t position() const { return position_; }  // samples already served in this epoch
+  // Continues at `position` samples into `epoch` (0 <= position <= samples per epoch).
+  void seek(int64_t epoch, int64_t position);
+  int64_t batches_per_epoch() const;
+
+ private:
+  int64_t samples_per_epoch() const;  // count, or whole batches only with drop_last
+  void prepare_order();               // draws the permutation of epoch_ if not done yet
+
+  const Dataset* data_;
+  int64_t batch_size_;
+  bool shuffle_;
+  uint64_t seed_;
+  bool drop_last_;
+  std::array<float, 256> scaled_;  // scaled_[p] = (p/255 - mean) / std
+  std::vector<int64_t> order_;     // [count] this epoch's permutation (shuffle only)
+  int64_t order_epoch_ = -1;       // epoch whose permutation order_ holds
+  int64_t epoch_ = 0;
+  int64_t position_ = 0;
+};
+
+}  // namespace minima

@@ -1,0 +1,182 @@
+#include <minima/data/image_prep.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+#include <stb_image_write.h>
+
+#include <minima/core/atomic_file.hpp>
+
+namespace minima {
+namespace {
+
+constexpr int kField = 28;  // MNIST's image side
+constexpr int kBox = 20;    // the side of the box a digit is scaled into
+// After the contrast stretch, values at or above kInk are the digit (they
+// set its bounding box); values below kNoise are set to 0 (paper texture,
+// JPEG ringing).
+constexpr int kInk = 64;
+constexpr int kNoise = 32;
+// A digit must differ from the background by at least this much.
+constexpr int kMinContrast = 32;
+
+struct StbiFree {
+  void operator()(stbi_uc* p) const { stbi_image_free(p); }
+};
+
+std::string decode_error(const std::string& path) {
+  const char* reason = stbi_failure_reason();
+  return path + ": not a PNG, JPEG, BMP or GIF image (stb_image: " + (reason ? reason : "unknown error") + ")";
+}
+
+// Median of the values on the image's outer border: the background level.
+int border_median(const Image& gray) {
+  std::vector<uint8_t> border;
+  for (int x = 0; x < gray.width; ++x) {
+    border.push_back(gray.at(x, 0));
+    border.push_back(gray.at(x, gray.height - 1));
+  }
+  for (int y = 1; y + 1 < gray.height; ++y) {
+    border.push_back(gray.at(0, y));
+    border.push_back(gray.at(gray.width - 1, y));
+  }
+  auto middle = border.begin() + std::ptrdiff_t(border.size() / 2);
+  std::nth_element(border.begin(), middle, border.end());
+  return *middle;
+}
+
+// Light digit on black: inverts a light background, then maps the
+// background level to 0 and the brightest value to 255.
+Image digit_on_black(const Image& gray, const std::string& source) {
+  const int background = border_median(gray);
+  const bool invert = background > 127;
+  Image out = gray;
+  if (invert)
+    for (uint8_t& v : out.pixels) v = uint8_t(255 - v);
+  const int floor = invert ? 255 - background : background;
+  const int peak = *std::max_element(out.pixels.begin(), out.pixels.end());
+  if (peak - floor < kMinContrast)
+    throw std::invalid_argument(source + ": no digit found (the image is almost uniform: background " +
+                                std::to_string(background) + ", contrast " + std::to_string(peak - floor) + ")");
+  for (uint8_t& v : out.pixels) {
+    const int stretched = int(std::lround(double(std::max(0, v - floor)) * 255.0 / double(peak - floor)));
+    v = uint8_t(stretched < kNoise ? 0 : std::min(255, stretched));
+  }
+  return out;
+}
+
+struct Box {
+  int x0, y0, x1, y1;  // inclusive
+  int width() const { return x1 - x0 + 1; }
+  int height() const { return y1 - y0 + 1; }
+};
+
+Box ink_box(const Image& gray) {
+  Box box{gray.width, gray.height, -1, -1};
+  for (int y = 0; y < gray.height; ++y)
+    for (int x = 0; x < gray.width; ++x)
+      if (gray.at(x, y) >= kInk) box = {std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x), std::max(box.y1, y)};
+  return box;  // never empty: the stretch maps the peak to 255
+}
+
+// Where a patch of `size` pixels with centre of mass `com` starts so that
+// the centre lands on pixel kField/2, kept inside the field.
+int placement(double com, int size) {
+  return std::clamp(int(std::lround(kField / 2.0 - com)), 0, kField - size);
+}
+
+}  // namespace
+
+Image load_image(const std::string& path, int channels, const ImageLimits& limits) {
+  if (channels != 1 && channels != 3) throw std::invalid_argument("load_image: channels must be 1 or 3");
+  const std::string bytes = read_file(path, limits.max_file_bytes);
+  if (bytes.empty()) throw std::runtime_error(path + ": empty file");
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  const int length = int(bytes.size());
+  int width = 0, height = 0, file_channels = 0;
+  if (!stbi_info_from_memory(data, length, &width, &height, &file_channels)) throw std::runtime_error(decode_error(path));
+  if (width <= 0 || height <= 0 || width > limits.max_side || height > limits.max_side ||
+      int64_t(width) * height > limits.max_pixels)
+    throw std::runtime_error(path + ": image of " + std::to_string(width) + " x " + std::to_string(height) +
+                             " pixels is outside the limits (1 to " + std::to_string(limits.max_side) + " per side, at most " +
+                             std::to_string(limits.max_pixels) + " pixels)");
+
+  // Decode with an alpha channel, then composite over white.
+  const int with_alpha = channels + 1;
+  int got_w = 0, got_h = 0, ignored = 0;
+  std::unique_ptr<stbi_uc, StbiFree> decoded(stbi_load_from_memory(data, length, &got_w, &got_h, &ignored, with_alpha));
+  if (!decoded) throw std::runtime_error(decode_error(path));
+  Image image{got_w, got_h, channels, std::vector<uint8_t>(size_t(got_w) * size_t(got_h) * size_t(channels))};
+  const stbi_uc* in = decoded.get();
+  for (size_t p = 0; p < size_t(got_w) * size_t(got_h); ++p) {
+    const int alpha = in[p * size_t(with_alpha) + size_t(channels)];
+    // v over white: (v a + 255 (255 - a)) / 255, rounded.
+    for (int c = 0; c < channels; ++c)
+      image.pixels[p * size_t(channels) + size_t(c)] =
+          uint8_t((in[p * size_t(with_alpha) + size_t(c)] * alpha + 255 * (255 - alpha) + 127) / 255);
+  }
+  return image;
+}
+
+Image resize_image(const Image& image, int width, int height) {
+  if (width == image.width && height == image.height) return image;
+  Image out{width, height, image.channels, std::vector<uint8_t>(size_t(width) * size_t(height) * size_t(image.channels))};
+  if (!stbir_resize_uint8(image.pixels.data(), image.width, image.height, 0, out.pixels.data(), width, height, 0,
+                          image.channels))
+    throw std::runtime_error("resize_image: stb_image_resize failed");
+  return out;
+}
+
+CentreOfMass centre_of_mass(const Image& gray) {
+  double sum = 0, sum_x = 0, sum_y = 0;
+  for (int y = 0; y < gray.height; ++y)
+    for (int x = 0; x < gray.width; ++x) {
+      const double v = gray.at(x, y);
+      sum += v;
+      sum_x += v * x;
+      sum_y += v * y;
+    }
+  if (sum == 0) return {(gray.width - 1) / 2.0, (gray.height - 1) / 2.0};
+  return {sum_x / sum, sum_y / sum};
+}
+
+Image prepare_like_mnist(const Image& gray, const std::string& source) {
+  if (gray.channels != 1) throw std::invalid_argument(source + ": prepare_like_mnist needs a gray image");
+  const Image digit = digit_on_black(gray, source);
+  const Box box = ink_box(digit);
+
+  // Crop to the bounding box, scale its longer side to kBox.
+  Image crop{box.width(), box.height(), 1, {}};
+  for (int y = box.y0; y <= box.y1; ++y)
+    crop.pixels.insert(crop.pixels.end(), digit.pixels.begin() + std::ptrdiff_t(y * digit.width + box.x0),
+                       digit.pixels.begin() + std::ptrdiff_t(y * digit.width + box.x1 + 1));
+  const double scale = double(kBox) / std::max(box.width(), box.height());
+  const Image patch = resize_image(crop, std::max(1, int(std::lround(box.width() * scale))),
+                                   std::max(1, int(std::lround(box.height() * scale))));
+
+  // Translate so that the centre of mass sits at the field's centre.
+  const CentreOfMass com = centre_of_mass(patch);
+  const int left = placement(com.x, patch.width), top = placement(com.y, patch.height);
+  Image field{kField, kField, 1, std::vector<uint8_t>(kField * kField, 0)};
+  for (int y = 0; y < patch.height; ++y)
+    std::copy_n(patch.pixels.begin() + std::ptrdiff_t(y * patch.width), patch.width,
+                field.pixels.begin() + std::ptrdiff_t((top + y) * kField + left));
+  return field;
+}
+
+void write_png(const std::string& path, const Image& image) {
+  std::string bytes;
+  auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+  };
+  if (!stbi_write_png_to_func(append, &bytes, image.width, image.height, image.channels, image.pixels.data(),
+                              image.width * image.channels))
+    throw std::runtime_error(path + ": cannot write: PNG encoding failed");
+  write_file_atomically(path, bytes);
+}
+
+}  // namespace minima

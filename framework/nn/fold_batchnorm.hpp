@@ -1,0 +1,36 @@
+#pragma once
+// Folding BatchNorm into the Dense layer before it, for inference.
+//
+// In Eval mode a BatchNorm with running statistics is a fixed affine map
+// per feature k:
+//   bn(z)_k = gamma_k (z_k - mean_k) / sqrt(var_k + eps) + beta_k
+// and when z = x W^T + b comes from a Dense layer (W is [H, D]), writing
+// s_k = gamma_k / sqrt(var_k + eps):
+//   bn(z)_k = sum_j (s_k W_kj) x_j + s_k (b_k - mean_k) + beta_k
+// so one Dense layer computes both, with
+//   W'_kj = s_k W_kj,   b'_k = s_k (b_k - mean_k) + beta_k
+// (b = 0 when the Dense had no bias; the folded Dense always has one;
+// gamma = 1, beta = 0 for a BatchNorm without affine parameters).
+//
+// A BatchNorm is folded when its only input is a Dense layer whose output
+// feeds nothing else, and it tracks running statistics (without them, Eval
+// mode normalizes with the batch's own statistics, which is not a fixed map).
+#include <string>
+#include <vector>
+
+#include <minima/nn/graph.hpp>
+
+namespace minima {
+
+struct FoldedModel {
+  json layers;  // the new layer list: folded Dense layers keep their names
+  Graph graph;  // built for the same input shape, holding the folded weights
+  std::vector<std::string> folded;   // "fc1 + bn1" for each folded pair
+  std::vector<std::string> skipped;  // "bn2: ..." why a BatchNorm stayed
+};
+
+// `graph` must be built (its state is read, not changed). The new graph's
+// Eval-mode outputs equal the old one's up to float rounding.
+FoldedModel fold_batchnorm(Graph& graph);
+
+}  // namespace minima

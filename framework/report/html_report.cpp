@@ -1,0 +1,78 @@
+#include <minima/report/html_report.hpp>
+
+#include <minima/core/atomic_file.hpp>
+#include <minima/report/svg_chart.hpp>
+
+namespace minima {
+
+namespace {
+
+const char* const kStyle = R"(
+body { font-family: "DejaVu Sans", Verdana, Arial, Helvetica, sans-serif; color: #222; background: #fff;
+       max-width: 960px; margin: 24px auto; padding: 0 16px; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+figure { margin: 1em 0; }
+figure svg { max-width: 100%; height: auto; }
+.row { display: flex; flex-wrap: wrap; gap: 12px; }
+.row figure { flex: 1 1 420px; margin: 0.5em 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+th { border-bottom: 2px solid #444; }
+tr.secondary td { color: #555; font-style: italic; border-bottom: 1px solid #bbb; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: 8px; overflow-x: auto; font-size: 0.85em; }
+summary { cursor: pointer; font-weight: bold; }
+@media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
+)";
+
+}  // namespace
+
+HtmlReport::HtmlReport(std::string title) : title_(std::move(title)) {}
+
+void HtmlReport::heading(const std::string& text) { body_ += "<h2>" + escape_xml(text) + "</h2>\n"; }
+
+void HtmlReport::paragraph(const std::string& text) { body_ += "<p>" + escape_xml(text) + "</p>\n"; }
+
+std::string HtmlReport::svg(const Chart& chart, int width, int height) {
+  return render_svg(chart, {width, height, "chart" + std::to_string(charts_++)});
+}
+
+void HtmlReport::chart(const Chart& chart, int width, int height) {
+  body_ += "<figure>\n" + svg(chart, width, height) + "</figure>\n";
+}
+
+void HtmlReport::chart_row(const std::vector<Chart>& charts, int width, int height) {
+  body_ += "<div class=\"row\">\n";
+  for (const Chart& c : charts) body_ += "<figure>\n" + svg(c, width, height) + "</figure>\n";
+  body_ += "</div>\n";
+}
+
+void HtmlReport::table(const TextTable& table) {
+  std::string t = "<div class=\"scroll\"><table>\n<thead><tr>";
+  for (const std::string& h : table.header) t += "<th>" + escape_xml(h) + "</th>";
+  t += "</tr></thead>\n<tbody>\n";
+  for (const TableRow& row : table.rows) {
+    t += row.secondary ? "<tr class=\"secondary\">" : "<tr>";
+    for (const std::string& cell : row.cells) t += "<td>" + escape_xml(cell) + "</td>";
+    t += "</tr>\n";
+  }
+  body_ += t + "</tbody>\n</table></div>\n";
+}
+
+void HtmlReport::code(const std::string& caption, const std::string& text) {
+  body_ += "<details open=\"open\"><summary>" + escape_xml(caption) + "</summary>\n<pre>" + escape_xml(text) +
+           "</pre></details>\n";
+}
+
+std::string HtmlReport::html() const {
+  return "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" xml:lang=\"en\">\n<head>\n"
+         "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+         "<title>" + escape_xml(title_) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
+         escape_xml(title_) + "</h1>\n" + body_ + "</body>\n</html>\n";
+}
+
+void HtmlReport::write(const std::string& path) const { write_file_atomically(path, html()); }
+
+}  // namespace minima

@@ -1,0 +1,15 @@
+#pragma once
+// How many threads a training step should use.
+#include <cstdint>
+
+#include <minima/nn/graph.hpp>
+
+namespace minima {
+
+// How many threads a training step of `graph` at `batch` should use: one
+// per 16M multiply-adds of a forward pass, at most default_threads().
+int choose_threads(const Graph& graph, int64_t batch);
+// Per-sample multiply-adds of the graph's dense layers (sum of D * H).
+int64_t dense_macs_per_sample(const Graph& graph);
+
+}  // namespace minima

@@ -1,0 +1,207 @@
+#include <minima/train/trainer.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include <minima/core/atomic_file.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/data/data_source.hpp>
+#include <minima/train/evaluate.hpp>
+#include <minima/io/safetensors.hpp>
+#include <minima/core/threads.hpp>
+#include <minima/train/thread_choice.hpp>
+#include <minima/io/train_state.hpp>
+
+namespace minima {
+namespace {
+
+constexpr int64_t kEvalBatch = 1000;
+
+std::string float_text(float v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", double(v));  // 9 significant digits round-trip any float
+  return text;
+}
+
+// The batch size, if the training set has at least one whole batch.
+int64_t checked_batch_size(const RunConfig& config, const Dataset& train) {
+  if (config.train.batch_size > train.count)
+    throw ConfigError("/train/batch_size", "expected at most the " + std::to_string(train.count) + " training samples, got " +
+                                               std::to_string(config.train.batch_size));
+  return config.train.batch_size;
+}
+
+}  // namespace
+
+Trainer::Trainer(const RunConfig& config, TrainerOptions options)
+    : Trainer(config, std::make_shared<const TrainingData>(load_training_data(config.data)), std::move(options)) {}
+
+Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data, TrainerOptions options)
+    : config_(config),
+      options_(std::move(options)),
+      data_(std::move(data)),
+      model_(Graph::from_json(config.layers, "/model/layers")),
+      batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization, /*shuffle=*/true, config.seed,
+               /*drop_last=*/true) {
+  model_.build(data_->train.sample_shape, config_.seed);
+  if (model_.output_shape().numel() != data_->train.num_classes)
+    throw ConfigError("/model", "expected a last layer with " + std::to_string(data_->train.num_classes) +
+                                    " outputs (one per class of the data set), got " + model_.output_shape().str());
+  steps_per_epoch_ = batcher_.batches_per_epoch();
+  total_steps_ = config_.train.steps > 0 ? config_.train.steps : config_.train.epochs * steps_per_epoch_;
+  eval_every_ = config_.train.eval_every > 0 ? config_.train.eval_every : steps_per_epoch_;
+  ConfigObject optimizer(config_.optimizer, "/optimizer");
+  optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
+  ConfigObject schedule(config_.schedule, "/schedule");
+  schedule_ = make_schedule(schedule, total_steps_);
+  threads_ = config_.train.threads > 0 ? config_.train.threads : choose_threads(model_, config_.train.batch_size);
+  progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
+  if (options_.resume)
+    resume();
+  else
+    start_fresh();
+}
+
+std::string Trainer::path(const char* file) const { return (std::filesystem::path(config_.output.dir) / file).string(); }
+std::string Trainer::model_path() const { return path("model.safetensors"); }
+
+void Trainer::start_fresh() {
+  std::filesystem::create_directories(config_.output.dir);
+  // A checkpoint of an earlier run in this directory is not this run's.
+  std::filesystem::remove(path("train_state.safetensors"));
+  std::filesystem::remove(model_path());
+  write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
+  write_class_names(path("classes.json"), data_->train.class_names);
+  metrics_ = MetricsLog::create(path("metrics.csv"));
+}
+
+void Trainer::resume() {
+  const std::string& dir = config_.output.dir;
+  if (!std::filesystem::exists(path("train_state.safetensors")))
+    throw std::runtime_error(dir + ": nothing to resume from (no train_state.safetensors; the run wrote no checkpoint)");
+  const TrainState s = load_train_state(path("train_state.safetensors"), *optimizer_);
+  load_model(model_path(), model_);
+  const auto metadata = load_safetensors(model_path()).metadata;
+  const auto model_step = metadata.find(kStepKey);
+  if (model_step == metadata.end() || model_step->second != std::to_string(s.step))
+    throw std::runtime_error(model_path() + " is not from step " + std::to_string(s.step) +
+                             " like train_state.safetensors (interrupted between the two writes?)");
+  if (s.step >= total_steps_)
+    throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
+                             std::to_string(total_steps_) + " steps (raise train.steps or train.epochs to train longer)");
+  for (const auto& [layer, stream] : model_.random_streams()) {
+    const auto saved = s.streams.find(layer);
+    if (saved == s.streams.end())
+      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" + layer +
+                               "' (metadata 'stream." + layer + "')");
+    stream->set_state(saved->second);
+  }
+  batcher_.seek(s.batcher_epoch, s.batcher_position);
+  step_ = checkpoint_step_ = s.step;
+  seconds_before_ = s.seconds;
+  loss_sum_ = s.loss_sum;
+  correct_ = s.correct;
+  seen_ = s.seen;
+  write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
+  metrics_ = MetricsLog::resume(path("metrics.csv"), step_);
+}
+
+EvalPoint Trainer::run() {
+  set_threads(threads_);
+  start_ = std::chrono::steady_clock::now();
+  stopped_ = false;
+  int64_t interval_end = step_;
+  while (step_ < total_steps_) {
+    const bool stop = (options_.stop && options_.stop->load(std::memory_order_relaxed)) ||
+                      (options_.stop_at_step > 0 && step_ >= options_.stop_at_step);
+    if (stop) {
+      progress_.interrupt();
+      if (checkpoint_step_ != step_) write_checkpoint();
+      stopped_ = true;
+      break;
+    }
+    if (step_ == interval_end) {
+      interval_end = std::min(total_steps_, (step_ / eval_every_ + 1) * eval_every_);
+      progress_.begin_interval(step_, interval_end, seconds());
+    }
+    train_step(schedule_->lr(step_, optimizer_->base_lr()));
+    progress_.update(step_, loss_sum_ / double(seen_), double(correct_) / double(seen_), seconds());
+    const bool last = step_ == total_steps_;
+    const bool evaluate_now = last || step_ % eval_every_ == 0;
+    if (evaluate_now) {
+      evaluation_point();
+      progress_.eval_point(last_eval_);
+      if (options_.on_eval) options_.on_eval(last_eval_, *this);
+    }
+    const int64_t every = config_.output.checkpoint_every;
+    if (last || (every > 0 ? step_ % every == 0 : evaluate_now)) write_checkpoint();
+  }
+  seconds_before_ = seconds();
+  return last_eval_;
+}
+
+void Trainer::train_step(float lr) {
+  lr_ = lr;
+  if (!batcher_.next(batch_) && !batcher_.next(batch_))  // false ends an epoch; the next call starts the next one
+    throw std::logic_error("the training batcher gave no batch");
+  model_.zero_grad();
+  const Tensor& logits = model_.forward(batch_.x, Mode::Train);
+  const float loss = loss_.forward(logits, batch_.labels);
+  if (!std::isfinite(loss)) diverged(step_ + 1, std::string("loss is ") + (std::isnan(loss) ? "nan" : "inf"));
+  model_.backward(loss_.backward());
+  optimizer_->step(model_.values(), model_.grads(), lr);
+  ++step_;
+  loss_sum_ += double(loss) * double(batch_.size());
+  correct_ += loss_.correct();
+  seen_ += batch_.size();
+}
+
+void Trainer::evaluation_point() {
+  const EvalResult result = evaluate(model_, data_->eval, data_->normalization, kEvalBatch);
+  EvalPoint& p = last_eval_;
+  p.step = step_;
+  p.epoch = double(step_) / double(steps_per_epoch_);
+  p.lr = lr_;
+  p.train_loss = seen_ ? loss_sum_ / double(seen_) : 0.0;
+  p.train_acc = seen_ ? double(correct_) / double(seen_) : 0.0;
+  p.eval_loss = result.loss;
+  p.eval_acc = result.accuracy();
+  p.seconds = seconds();
+  metrics_.append(p);
+  loss_sum_ = 0;
+  correct_ = seen_ = 0;
+}
+
+double Trainer::seconds() const {
+  return seconds_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void Trainer::write_checkpoint() {
+  for (const StateEntry& e : model_.state())  // a checkpoint must stay a good one to go back to
+    for (int64_t k = 0; k < e.tensor->numel(); ++k)
+      if (!std::isfinite((*e.tensor)[k])) diverged(step_, "'" + e.name + "' is no longer finite");
+  save_model(model_path(), model_,
+             {{kStepKey, std::to_string(step_)},
+              {kMeanKey, float_text(data_->normalization.mean)},
+              {kStdKey, float_text(data_->normalization.std)}});
+  TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_, {}};
+  for (const auto& [layer, stream] : model_.random_streams()) s.streams[layer] = stream->state();
+  save_train_state(path("train_state.safetensors"), s, *optimizer_);
+  checkpoint_step_ = step_;
+}
+
+void Trainer::diverged(int64_t step, const std::string& what) {
+  progress_.interrupt();
+  char lr_text[32];
+  Progress::format_lr(lr_text, sizeof lr_text, lr_);
+  const std::string checkpoint = checkpoint_step_ >= 0 ? "the last good checkpoint is " + model_path() + " (step " +
+                                                             std::to_string(checkpoint_step_) + ")"
+                                                       : "no checkpoint was written yet";
+  throw TrainingDiverged("training diverged at step " + std::to_string(step) + ": " + what + " (lr " + lr_text + "); " +
+                         checkpoint);
+}
+
+}  // namespace minima

@@ -1,0 +1,120 @@
+#pragma once
+// Training a model from a RunConfig: the loop, evaluation points, metrics,
+// checkpoints and resuming.
+//
+// A run directory (config.output.dir) holds
+//   config.json              the resolved config (written at start)
+//   metrics.csv              one row per evaluation point (metrics_log.hpp)
+//   model.safetensors        the weights (checkpoint.hpp), with the input
+//                            normalization in its metadata
+//   train_state.safetensors  optimizer state, step, data position (train_state.hpp)
+// All files are replaced atomically, so a crash or Ctrl-C leaves the last
+// checkpoint whole, and `resume` continues from it bit-exactly: the same
+// final weights and metrics rows as an uninterrupted run (with the same
+// thread count: a GEMM split into other slices may round differently).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <minima/data/batcher.hpp>
+#include <minima/data/data_source.hpp>
+#include <minima/data/dataset.hpp>
+#include <minima/nn/graph.hpp>
+#include <minima/nn/loss.hpp>
+#include <minima/io/metrics_log.hpp>
+#include <minima/optim/optimizer.hpp>
+#include <minima/train/progress.hpp>
+#include <minima/train/run_config.hpp>
+#include <minima/optim/schedule.hpp>
+
+namespace minima {
+
+// Thrown at the first non-finite training loss, or when a checkpoint would
+// hold non-finite weights; the message names the last good checkpoint.
+class TrainingDiverged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Trainer;
+
+struct TrainerOptions {
+  ProgressStyle progress = ProgressStyle::Auto;
+  // Continue from the checkpoint in config.output.dir instead of starting afresh.
+  bool resume = false;
+  // Stop (after writing a checkpoint) once this many steps are done; 0 = never.
+  int64_t stop_at_step = 0;
+  // Checked before every step; when set the run checkpoints and returns (Ctrl-C).
+  std::atomic<bool>* stop = nullptr;
+  // Called at every evaluation point, after its metrics row is written.
+  std::function<void(const EvalPoint&, Trainer&)> on_eval;
+};
+
+class Trainer {
+ public:
+  // Loads the data named by the config.
+  explicit Trainer(const RunConfig& config, TrainerOptions options = {});
+  // Shares data already loaded (compare runs several variants on one copy).
+  Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data, TrainerOptions options = {});
+
+  // Trains to the last step (or until stopped) and returns the last
+  // evaluation point. Throws TrainingDiverged at a non-finite loss (the last
+  // checkpoint stays as it was).
+  EvalPoint run();
+  // run() returned early because of the stop flag or stop_at_step.
+  bool stopped() const { return stopped_; }
+
+  const RunConfig& config() const { return config_; }
+  Graph& model() { return model_; }
+  const Graph& model() const { return model_; }
+  const Dataset& train_data() const { return data_->train; }
+  const Dataset& eval_data() const { return data_->eval; }
+  const std::string& eval_name() const { return data_->eval_name; }
+  const Normalization& normalization() const { return data_->normalization; }
+  int64_t step() const { return step_; }
+  int64_t total_steps() const { return total_steps_; }
+  int64_t steps_per_epoch() const { return steps_per_epoch_; }
+  int threads() const { return threads_; }
+  std::string model_path() const;
+  // The step of the last checkpoint written or resumed from; -1 if none.
+  int64_t checkpoint_step() const { return checkpoint_step_; }
+
+ private:
+  void start_fresh();
+  void resume();
+  void train_step(float lr);
+  void evaluation_point();
+  void write_checkpoint();
+  double seconds() const;  // wall time of the run, earlier sessions included
+  [[noreturn]] void diverged(int64_t step, const std::string& what);
+  std::string path(const char* file) const;
+
+  RunConfig config_;
+  TrainerOptions options_;
+  std::shared_ptr<const TrainingData> data_;
+  Graph model_;
+  std::unique_ptr<Optimizer> optimizer_;
+  std::unique_ptr<Schedule> schedule_;
+  Batcher batcher_;
+  Batch batch_;
+  SoftmaxCrossEntropy loss_;
+  MetricsLog metrics_;
+  Progress progress_;
+  int threads_ = 1;
+  int64_t steps_per_epoch_ = 0, total_steps_ = 0, eval_every_ = 0;
+  int64_t step_ = 0, checkpoint_step_ = -1;
+  float lr_ = 0;  // of the last step
+  double seconds_before_ = 0;  // wall time before this run() (earlier sessions of a resumed run)
+  std::chrono::steady_clock::time_point start_;  // of this run()
+  double loss_sum_ = 0;        // running training statistics since the last evaluation point
+  int64_t correct_ = 0, seen_ = 0;
+  EvalPoint last_eval_;
+  bool stopped_ = false;
+};
+
+}  // namespace minima

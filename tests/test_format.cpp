@@ -1,0 +1,16 @@
+#include <doctest/doctest.h>
+
+#include <cstdint>
+
+#include <minima/core/format.hpp>
+
+using namespace minima;
+
+TEST_CASE("format_bytes") {
+  CHECK(format_bytes(0) == "0 bytes");
+  CHECK(format_bytes(1023) == "1023 bytes");
+  CHECK(format_bytes(1024) == "1.0 KB");
+  CHECK(format_bytes(64 * 1024 + 512) == "64.5 KB");
+  CHECK(format_bytes(int64_t(3) << 30) == "3.0 GB");
+  CHECK(format_bytes(int64_t(5) << 40) == "5.0 TB");
+}
