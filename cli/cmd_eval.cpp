@@ -4,11 +4,11 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/command.hpp"
 #include <minima/data/data_source.hpp>
-#include <minima/train/evaluate.hpp>
 #include <minima/report/sample_grid.hpp>
+#include <minima/train/evaluate.hpp>
 #include <minima/train/saved_model.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -16,21 +16,25 @@ namespace {
 namespace fs = std::filesystem;
 
 void print_result(const EvalResult& r, const Dataset& data) {
-  std::printf("loss       %.4f\naccuracy   %.2f%%  (%lld/%lld)\n\nper-class accuracy:\n", r.loss, 100.0 * r.accuracy(),
-              static_cast<long long>(r.correct), static_cast<long long>(r.count));
+  std::printf("loss       %.4f\naccuracy   %.2f%%  (%lld/%lld)\n\nper-class accuracy:\n", r.loss,
+              100.0 * r.accuracy(), static_cast<long long>(r.correct),
+              static_cast<long long>(r.count));
   for (int c = 0; c < r.num_classes; ++c) {
     std::string name = size_t(c) < data.class_names.size() ? data.class_names[size_t(c)] : "";
     if (name == std::to_string(c)) name.clear();  // digits are their own names
     std::printf("  %2d %-12s %7.2f%%  (%lld/%lld)\n", c, name.c_str(), 100.0 * r.class_accuracy(c),
-                static_cast<long long>(r.confusion_at(c, c)), static_cast<long long>(r.class_count(c)));
+                static_cast<long long>(r.confusion_at(c, c)),
+                static_cast<long long>(r.class_count(c)));
   }
   const int64_t largest = *std::max_element(r.confusion.begin(), r.confusion.end());
-  const int width = std::max(4, std::snprintf(nullptr, 0, "%lld", static_cast<long long>(largest)) + 1);
+  const int width =
+      std::max(4, std::snprintf(nullptr, 0, "%lld", static_cast<long long>(largest)) + 1);
   std::printf("\nconfusion matrix (rows: true class, columns: predicted class):\n    ");
   for (int c = 0; c < r.num_classes; ++c) std::printf("%*d", width, c);
   for (int t = 0; t < r.num_classes; ++t) {
     std::printf("\n  %2d", t);
-    for (int p = 0; p < r.num_classes; ++p) std::printf("%*lld", width, static_cast<long long>(r.confusion_at(t, p)));
+    for (int p = 0; p < r.num_classes; ++p)
+      std::printf("%*lld", width, static_cast<long long>(r.confusion_at(t, p)));
   }
   std::printf("\n");
 }
@@ -41,7 +45,8 @@ void write_samples(const std::string& path, SavedModel& model, const Dataset& te
   int64_t wrong = 0;
   const auto samples = find_misclassified(model.graph, test, model.normalization, kShown, wrong);
   const SampleGeometry geometry = sample_geometry(model.config.data, test.sample_shape.numel());
-  const std::string title = std::to_string(wrong) + " of " + std::to_string(test.count) + " test samples misclassified" +
+  const std::string title = std::to_string(wrong) + " of " + std::to_string(test.count) +
+                            " test samples misclassified" +
                             (wrong > kShown ? " (first " + std::to_string(kShown) + " shown)" : "");
   write_png(path, draw_misclassified_grid(test, geometry, samples, title));
   std::printf("\nwrote %s: %s\n", path.c_str(), title.c_str());
@@ -66,22 +71,27 @@ int run_eval(const std::vector<std::string>& args) {
     } else if (target.empty()) {
       target = args[i];
     } else {
-      throw UsageError("expected one RUN_DIR or checkpoint, got '" + target + "' and '" + args[i] + "'");
+      throw UsageError("expected one RUN_DIR or checkpoint, got '" + target + "' and '" + args[i] +
+                       "'");
     }
   }
-  if (weights.empty() != config_path.empty()) throw UsageError("--weights and --config go together");
-  if (!weights.empty() && !target.empty()) throw UsageError("give a RUN_DIR or --weights with --config, not both");
-  if (target.empty() && weights.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
+  if (weights.empty() != config_path.empty())
+    throw UsageError("--weights and --config go together");
+  if (!weights.empty() && !target.empty())
+    throw UsageError("give a RUN_DIR or --weights with --config, not both");
+  if (target.empty() && weights.empty())
+    throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
   const ModelFiles files =
       weights.empty() ? model_files(target)
-                      : ModelFiles{config_path, weights, (fs::path(config_path).parent_path() / "classes.json").string()};
+                      : ModelFiles{config_path, weights,
+                                   (fs::path(config_path).parent_path() / "classes.json").string()};
   const RunConfig config = load_run_config(files.config, overrides);
 
   const Dataset test = load_split(config.data, "test");
   SavedModel model = load_saved_model(files, test.sample_shape, overrides);
   const EvalResult result = evaluate(model.graph, test, model.normalization);
-  std::printf("model      %s\ntest set   %s (%lld samples)\n", files.weights.c_str(), config.data.dir.c_str(),
-              static_cast<long long>(test.count));
+  std::printf("model      %s\ntest set   %s (%lld samples)\n", files.weights.c_str(),
+              config.data.dir.c_str(), static_cast<long long>(test.count));
   print_result(result, test);
   if (!samples.empty()) write_samples(samples, model, test);
   return 0;
@@ -89,21 +99,22 @@ int run_eval(const std::vector<std::string>& args) {
 
 }  // namespace
 
-MINIMA_COMMAND("eval", "evaluate a trained model on the test set",
-               "usage: minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...] [--samples GRID.png]\n"
-               "       minima eval --weights FILE.safetensors --config CONFIG.json [...]\n"
-               "\n"
-               "Loads RUN_DIR/config.json and RUN_DIR/model.safetensors (or the given\n"
-               ".safetensors file, with the config.json beside it), evaluates the model in\n"
-               "Eval mode on the config's test set and prints the loss, the accuracy, the\n"
-               "accuracy per class and the confusion matrix (rows = true class).\n"
-               "\n"
-               "  --set key=value   override a config value, e.g. --set data.dir=/data/mnist\n"
-               "  --weights FILE    weights from anywhere (e.g. written by PyTorch's safetensors)\n"
-               "  --config CONFIG   the run config describing them; every tensor name and shape\n"
-               "                    must match the model (the first mismatch is named)\n"
-               "  --samples F.png   also draw the misclassified test samples (up to 100) with\n"
-               "                    their true and predicted classes\n",
-               run_eval);
+MINIMA_COMMAND(
+    "eval", "evaluate a trained model on the test set",
+    "usage: minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...] [--samples GRID.png]\n"
+    "       minima eval --weights FILE.safetensors --config CONFIG.json [...]\n"
+    "\n"
+    "Loads RUN_DIR/config.json and RUN_DIR/model.safetensors (or the given\n"
+    ".safetensors file, with the config.json beside it), evaluates the model in\n"
+    "Eval mode on the config's test set and prints the loss, the accuracy, the\n"
+    "accuracy per class and the confusion matrix (rows = true class).\n"
+    "\n"
+    "  --set key=value   override a config value, e.g. --set data.dir=/data/mnist\n"
+    "  --weights FILE    weights from anywhere (e.g. written by PyTorch's safetensors)\n"
+    "  --config CONFIG   the run config describing them; every tensor name and shape\n"
+    "                    must match the model (the first mismatch is named)\n"
+    "  --samples F.png   also draw the misclassified test samples (up to 100) with\n"
+    "                    their true and predicted classes\n",
+    run_eval);
 
 }  // namespace minima::cli

@@ -6,14 +6,14 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/command.hpp"
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/core/threads.hpp>
 #include <minima/io/checkpoint.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
-#include <minima/core/rng.hpp>
 #include <minima/train/saved_model.hpp>
-#include <minima/core/threads.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -68,7 +68,8 @@ double max_relative_difference(const Tensor& got, const Tensor& expected) {
 // `repeats` runs, the two graphs taking turns (on a shared machine the
 // minimum is the least disturbed estimate, and alternating exposes both
 // to the same load).
-std::pair<double, double> fastest_forward_seconds(Graph& a, Graph& b, const Tensor& x, int repeats) {
+std::pair<double, double> fastest_forward_seconds(Graph& a, Graph& b, const Tensor& x,
+                                                  int repeats) {
   auto seconds = [&](Graph& g) {
     const auto start = std::chrono::steady_clock::now();
     g.forward(x, Mode::Eval);
@@ -110,9 +111,12 @@ int run_export(const std::vector<std::string>& args) {
   if (fs::exists(files.classes))
     fs::copy_file(files.classes, out / "classes.json", fs::copy_options::overwrite_existing);
 
-  std::printf("folded   %s\n", folded.folded.empty() ? "nothing (no BatchNorm directly after a Dense)" : joined(folded.folded).c_str());
+  std::printf("folded   %s\n", folded.folded.empty()
+                                   ? "nothing (no BatchNorm directly after a Dense)"
+                                   : joined(folded.folded).c_str());
   for (const std::string& reason : folded.skipped) std::printf("kept     %s\n", reason.c_str());
-  std::printf("wrote    %s, %s\n", (out / "config.json").c_str(), (out / "model.safetensors").c_str());
+  std::printf("wrote    %s, %s\n", (out / "config.json").c_str(),
+              (out / "model.safetensors").c_str());
 
   // Same outputs, and how much faster, on random inputs.
   Rng rng(1);
@@ -125,9 +129,11 @@ int run_export(const std::vector<std::string>& args) {
   set_threads(1);
   const int repeats = 30;
   const auto [before, after] = fastest_forward_seconds(model.graph, folded.graph, x, repeats);
-  std::printf("speed    eval forward of %lld samples: %.3f ms -> %.3f ms (%.2fx; fastest of %d, 1 thread, %s kernels)\n",
-              static_cast<long long>(options.batch), 1e3 * before, 1e3 * after, before / after, repeats,
-              blas_corename().c_str());
+  std::printf(
+      "speed    eval forward of %lld samples: %.3f ms -> %.3f ms (%.2fx; fastest of %d, 1 thread, "
+      "%s kernels)\n",
+      static_cast<long long>(options.batch), 1e3 * before, 1e3 * after, before / after, repeats,
+      blas_corename().c_str());
   return 0;
 }
 

@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include <minima/core/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/system_info.hpp"
-#include <minima/core/threads.hpp>
 
 namespace minima::cli {
 namespace {

@@ -1,8 +1,8 @@
 // `minima layers`: the registered layer types.
 #include <iostream>
 
-#include "cli/command.hpp"
 #include <minima/nn/registry.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -16,6 +16,7 @@ int run_layers(const std::vector<std::string>& args) {
 }  // namespace
 
 MINIMA_COMMAND("layers", "list the layer types a config can use",
-               "usage: minima layers\n\nPrints every registered layer type name, one per line.\n", run_layers);
+               "usage: minima layers\n\nPrints every registered layer type name, one per line.\n",
+               run_layers);
 
 }  // namespace minima::cli

@@ -7,11 +7,11 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "cli/command.hpp"
 #include <minima/data/image_prep.hpp>
 #include <minima/report/raster.hpp>
 #include <minima/report/sample_grid.hpp>
 #include <minima/train/saved_model.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -64,7 +64,8 @@ std::vector<double> softmax(const Tensor& logits) {
   const float top = *std::max_element(logits.data(), logits.data() + logits.numel());
   std::vector<double> p(size_t(logits.numel()));
   double sum = 0;
-  for (int64_t k = 0; k < logits.numel(); ++k) sum += p[size_t(k)] = std::exp(double(logits[k]) - top);
+  for (int64_t k = 0; k < logits.numel(); ++k)
+    sum += p[size_t(k)] = std::exp(double(logits[k]) - top);
   for (double& v : p) v /= sum;
   return p;
 }
@@ -89,14 +90,16 @@ Prediction predict_one(SavedModel& model, const std::string& file) {
   // x = (pixel / 255 - mean) / std, as the Batcher scales training batches.
   Tensor x(Shape{1, int64_t(p.input.pixels.size())});
   for (size_t j = 0; j < p.input.pixels.size(); ++j)
-    x[int64_t(j)] = (float(p.input.pixels[j]) / 255.0f - model.normalization.mean) / model.normalization.std;
+    x[int64_t(j)] =
+        (float(p.input.pixels[j]) / 255.0f - model.normalization.mean) / model.normalization.std;
   const Tensor& logits = model.graph.forward(x, Mode::Eval);
   p.logits.assign(logits.data(), logits.data() + logits.numel());
   p.probabilities = softmax(logits);
   p.ranked.resize(p.probabilities.size());
   std::iota(p.ranked.begin(), p.ranked.end(), 0);
-  std::stable_sort(p.ranked.begin(), p.ranked.end(),
-                   [&](int a, int b) { return p.probabilities[size_t(a)] > p.probabilities[size_t(b)]; });
+  std::stable_sort(p.ranked.begin(), p.ranked.end(), [&](int a, int b) {
+    return p.probabilities[size_t(a)] > p.probabilities[size_t(b)];
+  });
   return p;
 }
 
@@ -105,13 +108,18 @@ Image input_strip(const std::vector<Prediction>& predictions, const DataConfig& 
   const SampleGeometry g = input_geometry(data);
   const int height = g.height, width = g.width, channels = g.channels;
   const int gap = predictions.size() > 1 ? 2 : 0;
-  Image strip = make_canvas(int(predictions.size()) * (width + gap) - gap, height, channels, gray_level(96));
+  Image strip =
+      make_canvas(int(predictions.size()) * (width + gap) - gap, height, channels, gray_level(96));
   for (size_t i = 0; i < predictions.size(); ++i) {
     const Image& in = predictions[i].input;
-    fill_rect(strip, int(i) * (width + gap), 0, int(i) * (width + gap) + width, height, gray_level(0));
+    fill_rect(strip, int(i) * (width + gap), 0, int(i) * (width + gap) + width, height,
+              gray_level(0));
     for (int y = 0; y < in.height; ++y)
-      std::copy_n(in.pixels.begin() + std::ptrdiff_t(size_t(y) * size_t(width * channels)), width * channels,
-                  strip.pixels.begin() + std::ptrdiff_t((size_t(y) * size_t(strip.width) + i * size_t(width + gap)) * size_t(channels)));
+      std::copy_n(in.pixels.begin() + std::ptrdiff_t(size_t(y) * size_t(width * channels)),
+                  width * channels,
+                  strip.pixels.begin() +
+                      std::ptrdiff_t((size_t(y) * size_t(strip.width) + i * size_t(width + gap)) *
+                                     size_t(channels)));
   }
   return strip;
 }
@@ -128,9 +136,10 @@ void print_text(const std::vector<Prediction>& predictions, const SavedModel& mo
 }
 
 void print_json(const std::vector<Prediction>& predictions, const SavedModel& model, int top) {
-  json out = {{"model", model.files.weights},
-              {"normalization", {{"mean", model.normalization.mean}, {"std", model.normalization.std}}},
-              {"predictions", json::array()}};
+  json out = {
+      {"model", model.files.weights},
+      {"normalization", {{"mean", model.normalization.mean}, {"std", model.normalization.std}}},
+      {"predictions", json::array()}};
   for (const Prediction& p : predictions) {
     json entry = {{"file", p.file}};
     if (!p.error.empty()) {
@@ -143,7 +152,8 @@ void print_json(const std::vector<Prediction>& predictions, const SavedModel& mo
                           {"probability", p.probabilities[size_t(p.ranked[r])]}});
       entry["top"] = ranked;
       entry["logits"] = p.logits;
-      entry["input"] = {{"shape", {p.input.height, p.input.width, p.input.channels}}, {"pixels", p.input.pixels}};
+      entry["input"] = {{"shape", {p.input.height, p.input.width, p.input.channels}},
+                        {"pixels", p.input.pixels}};
     }
     out["predictions"].push_back(entry);
   }
@@ -155,11 +165,13 @@ int run_predict(const std::vector<std::string>& args) {
   const ModelFiles files = model_files(options.target);
   const RunConfig config = load_run_config(files.config);
   const SampleGeometry geometry = input_geometry(config.data);
-  SavedModel model = load_saved_model(files, Shape{int64_t(geometry.height) * geometry.width * geometry.channels});
+  SavedModel model =
+      load_saved_model(files, Shape{int64_t(geometry.height) * geometry.width * geometry.channels});
 
   std::vector<Prediction> predictions;
   for (const std::string& file : options.images) predictions.push_back(predict_one(model, file));
-  if (!options.show_input.empty()) write_png(options.show_input, input_strip(predictions, config.data));
+  if (!options.show_input.empty())
+    write_png(options.show_input, input_strip(predictions, config.data));
   if (options.json)
     print_json(predictions, model, options.top);
   else
@@ -177,7 +189,8 @@ int run_predict(const std::vector<std::string>& args) {
 }  // namespace
 
 MINIMA_COMMAND("predict", "classify image files (PNG/JPEG/BMP/GIF) with a trained model",
-               "usage: minima predict RUN_DIR_OR_CHECKPOINT IMAGE... [--json] [--top K] [--show-input OUT.png]\n"
+               "usage: minima predict RUN_DIR_OR_CHECKPOINT IMAGE... [--json] [--top K] "
+               "[--show-input OUT.png]\n"
                "\n"
                "Loads the model like `minima eval` and prints, one line per image, its K\n"
                "most probable classes (default 3) with their softmax probabilities.\n"

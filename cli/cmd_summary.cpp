@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/command.hpp"
 #include <minima/nn/graph.hpp>
 #include <minima/train/run_config.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -62,14 +62,17 @@ int run_summary(const std::vector<std::string>& args) {
   std::vector<std::string> inputs(graph.size());
   for (size_t i = 0; i < graph.size(); ++i) {
     const std::string previous = i == 0 ? Graph::kInputName : graph.layer(i - 1).name();
-    if (graph.inputs_of(i) != std::vector<std::string>{previous}) inputs[i] = joined(graph.inputs_of(i));
+    if (graph.inputs_of(i) != std::vector<std::string>{previous})
+      inputs[i] = joined(graph.inputs_of(i));
   }
-  const bool show_inputs = std::any_of(inputs.begin(), inputs.end(), [](const std::string& s) { return !s.empty(); });
+  const bool show_inputs =
+      std::any_of(inputs.begin(), inputs.end(), [](const std::string& s) { return !s.empty(); });
   const std::string rule(show_inputs ? 78 : 62, '=');
 
-  std::printf("Model from %s (%s data, input %s)\n", path.c_str(), config.data.dataset.c_str(), batch_shape(input).c_str());
-  std::printf("%s\n%-30s %-18s %12s%s\n%s\n", rule.c_str(), "Layer (type)", "Output shape", "Params",
-              show_inputs ? "   Inputs" : "", rule.c_str());
+  std::printf("Model from %s (%s data, input %s)\n", path.c_str(), config.data.dataset.c_str(),
+              batch_shape(input).c_str());
+  std::printf("%s\n%-30s %-18s %12s%s\n%s\n", rule.c_str(), "Layer (type)", "Output shape",
+              "Params", show_inputs ? "   Inputs" : "", rule.c_str());
   int64_t buffer_values = 0;
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& layer = graph.layer(i);
@@ -85,20 +88,22 @@ int run_summary(const std::vector<std::string>& args) {
   std::printf("Trainable params: %s\n", grouped(graph.num_params()).c_str());
   std::printf("Buffer values:    %s%s\n", grouped(buffer_values).c_str(),
               buffer_values > 0 ? " (running statistics, not trained)" : "");
-  std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped(bytes).c_str(), double(bytes) / (1 << 20));
+  std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped(bytes).c_str(),
+              double(bytes) / (1 << 20));
   return 0;
 }
 
 }  // namespace
 
-MINIMA_COMMAND("summary", "print a config's model as a layer table with parameter counts",
-               "usage: minima summary CONFIG [--set key=value ...]\n\n"
-               "Prints each layer of the config's model (after expanding builders such as\n"
-               "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
-               "inputs when it is not fed by the layer above; then the totals.\n"
-               "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
-               "from the header of <data.dir>/train-images-idx3-ubyte[.gz].\n\n"
-               "  --set key=value   override a config value first, e.g. --set model.batchnorm=true\n",
-               run_summary);
+MINIMA_COMMAND(
+    "summary", "print a config's model as a layer table with parameter counts",
+    "usage: minima summary CONFIG [--set key=value ...]\n\n"
+    "Prints each layer of the config's model (after expanding builders such as\n"
+    "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
+    "inputs when it is not fed by the layer above; then the totals.\n"
+    "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
+    "from the header of <data.dir>/train-images-idx3-ubyte[.gz].\n\n"
+    "  --set key=value   override a config value first, e.g. --set model.batchnorm=true\n",
+    run_summary);
 
 }  // namespace minima::cli

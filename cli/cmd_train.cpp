@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/command.hpp"
 #include <minima/core/blas.hpp>
 #include <minima/train/trainer.hpp>
+#include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
@@ -41,7 +41,8 @@ TrainArgs parse_args(const std::vector<std::string>& args) {
     else
       throw UsageError("expected one CONFIG file, got '" + a.config + "' and '" + arg + "'");
   }
-  if (a.config.empty() && a.resume.empty()) throw UsageError("expected a CONFIG file (or --resume RUN_DIR)");
+  if (a.config.empty() && a.resume.empty())
+    throw UsageError("expected a CONFIG file (or --resume RUN_DIR)");
   return a;
 }
 
@@ -49,7 +50,8 @@ TrainArgs parse_args(const std::vector<std::string>& args) {
 // (CONFIG may replace it if it describes the same run).
 RunConfig config_for(const TrainArgs& a) {
   if (a.resume.empty()) return load_run_config(a.config, a.overrides);
-  if (!std::filesystem::is_directory(a.resume)) throw std::runtime_error(a.resume + ": not a run directory");
+  if (!std::filesystem::is_directory(a.resume))
+    throw std::runtime_error(a.resume + ": not a run directory");
   const std::string saved_path = (std::filesystem::path(a.resume) / "config.json").string();
   RunConfig config = load_run_config(a.config.empty() ? saved_path : a.config, a.overrides);
   check_same_run(load_run_config(saved_path), config, a.resume);
@@ -60,12 +62,16 @@ RunConfig config_for(const TrainArgs& a) {
 void print_start(const Trainer& t, bool resuming) {
   const RunConfig& c = t.config();
   if (resuming)
-    std::printf("resuming %s at step %lld\n", c.output.dir.c_str(), static_cast<long long>(t.step()));
-  std::printf("%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d thread%s (BLAS kernel %s)\n",
-              c.source.c_str(), static_cast<long long>(t.total_steps()), static_cast<long long>(t.steps_per_epoch()),
-              static_cast<long long>(c.train.batch_size), static_cast<long long>(t.model().num_params()),
-              t.eval_name().c_str(), static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",
-              blas_corename().c_str());
+    std::printf("resuming %s at step %lld\n", c.output.dir.c_str(),
+                static_cast<long long>(t.step()));
+  std::printf(
+      "%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d "
+      "thread%s (BLAS kernel %s)\n",
+      c.source.c_str(), static_cast<long long>(t.total_steps()),
+      static_cast<long long>(t.steps_per_epoch()), static_cast<long long>(c.train.batch_size),
+      static_cast<long long>(t.model().num_params()), t.eval_name().c_str(),
+      static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",
+      blas_corename().c_str());
   std::fflush(stdout);
 }
 
@@ -89,14 +95,19 @@ int run_train(const std::vector<std::string>& args) {
 
   const std::string& dir = trainer.config().output.dir;
   if (trainer.stopped()) {
-    std::fprintf(stderr, "minima train: interrupted at step %lld/%lld; checkpoint and metrics saved in %s (continue with: minima train --resume %s)\n",
-                 static_cast<long long>(trainer.step()), static_cast<long long>(trainer.total_steps()), dir.c_str(), dir.c_str());
+    std::fprintf(stderr,
+                 "minima train: interrupted at step %lld/%lld; checkpoint and metrics saved in %s "
+                 "(continue with: minima train --resume %s)\n",
+                 static_cast<long long>(trainer.step()),
+                 static_cast<long long>(trainer.total_steps()), dir.c_str(), dir.c_str());
     return 130;
   }
-  std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n", static_cast<long long>(last.step),
-              last.epoch, trainer.eval_name().c_str(), last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc,
-              last.seconds);
-  std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, train_state.safetensors)\n", dir.c_str());
+  std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n",
+              static_cast<long long>(last.step), last.epoch, trainer.eval_name().c_str(),
+              last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc, last.seconds);
+  std::printf(
+      "run directory: %s (config.json, metrics.csv, model.safetensors, train_state.safetensors)\n",
+      dir.c_str());
   return 0;
 }
 

@@ -33,11 +33,12 @@ int64_t integer_option(const std::vector<std::string>& args, size_t& i, int64_t 
   } catch (const std::exception&) {
     used = 0;
   }
-  if (text.empty() || used != text.size() || !std::isdigit(static_cast<unsigned char>(text[0])) || value < lo ||
-      value > hi) {
-    const std::string expected = lo == 1 && hi >= std::numeric_limits<int>::max()
-                                     ? "a positive integer"
-                                     : "an integer " + std::to_string(lo) + ".." + std::to_string(hi);
+  if (text.empty() || used != text.size() || !std::isdigit(static_cast<unsigned char>(text[0])) ||
+      value < lo || value > hi) {
+    const std::string expected =
+        lo == 1 && hi >= std::numeric_limits<int>::max()
+            ? "a positive integer"
+            : "an integer " + std::to_string(lo) + ".." + std::to_string(hi);
     throw UsageError(option + " expects " + expected + ", got '" + text + "'");
   }
   return value;

@@ -37,5 +37,6 @@ int64_t integer_option(const std::vector<std::string>& args, size_t& i, int64_t 
 
 #define MINIMA_COMMAND_CONCAT_INNER(a, b) a##b
 #define MINIMA_COMMAND_CONCAT(a, b) MINIMA_COMMAND_CONCAT_INNER(a, b)
-#define MINIMA_COMMAND(...) \
-  static const bool MINIMA_COMMAND_CONCAT(minima_command_, __LINE__) = ::minima::cli::register_command({__VA_ARGS__})
+#define MINIMA_COMMAND(...)                                            \
+  static const bool MINIMA_COMMAND_CONCAT(minima_command_, __LINE__) = \
+      ::minima::cli::register_command({__VA_ARGS__})

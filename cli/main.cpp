@@ -4,16 +4,17 @@
 #include <exception>
 #include <iostream>
 
-#include "cli/command.hpp"
 #include <minima/core/threads.hpp>
+#include "cli/command.hpp"
 
 namespace {
 
 void print_help() {
   auto cmds = minima::cli::commands();
   std::sort(cmds.begin(), cmds.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  std::cout << "minima - a minimal neural-network framework built around Batch Normalization\n\n"
-               "usage: minima <command> [options]   (minima <command> --help for details)\n\ncommands:\n";
+  std::cout
+      << "minima - a minimal neural-network framework built around Batch Normalization\n\n"
+         "usage: minima <command> [options]   (minima <command> --help for details)\n\ncommands:\n";
   for (const auto& c : cmds) std::printf("  %-9s %s\n", c.name.c_str(), c.summary.c_str());
 }
 
@@ -27,7 +28,8 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   const auto& cmds = commands();
-  auto it = std::find_if(cmds.begin(), cmds.end(), [&](const Command& c) { return c.name == args[0]; });
+  auto it =
+      std::find_if(cmds.begin(), cmds.end(), [&](const Command& c) { return c.name == args[0]; });
   if (it == cmds.end()) {
     std::cerr << "minima: unknown command '" << args[0] << "' (see minima --help)\n";
     return 2;

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/core/rng.hpp>
+#include <minima/core/threads.hpp>
 
 namespace minima {
 namespace {
@@ -43,10 +43,12 @@ std::string cpuinfo_field(const std::string& key) {
 }  // namespace
 
 std::vector<std::string> vector_extensions_from_flags(const std::string& flags) {
-  static const char* kExtensions[] = {"sse4_2",   "avx",      "fma",      "f16c",       "avx2",        "avx512f",
-                                      "avx512dq", "avx512bw", "avx512vl", "avx512_bf16", "avx512_fp16", "amx_tile"};
+  static const char* kExtensions[] = {"sse4_2",   "avx",         "fma",         "f16c",
+                                      "avx2",     "avx512f",     "avx512dq",    "avx512bw",
+                                      "avx512vl", "avx512_bf16", "avx512_fp16", "amx_tile"};
   std::istringstream words(flags);
-  std::vector<std::string> present((std::istream_iterator<std::string>(words)), std::istream_iterator<std::string>());
+  std::vector<std::string> present((std::istream_iterator<std::string>(words)),
+                                   std::istream_iterator<std::string>());
   std::vector<std::string> found;
   for (const char* e : kExtensions)
     if (std::find(present.begin(), present.end(), e) != present.end()) found.push_back(e);
@@ -54,7 +56,9 @@ std::vector<std::string> vector_extensions_from_flags(const std::string& flags) 
 }
 
 std::string cpu_isa(const std::vector<std::string>& extensions) {
-  auto has = [&](const char* e) { return std::find(extensions.begin(), extensions.end(), e) != extensions.end(); };
+  auto has = [&](const char* e) {
+    return std::find(extensions.begin(), extensions.end(), e) != extensions.end();
+  };
   if (has("avx512f")) return "avx512";
   if (has("avx2") && has("fma")) return "avx2";
   if (has("avx")) return "avx";
@@ -64,22 +68,27 @@ std::string cpu_isa(const std::vector<std::string>& extensions) {
 std::string kernel_isa(const std::string& corename) {
   // OpenBLAS's x86-64 DYNAMIC_ARCH kernel names (driver/others/dynamic.c).
   static const std::pair<const char*, const char*> kKernels[] = {
-      {"SkylakeX", "avx512"},  {"Cooperlake", "avx512"}, {"SapphireRapids", "avx512"}, {"Haswell", "avx2"},
-      {"Zen", "avx2"},         {"Sandybridge", "avx"},   {"Bulldozer", "avx"},        {"Piledriver", "avx"},
-      {"Steamroller", "avx"},  {"Excavator", "avx"},     {"Nehalem", "sse"},          {"Core2", "sse"},
-      {"Penryn", "sse"},       {"Dunnington", "sse"},    {"Prescott", "sse"},         {"Barcelona", "sse"},
-      {"Opteron", "sse"},      {"Atom", "sse"},          {"Nano", "sse"},             {"Bobcat", "sse"}};
+      {"SkylakeX", "avx512"}, {"Cooperlake", "avx512"}, {"SapphireRapids", "avx512"},
+      {"Haswell", "avx2"},    {"Zen", "avx2"},          {"Sandybridge", "avx"},
+      {"Bulldozer", "avx"},   {"Piledriver", "avx"},    {"Steamroller", "avx"},
+      {"Excavator", "avx"},   {"Nehalem", "sse"},       {"Core2", "sse"},
+      {"Penryn", "sse"},      {"Dunnington", "sse"},    {"Prescott", "sse"},
+      {"Barcelona", "sse"},   {"Opteron", "sse"},       {"Atom", "sse"},
+      {"Nano", "sse"},        {"Bobcat", "sse"}};
   for (const auto& [name, isa] : kKernels)
     if (corename == name) return isa;
   return "";
 }
 
-std::string kernel_warning(const std::string& corename, const std::string& kernel, const std::string& cpu,
-                           const std::string& coretype_env) {
+std::string kernel_warning(const std::string& corename, const std::string& kernel,
+                           const std::string& cpu, const std::string& coretype_env) {
   if (kernel.empty() || isa_rank(kernel) >= isa_rank(cpu)) return "";
-  std::string why = coretype_env.empty() ? "" : " because OPENBLAS_CORETYPE=" + coretype_env + " forces it";
-  return "the BLAS kernel '" + corename + "' uses " + kernel + " but this CPU supports " + cpu + why +
-         "; GEMMs run slower than with the autodetected kernel (about 1.8x for avx2 on an avx512 CPU)";
+  std::string why =
+      coretype_env.empty() ? "" : " because OPENBLAS_CORETYPE=" + coretype_env + " forces it";
+  return "the BLAS kernel '" + corename + "' uses " + kernel + " but this CPU supports " + cpu +
+         why +
+         "; GEMMs run slower than with the autodetected kernel (about 1.8x for avx2 on an avx512 "
+         "CPU)";
 }
 
 SystemInfo system_info() {
@@ -93,31 +102,39 @@ SystemInfo system_info() {
   info.cpu_isa = cpu_isa(info.vector_extensions);
   if (const char* env = std::getenv("OPENBLAS_CORETYPE")) info.coretype_env = env;
   info.threads = default_threads();
-  info.kernel_warning = kernel_warning(info.blas_corename, info.kernel_isa, info.cpu_isa, info.coretype_env);
+  info.kernel_warning =
+      kernel_warning(info.blas_corename, info.kernel_isa, info.cpu_isa, info.coretype_env);
   return info;
 }
 
 std::string describe(const SystemInfo& info) {
   std::string ext;
   for (const std::string& e : info.vector_extensions) ext += (ext.empty() ? "" : " ") + e;
-  std::string text = "cpu:     " + (info.cpu_model.empty() ? std::string("unknown") : info.cpu_model) + ", " +
-                     std::to_string(info.logical_cpus) + " logical CPUs\n" +
-                     "vector:  " + (ext.empty() ? std::string("none of the AVX family") : ext) + " (widest: " +
-                     info.cpu_isa + ")\n" + "blas:    " + info.blas_config + "\n" + "kernel:  " +
-                     info.blas_corename + (info.kernel_isa.empty() ? "" : " (" + info.kernel_isa + ")") +
-                     (info.coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + info.coretype_env) + "\n" +
-                     "threads: up to " + std::to_string(info.threads) +
-                     " (a large GEMM splits into one single-threaded OpenBLAS call per thread)\n";
+  std::string text =
+      "cpu:     " + (info.cpu_model.empty() ? std::string("unknown") : info.cpu_model) + ", " +
+      std::to_string(info.logical_cpus) + " logical CPUs\n" +
+      "vector:  " + (ext.empty() ? std::string("none of the AVX family") : ext) +
+      " (widest: " + info.cpu_isa + ")\n" + "blas:    " + info.blas_config + "\n" +
+      "kernel:  " + info.blas_corename +
+      (info.kernel_isa.empty() ? "" : " (" + info.kernel_isa + ")") +
+      (info.coretype_env.empty() ? "" : ", OPENBLAS_CORETYPE=" + info.coretype_env) + "\n" +
+      "threads: up to " + std::to_string(info.threads) +
+      " (a large GEMM splits into one single-threaded OpenBLAS call per thread)\n";
   if (!info.kernel_warning.empty()) text += "warning: " + info.kernel_warning + "\n";
   return text;
 }
 
 nlohmann::json to_json(const SystemInfo& info) {
-  return {{"cpu_model", info.cpu_model},         {"logical_cpus", info.logical_cpus},
-          {"vector_extensions", info.vector_extensions}, {"cpu_isa", info.cpu_isa},
-          {"blas_config", info.blas_config},     {"blas_corename", info.blas_corename},
-          {"kernel_isa", info.kernel_isa},       {"openblas_coretype", info.coretype_env},
-          {"threads", info.threads},   {"kernel_warning", info.kernel_warning}};
+  return {{"cpu_model", info.cpu_model},
+          {"logical_cpus", info.logical_cpus},
+          {"vector_extensions", info.vector_extensions},
+          {"cpu_isa", info.cpu_isa},
+          {"blas_config", info.blas_config},
+          {"blas_corename", info.blas_corename},
+          {"kernel_isa", info.kernel_isa},
+          {"openblas_coretype", info.coretype_env},
+          {"threads", info.threads},
+          {"kernel_warning", info.kernel_warning}};
 }
 
 int64_t peak_rss_bytes() {
@@ -145,9 +162,11 @@ GemmCheck gemm_sanity_check() {
         for (int64_t j = 0; j < n; ++j) {
           double ref = 0.0;  // alpha * op(A) op(B) + beta * C0 in double
           for (int64_t p = 0; p < k; ++p)
-            ref += double(ta == Trans::No ? a.at(i, p) : a.at(p, i)) * double(tb == Trans::No ? b.at(p, j) : b.at(j, p));
+            ref += double(ta == Trans::No ? a.at(i, p) : a.at(p, i)) *
+                   double(tb == Trans::No ? b.at(p, j) : b.at(j, p));
           ref = alpha * ref + beta * double(c0.at(i, j));
-          check.max_error = std::max(check.max_error, std::abs(double(c.at(i, j)) - ref) / (std::abs(ref) + 1.0));
+          check.max_error =
+              std::max(check.max_error, std::abs(double(c.at(i, j)) - ref) / (std::abs(ref) + 1.0));
         }
     }
   // float32 sums of k products of terms in [-1, 1]: error grows ~ k * 2^-24.

@@ -11,15 +11,15 @@
 namespace minima {
 
 struct SystemInfo {
-  std::string cpu_model;                     // /proc/cpuinfo "model name"
-  int logical_cpus = 0;                      // usable by this process
+  std::string cpu_model;                       // /proc/cpuinfo "model name"
+  int logical_cpus = 0;                        // usable by this process
   std::vector<std::string> vector_extensions;  // present of: sse4_2 avx avx2 fma avx512f ...
-  std::string blas_config;                   // openblas_get_config()
-  std::string blas_corename;                 // kernel in use, e.g. "Haswell"
-  std::string kernel_isa;                    // what that kernel uses: "avx512", "avx2", ...
-  std::string cpu_isa;                       // the widest the CPU offers
-  std::string coretype_env;                  // OPENBLAS_CORETYPE, empty when unset
-  int threads = 0;                           // default_threads(): the most minima uses
+  std::string blas_config;                     // openblas_get_config()
+  std::string blas_corename;                   // kernel in use, e.g. "Haswell"
+  std::string kernel_isa;                      // what that kernel uses: "avx512", "avx2", ...
+  std::string cpu_isa;                         // the widest the CPU offers
+  std::string coretype_env;                    // OPENBLAS_CORETYPE, empty when unset
+  int threads = 0;                             // default_threads(): the most minima uses
   // Non-empty when the kernel in use is narrower than the CPU supports
   // (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU).
   std::string kernel_warning;
@@ -39,8 +39,8 @@ std::string cpu_isa(const std::vector<std::string>& extensions);
 // for, or "" for a name this table does not know.
 std::string kernel_isa(const std::string& corename);
 // A warning when the kernel's set is narrower than the CPU's, else "".
-std::string kernel_warning(const std::string& corename, const std::string& kernel_isa, const std::string& cpu_isa,
-                           const std::string& coretype_env);
+std::string kernel_warning(const std::string& corename, const std::string& kernel_isa,
+                           const std::string& cpu_isa, const std::string& coretype_env);
 
 // Peak resident set size of this process in bytes (getrusage ru_maxrss).
 int64_t peak_rss_bytes();

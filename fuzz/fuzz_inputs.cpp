@@ -10,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include <minima/io/checkpoint.hpp>
 #include <minima/data/idx.hpp>
 #include <minima/data/image_prep.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/io/safetensors.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/optim/optimizer.hpp>
-#include <minima/train/run_config.hpp>
-#include <minima/io/safetensors.hpp>
 #include <minima/optim/schedule.hpp>
+#include <minima/train/run_config.hpp>
 
 namespace minima::fuzz {
 namespace {

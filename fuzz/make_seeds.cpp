@@ -41,7 +41,8 @@ void write(const fs::path& path, const std::string& bytes) {
 
 std::string gzip_file_bytes(const fs::path& scratch, const std::string& bytes) {
   gzFile out = gzopen(scratch.c_str(), "wb");
-  if (!out || gzwrite(out, bytes.data(), unsigned(bytes.size())) != int(bytes.size()) || gzclose(out) != Z_OK)
+  if (!out || gzwrite(out, bytes.data(), unsigned(bytes.size())) != int(bytes.size()) ||
+      gzclose(out) != Z_OK)
     throw std::runtime_error(scratch.string() + ": cannot gzip");
   std::ifstream in(scratch, std::ios::binary);
   std::string compressed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -64,7 +65,8 @@ void idx_seeds(const fs::path& dir) {
 void safetensors_seeds(const fs::path& dir) {
   minima::Graph graph = minima::fuzz::small_model();
   minima::save_model((dir / "small_model.safetensors").string(), graph);
-  minima::save_model((dir / "with_metadata.safetensors").string(), graph, {{"step", "12"}, {"note", "seed"}});
+  minima::save_model((dir / "with_metadata.safetensors").string(), graph,
+                     {{"step", "12"}, {"note", "seed"}});
 }
 
 void config_seeds(const fs::path& dir) {
@@ -113,7 +115,8 @@ void image_seeds(const fs::path& dir) {
   const auto encode = [&](const std::string& name, int channels, auto writer) {
     const std::vector<unsigned char> pixels = digit_drawing(channels);
     std::string bytes;
-    if (!writer(&bytes, channels, pixels.data())) throw std::runtime_error(name + ": stb_image_write failed");
+    if (!writer(&bytes, channels, pixels.data()))
+      throw std::runtime_error(name + ": stb_image_write failed");
     write(dir / (name + "_digit"), '\1' + bytes);
     write(dir / (name + "_rgb"), '\0' + bytes);
   };
@@ -134,9 +137,10 @@ void image_seeds(const fs::path& dir) {
   });
   const std::vector<unsigned char> gray = digit_drawing(1);
   write(dir / "pgm_digit", "\1P5\n10 12\n255\n" + std::string(gray.begin(), gray.end()));
-  const std::string gif("GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
-                        ",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
-                        43);
+  const std::string gif(
+      "GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
+      ",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+      43);
   write(dir / "gif_rgb", '\0' + gif);
 }
 
@@ -149,7 +153,8 @@ int main(int argc, char** argv) {
   }
   const fs::path root = argv[1];
   try {
-    for (const char* target : {"idx", "safetensors", "config", "image"}) fs::create_directories(root / target);
+    for (const char* target : {"idx", "safetensors", "config", "image"})
+      fs::create_directories(root / target);
     idx_seeds(root / "idx");
     safetensors_seeds(root / "safetensors");
     config_seeds(root / "config");

@@ -6,8 +6,8 @@
 #include <cstdint>
 
 #include <minima/config/config_object.hpp>
-#include <minima/nn/layer.hpp>
 #include <minima/core/parallel.hpp>
+#include <minima/nn/layer.hpp>
 
 namespace minima {
 

@@ -14,8 +14,9 @@ Add::Add(ConfigObject&) {}
 Shape Add::do_build(const std::vector<Shape>& input_shapes) {
   for (size_t i = 1; i < input_shapes.size(); ++i)
     if (input_shapes[i] != input_shapes[0])
-      throw std::invalid_argument("add needs inputs of one shape, but input 0 is " + input_shapes[0].str() +
-                                  " and input " + std::to_string(i) + " is " + input_shapes[i].str());
+      throw std::invalid_argument("add needs inputs of one shape, but input 0 is " +
+                                  input_shapes[0].str() + " and input " + std::to_string(i) +
+                                  " is " + input_shapes[i].str());
   return input_shapes[0];
 }
 
@@ -30,7 +31,8 @@ void Add::do_forward(std::span<const Tensor* const> x, Tensor& y, Mode) {
 }
 
 // dy/dx_i is the identity: every input receives dy.
-void Add::do_backward(std::span<const Tensor* const>, const Tensor&, const Tensor& dy, std::span<Tensor> dx) {
+void Add::do_backward(std::span<const Tensor* const>, const Tensor&, const Tensor& dy,
+                      std::span<Tensor> dx) {
   for (Tensor& d : dx) std::copy(dy.data(), dy.data() + dy.numel(), d.data());
 }
 

@@ -31,18 +31,21 @@ inline float centered(float x, float mean, float rest) { return (x - mean) - res
 // sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
 // into acc[t * d + k] for every feature k.
 template <size_t Terms, class AddRow>
-void column_sums(int64_t m, int64_t d, std::vector<float>& partials, const std::array<double*, Terms>& sums,
-                 const AddRow& add_row) {
+void column_sums(int64_t m, int64_t d, std::vector<float>& partials,
+                 const std::array<double*, Terms>& sums, const AddRow& add_row) {
   const int64_t blocks = (m + kBlockRows - 1) / kBlockRows, width = int64_t(Terms) * d;
-  if (partials.size() < size_t(blocks * width)) partials.resize(size_t(blocks * width));  // once per batch size
+  if (partials.size() < size_t(blocks * width))
+    partials.resize(size_t(blocks * width));  // once per batch size
   float* base = partials.data();
-  parallel_for(m, std::max(kBlockRows, grain_for(kRowPasses * d)), [=, &add_row](int64_t begin, int64_t end) {
-    for (int64_t first = begin; first < end; first += kBlockRows) {
-      float* acc = base + first / kBlockRows * width;
-      std::fill(acc, acc + width, 0.0f);
-      for (int64_t i = first; i < std::min(end, first + kBlockRows); ++i) add_row(i, acc);
-    }
-  });
+  parallel_for(m, std::max(kBlockRows, grain_for(kRowPasses * d)),
+               [=, &add_row](int64_t begin, int64_t end) {
+                 for (int64_t first = begin; first < end; first += kBlockRows) {
+                   float* acc = base + first / kBlockRows * width;
+                   std::fill(acc, acc + width, 0.0f);
+                   for (int64_t i = first; i < std::min(end, first + kBlockRows); ++i)
+                     add_row(i, acc);
+                 }
+               });
   for (size_t t = 0; t < Terms; ++t) {
     double* sum = sums[t];
     std::fill(sum, sum + d, 0.0);
@@ -61,7 +64,8 @@ BatchNorm::BatchNorm(ConfigObject& args)
       affine_(args.get<bool>("affine", true)),
       track_(args.get<bool>("track_running_stats", true)) {
   args.expect(eps_ > 0, "eps", "a positive number");
-  args.expect(!momentum_ || (*momentum_ >= 0 && *momentum_ <= 1), "momentum", "a number in [0, 1] or null");
+  args.expect(!momentum_ || (*momentum_ >= 0 && *momentum_ <= 1), "momentum",
+              "a number in [0, 1] or null");
 }
 
 json BatchNorm::config() const {
@@ -73,8 +77,9 @@ json BatchNorm::config() const {
 
 Shape BatchNorm::do_build(const Shape& input_shape) {
   if (input_shape.rank() != 1)
-    throw std::invalid_argument("batchnorm normalizes feature vectors; its input must be [N, D], got per-sample shape " +
-                                input_shape.str() + " (put it after a dense layer)");
+    throw std::invalid_argument(
+        "batchnorm normalizes feature vectors; its input must be [N, D], got per-sample shape " +
+        input_shape.str() + " (put it after a dense layer)");
   features_ = input_shape[0];
   if (affine_) {
     add_param(gamma_, "weight", Shape{features_});
@@ -143,7 +148,8 @@ void BatchNorm::update_running_statistics(int64_t m) {
   const double unbias = double(m) / double(m - 1);
   for (int64_t k = 0; k < features_; ++k) {
     running_mean_.value[k] = float((1.0 - factor) * running_mean_.value[k] + factor * center_[k]);
-    running_var_.value[k] = float((1.0 - factor) * running_var_.value[k] + factor * var_[k] * unbias);
+    running_var_.value[k] =
+        float((1.0 - factor) * running_var_.value[k] + factor * var_[k] * unbias);
   }
 }
 
@@ -153,9 +159,10 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   if (used_batch_stats_) {
     // Like PyTorch, also in Eval without running statistics.
     if (m < 2)
-      throw std::invalid_argument("batchnorm '" + name() + "': " +
-                                  (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
-                                  " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
+      throw std::invalid_argument(
+          "batchnorm '" + name() + "': " +
+          (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
+          " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
     compute_batch_statistics(x);
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
@@ -175,7 +182,8 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   float* out = y.data();
   parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i)
-      for (int64_t k = 0; k < d; ++k) out[i * d + k] = centered(in[i * d + k], hi[k], lo[k]) * scale[k] + shift[k];
+      for (int64_t k = 0; k < d; ++k)
+        out[i * d + k] = centered(in[i * d + k], hi[k], lo[k]) * scale[k] + shift[k];
   });
 }
 
@@ -190,14 +198,15 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
   const float *in = x.data(), *g = dy.data(), *hi = mean_.data(), *lo = mean_rest_.data();
   const float* inv_std = inv_std_.data();
   if (affine_ || used_batch_stats_) {
-    column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()}, [=](int64_t i, float* acc) {
-      const float *xr = in + i * d, *gr = g + i * d;
-      float* acc_xc = acc + d;
-      for (int64_t k = 0; k < d; ++k) {
-        acc[k] += gr[k];
-        acc_xc[k] += gr[k] * centered(xr[k], hi[k], lo[k]);
-      }
-    });
+    column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()},
+                   [=](int64_t i, float* acc) {
+                     const float *xr = in + i * d, *gr = g + i * d;
+                     float* acc_xc = acc + d;
+                     for (int64_t k = 0; k < d; ++k) {
+                       acc[k] += gr[k];
+                       acc_xc[k] += gr[k] * centered(xr[k], hi[k], lo[k]);
+                     }
+                   });
   }
   if (affine_) {
     for (int64_t k = 0; k < d; ++k) {
@@ -210,7 +219,8 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
     const double scale = (affine_ ? gamma_.value[k] : 1.0f) * double(inv_std[k]);
     a[k] = float(scale);
     b[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
-    c[k] = used_batch_stats_ ? float(scale * inv_std[k] * inv_std[k] * sum_dy_xc_[k] / double(m)) : 0.0f;
+    c[k] = used_batch_stats_ ? float(scale * inv_std[k] * inv_std[k] * sum_dy_xc_[k] / double(m))
+                             : 0.0f;
   }
   float* out = dx.data();
   parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {

@@ -52,7 +52,7 @@ class BatchNorm : public UnaryLayer {
   std::vector<double> center_;  // [D] the batch mean in double
   std::vector<double> var_;     // [D] biased batch variance
   std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's column sums
-  Tensor factors_;              // [3, D] per-feature factors of the current elementwise pass
+  Tensor factors_;               // [3, D] per-feature factors of the current elementwise pass
   std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
   bool used_batch_stats_ = false;
 };

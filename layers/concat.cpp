@@ -38,7 +38,8 @@ void Concat::do_forward(std::span<const Tensor* const> x, Tensor& y, Mode) {
 }
 
 // dx_i is dy's column block of input i.
-void Concat::do_backward(std::span<const Tensor* const>, const Tensor&, const Tensor& dy, std::span<Tensor> dx) {
+void Concat::do_backward(std::span<const Tensor* const>, const Tensor&, const Tensor& dy,
+                         std::span<Tensor> dx) {
   const int64_t n = dy.dim(0);
   int64_t offset = 0;
   for (size_t i = 0; i < dx.size(); ++i) {

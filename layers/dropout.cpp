@@ -38,8 +38,8 @@ void Dropout::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   if (!hold_ || !mask_drawn_)
     draw_mask(x.shape());
   else if (mask_.shape() != x.shape())
-    throw std::invalid_argument("dropout '" + name() + "': the held mask is " + mask_.shape().str() +
-                                " but the batch is " + x.shape().str());
+    throw std::invalid_argument("dropout '" + name() + "': the held mask is " +
+                                mask_.shape().str() + " but the batch is " + x.shape().str());
   const float *in = x.data(), *m = mask_.data();
   float* out = y.data();
   for (int64_t k = 0; k < x.numel(); ++k) out[k] = in[k] * m[k];

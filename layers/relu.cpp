@@ -1,6 +1,6 @@
 // relu: y = max(x, 0).
-#include <minima/nn/registry.hpp>
 #include <minima/layers/activation.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

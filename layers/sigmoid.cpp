@@ -1,7 +1,7 @@
 // sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
 #include <minima/core/fast_exp.hpp>
-#include <minima/nn/registry.hpp>
 #include <minima/layers/activation.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

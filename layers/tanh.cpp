@@ -1,8 +1,8 @@
 // tanh: y = tanh(x), dy/dx = 1 - y^2.
 #include <cmath>
 
-#include <minima/nn/registry.hpp>
 #include <minima/layers/activation.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima {
 

@@ -32,7 +32,10 @@ json build_mlp(ConfigObject& spec) {
   spec.expect(dropout >= 0 && dropout < 1, "dropout", "a probability in [0, 1)");
 
   auto dense = [&](int index, int64_t units, bool bias) {
-    json layer = {{"type", "dense"}, {"name", "fc" + std::to_string(index)}, {"units", units}, {"bias", bias},
+    json layer = {{"type", "dense"},
+                  {"name", "fc" + std::to_string(index)},
+                  {"units", units},
+                  {"bias", bias},
                   {"init", init}};
     if (init == "gaussian") layer["std"] = std;
     return layer;
@@ -43,7 +46,8 @@ json build_mlp(ConfigObject& spec) {
     layers.push_back(dense(int(i + 1), hidden[i], !batchnorm));
     if (batchnorm) layers.push_back({{"type", "batchnorm"}, {"name", "bn" + n}});
     layers.push_back({{"type", activation}, {"name", activation + n}});
-    if (dropout > 0) layers.push_back({{"type", "dropout"}, {"name", "dropout" + n}, {"p", dropout}});
+    if (dropout > 0)
+      layers.push_back({{"type", "dropout"}, {"name", "dropout" + n}, {"p", dropout}});
   }
   layers.push_back(dense(int(hidden.size() + 1), classes, true));
   return layers;

@@ -15,7 +15,8 @@ void count() { allocations.fetch_add(1, std::memory_order_relaxed); }
 // AddressSanitizer owns malloc, so nothing may interpose it; instead its
 // allocator calls a hook for every allocation (sanitizer/allocator_interface.h,
 // which gcc does not ship; the runtime exports the function).
-extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*, size_t),
+extern "C" int __sanitizer_install_malloc_and_free_hooks(void (*malloc_hook)(const volatile void*,
+                                                                             size_t),
                                                          void (*free_hook)(const volatile void*));
 
 namespace {

@@ -14,7 +14,8 @@
 
 namespace minima::test {
 
-CliProcess::CliProcess(const std::vector<std::string>& args, const CliOptions& options) : timeout_(options.timeout) {
+CliProcess::CliProcess(const std::vector<std::string>& args, const CliOptions& options)
+    : timeout_(options.timeout) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -29,7 +30,8 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliOptions& o
   for (char** e = environ; *e; ++e) {
     const std::string entry = *e;
     const std::string name = entry.substr(0, entry.find('='));
-    const bool replaced = std::any_of(options.env.begin(), options.env.end(), [&](const auto& v) { return v.first == name; });
+    const bool replaced = std::any_of(options.env.begin(), options.env.end(),
+                                      [&](const auto& v) { return v.first == name; });
     if (!replaced) env_strings.push_back(entry);
   }
   for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
@@ -72,7 +74,8 @@ CliResult CliProcess::wait() {
   std::string* sinks[2] = {&result.out, &result.err};
   int open_fds = 2;
   while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       result.timed_out = true;
       ::kill(pid_, SIGKILL);

@@ -21,8 +21,8 @@ struct CliResult {
 
 struct CliOptions {
   std::vector<std::pair<std::string, std::string>> env;  // set in the child on top of ours
-  std::string cwd;                                         // "" = the test's working directory
-  std::chrono::milliseconds timeout{60000};                // killed (SIGKILL) after this
+  std::string cwd;                                       // "" = the test's working directory
+  std::chrono::milliseconds timeout{60000};              // killed (SIGKILL) after this
 };
 
 // `minima ARGS...`; waits for it to end.

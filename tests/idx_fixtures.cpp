@@ -37,7 +37,8 @@ void write_gzip(const std::string& path, const Bytes& bytes) {
   gzFile file = gzopen(path.c_str(), "wb");
   if (!file) throw std::runtime_error(path + ": cannot open test file for gzip");
   const int written = bytes.empty() ? 0 : gzwrite(file, bytes.data(), unsigned(bytes.size()));
-  if (gzclose(file) != Z_OK || written != int(bytes.size())) throw std::runtime_error(path + ": cannot write gzip");
+  if (gzclose(file) != Z_OK || written != int(bytes.size()))
+    throw std::runtime_error(path + ": cannot write gzip");
 }
 
 Bytes read_all(const std::string& path) {

@@ -21,10 +21,12 @@ std::string png_header_only(uint32_t width, uint32_t height) {
   std::string ihdr = "IHDR";
   append_be32(ihdr, width);
   append_be32(ihdr, height);
-  ihdr += std::string("\x08\x00\x00\x00\x00", 5);  // 8-bit gray, deflate, no filter method, no interlace
+  ihdr += std::string("\x08\x00\x00\x00\x00",
+                      5);  // 8-bit gray, deflate, no filter method, no interlace
   append_be32(png, uint32_t(ihdr.size() - 4));
   png += ihdr;
-  append_be32(png, uint32_t(crc32(0, reinterpret_cast<const Bytef*>(ihdr.data()), uInt(ihdr.size()))));
+  append_be32(png,
+              uint32_t(crc32(0, reinterpret_cast<const Bytef*>(ihdr.data()), uInt(ihdr.size()))));
   return png;
 }
 

@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <string>
 
-
 namespace minima::test {
 
 // The bytes of a PNG whose header (IHDR) says width x height; its image

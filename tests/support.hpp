@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include <minima/config/config_object.hpp>
-#include <minima/nn/layer.hpp>
-#include <minima/nn/registry.hpp>
 #include <minima/core/rng.hpp>
 #include <minima/core/tensor.hpp>
+#include <minima/nn/layer.hpp>
+#include <minima/nn/registry.hpp>
 
 namespace minima::test {
 
@@ -84,7 +84,8 @@ inline Tensor random_normal(Shape shape, Rng& rng, float mean = 0.0f, float std 
 
 // A registered layer from its spec ({"type": ...}), built for per-sample
 // `input_shape` and initialised from `seed`.
-inline std::unique_ptr<Layer> make_layer(const nlohmann::json& spec, const Shape& input_shape, uint64_t seed = 7) {
+inline std::unique_ptr<Layer> make_layer(const nlohmann::json& spec, const Shape& input_shape,
+                                         uint64_t seed = 7) {
   std::unique_ptr<Layer> layer = LayerRegistry::instance().create(spec, "/test");
   layer->set_name(spec.at("type").get<std::string>());
   layer->build({input_shape});
@@ -96,8 +97,8 @@ inline std::unique_ptr<Layer> make_layer(const nlohmann::json& spec, const Shape
 // The worst element of |got - expected| > atol + rtol |expected|, if any.
 struct Closeness {
   bool close = true;
-  int64_t worst = -1;     // index of the element furthest beyond its bound
-  double excess = 0.0;    // how far beyond, relative to its bound
+  int64_t worst = -1;   // index of the element furthest beyond its bound
+  double excess = 0.0;  // how far beyond, relative to its bound
   double got = 0.0, expected = 0.0;
 };
 
@@ -116,7 +117,8 @@ inline Closeness closeness(const Tensor& got, const Tensor& expected, double rto
 
 // CHECKs shape equality and element-wise closeness; on failure names `what`
 // and the worst element.
-inline void check_close(const Tensor& got, const Tensor& expected, double rtol, double atol, const std::string& what) {
+inline void check_close(const Tensor& got, const Tensor& expected, double rtol, double atol,
+                        const std::string& what) {
   INFO(what);
   REQUIRE(got.numel() == expected.numel());
   const Closeness c = closeness(got, expected, rtol, atol);

@@ -16,7 +16,8 @@ class TempDir {
  public:
   explicit TempDir(const std::string& tag)
       : dir_(std::filesystem::temp_directory_path() /
-             ("minima_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter()++))) {
+             ("minima_" + tag + "_" + std::to_string(::getpid()) + "_" +
+              std::to_string(counter()++))) {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -32,7 +33,8 @@ class TempDir {
   // Names of the files in the directory, sorted.
   std::vector<std::string> files() const {
     std::vector<std::string> names;
-    for (const auto& entry : std::filesystem::directory_iterator(dir_)) names.push_back(entry.path().filename().string());
+    for (const auto& entry : std::filesystem::directory_iterator(dir_))
+      names.push_back(entry.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -91,7 +91,8 @@ TEST_CASE("a real full disk (64 KB tmpfs, root only) keeps the old file intact")
   const std::string old_bytes(40000, 'o');
   write_file_atomically(path, old_bytes);
   // 40 KB old + 40 KB new do not fit in 64 KB: the temp file hits ENOSPC.
-  CHECK(write_error(path, std::string(40000, 'n')) == path + ": cannot write: " + std::strerror(ENOSPC));
+  CHECK(write_error(path, std::string(40000, 'n')) ==
+        path + ": cannot write: " + std::strerror(ENOSPC));
   CHECK(read_file(path) == old_bytes);
   CHECK(dir.files() == std::vector<std::string>{"model.safetensors"});
 }
@@ -101,11 +102,12 @@ TEST_CASE("read_file refuses a file over the limit before reading it, and names 
   const std::string path = dir.path("big");
   write_file_atomically(path, std::string(3000, 'b'));
   CHECK(read_file(path, 3000).size() == 3000);
-  CHECK_THROWS_WITH_AS(read_file(path, 2048), (path + ": 2.9 KB exceeds the limit of 2.0 KB").c_str(), std::runtime_error);
+  CHECK_THROWS_WITH_AS(read_file(path, 2048),
+                       (path + ": 2.9 KB exceeds the limit of 2.0 KB").c_str(), std::runtime_error);
   const std::string missing = dir.path("missing");
-  CHECK_THROWS_WITH_AS(read_file(missing), (missing + ": cannot read: No such file or directory").c_str(),
+  CHECK_THROWS_WITH_AS(read_file(missing),
+                       (missing + ": cannot read: No such file or directory").c_str(),
                        std::runtime_error);
-  CHECK_THROWS_WITH_AS(read_file(dir.path()), (dir.path() + ": cannot read: Is a directory").c_str(),
-                       std::runtime_error);
+  CHECK_THROWS_WITH_AS(read_file(dir.path()),
+                       (dir.path() + ": cannot read: Is a directory").c_str(), std::runtime_error);
 }
-

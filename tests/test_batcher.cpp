@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <minima/data/batcher.hpp>
 #include <minima/core/rng.hpp>
+#include <minima/data/batcher.hpp>
 #include "tests/idx_fixtures.hpp"
 
 using namespace minima;
@@ -84,7 +84,8 @@ TEST_CASE("the shuffled order follows the documented keyed Fisher-Yates") {
 
   std::vector<int32_t> expected = identity(50);  // epoch 1 drawn by hand from the contract
   Rng rng = Rng::keyed(7, "epoch 1");
-  for (int64_t i = 49; i > 0; --i) std::swap(expected[size_t(i)], expected[size_t(rng.below(uint64_t(i) + 1))]);
+  for (int64_t i = 49; i > 0; --i)
+    std::swap(expected[size_t(i)], expected[size_t(rng.below(uint64_t(i) + 1))]);
   CHECK(epoch1 == expected);
 }
 
@@ -164,11 +165,15 @@ TEST_CASE("the batch shrinks for a partial batch and grows back") {
 
 TEST_CASE("Batcher refuses impossible settings") {
   const Dataset data = indexed_dataset(10);
-  CHECK(error_of([&] { Batcher(data, 0, {}, true, 0, false); }) == "batch size must be at least 1, got 0");
+  CHECK(error_of([&] { Batcher(data, 0, {}, true, 0, false); }) ==
+        "batch size must be at least 1, got 0");
   CHECK(error_of([&] { Batcher(data, 11, {}, true, 0, true); }) ==
-        "batch size 11 with drop_last exceeds the 10 samples of the data set: no batch would be served");
+        "batch size 11 with drop_last exceeds the 10 samples of the data set: no batch would be "
+        "served");
   CHECK(error_of([&] { Batcher(data, 11, {}, true, 0, false); }).empty());
-  CHECK(error_of([&] { Batcher(data, 2, {0.0f, 0.0f}, true, 0, false); })
-            .starts_with("normalization needs a finite mean and a positive std"));
-  CHECK(error_of([&] { Batcher(Dataset{}, 2, {}, true, 0, false); }) == "cannot serve batches of an empty data set");
+  CHECK(error_of([&] {
+          Batcher(data, 2, {0.0f, 0.0f}, true, 0, false);
+        }).starts_with("normalization needs a finite mean and a positive std"));
+  CHECK(error_of([&] { Batcher(Dataset{}, 2, {}, true, 0, false); }) ==
+        "cannot serve batches of an empty data set");
 }

@@ -59,7 +59,8 @@ ColumnStats column_stats(const Tensor& t) {
   for (int64_t i = 0; i < m; ++i)
     for (int64_t k = 0; k < d; ++k) s.mean[k] += t.at(i, k) / double(m);
   for (int64_t i = 0; i < m; ++i)
-    for (int64_t k = 0; k < d; ++k) s.var[k] += (t.at(i, k) - s.mean[k]) * (t.at(i, k) - s.mean[k]) / double(m);
+    for (int64_t k = 0; k < d; ++k)
+      s.var[k] += (t.at(i, k) - s.mean[k]) * (t.at(i, k) - s.mean[k]) / double(m);
   return s;
 }
 
@@ -76,7 +77,8 @@ constexpr double kStatsRtol = 1e-5, kStatsAtol = 1e-6;
 
 }  // namespace
 
-TEST_CASE("batchnorm matches PyTorch: train forward, batch statistics, backward, running stats, eval") {
+TEST_CASE(
+    "batchnorm matches PyTorch: train forward, batch statistics, backward, running stats, eval") {
   const json& cases = minima::test::reference()["batchnorm"];
   REQUIRE(cases.size() >= 4);
   for (const json& c : cases) {
@@ -93,12 +95,16 @@ TEST_CASE("batchnorm matches PyTorch: train forward, batch statistics, backward,
     REQUIRE(x.shape() == Shape{m, n});
     const Tensor y = bn->forward(x, Mode::Train);
     check_close(y, to_tensor(c["y"]), kRtol, kAtol, name + " y");
-    check_close(bn->batch_mean(), to_tensor(c["batch_mean"]), kStatsRtol, kStatsAtol, name + " batch mean");
+    check_close(bn->batch_mean(), to_tensor(c["batch_mean"]), kStatsRtol, kStatsAtol,
+                name + " batch mean");
     Tensor expected_inv_std = to_tensor(c["batch_var"]);
-    for (int64_t k = 0; k < n; ++k) expected_inv_std[k] = float(1.0 / std::sqrt(double(c["batch_var"][k]) + double(c["eps"])));
+    for (int64_t k = 0; k < n; ++k)
+      expected_inv_std[k] = float(1.0 / std::sqrt(double(c["batch_var"][k]) + double(c["eps"])));
     check_close(bn->batch_inv_std(), expected_inv_std, 1e-5, 0, name + " batch 1/sqrt(var + eps)");
-    check_close(bn->running_mean(), to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol, name + " running_mean_1");
-    check_close(bn->running_var(), to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol, name + " running_var_1");
+    check_close(bn->running_mean(), to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol,
+                name + " running_mean_1");
+    check_close(bn->running_var(), to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol,
+                name + " running_var_1");
 
     bn->zero_grad();
     bn->backward(to_tensor(c["dy"]));
@@ -114,8 +120,10 @@ TEST_CASE("batchnorm matches PyTorch: train forward, batch statistics, backward,
     for (const json& t : c["train_inputs"]) inputs.push_back(to_tensor(t));
     REQUIRE(inputs.size() == 3);
     for (const Tensor& t : inputs) bn3->forward(t, Mode::Train);
-    check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol, name + " running_mean_3");
-    check_close(bn3->running_var(), to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol, name + " running_var_3");
+    check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
+                name + " running_mean_3");
+    check_close(bn3->running_var(), to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol,
+                name + " running_var_3");
     const Tensor eval_x = to_tensor(c["eval_input"]);
     check_close(bn3->forward(eval_x, Mode::Eval), to_tensor(c["eval_output"]), kRtol, kAtol,
                 name + " eval output");
@@ -197,7 +205,8 @@ TEST_CASE("batchnorm affine false has no parameters and outputs xhat") {
   const ColumnStats s = column_stats(x);
   for (int64_t i = 0; i < 4; ++i)
     for (int64_t k = 0; k < 3; ++k)
-      CHECK(y.at(i, k) == doctest::Approx((x.at(i, k) - s.mean[k]) / std::sqrt(s.var[k] + 1e-5)).epsilon(1e-5));
+      CHECK(y.at(i, k) ==
+            doctest::Approx((x.at(i, k) - s.mean[k]) / std::sqrt(s.var[k] + 1e-5)).epsilon(1e-5));
   bn->backward(Tensor(Shape{4, 3}));  // no parameter gradients to touch
   CHECK(bn->buffers().size() == 3);
 }
@@ -221,13 +230,16 @@ TEST_CASE("batchnorm track_running_stats false: no buffers, batch statistics als
 TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of one works") {
   minima::Rng rng(9);
   auto bn = make_bn(json::object(), 3);
-  for (int step = 0; step < 2; ++step) bn->forward(minima::test::random_normal(Shape{4, 3}, rng, 1.0f, 2.0f), Mode::Train);
+  for (int step = 0; step < 2; ++step)
+    bn->forward(minima::test::random_normal(Shape{4, 3}, rng, 1.0f, 2.0f), Mode::Train);
   const Tensor one = minima::test::random_normal(Shape{1, 3}, rng);
-  CHECK_THROWS_WITH_AS(bn->forward(one, Mode::Train), doctest::Contains("more than one sample"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(bn->forward(one, Mode::Train), doctest::Contains("more than one sample"),
+                       std::invalid_argument);
   const Tensor y = bn->forward(one, Mode::Eval);
   REQUIRE(y.shape() == Shape{1, 3});
   for (int64_t k = 0; k < 3; ++k) {
-    const double expected = (one[k] - bn->running_mean()[k]) / std::sqrt(double(bn->running_var()[k]) + 1e-5);
+    const double expected =
+        (one[k] - bn->running_mean()[k]) / std::sqrt(double(bn->running_var()[k]) + 1e-5);
     CHECK(y[k] == doctest::Approx(expected).epsilon(1e-5));  // gamma 1, beta 0
   }
   CHECK(bn->buffers()[2]->value[0] == 2.0f);  // the refused and the eval batch were not counted
@@ -235,11 +247,13 @@ TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of o
 
 TEST_CASE("batchnorm: names, defaults and per-sample shape") {
   auto bn = make_bn(json::object(), 4);
-  CHECK(bn->config() == json{{"eps", 1e-5}, {"momentum", 0.1}, {"affine", true}, {"track_running_stats", true}});
+  CHECK(bn->config() ==
+        json{{"eps", 1e-5}, {"momentum", 0.1}, {"affine", true}, {"track_running_stats", true}});
   std::vector<std::string> names;
   for (const minima::Param* p : bn->params()) names.push_back(p->name);
   for (const minima::Buffer* b : bn->buffers()) names.push_back(b->name);
-  CHECK(names == std::vector<std::string>{"weight", "bias", "running_mean", "running_var", "num_batches_tracked"});
+  CHECK(names == std::vector<std::string>{"weight", "bias", "running_mean", "running_var",
+                                          "num_batches_tracked"});
   CHECK(bn->buffers()[2]->integer);
   CHECK(bn->gamma()[0] == 1.0f);
   CHECK(bn->beta()[0] == 0.0f);

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/bench/bench.hpp"
 #include <minima/nn/model_builder.hpp>
+#include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
 
 using namespace minima;
@@ -17,13 +17,15 @@ namespace {
 
 // 20 features -> fc1 (8, no bias) bn relu -> fc2 (6, no bias) bn relu -> fc3 (10, bias); batch 5.
 BenchNetwork tiny_network() {
-  const json spec = {{"type", "mlp"}, {"hidden", {8, 6}}, {"activation", "relu"}, {"batchnorm", true}};
+  const json spec = {
+      {"type", "mlp"}, {"hidden", {8, 6}}, {"activation", "relu"}, {"batchnorm", true}};
   return {"tiny", ModelBuilderRegistry::instance().expand(spec, "/model"), 5, 20, 10};
 }
 
 std::string call_str(const GemmCall& c) {
-  return std::string(c.trans_a ? "T" : "N") + (c.trans_b ? "T" : "N") + " m=" + std::to_string(c.m) +
-         " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) + " beta=" + std::to_string(int(c.beta));
+  return std::string(c.trans_a ? "T" : "N") + (c.trans_b ? "T" : "N") +
+         " m=" + std::to_string(c.m) + " n=" + std::to_string(c.n) + " k=" + std::to_string(c.k) +
+         " beta=" + std::to_string(int(c.beta));
 }
 
 std::vector<std::string> call_strs(const std::vector<GemmCall>& calls) {
@@ -75,25 +77,27 @@ TEST_CASE("named bench networks are the mlp builder's networks at the issue's ba
   CHECK(paper[2]["type"] == "sigmoid");
   CHECK(paper[9]["units"] == 10);
   CHECK(all[1].layers.size() == 7);  // no batchnorm layers
-  CHECK_THROWS_WITH(named_bench_network("huge"),
-                    "unknown network 'huge' (known: paper, paper-nobn, relu, relu-nobn, wide, wide-nobn)");
+  CHECK_THROWS_WITH(
+      named_bench_network("huge"),
+      "unknown network 'huge' (known: paper, paper-nobn, relu, relu-nobn, wide, wide-nobn)");
 }
 
-TEST_CASE("record_step_gemms: a training step's GEMMs in order, and the replay repeats them exactly") {
+TEST_CASE(
+    "record_step_gemms: a training step's GEMMs in order, and the replay repeats them exactly") {
   TrainingStep step(tiny_network(), {{"type", "sgd"}, {"lr", 0.1}});
   const std::vector<GemmCall> calls = record_step_gemms(step);
   // Forward x W^T for fc1..fc3 (fc3's bias is preloaded: beta 1), then per
   // layer backwards dx = dy W and dW += dy^T x (beta 1); the first layer's
   // dx (the gradient of the network input) is never computed.
-  const std::vector<std::string> expected = {
-      "NT m=5 n=8 k=20 beta=0", "NT m=5 n=6 k=8 beta=0", "NT m=5 n=10 k=6 beta=1",
-      "NN m=5 n=6 k=10 beta=0", "TN m=10 n=6 k=5 beta=1", "NN m=5 n=8 k=6 beta=0",
-      "TN m=6 n=8 k=5 beta=1",  "TN m=8 n=20 k=5 beta=1"};
+  const std::vector<std::string> expected = {"NT m=5 n=8 k=20 beta=0", "NT m=5 n=6 k=8 beta=0",
+                                             "NT m=5 n=10 k=6 beta=1", "NN m=5 n=6 k=10 beta=0",
+                                             "TN m=10 n=6 k=5 beta=1", "NN m=5 n=8 k=6 beta=0",
+                                             "TN m=6 n=8 k=5 beta=1",  "TN m=8 n=20 k=5 beta=1"};
   CHECK(call_strs(calls) == expected);
 
   GemmReplay replay(calls);
-  CHECK(replay.flops() == doctest::Approx(2.0 * (5 * 8 * 20 + 5 * 6 * 8 + 5 * 10 * 6 + 10 * 6 * 5 + 5 * 6 * 10 +
-                                                 6 * 8 * 5 + 5 * 8 * 6 + 8 * 20 * 5)));
+  CHECK(replay.flops() == doctest::Approx(2.0 * (5 * 8 * 20 + 5 * 6 * 8 + 5 * 10 * 6 + 10 * 6 * 5 +
+                                                 5 * 6 * 10 + 6 * 8 * 5 + 5 * 8 * 6 + 8 * 20 * 5)));
   std::vector<GemmCall> replayed;
   set_gemm_recorder(&replayed);
   replay.run();
@@ -134,22 +138,26 @@ TEST_CASE("run_bench reports every measurement, a profile that adds up, and JSON
     share += value.second;
   }
   CHECK(share == doctest::Approx(1.0).epsilon(0.01));
-  const std::vector<std::string> expected_parts = {"dense forward",     "batchnorm forward", "relu forward",
-                                                   "dense backward",    "batchnorm backward", "relu backward",
-                                                   "loss",              "optimizer",          "other"};
+  const std::vector<std::string> expected_parts = {
+      "dense forward",  "batchnorm forward",  "relu forward",
+      "dense backward", "batchnorm backward", "relu backward",
+      "loss",           "optimizer",          "other"};
   CHECK(parts == expected_parts);
 
   const json j = to_json(r);
-  for (const char* key : {"network", "batch", "params", "threads", "step_ms", "inference_ms", "gemm_bound_ms",
-                          "step_over_gemm_bound", "samples_per_second", "inference_samples_per_second", "gemm_calls",
-                          "gemm_gflops", "profile"})
+  for (const char* key : {"network", "batch", "params", "threads", "step_ms", "inference_ms",
+                          "gemm_bound_ms", "step_over_gemm_bound", "samples_per_second",
+                          "inference_samples_per_second", "gemm_calls", "gemm_gflops", "profile"})
     CHECK_MESSAGE(j.contains(key), key);
-  for (const char* key : {"median", "min", "p90", "max", "count"}) CHECK(j["step_ms"].contains(key));
-  CHECK(j["step_over_gemm_bound"].get<double>() == doctest::Approx(r.step.median / r.gemm_bound.median));
+  for (const char* key : {"median", "min", "p90", "max", "count"})
+    CHECK(j["step_ms"].contains(key));
+  CHECK(j["step_over_gemm_bound"].get<double>() ==
+        doctest::Approx(r.step.median / r.gemm_bound.median));
 }
 
 TEST_CASE("system facts: vector extensions, kernel width, the Haswell-on-AVX-512 warning") {
-  const auto ext = vector_extensions_from_flags("fpu sse4_2 avx fma avx2 avx512f avx512bw hypervisor");
+  const auto ext =
+      vector_extensions_from_flags("fpu sse4_2 avx fma avx2 avx512f avx512bw hypervisor");
   CHECK(ext == std::vector<std::string>{"sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw"});
   CHECK(cpu_isa(ext) == "avx512");
   CHECK(cpu_isa(vector_extensions_from_flags("sse4_2 avx fma avx2")) == "avx2");

@@ -10,10 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/io/checkpoint.hpp>
-#include <minima/nn/graph.hpp>
 #include <minima/core/rng.hpp>
+#include <minima/io/checkpoint.hpp>
 #include <minima/io/safetensors.hpp>
+#include <minima/nn/graph.hpp>
 #include "tests/safetensors_reader.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -25,10 +25,11 @@ namespace {
 
 // dense(3) -> batchnorm -> relu -> dense(2) on 4 features.
 Graph make_graph(uint64_t seed, int hidden = 3) {
-  Graph g = Graph::from_json(json::parse(R"([{"type":"dense","units":)" + std::to_string(hidden) +
-                                         R"(,"name":"fc1"},{"type":"batchnorm","name":"bn1"},{"type":"relu"},)"
-                                         R"({"type":"dense","units":2,"name":"fc2"}])"),
-                             "/model/layers");
+  Graph g = Graph::from_json(
+      json::parse(R"([{"type":"dense","units":)" + std::to_string(hidden) +
+                  R"(,"name":"fc1"},{"type":"batchnorm","name":"bn1"},{"type":"relu"},)"
+                  R"({"type":"dense","units":2,"name":"fc2"}])"),
+      "/model/layers");
   g.build(Shape{4}, seed);
   return g;
 }
@@ -52,7 +53,8 @@ Graph make_trained_graph(uint64_t seed = 7) {
 // Every state tensor's values, in state order.
 std::vector<std::vector<float>> snapshot(Graph& g) {
   std::vector<std::vector<float>> values;
-  for (const StateEntry& s : g.state()) values.emplace_back(s.tensor->data(), s.tensor->data() + s.tensor->numel());
+  for (const StateEntry& s : g.state())
+    values.emplace_back(s.tensor->data(), s.tensor->data() + s.tensor->numel());
   return values;
 }
 
@@ -67,7 +69,8 @@ std::string load_error(const std::string& path, Graph& g) {
 
 }  // namespace
 
-TEST_CASE("save_model writes PyTorch state_dict names, dtypes, shapes and values in safetensors layout") {
+TEST_CASE(
+    "save_model writes PyTorch state_dict names, dtypes, shapes and values in safetensors layout") {
   TempDir dir("ckpt_layout");
   Graph g = make_trained_graph();
   const std::string path = dir.path("model.safetensors");
@@ -86,9 +89,15 @@ TEST_CASE("save_model writes PyTorch state_dict names, dtypes, shapes and values
     std::vector<int64_t> shape;
   };
   const std::vector<Expected> expected = {
-      {"fc1.weight", "F32", {3, 4}},       {"fc1.bias", "F32", {3}},          {"bn1.weight", "F32", {3}},
-      {"bn1.bias", "F32", {3}},            {"fc2.weight", "F32", {2, 3}},     {"fc2.bias", "F32", {2}},
-      {"bn1.running_mean", "F32", {3}},    {"bn1.running_var", "F32", {3}},   {"bn1.num_batches_tracked", "I64", {}},
+      {"fc1.weight", "F32", {3, 4}},
+      {"fc1.bias", "F32", {3}},
+      {"bn1.weight", "F32", {3}},
+      {"bn1.bias", "F32", {3}},
+      {"fc2.weight", "F32", {2, 3}},
+      {"fc2.bias", "F32", {2}},
+      {"bn1.running_mean", "F32", {3}},
+      {"bn1.running_var", "F32", {3}},
+      {"bn1.num_batches_tracked", "I64", {}},
   };
   std::vector<std::string> names;
   for (const auto& [key, value] : f.header.items())
@@ -120,7 +129,8 @@ TEST_CASE("save_model writes PyTorch state_dict names, dtypes, shapes and values
     }
   }
   // The values are those of a trained graph, not defaults.
-  CHECK(i64_at(f.body, f.header.at("bn1.num_batches_tracked").at("data_offsets")[0].get<uint64_t>()) == 3);
+  CHECK(i64_at(f.body,
+               f.header.at("bn1.num_batches_tracked").at("data_offsets")[0].get<uint64_t>()) == 3);
   const uint64_t var_begin = f.header.at("bn1.running_var").at("data_offsets")[0].get<uint64_t>();
   CHECK(f32_at(f.body, var_begin) != 1.0f);
   CHECK(f32_at(f.body, var_begin) > 0.0f);
@@ -145,11 +155,14 @@ TEST_CASE("save_model -> load_model into a fresh graph restores the state bit fo
   CHECK(std::memcmp(got.data(), expected.data(), sizeof(float) * size_t(got.numel())) == 0);
 }
 
-TEST_CASE("load_model refuses a file that does not match the model, naming the first mismatch, and changes nothing") {
+TEST_CASE(
+    "load_model refuses a file that does not match the model, naming the first mismatch, and "
+    "changes nothing") {
   TempDir dir("ckpt_refusals");
   Graph trained = make_trained_graph();
   std::vector<TensorEntry> entries;
-  for (const StateEntry& s : trained.state()) entries.push_back(to_entry(s.name, *s.tensor, s.integer));
+  for (const StateEntry& s : trained.state())
+    entries.push_back(to_entry(s.name, *s.tensor, s.integer));
   const std::string path = dir.path("bad.safetensors");
 
   Graph target = make_graph(99);
@@ -168,7 +181,8 @@ TEST_CASE("load_model refuses a file that does not match the model, naming the f
   SUBCASE("wrong shape") {
     Graph wider = make_graph(7, 5);
     save_model(path, wider);
-    CHECK(load_error(path, target) == path + ": tensor 'fc1.weight' has shape [5, 4] but the model expects [3, 4]");
+    CHECK(load_error(path, target) ==
+          path + ": tensor 'fc1.weight' has shape [5, 4] but the model expects [3, 4]");
     CHECK(snapshot(target) == before);
   }
   SUBCASE("counter saved as F32") {
@@ -184,7 +198,8 @@ TEST_CASE("load_model refuses a file that does not match the model, naming the f
   SUBCASE("extra tensor") {
     std::vector<TensorEntry> with_extra = entries;
     with_extra.push_back({"fc3.weight", "F32", {1}, std::string(4, '\0')});
-    refuses(with_extra, "unexpected tensor 'fc3.weight' (the model has no such parameter or buffer)");
+    refuses(with_extra,
+            "unexpected tensor 'fc3.weight' (the model has no such parameter or buffer)");
   }
 }
 
@@ -207,15 +222,17 @@ TEST_CASE("load_model refuses damaged files and changes nothing") {
   const std::string body_size = std::to_string(f.body.size());
 
   SUBCASE("truncated body") {
-    refuses(good.substr(0, good.size() - 4),
-            "tensor 'bn1.num_batches_tracked' ends at data byte " + body_size + " but the file holds only " +
-                std::to_string(f.body.size() - 4) + " data bytes (truncated file?)");
+    refuses(good.substr(0, good.size() - 4), "tensor 'bn1.num_batches_tracked' ends at data byte " +
+                                                 body_size + " but the file holds only " +
+                                                 std::to_string(f.body.size() - 4) +
+                                                 " data bytes (truncated file?)");
   }
   SUBCASE("header length larger than the file") {
     std::string bytes = good;
     const uint64_t too_long = good.size();
     for (int i = 0; i < 8; ++i) bytes[i] = char((too_long >> (8 * i)) & 0xff);
-    refuses(bytes, "header length " + std::to_string(too_long) + " exceeds the " + std::to_string(good.size() - 8) +
+    refuses(bytes, "header length " + std::to_string(too_long) + " exceeds the " +
+                       std::to_string(good.size() - 8) +
                        " bytes after the length prefix (truncated file?)");
   }
   SUBCASE("header not JSON") {
@@ -236,7 +253,8 @@ TEST_CASE("load_model refuses damaged files and changes nothing") {
     ordered_json header = f.header;
     for (auto& [name, info] : header.items())
       if (name != "__metadata__" && name != "fc1.weight")
-        info["data_offsets"] = {info["data_offsets"][0].get<int>() + 4, info["data_offsets"][1].get<int>() + 4};
+        info["data_offsets"] = {info["data_offsets"][0].get<int>() + 4,
+                                info["data_offsets"][1].get<int>() + 4};
     refuses(assemble(header, f.body.substr(0, 48) + std::string(4, '\0') + f.body.substr(48)),
             "tensor 'fc1.bias' starts at data byte 52 but tensor 'fc1.weight' ends at 48 "
             "(tensors must be contiguous, without overlaps or holes)");
@@ -257,7 +275,8 @@ TEST_CASE("a failed save_model keeps the previous checkpoint loadable") {
 
   Graph second = make_trained_graph(8);
   testing::fail_writes_after(int64_t(old_bytes.size() / 2));
-  CHECK_THROWS_WITH_AS(save_model(path, second), (path + ": cannot write: No space left on device").c_str(),
+  CHECK_THROWS_WITH_AS(save_model(path, second),
+                       (path + ": cannot write: No space left on device").c_str(),
                        std::runtime_error);
   CHECK(file_bytes(path) == old_bytes);
   CHECK(dir.files() == std::vector<std::string>{"model.safetensors"});

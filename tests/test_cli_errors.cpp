@@ -9,8 +9,8 @@
 #include <vector>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/nn/registry.hpp>
 #include <minima/io/safetensors.hpp>
+#include <minima/nn/registry.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/idx_fixtures.hpp"
 #include "tests/train_fixture.hpp"
@@ -38,7 +38,8 @@ void write_text(const std::string& path, const std::string& text) {
 
 // Runs `minima ARGS` and checks it failed with exactly `message` as its
 // single stderr line and the exit code `exit_code`.
-void check_error(const std::vector<std::string>& args, const std::string& message, int exit_code = 1) {
+void check_error(const std::vector<std::string>& args, const std::string& message,
+                 int exit_code = 1) {
   const CliResult r = run_cli(args);
   CAPTURE(r.err);
   CHECK_FALSE(r.timed_out);
@@ -57,7 +58,8 @@ TEST_CASE("cli: the tiny config itself is valid (so each error below comes from 
   CAPTURE(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.err.empty());
-  CHECK(r.out.find("Trainable params: 12,762") != std::string::npos);  // 784*16 + 16 + 2*16 + 16*10 + 10
+  CHECK(r.out.find("Trainable params: 12,762") !=
+        std::string::npos);  // 784*16 + 16 + 2*16 + 16*10 + 10
 }
 
 TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
@@ -69,7 +71,8 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
   };
   SUBCASE("unknown layer type: the known ones are listed") {
     std::string known;
-    for (const std::string& type : minima::LayerRegistry::instance().types()) known += (known.empty() ? "" : ", ") + type;
+    for (const std::string& type : minima::LayerRegistry::instance().types())
+      known += (known.empty() ? "" : ", ") + type;
     REQUIRE(known.find("batchnorm") != std::string::npos);
     REQUIRE(known.find("dense") != std::string::npos);
     summary_error("model.layers.1.type=\"batchnorn\"",
@@ -77,18 +80,23 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
   }
   SUBCASE("unknown key in a layer") {
     summary_error("model.layers.0.unit=16",
-                  "/model/layers/0/unit: unknown key; known keys here: bias, init, inputs, name, std, type, units");
+                  "/model/layers/0/unit: unknown key; known keys here: bias, init, inputs, name, "
+                  "std, type, units");
   }
   SUBCASE("unknown key in a section") {
     summary_error("train.batchsize=8",
-                  "/train/batchsize: unknown key; known keys here: batch_size, epochs, eval_every, steps, threads");
+                  "/train/batchsize: unknown key; known keys here: batch_size, epochs, eval_every, "
+                  "steps, threads");
   }
   SUBCASE("wrong type") {
-    summary_error("model.layers.0.units=\"16\"", "/model/layers/0/units: expected an integer, got \"16\"");
-    summary_error("model.layers.0.units=16.5", "/model/layers/0/units: expected an integer, got 16.5");
+    summary_error("model.layers.0.units=\"16\"",
+                  "/model/layers/0/units: expected an integer, got \"16\"");
+    summary_error("model.layers.0.units=16.5",
+                  "/model/layers/0/units: expected an integer, got 16.5");
   }
   SUBCASE("negative units") {
-    summary_error("model.layers.0.units=-16", "/model/layers/0/units: expected a positive integer, got -16");
+    summary_error("model.layers.0.units=-16",
+                  "/model/layers/0/units: expected a positive integer, got -16");
   }
   SUBCASE("learning rate <= 0") {
     summary_error("optimizer.lr=0", "/optimizer/lr: expected a positive number, got 0");
@@ -98,7 +106,8 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
     summary_error("train.batch_size=0", "/train/batch_size: expected a positive integer, got 0");
   }
   SUBCASE("output size that does not match the data's classes") {
-    summary_error("model.layers.3.units=7", "/model: the network outputs [7] per sample, but mnist has 10 classes");
+    summary_error("model.layers.3.units=7",
+                  "/model: the network outputs [7] per sample, but mnist has 10 classes");
   }
 }
 
@@ -106,51 +115,61 @@ TEST_CASE("cli: unreadable config files name the file and the reason") {
   TempDir dir("cli_errors");
   SUBCASE("missing") {
     check_error({"summary", dir.path("nope.json")},
-                "minima summary: error: " + dir.path("nope.json") + ": cannot read: No such file or directory");
+                "minima summary: error: " + dir.path("nope.json") +
+                    ": cannot read: No such file or directory");
   }
   SUBCASE("a directory") {
-    check_error({"summary", dir.path()}, "minima summary: error: " + dir.path() + ": cannot read: Is a directory");
+    check_error({"summary", dir.path()},
+                "minima summary: error: " + dir.path() + ": cannot read: Is a directory");
   }
   SUBCASE("truncated JSON: line and column") {
     const std::string text = kTinyConfig;
-    write_text(dir.path("c.json"), text.substr(0, text.find("16}")));  // line 2 ends after '"units": ' (65 characters)
+    write_text(dir.path("c.json"),
+               text.substr(0, text.find("16}")));  // line 2 ends after '"units": ' (65 characters)
     check_error({"summary", dir.path("c.json")},
                 "minima summary: error: " + dir.path("c.json") +
-                    ": line 2, column 66: syntax error while parsing value - unexpected end of input; expected '[', '{', or "
+                    ": line 2, column 66: syntax error while parsing value - unexpected end of "
+                    "input; expected '[', '{', or "
                     "a literal");
   }
   SUBCASE("a data file given as the config: refused by size before reading") {
     write_text(dir.path("train-images"), std::string(2 << 20, '\0'));
     check_error({"summary", dir.path("train-images")},
-                "minima summary: error: " + dir.path("train-images") + ": 2.0 MB exceeds the limit of 1.0 MB");
+                "minima summary: error: " + dir.path("train-images") +
+                    ": 2.0 MB exceeds the limit of 1.0 MB");
   }
   SUBCASE("nested 400000 levels deep (overflowed the stack in nlohmann's recursive copy)") {
-    write_text(dir.path("c.json"), R"({"seed": )" + std::string(400000, '[') + std::string(400000, ']') + "}");
-    check_error({"summary", dir.path("c.json")}, "minima summary: error: " + dir.path("c.json") + ": nested deeper than 64 levels");
+    write_text(dir.path("c.json"),
+               R"({"seed": )" + std::string(400000, '[') + std::string(400000, ']') + "}");
+    check_error({"summary", dir.path("c.json")},
+                "minima summary: error: " + dir.path("c.json") + ": nested deeper than 64 levels");
   }
   SUBCASE("a number beyond double (a raw nlohmann out_of_range escaped before)") {
     write_text(dir.path("c.json"), R"({"seed": 1e400})");
-    check_error({"summary", dir.path("c.json")},
-                "minima summary: error: " + dir.path("c.json") + ": number overflow parsing '1e400'");
+    check_error({"summary", dir.path("c.json")}, "minima summary: error: " + dir.path("c.json") +
+                                                     ": number overflow parsing '1e400'");
   }
   SUBCASE("not JSON at all (a binary file)") {
     write_raw(dir.path("c.json"), idx_labels({1, 2, 3}));
     const CliResult r = run_cli({"summary", dir.path("c.json")});
     CHECK(r.exit_code == 1);
-    CHECK(first_line(r.err).starts_with("minima summary: error: " + dir.path("c.json") + ": line 1, column 1: "));
+    CHECK(first_line(r.err).starts_with("minima summary: error: " + dir.path("c.json") +
+                                        ": line 1, column 1: "));
   }
 }
 
 TEST_CASE("cli: command-line mistakes exit 2 with the usage") {
   check_error({"summary"}, "minima summary: missing the config file", 2);
-  check_error({"summary", "a.json", "--frobnicate"}, "minima summary: unknown option '--frobnicate'", 2);
+  check_error({"summary", "a.json", "--frobnicate"},
+              "minima summary: unknown option '--frobnicate'", 2);
   check_error({"frobnicate"}, "minima: unknown command 'frobnicate' (see minima --help)", 2);
   check_error({"train", "a.json", "--resume"}, "minima train: --resume needs a value", 2);
   check_error({"export", "run", "--fold-bn", "out", "--batch", "1"},
               "minima export: --batch expects an integer 2..999999, got '1'", 2);
   check_error({"export", "run", "--fold-bn", "out", "--batch", "+50"},
               "minima export: --batch expects an integer 2..999999, got '+50'", 2);
-  check_error({"bench", "--steps", "12x"}, "minima bench: --steps expects a positive integer, got '12x'", 2);
+  check_error({"bench", "--steps", "12x"},
+              "minima bench: --steps expects a positive integer, got '12x'", 2);
 }
 
 namespace {
@@ -159,7 +178,8 @@ namespace {
 std::string blob_run(const TempDir& dir, const nlohmann::json& changes = nlohmann::json::object()) {
   write_blobs(dir.path());
   const std::string config = dir.path("blobs.json");
-  minima::write_file_atomically(config, blob_config_json(dir.path(), dir.path("run"), changes).dump(2));
+  minima::write_file_atomically(config,
+                                blob_config_json(dir.path(), dir.path("run"), changes).dump(2));
   return config;
 }
 
@@ -168,33 +188,42 @@ std::string blob_run(const TempDir& dir, const nlohmann::json& changes = nlohman
 TEST_CASE("cli: bad data files name the file and what is wrong with it") {
   TempDir dir("cli_data");
   const std::string config = blob_run(dir);
-  const std::string images = dir.path("train-images-idx3-ubyte"), labels = dir.path("train-labels-idx1-ubyte");
+  const std::string images = dir.path("train-images-idx3-ubyte"),
+                    labels = dir.path("train-labels-idx1-ubyte");
   const auto train_error = [&](const std::string& message) {
     check_error({"train", config, "--quiet"}, "minima train: error: " + message);
   };
   SUBCASE("missing data files") {
     std::filesystem::remove(images);
-    train_error(dir.path() + ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found; to get the data run "
-                             "scripts/fetch-data.sh mnist " + dir.path() + " (or: fetch-data.sh fashion " + dir.path() +
-                " for Fashion-MNIST)");
+    train_error(dir.path() +
+                ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found; to get "
+                "the data run "
+                "scripts/fetch-data.sh mnist " +
+                dir.path() + " (or: fetch-data.sh fashion " + dir.path() + " for Fashion-MNIST)");
   }
   SUBCASE("wrong IDX magic: a label file given where images belong") {
     std::filesystem::copy_file(labels, images, std::filesystem::copy_options::overwrite_existing);
-    train_error(images + ": wrong magic 0x00000801 (expected 2051 = 0x00000803, an IDX image file); 0x00000801 marks an "
-                         "IDX label file");
+    train_error(images +
+                ": wrong magic 0x00000801 (expected 2051 = 0x00000803, an IDX image file); "
+                "0x00000801 marks an "
+                "IDX label file");
   }
   SUBCASE("header counts larger than the file") {
     Bytes bytes = read_all(images);
     bytes[7] = 44;  // count 256 -> 300
     write_raw(images, bytes);
-    train_error(images + ": header says 300 images of 4x4 (4800 bytes) but the file holds 4096 bytes after the header");
+    train_error(images +
+                ": header says 300 images of 4x4 (4800 bytes) but the file holds 4096 bytes after "
+                "the header");
   }
   SUBCASE("a header claiming 4 billion images is refused before allocating") {
     Bytes bytes = read_all(images);
     for (int i = 4; i < 8; ++i) bytes[size_t(i)] = 0xff;
     write_raw(images, bytes);
-    train_error(images + ": header says 4294967295 images of 4x4 (68719476720 bytes), more than the limit of 2147483648 "
-                         "bytes (IdxLimits::max_bytes)");
+    train_error(images +
+                ": header says 4294967295 images of 4x4 (68719476720 bytes), more than the limit "
+                "of 2147483648 "
+                "bytes (IdxLimits::max_bytes)");
   }
   SUBCASE("a truncated gzip file") {
     Bytes bytes = read_all(images);
@@ -216,20 +245,25 @@ TEST_CASE("cli: training settings the data or the layers cannot take") {
   const std::string config = blob_run(dir);
   SUBCASE("a batch of one with BatchNorm in training") {
     check_error({"train", config, "--quiet", "--set", "train.batch_size=1"},
-                "minima train: error: /train/batch_size: expected at least 2 with batchnorm layer 'bn1' (it normalizes "
+                "minima train: error: /train/batch_size: expected at least 2 with batchnorm layer "
+                "'bn1' (it normalizes "
                 "over the batch; one sample has no variance)");
   }
   SUBCASE("a batch larger than the training set") {
     check_error({"train", config, "--quiet", "--set", "train.batch_size=1000"},
-                "minima train: error: /train/batch_size: expected at most the 256 training samples, got 1000");
+                "minima train: error: /train/batch_size: expected at most the 256 training "
+                "samples, got 1000");
   }
   SUBCASE("an output layer that does not match the classes") {
     check_error({"train", config, "--quiet", "--set", "model.layers.3.units=4"},
-                "minima train: error: /model: expected a last layer with 10 outputs (one per class of the data set), got [4]");
+                "minima train: error: /model: expected a last layer with 10 outputs (one per class "
+                "of the data set), got [4]");
   }
 }
 
-TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, naming the file and the problem") {
+TEST_CASE(
+    "cli: damaged or mismatched checkpoints are refused by `minima eval`, naming the file and the "
+    "problem") {
   TempDir dir("cli_checkpoint");
   const std::string config = blob_run(dir, {{"train", {{"steps", 10}}}});
   const CliResult trained = run_cli({"train", config, "--quiet"});
@@ -245,13 +279,17 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
     change(contents.tensors);
     minima::save_safetensors(model, contents.tensors, contents.metadata);
   };
-  const auto eval_error = [&](const std::string& message) { check_error({"eval", run}, "minima eval: error: " + message); };
+  const auto eval_error = [&](const std::string& message) {
+    check_error({"eval", run}, "minima eval: error: " + message);
+  };
   SUBCASE("no checkpoint file at all") {
     std::filesystem::remove(model);
     eval_error(model + ": cannot read: No such file or directory");
   }
   SUBCASE("a missing tensor") {
-    rewrite([](std::vector<minima::TensorEntry>& t) { std::erase_if(t, [](auto& e) { return e.name == "bn1.running_var"; }); });
+    rewrite([](std::vector<minima::TensorEntry>& t) {
+      std::erase_if(t, [](auto& e) { return e.name == "bn1.running_var"; });
+    });
     eval_error(model + ": missing tensor 'bn1.running_var'");
   }
   SUBCASE("a wrong shape") {
@@ -263,8 +301,11 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
   }
   SUBCASE("a truncated body") {
     minima::write_file_atomically(model, good.substr(0, good.size() - 100));
-    // The file's data: fc1 (16*8 + 8 floats), bn1 (8 + 8), fc2 (8*10 + 10) = 968 bytes, then the buffers.
-    eval_error(model + ": tensor 'fc2.bias' ends at data byte 968 but the file holds only 940 data bytes (truncated file?)");
+    // The file's data: fc1 (16*8 + 8 floats), bn1 (8 + 8), fc2 (8*10 + 10) = 968 bytes, then the
+    // buffers.
+    eval_error(model +
+               ": tensor 'fc2.bias' ends at data byte 968 but the file holds only 940 data bytes "
+               "(truncated file?)");
   }
   SUBCASE("a header length larger than the file") {
     std::string bytes = good;
@@ -276,18 +317,23 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
   }
   SUBCASE("a header length claiming a terabyte") {
     std::string bytes = good;
-    const uint64_t length = uint8_t(bytes[0]) | uint64_t(uint8_t(bytes[1])) << 8;  // a few hundred bytes
-    bytes[5] = 1;                                                                  // + 2^40
+    const uint64_t length = uint8_t(bytes[0]) | uint64_t(uint8_t(bytes[1]))
+                                                    << 8;  // a few hundred bytes
+    bytes[5] = 1;                                          // + 2^40
     minima::write_file_atomically(model, bytes);
     eval_error(model + ": header of " + std::to_string((uint64_t(1) << 40) + length) +
                " bytes exceeds the limit of 100000000");
   }
   SUBCASE("not a checkpoint at all") {
     minima::write_file_atomically(model, "hello, I am a text file\n");
-    eval_error(model + ": header of 5269260421095515496 bytes exceeds the limit of 100000000");  // "hello, I"
+    eval_error(
+        model +
+        ": header of 5269260421095515496 bytes exceeds the limit of 100000000");  // "hello, I"
   }
-  SUBCASE("a header nested 400000 levels deep (overflowed the stack in nlohmann's recursive dump)") {
-    const std::string header = R"({"fc1.weight": )" + std::string(400000, '[') + std::string(400000, ']') + "}";
+  SUBCASE(
+      "a header nested 400000 levels deep (overflowed the stack in nlohmann's recursive dump)") {
+    const std::string header =
+        R"({"fc1.weight": )" + std::string(400000, '[') + std::string(400000, ']') + "}";
     std::string bytes(8, '\0');
     const uint64_t length = header.size();
     for (int i = 0; i < 8; ++i) bytes[size_t(i)] = char(length >> (8 * i));
@@ -295,7 +341,8 @@ TEST_CASE("cli: damaged or mismatched checkpoints are refused by `minima eval`, 
     eval_error(model + ": header is nested deeper than 64 levels");
   }
   SUBCASE("a number beyond double in the header") {
-    const std::string header = R"({"fc1.weight": {"dtype": "F32", "shape": [1e400], "data_offsets": [0, 4]}})";
+    const std::string header =
+        R"({"fc1.weight": {"dtype": "F32", "shape": [1e400], "data_offsets": [0, 4]}})";
     std::string bytes(8, '\0');
     bytes[0] = char(header.size());
     minima::write_file_atomically(model, bytes + header);

@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 
 #include <minima/core/atomic_file.hpp>
-#include "cli/compare/probe.hpp"
 #include <minima/nn/registry.hpp>
+#include "cli/compare/probe.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 #include "tests/xml_check.hpp"
@@ -46,14 +46,17 @@ std::string error_of(F&& f) {
 
 // Runs the CLI with `args`; returns its exit status, its output in `output`.
 int run_cli(const std::string& args, const std::string& output_file, std::string& output) {
-  const int status = std::system((std::string(MINIMA_CLI) + " " + args + " >'" + output_file + "' 2>&1").c_str());
+  const int status =
+      std::system((std::string(MINIMA_CLI) + " " + args + " >'" + output_file + "' 2>&1").c_str());
   output = read_file(output_file);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
 
-TEST_CASE("resolve_probe: by default the layer feeding the last hidden activation, after BN where there is one") {
+TEST_CASE(
+    "resolve_probe: by default the layer feeding the last hidden activation, after BN where there "
+    "is one") {
   const ProbeTarget with_bn = resolve_probe(mlp(true), {});
   CHECK(with_bn.name == "bn2");
   CHECK(with_bn.unit == 0);
@@ -68,19 +71,28 @@ TEST_CASE("resolve_probe: by default the layer feeding the last hidden activatio
   CHECK(named.label == "fc1 output, unit 1");  // fc1 feeds bn1, not an activation
 }
 
-TEST_CASE("resolve_probe: unknown layers, units out of range and models without hidden activations") {
-  CHECK(error_of([] { resolve_probe(mlp(true), {"bn9", 0, 10}); }) ==
+TEST_CASE(
+    "resolve_probe: unknown layers, units out of range and models without hidden activations") {
+  CHECK(error_of([] {
+          resolve_probe(mlp(true), {"bn9", 0, 10});
+        }) ==
         "/probe/layer: no layer named 'bn9' (layers: fc1, bn1, sigmoid1, fc2, bn2, sigmoid2, out)");
-  CHECK(error_of([] { resolve_probe(mlp(true), {"bn1", 4, 10}); }) ==
-        "/probe/unit: layer bn1 has 4 units, so unit 4 does not exist");
-  Graph linear = Graph::from_json(json::array({{{"type", "dense"}, {"units", 2}}}), "/model/layers");
+  CHECK(error_of([] {
+          resolve_probe(mlp(true), {"bn1", 4, 10});
+        }) == "/probe/unit: layer bn1 has 4 units, so unit 4 does not exist");
+  Graph linear =
+      Graph::from_json(json::array({{{"type", "dense"}, {"units", 2}}}), "/model/layers");
   linear.build(Shape{3}, 0);
-  CHECK(error_of([&] { resolve_probe(linear, {}); }).find("/probe/layer: the model has no hidden relu, sigmoid or tanh") == 0);
+  CHECK(error_of([&] {
+          resolve_probe(linear, {});
+        }).find("/probe/layer: the model has no hidden relu, sigmoid or tanh") == 0);
 }
 
-TEST_CASE("probe_percentiles: 15th/50th/85th percentiles of one unit over the batch, in eval mode") {
-  Graph g = Graph::from_json(json::array({{{"type", "relu"}, {"name", "r"}}, {{"type", "dense"}, {"units", 2}}}),
-                             "/model/layers");
+TEST_CASE(
+    "probe_percentiles: 15th/50th/85th percentiles of one unit over the batch, in eval mode") {
+  Graph g = Graph::from_json(
+      json::array({{{"type", "relu"}, {"name", "r"}}, {{"type", "dense"}, {"units", 2}}}),
+      "/model/layers");
   g.build(Shape{2}, 0);
   Tensor x(Shape{5, 2});
   for (int64_t i = 0; i < 5; ++i) {
@@ -94,18 +106,22 @@ TEST_CASE("probe_percentiles: 15th/50th/85th percentiles of one unit over the ba
   CHECK(p.p85 == doctest::Approx(2.4));  // position 3.4 between 2 and 3
 }
 
-TEST_CASE("minima compare: trains each variant, writes metrics, probe values, report and PNG, prints the table") {
+TEST_CASE(
+    "minima compare: trains each variant, writes metrics, probe values, report and PNG, prints the "
+    "table") {
   test::TempDir tmp("compare_cli");
   test::write_blobs(tmp.path());
   json base = test::blob_config_json(tmp.path(), "unused");
-  base["model"] = {{"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  base["model"] = {
+      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
   write_file_atomically(tmp.path("base.json"), base.dump());
-  write_file_atomically(tmp.path("cmp.json"), R"({"description": "blobs <with> & without BN", "base": "base.json",
+  write_file_atomically(tmp.path("cmp.json"),
+                        R"({"description": "blobs <with> & without BN", "base": "base.json",
       "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
       "thresholds": [60, 90], "probe": {"batch": 32}})");
   std::string output;
-  const int status = run_cli("compare " + tmp.path("cmp.json") + " --quiet --out " + tmp.path("out") + " --png " +
-                                 tmp.path("acc.png"),
+  const int status = run_cli("compare " + tmp.path("cmp.json") + " --quiet --out " +
+                                 tmp.path("out") + " --png " + tmp.path("acc.png"),
                              tmp.path("log.txt"), output);
   INFO(output);
   REQUIRE(status == 0);
@@ -117,7 +133,8 @@ TEST_CASE("minima compare: trains each variant, writes metrics, probe values, re
 
   for (const char* slug : {"without-bn", "with-bn"}) {
     const std::string dir = tmp.path("out/") + slug;
-    CHECK(test::metrics_without_seconds(dir + "/metrics.csv").size() == 5);  // header + steps 10, 20, 30, 40
+    CHECK(test::metrics_without_seconds(dir + "/metrics.csv").size() ==
+          5);  // header + steps 10, 20, 30, 40
     const std::string probe = read_file(dir + "/probe.csv");
     CHECK(probe.rfind("step,p15,p50,p85\n0,", 0) == 0);
     CHECK(test::count_of(probe, "\n") == 6);  // header + steps 0, 10, 20, 30, 40
@@ -138,21 +155,29 @@ TEST_CASE("minima compare: trains each variant, writes metrics, probe values, re
   CHECK(read_file(tmp.path("acc.png")).rfind("\x89PNG\r\n", 0) == 0);
 }
 
-TEST_CASE("minima compare: a bad variant or probe fails before any training, naming the variant and pointer") {
+TEST_CASE(
+    "minima compare: a bad variant or probe fails before any training, naming the variant and "
+    "pointer") {
   test::TempDir tmp("compare_cli_errors");
   test::write_blobs(tmp.path());
   write_file_atomically(tmp.path("base.json"), test::blob_config_json(tmp.path(), "unused").dump());
-  write_file_atomically(tmp.path("bad_value.json"),
-                        R"({"base": "base.json", "variants": {"plain": {}, "typo": {"optimizer.lrr": 1}}})");
+  write_file_atomically(
+      tmp.path("bad_value.json"),
+      R"({"base": "base.json", "variants": {"plain": {}, "typo": {"optimizer.lrr": 1}}})");
   std::string output;
-  CHECK(run_cli("compare " + tmp.path("bad_value.json") + " --out " + tmp.path("out"), tmp.path("log.txt"), output) == 1);
-  CHECK(output.find("minima compare: error: variant 'typo' (" + tmp.path("base.json") + "): /optimizer/lrr") == 0);
+  CHECK(run_cli("compare " + tmp.path("bad_value.json") + " --out " + tmp.path("out"),
+                tmp.path("log.txt"), output) == 1);
+  CHECK(output.find("minima compare: error: variant 'typo' (" + tmp.path("base.json") +
+                    "): /optimizer/lrr") == 0);
   CHECK_FALSE(std::filesystem::exists(tmp.path("out")));
 
-  write_file_atomically(tmp.path("bad_probe.json"),
-                        R"({"base": "base.json", "variants": {"plain": {}}, "probe": {"layer": "bn7"}})");
-  CHECK(run_cli("compare " + tmp.path("bad_probe.json") + " --out " + tmp.path("out"), tmp.path("log.txt"), output) == 1);
-  CHECK(output.find("/probe/layer: no layer named 'bn7' (layers: fc1, bn1, relu1, fc2)") != std::string::npos);
+  write_file_atomically(
+      tmp.path("bad_probe.json"),
+      R"({"base": "base.json", "variants": {"plain": {}}, "probe": {"layer": "bn7"}})");
+  CHECK(run_cli("compare " + tmp.path("bad_probe.json") + " --out " + tmp.path("out"),
+                tmp.path("log.txt"), output) == 1);
+  CHECK(output.find("/probe/layer: no layer named 'bn7' (layers: fc1, bn1, relu1, fc2)") !=
+        std::string::npos);
 
   CHECK(run_cli("compare", tmp.path("log.txt"), output) == 2);
   CHECK(output.find("expected a COMPARE_CONFIG file") != std::string::npos);
@@ -162,21 +187,25 @@ TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of w
   test::TempDir tmp("compare_cli_interrupt");
   test::write_blobs(tmp.path());
   write_file_atomically(tmp.path("base.json"),
-                        test::blob_config_json(tmp.path(), "unused", {{"train", {{"steps", 1000000}, {"eval_every", 5}}}})
+                        test::blob_config_json(tmp.path(), "unused",
+                                               {{"train", {{"steps", 1000000}, {"eval_every", 5}}}})
                             .dump());
-  write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
+  write_file_atomically(tmp.path("cmp.json"),
+                        R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
   // SIGINT once the first run has evaluated (not after a fixed time: a
   // loaded machine may not have reached the first step by then).
   test::CliProcess compare({"compare", tmp.path("cmp.json"), "--quiet", "--out", tmp.path("out")});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(tmp.path("out/first/probe.csv")) && std::chrono::steady_clock::now() < deadline)
+  while (!std::filesystem::exists(tmp.path("out/first/probe.csv")) &&
+         std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   compare.kill(SIGINT);
   const test::CliResult result = compare.wait();
   const std::string output = result.out + result.err;
   INFO(output);
   CHECK(result.exit_code == 130);
-  CHECK(output.find("minima compare: Stopped early (Ctrl-C) during 'first' at step ") != std::string::npos);
+  CHECK(output.find("minima compare: Stopped early (Ctrl-C) during 'first' at step ") !=
+        std::string::npos);
   const std::string report = read_file(tmp.path("out/report.html"));
   CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
   CHECK(report.find("Stopped early (Ctrl-C) during &#39;first&#39;") != std::string::npos);

@@ -2,9 +2,9 @@
 
 #include <fstream>
 
-#include "cli/compare/compare_config.hpp"
 #include <minima/config/config_object.hpp>
 #include <minima/train/run_config.hpp>
+#include "cli/compare/compare_config.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace minima;
@@ -41,7 +41,8 @@ struct Fixture {
   }
   // Parses `doc` as if it were <dir>/configs/compare.json.
   CompareConfig parse(const std::string& doc, const std::vector<std::string>& overrides = {}) {
-    return parse_compare_config(ordered_json::parse(doc), dir.path("configs/compare.json"), overrides);
+    return parse_compare_config(ordered_json::parse(doc), dir.path("configs/compare.json"),
+                                overrides);
   }
 };
 
@@ -85,7 +86,9 @@ TEST_CASE("compare config: base + variants keeps the written order and applies o
   CHECK(c.output_dir == "runs/compare");
 }
 
-TEST_CASE("compare config: options, --set overrides (applied last), forced seed and eval_every, named baseline") {
+TEST_CASE(
+    "compare config: options, --set overrides (applied last), forced seed and eval_every, named "
+    "baseline") {
   Fixture f;
   const CompareConfig c = f.parse(R"({"base": "base.json", "description": "BN vs plain",
       "variants": {"with BN": {"optimizer.lr": 5}, "without BN": {"model.batchnorm": false, "seed": 1}},
@@ -111,18 +114,21 @@ TEST_CASE("compare config: options, --set overrides (applied last), forced seed 
 
 TEST_CASE("compare config: a sweep runs every value with every variant, baselines per value") {
   Fixture f;
-  const CompareConfig c = f.parse(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": [0.1, 2.0, 5]},
+  const CompareConfig c =
+      f.parse(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": [0.1, 2.0, 5]},
       "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}}})");
   REQUIRE(c.variants.size() == 6);
-  const std::vector<std::string> names{"without BN, lr=0.1", "with BN, lr=0.1", "without BN, lr=2.0",
-                                       "with BN, lr=2.0",    "without BN, lr=5", "with BN, lr=5"};
+  const std::vector<std::string> names{"without BN, lr=0.1", "with BN, lr=0.1",
+                                       "without BN, lr=2.0", "with BN, lr=2.0",
+                                       "without BN, lr=5",   "with BN, lr=5"};
   for (size_t i = 0; i < 6; ++i) CHECK(c.variants[i].name == names[i]);
   CHECK(c.variants[3].config["optimizer"]["lr"] == 2.0);
   CHECK(c.variants[3].config["model"]["batchnorm"] == true);
   CHECK(c.variants[4].config["optimizer"]["lr"] == 5);
   CHECK(c.variants[4].config["model"]["batchnorm"] == false);
   CHECK(c.variants[4].slug == "without-bn-lr-5");
-  CHECK(c.variants[4].config["description"] == "compare variant 'without BN, lr=5' (optimizer.lr=5, model.batchnorm=false)");
+  CHECK(c.variants[4].config["description"] ==
+        "compare variant 'without BN, lr=5' (optimizer.lr=5, model.batchnorm=false)");
   CHECK(c.variants[0].baseline == "");
   CHECK(c.variants[1].baseline == "without BN, lr=0.1");
   CHECK(c.variants[2].baseline == "");
@@ -135,7 +141,8 @@ TEST_CASE("compare config: a sweep runs every value with every variant, baseline
 
 TEST_CASE("compare config: a sweep of one setup compares every value with the first") {
   Fixture f;
-  const CompareConfig c = f.parse(R"({"base": "base.json", "sweep": {"key": "optimizer.type", "values": ["sgd", "adam"]}})");
+  const CompareConfig c = f.parse(
+      R"({"base": "base.json", "sweep": {"key": "optimizer.type", "values": ["sgd", "adam"]}})");
   REQUIRE(c.variants.size() == 2);
   CHECK(c.variants[0].name == "type=sgd");
   CHECK(c.variants[1].name == "type=adam");
@@ -147,7 +154,8 @@ TEST_CASE("compare config: a sweep of one setup compares every value with the fi
 TEST_CASE("compare config: a list of config files, named by their stems") {
   Fixture f;
   write(f.dir.path("configs/other.json"), R"({"seed": 9, "model": {"type": "mlp"}})");
-  const CompareConfig c = f.parse(R"({"configs": ["base.json", "other.json"], "baseline": "other"})");
+  const CompareConfig c =
+      f.parse(R"({"configs": ["base.json", "other.json"], "baseline": "other"})");
   REQUIRE(c.variants.size() == 2);
   CHECK(c.variants[0].name == "base");
   CHECK(c.variants[1].name == "other");
@@ -161,53 +169,61 @@ TEST_CASE("compare config: bad keys and values are errors naming the JSON pointe
   Fixture f;
   auto error = [&](const std::string& doc) { return error_of([&] { f.parse(doc); }); };
   // An override path through a key the base config does not have.
-  const std::string bad_path = error(R"({"base": "base.json", "variants": {"with BN": {"modle.batchnorm": true}}})");
+  const std::string bad_path =
+      error(R"({"base": "base.json", "variants": {"with BN": {"modle.batchnorm": true}}})");
   CHECK(bad_path.find("/variants/with BN/modle.batchnorm") != std::string::npos);
   CHECK(bad_path.find("/modle") != std::string::npos);
   CHECK(bad_path.find("base.json") != std::string::npos);
   // A key with a slash is escaped in the pointer (RFC 6901).
-  CHECK(error(R"({"base": "base.json", "variants": {"a/b": {"x.y": 1}}})").find("/variants/a~1b/x.y") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {"model.hidden.5": 1}}})").find("/model/hidden/5") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": false}})").find("/variants/v: expected an object") !=
-        std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"a/b": {"x.y": 1}}})")
+            .find("/variants/a~1b/x.y") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {"model.hidden.5": 1}}})")
+            .find("/model/hidden/5") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": false}})")
+            .find("/variants/v: expected an object") != std::string::npos);
   CHECK(error(R"({"base": "base.json", "varaints": {}})").find("/variants") != std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "varaints": {}})").find("/varaints: unknown key") !=
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "varaints": {}})")
+            .find("/varaints: unknown key") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "configs": ["base.json"], "variants": {"v": {}}})")
+            .find("/configs: expected exactly one") != std::string::npos);
+  CHECK(error(R"({"variants": {"v": {}}})").find("/base: expected exactly one") !=
         std::string::npos);
-  CHECK(error(R"({"base": "base.json", "configs": ["base.json"], "variants": {"v": {}}})").find("/configs: expected exactly one") !=
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "thresholds": [90, 150]})")
+            .find("/thresholds") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"layr": "bn1"}})")
+            .find("/probe/layr: unknown key") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"unit": -1}})")
+            .find("/probe/unit") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "baseline": "w"})")
+            .find("/baseline: no variant named 'w' (variants: v)") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.momentum.x", "values": [1]}})")
+            .find("/sweep/key") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": []}})")
+            .find("/sweep/values") != std::string::npos);
+  CHECK(error(R"({"configs": ["base.json", "base.json"]})")
+            .find("/configs/1: two configs named base") != std::string::npos);
+  CHECK(error(R"({"base": "missing.json", "variants": {"v": {}}})").find("missing.json") !=
         std::string::npos);
-  CHECK(error(R"({"variants": {"v": {}}})").find("/base: expected exactly one") != std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "thresholds": [90, 150]})").find("/thresholds") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"layr": "bn1"}})").find("/probe/layr: unknown key") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"unit": -1}})").find("/probe/unit") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "baseline": "w"})").find("/baseline: no variant named 'w' (variants: v)") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.momentum.x", "values": [1]}})").find("/sweep/key") !=
-        std::string::npos);
-  CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.lr", "values": []}})").find("/sweep/values") !=
-        std::string::npos);
-  CHECK(error(R"({"configs": ["base.json", "base.json"]})").find("/configs/1: two configs named base") != std::string::npos);
-  CHECK(error(R"({"base": "missing.json", "variants": {"v": {}}})").find("missing.json") != std::string::npos);
   // --set overrides name the flag.
-  const std::string bad_set = error_of([&] { f.parse(R"({"base": "base.json", "variants": {"v": {}}})", {"nope.x=1"}); });
+  const std::string bad_set =
+      error_of([&] { f.parse(R"({"base": "base.json", "variants": {"v": {}}})", {"nope.x=1"}); });
   CHECK(bad_set.find("--set nope.x=1") != std::string::npos);
   CHECK(bad_set.find("/nope") != std::string::npos);
 }
 
 TEST_CASE("load_compare_config: errors name the file; invalid JSON names line and column") {
   Fixture f;
-  write(f.dir.path("configs/bad_key.json"), R"({"base": "base.json", "variants": {"v": {}}, "sed": 1})");
+  write(f.dir.path("configs/bad_key.json"),
+        R"({"base": "base.json", "variants": {"v": {}}, "sed": 1})");
   const std::string e = error_of([&] { load_compare_config(f.dir.path("configs/bad_key.json")); });
   CHECK(e.rfind(f.dir.path("configs/bad_key.json") + ": /sed: unknown key", 0) == 0);
   write(f.dir.path("configs/bad_json.json"), "{\"base\": \"base.json\",\n \"variants\": {,}}");
-  const std::string syntax = error_of([&] { load_compare_config(f.dir.path("configs/bad_json.json")); });
+  const std::string syntax =
+      error_of([&] { load_compare_config(f.dir.path("configs/bad_json.json")); });
   CHECK(syntax.find("bad_json.json") != std::string::npos);
   CHECK(syntax.find("line 2") != std::string::npos);
-  write(f.dir.path("configs/good.json"), R"({"base": "base.json", "variants": {"v": {"optimizer.lr": 1}}})");
+  write(f.dir.path("configs/good.json"),
+        R"({"base": "base.json", "variants": {"v": {"optimizer.lr": 1}}})");
   const CompareConfig c = load_compare_config(f.dir.path("configs/good.json"));
   CHECK(c.variants.at(0).config["optimizer"]["lr"] == 1);
   CHECK(c.output_dir == "runs/good");

@@ -15,7 +15,8 @@ using minima::json;
 using minima::test::config_error;
 
 TEST_CASE("ConfigObject reads every supported type") {
-  const json j = json::parse(R"({"i": 3, "big": 5000000000, "e3": 1e3, "d": 0.5, "f": 2, "b": true, "s": "sgd",
+  const json j =
+      json::parse(R"({"i": 3, "big": 5000000000, "e3": 1e3, "d": 0.5, "f": 2, "b": true, "s": "sgd",
                                  "vi": [1, 2], "vd": [0.5, 1], "vs": ["a", "b"], "n": null})");
   ConfigObject c(j, "/x");
   CHECK(c.required<int>("i") == 3);
@@ -45,11 +46,16 @@ TEST_CASE("ConfigObject type errors name the pointer, the expected type and the 
   CHECK(config_error([&] { c.required<int>("units"); }, &pointer) ==
         "/model/layers/3/units: expected an integer, got \"ten\"");
   CHECK(pointer == "/model/layers/3/units");
-  CHECK(config_error([&] { c.get<int64_t>("half", 0); }) == "/model/layers/3/half: expected an integer, got 1.5");
-  CHECK(config_error([&] { c.get<int>("huge", 0); }) == "/model/layers/3/huge: expected an integer, got 3000000000.0");
-  CHECK(config_error([&] { c.get<bool>("flag", false); }) == "/model/layers/3/flag: expected true or false, got 1");
-  CHECK(config_error([&] { c.get<std::string>("name", ""); }) == "/model/layers/3/name: expected a string, got 3");
-  CHECK(config_error([&] { c.get<double>("n", 0.0); }) == "/model/layers/3/n: expected a number, got null");
+  CHECK(config_error([&] { c.get<int64_t>("half", 0); }) ==
+        "/model/layers/3/half: expected an integer, got 1.5");
+  CHECK(config_error([&] { c.get<int>("huge", 0); }) ==
+        "/model/layers/3/huge: expected an integer, got 3000000000.0");
+  CHECK(config_error([&] { c.get<bool>("flag", false); }) ==
+        "/model/layers/3/flag: expected true or false, got 1");
+  CHECK(config_error([&] { c.get<std::string>("name", ""); }) ==
+        "/model/layers/3/name: expected a string, got 3");
+  CHECK(config_error([&] { c.get<double>("n", 0.0); }) ==
+        "/model/layers/3/n: expected a number, got null");
   CHECK(config_error([&] { c.get<std::vector<int>>("sizes", {}); }) ==
         "/model/layers/3/sizes: expected a list of integers, got [1,\"x\"]");
   CHECK(config_error([&] { c.get<std::vector<double>>("rates", {}); }) ==
@@ -59,9 +65,11 @@ TEST_CASE("ConfigObject type errors name the pointer, the expected type and the 
 }
 
 TEST_CASE("ConfigObject: missing required keys, and long values are shortened") {
-  const json j = json::parse(R"({"text": "0123456789012345678901234567890123456789012345678901234567890123456789"})");
+  const json j = json::parse(
+      R"({"text": "0123456789012345678901234567890123456789012345678901234567890123456789"})");
   ConfigObject c(j, "/data");
-  CHECK(config_error([&] { c.required<int>("batch_size"); }) == "/data/batch_size: is required (an integer)");
+  CHECK(config_error([&] { c.required<int>("batch_size"); }) ==
+        "/data/batch_size: is required (an integer)");
   CHECK(config_error([&] { c.child("sub"); }) == "/data/sub: is required (an object {...})");
   CHECK(config_error([&] { c.raw("raw"); }) == "/data/raw: is required");
   const std::string message = config_error([&] { c.required<int>("text"); });
@@ -70,8 +78,10 @@ TEST_CASE("ConfigObject: missing required keys, and long values are shortened") 
 }
 
 TEST_CASE("ConfigObject: only objects, and the root pointer is \"/\"") {
-  CHECK(config_error([] { ConfigObject(json::array(), ""); }) == "/: expected an object {...}, got []");
-  CHECK(config_error([] { ConfigObject(json(3), "/model"); }) == "/model: expected an object {...}, got 3");
+  CHECK(config_error([] { ConfigObject(json::array(), ""); }) ==
+        "/: expected an object {...}, got []");
+  CHECK(config_error([] { ConfigObject(json(3), "/model"); }) ==
+        "/model: expected an object {...}, got 3");
 }
 
 TEST_CASE("ConfigObject: unknown keys are refused, listing the keys read here") {
@@ -88,7 +98,8 @@ TEST_CASE("ConfigObject: unknown keys are refused, listing the keys read here") 
 
   const json lone = json::parse(R"({"x": 1})");
   ConfigObject nothing_read(lone, "/train");
-  CHECK(config_error([&] { nothing_read.finish(); }) == "/train/x: unknown key; known keys here: (none)");
+  CHECK(config_error([&] { nothing_read.finish(); }) ==
+        "/train/x: unknown key; known keys here: (none)");
 }
 
 TEST_CASE("ConfigObject: child objects carry their pointer; expect() names the key") {
@@ -99,7 +110,8 @@ TEST_CASE("ConfigObject: child objects carry their pointer; expect() names the k
   const double lr = opt.required<double>("lr");
   CHECK(config_error([&] { opt.expect(lr > 0, "lr", "a positive number"); }) ==
         "/optimizer/lr: expected a positive number, got -1");
-  CHECK(config_error([&] { opt.expect(false, "absent", "something"); }) == "/optimizer/absent: expected something");
+  CHECK(config_error([&] { opt.expect(false, "absent", "something"); }) ==
+        "/optimizer/absent: expected something");
   CHECK(config_error([&] { opt.finish(); }) == "/optimizer/typo: unknown key; known keys here: lr");
   CHECK(root.raw("seed") == json(3));
   CHECK_NOTHROW(root.finish());

@@ -62,10 +62,12 @@ TEST_CASE("apply_override errors name the JSON pointer of the bad step") {
         "/optimizer/lr: cannot override inside a number (from 'optimizer.lr.value')");
   CHECK(config_error([&] { apply_override(c, "optimizer..lr", 1); }) ==
         "/optimizer: empty key in override path 'optimizer..lr'");
-  CHECK(config_error([&] { apply_override(c, ".lr", 1); }) == "/: empty key in override path '.lr'");
+  CHECK(config_error([&] { apply_override(c, ".lr", 1); }) ==
+        "/: empty key in override path '.lr'");
   CHECK(config_error([&] { apply_override(c, "optimizer.", 1); }) ==
         "/optimizer: empty key in override path 'optimizer.'");
-  CHECK(config_error([&] { apply_override(c, "", 1); }) == "/: an override needs a key path like optimizer.lr");
+  CHECK(config_error([&] { apply_override(c, "", 1); }) ==
+        "/: an override needs a key path like optimizer.lr");
   CHECK(c == before);  // a failed override changes nothing
 }
 
@@ -91,6 +93,8 @@ TEST_CASE("apply_override(\"path=value\") parses JSON values, else takes a strin
   CHECK(c["optimizer"]["name"] == "a=b");
   apply_override(c, "optimizer.name=");
   CHECK(c["optimizer"]["name"] == "");
-  CHECK(config_error([&] { apply_override(c, "optimizer.lr"); }) == "/: expected key=value, got 'optimizer.lr'");
-  CHECK(config_error([&] { apply_override(c, "nope.lr=1"); }) == "/nope: no such key to override (from 'nope.lr')");
+  CHECK(config_error([&] { apply_override(c, "optimizer.lr"); }) ==
+        "/: expected key=value, got 'optimizer.lr'");
+  CHECK(config_error([&] { apply_override(c, "nope.lr=1"); }) ==
+        "/nope: no such key to override (from 'nope.lr')");
 }

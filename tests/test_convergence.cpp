@@ -9,7 +9,8 @@ namespace {
 // A run evaluated every 100 steps, 0.5 s per 100 steps.
 std::vector<AccuracyPoint> series(const std::vector<double>& accuracies) {
   std::vector<AccuracyPoint> out;
-  for (size_t i = 0; i < accuracies.size(); ++i) out.push_back({int64_t(i + 1) * 100, accuracies[i], double(i + 1) * 0.5});
+  for (size_t i = 0; i < accuracies.size(); ++i)
+    out.push_back({int64_t(i + 1) * 100, accuracies[i], double(i + 1) * 0.5});
   return out;
 }
 
@@ -46,7 +47,8 @@ TEST_CASE("speedup: exact, bounded by the steps the other run ran, or unknown") 
   CHECK(at_least->factor == doctest::Approx(50.0));
   CHECK(at_least->bound == Speedup::Bound::AtLeast);
 
-  auto at_most = speedup(base, 50000, never, 8000);  // the variant ran 8000 steps without reaching it
+  auto at_most =
+      speedup(base, 50000, never, 8000);  // the variant ran 8000 steps without reaching it
   REQUIRE(at_most);
   CHECK(at_most->factor == doctest::Approx(0.5));
   CHECK(at_most->bound == Speedup::Bound::AtMost);
@@ -76,22 +78,28 @@ TEST_CASE("format_seconds and format_percent") {
   CHECK(format_percent(0.98123, 2) == "98.12%");
 }
 
-TEST_CASE("convergence_table: steps and seconds per threshold, speed-up rows, not reached as a dash") {
+TEST_CASE(
+    "convergence_table: steps and seconds per threshold, speed-up rows, not reached as a dash") {
   RunOutcome plain{"without BN", "", series({0.5, 0.85, 0.91, 0.93, 0.955}), 500, 2.5, true};
   RunOutcome bn{"with BN", "without BN", series({0.92, 0.96, 0.975}), 300, 1.6, false};
   const TextTable t = convergence_table({plain, bn}, {0.90, 0.95, 0.97});
-  REQUIRE(t.header == std::vector<std::string>{"run", "\u226590%", "\u226595%", "\u226597%", "final acc", "steps", "time"});
+  REQUIRE(t.header == std::vector<std::string>{"run", "\u226590%", "\u226595%", "\u226597%",
+                                               "final acc", "steps", "time"});
   REQUIRE(t.rows.size() == 3);
-  CHECK(t.rows[0].cells == std::vector<std::string>{"without BN", "300 (1.5 s)", "500 (2.5 s)", "\u2014", "95.50%", "500", "2.5 s"});
-  CHECK(t.rows[1].cells == std::vector<std::string>{"with BN", "100 (0.5 s)", "200 (1.0 s)", "300 (1.5 s)", "97.50%",
-                                                    "300 (stopped)", "1.6 s"});
+  CHECK(t.rows[0].cells == std::vector<std::string>{"without BN", "300 (1.5 s)", "500 (2.5 s)",
+                                                    "\u2014", "95.50%", "500", "2.5 s"});
+  CHECK(t.rows[1].cells == std::vector<std::string>{"with BN", "100 (0.5 s)", "200 (1.0 s)",
+                                                    "300 (1.5 s)", "97.50%", "300 (stopped)",
+                                                    "1.6 s"});
   CHECK(t.rows[2].secondary);
   // 300/100, 500/200, and the baseline never reached 97% in its 500 steps: at least 500/300.
-  CHECK(t.rows[2].cells == std::vector<std::string>{"  speed-up vs without BN", "3.0\u00d7", "2.5\u00d7", "\u22651.7\u00d7", "", "", ""});
+  CHECK(t.rows[2].cells == std::vector<std::string>{"  speed-up vs without BN", "3.0\u00d7",
+                                                    "2.5\u00d7", "\u22651.7\u00d7", "", "", ""});
 }
 
 TEST_CASE("format_text_table: columns line up by characters, not bytes") {
-  TextTable t{{"run", "\u226590%", "time"}, {{{"a", "\u2014", "1.0 s"}}, {{"longer name", "100 (0.5 s)", "2.0 s"}}}};
+  TextTable t{{"run", "\u226590%", "time"},
+              {{{"a", "\u2014", "1.0 s"}}, {{"longer name", "100 (0.5 s)", "2.0 s"}}}};
   const std::string text = format_text_table(t);
   CHECK(text ==
         "run          \u226590%         time\n"

@@ -20,7 +20,8 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 // The fenced blocks of `markdown` in one of `languages`, without the fences.
-std::vector<std::string> code_blocks(const std::string& markdown, const std::vector<std::string>& languages) {
+std::vector<std::string> code_blocks(const std::string& markdown,
+                                     const std::vector<std::string>& languages) {
   std::vector<std::string> blocks;
   std::istringstream lines(markdown);
   std::string line, block;
@@ -44,7 +45,8 @@ std::vector<std::string> code_blocks(const std::string& markdown, const std::vec
 }  // namespace
 
 TEST_CASE("examples/custom_layer/README.md: every code block is the example's actual code") {
-  const std::filesystem::path dir = std::filesystem::path(MINIMA_SOURCE_DIR) / "examples" / "custom_layer";
+  const std::filesystem::path dir =
+      std::filesystem::path(MINIMA_SOURCE_DIR) / "examples" / "custom_layer";
   const std::string readme = read_text(dir / "README.md");
   REQUIRE(!readme.empty());
   std::vector<std::string> sources;
@@ -55,7 +57,8 @@ TEST_CASE("examples/custom_layer/README.md: every code block is the example's ac
   CHECK(blocks.size() >= 8);
   for (const std::string& block : blocks) {
     bool found = false;
-    for (const std::string& source : sources) found = found || source.find(block) != std::string::npos;
+    for (const std::string& source : sources)
+      found = found || source.find(block) != std::string::npos;
     INFO("README block not found verbatim in examples/custom_layer:\n" << block);
     CHECK(found);
   }

@@ -34,7 +34,9 @@ ConfigError build_error(const json& layers) {
   return ConfigError("", "");
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // A residual MLP in miniature: stem, one block with fan-out at "stem_act"
 // (into fc1 and into the add), a classifier. tanh keeps it smooth for the
@@ -75,7 +77,8 @@ TEST_CASE("graph: a cycle is an error naming a layer on it") {
 }
 
 TEST_CASE("graph: a layer feeding itself is an error") {
-  const ConfigError e = build_error(json::parse(R"([{"type": "relu", "name": "r", "inputs": ["r"]}])"));
+  const ConfigError e =
+      build_error(json::parse(R"([{"type": "relu", "name": "r", "inputs": ["r"]}])"));
   CHECK(e.pointer() == "/model/layers/0/inputs/0");
   CHECK(contains(e.what(), "cannot be its own input"));
 }
@@ -111,7 +114,8 @@ TEST_CASE("graph: add of mismatched shapes names the layer and both shapes") {
 }
 
 TEST_CASE("graph: add and concat need two or more inputs") {
-  const ConfigError e = build_error(json::parse(R"([{"type": "dense", "units": 4}, {"type": "add"}])"));
+  const ConfigError e =
+      build_error(json::parse(R"([{"type": "dense", "units": 4}, {"type": "add"}])"));
   CHECK(e.pointer() == "/model/layers/1");
   CHECK(contains(e.what(), "takes two or more inputs, got 1"));
   const ConfigError c = build_error(json::parse(R"([{"type": "concat", "inputs": ["input"]}])"));
@@ -134,7 +138,8 @@ TEST_CASE("graph: layers listed out of order run in topological order") {
   const Tensor x = random_tensor(Shape{4, 2}, 3);
   const Tensor& y = g.forward(x, Mode::Eval);
   const Tensor& h = g.find("h")->output();
-  for (int64_t k = 0; k < y.numel(); ++k) CHECK(y[k] == doctest::Approx(std::max(std::tanh(h[k]), 0.0f) + h[k]).epsilon(1e-6));
+  for (int64_t k = 0; k < y.numel(); ++k)
+    CHECK(y[k] == doctest::Approx(std::max(std::tanh(h[k]), 0.0f) + h[k]).epsilon(1e-6));
 
   // The config keeps the wiring, so it rebuilds to the same network.
   Graph again = Graph::from_json(g.config(), "/layers");
@@ -183,7 +188,8 @@ TEST_CASE("add: sums its inputs and passes dy to each, gradients check") {
                                  random_tensor(Shape{2, 3}, 3)};
   const Tensor* ptrs[3] = {&x[0], &x[1], &x[2]};
   const Tensor& y = add->forward(ptrs, Mode::Train);
-  for (int64_t k = 0; k < y.numel(); ++k) CHECK(y[k] == doctest::Approx(x[0][k] + x[1][k] + x[2][k]));
+  for (int64_t k = 0; k < y.numel(); ++k)
+    CHECK(y[k] == doctest::Approx(x[0][k] + x[1][k] + x[2][k]));
   const GradCheckResult r = check_gradients(*add, x);
   INFO(r.summary());
   CHECK(r.passed);
@@ -209,7 +215,8 @@ TEST_CASE("concat: joins rows side by side, gradients check") {
 TEST_CASE("concat: only feature vectors") {
   auto concat = make_layer("concat");
   CHECK_THROWS_WITH_AS(concat->build({Shape{2}, Shape{2, 2}}),
-                       doctest::Contains("input 1 has per-sample shape [2, 2]"), std::invalid_argument);
+                       doctest::Contains("input 1 has per-sample shape [2, 2]"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("graph: two branches joined by concat check their gradients") {

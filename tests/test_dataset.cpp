@@ -25,7 +25,8 @@ void write_split(const std::string& dir, const std::string& prefix, bool gzip, c
                  const Bytes& labels) {
   const auto write = gzip ? write_gzip : write_raw;
   const std::string suffix = gzip ? ".gz" : "";
-  write(dir + "/" + prefix + "-images-idx3-ubyte" + suffix, idx_images(uint32_t(pixels.size() / 4), 2, 2, pixels));
+  write(dir + "/" + prefix + "-images-idx3-ubyte" + suffix,
+        idx_images(uint32_t(pixels.size() / 4), 2, 2, pixels));
   write(dir + "/" + prefix + "-labels-idx1-ubyte" + suffix, idx_labels(labels));
 }
 
@@ -58,7 +59,8 @@ TEST_CASE("load_idx_dataset reads the train and test splits, raw or gzip") {
   CHECK(train.pixels == kPixels);
   CHECK(train.labels == std::vector<int32_t>{4, 0, 9});
   CHECK(train.num_classes == 10);
-  CHECK(train.class_names == std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
+  CHECK(train.class_names ==
+        std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"});
 
   const Dataset test = load_idx_dataset(dir.path(), "test");
   CHECK(test.count == 1);
@@ -87,8 +89,9 @@ TEST_CASE("a directory named like fashion gets the Fashion-MNIST class names") {
   const std::string dir = parent.path("Fashion-MNIST");
   std::filesystem::create_directory(dir);
   write_split(dir, "train", true, kPixels, kLabels);
-  const std::vector<std::string> expected = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                             "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  const std::vector<std::string> expected = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                             "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                             "Bag",         "Ankle boot"};
   CHECK(load_idx_dataset(dir, "train").class_names == expected);
   CHECK(load_idx_dataset(dir + "/", "train").class_names == expected);
 }
@@ -97,20 +100,22 @@ TEST_CASE("load_idx_dataset errors name the files and how to get the data") {
   TempDir dir("dataset");
   SUBCASE("missing files") {
     const std::string message = error_of([&] { load_idx_dataset(dir.path(), "train"); });
-    CHECK(message.starts_with(dir.path() + ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found"));
+    CHECK(message.starts_with(
+        dir.path() + ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz found"));
     CHECK(message.find("scripts/fetch-data.sh mnist " + dir.path()) != std::string::npos);
   }
   SUBCASE("image and label counts disagree") {
     write_split(dir.path(), "t10k", false, kPixels, {1, 2});
     CHECK(error_of([&] { load_idx_dataset(dir.path(), "test"); }) ==
-          dir.path("t10k-labels-idx1-ubyte") + ": holds 2 labels but " + dir.path("t10k-images-idx3-ubyte") +
-              " holds 3 images");
+          dir.path("t10k-labels-idx1-ubyte") + ": holds 2 labels but " +
+              dir.path("t10k-images-idx3-ubyte") + " holds 3 images");
   }
   SUBCASE("a malformed file") {
     write_split(dir.path(), "train", false, kPixels, kLabels);
     write_raw(dir.path("train-labels-idx1-ubyte"), idx_images(1, 2, 2, {0, 0, 0, 0}));
-    CHECK(error_of([&] { load_idx_dataset(dir.path(), "train"); })
-              .starts_with(dir.path("train-labels-idx1-ubyte") + ": wrong magic 0x00000803"));
+    CHECK(error_of([&] {
+            load_idx_dataset(dir.path(), "train");
+          }).starts_with(dir.path("train-labels-idx1-ubyte") + ": wrong magic 0x00000803"));
   }
   SUBCASE("an unknown split") {
     CHECK(error_of([&] { load_idx_dataset(dir.path(), "valid"); }) ==
@@ -154,13 +159,15 @@ TEST_CASE("standardization_of gives the mean and population std of pixel/255") {
   CHECK(half.mean == doctest::Approx(0.5).epsilon(1e-6));
   CHECK(half.std == doctest::Approx(0.5).epsilon(1e-6));
 
-  CHECK(error_of([] { standardization_of(tiny_dataset({7, 7}, 1)); }) ==
-        "cannot standardize: every pixel of the data set has the value 7");
+  CHECK(error_of([] {
+          standardization_of(tiny_dataset({7, 7}, 1));
+        }) == "cannot standardize: every pixel of the data set has the value 7");
 }
 
 namespace {
 
-// The directory of a real data set: $<env> if set, else <source>/data/<name> if it exists; "" if neither.
+// The directory of a real data set: $<env> if set, else <source>/data/<name> if it exists; "" if
+// neither.
 std::string real_data_dir(const char* env, const std::string& fallback) {
   if (const char* dir = std::getenv(env)) return dir;
   return std::filesystem::exists(fallback) ? fallback : "";
@@ -180,8 +187,10 @@ TEST_CASE("integration: real MNIST has the published label counts") {
   CHECK(test.count == 10000);
   CHECK(train.sample_shape == Shape{784});
   CHECK(train.num_classes == 10);
-  CHECK(label_counts(train) == std::vector<int64_t>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949});
-  CHECK(label_counts(test) == std::vector<int64_t>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009});
+  CHECK(label_counts(train) ==
+        std::vector<int64_t>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949});
+  CHECK(label_counts(test) ==
+        std::vector<int64_t>{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009});
   // The usual MNIST statistics: mean 0.1307, std 0.3081.
   const Normalization norm = standardization_of(train);
   CHECK(norm.mean == doctest::Approx(0.1307).epsilon(0.001));
@@ -191,7 +200,8 @@ TEST_CASE("integration: real MNIST has the published label counts") {
 TEST_CASE("integration: real Fashion-MNIST (gzip) has 6000/1000 samples per class") {
   const std::string dir = real_data_dir("MINIMA_FASHION_DIR", "/usr/share/datasets/fashion-mnist");
   if (dir.empty()) {
-    MESSAGE("skipped: no Fashion-MNIST (set MINIMA_FASHION_DIR or run scripts/fetch-data.sh fashion)");
+    MESSAGE(
+        "skipped: no Fashion-MNIST (set MINIMA_FASHION_DIR or run scripts/fetch-data.sh fashion)");
     return;
   }
   const Dataset train = load_idx_dataset(dir, "train");

@@ -58,7 +58,8 @@ TEST_CASE("dense matches PyTorch Linear: forward, dx, dweight, dbias") {
 
 TEST_CASE("dense without bias, and on a [N, 2, 3] input (flattened per sample)") {
   minima::Rng rng(12);
-  auto layer = minima::test::make_layer(json{{"type", "dense"}, {"units", 2}, {"bias", false}}, Shape{2, 3});
+  auto layer =
+      minima::test::make_layer(json{{"type", "dense"}, {"units", 2}, {"bias", false}}, Shape{2, 3});
   CHECK(layer->params().size() == 1);
   CHECK(layer->output_shape() == Shape{2});
   const Tensor& w = layer->params()[0]->value;
@@ -77,8 +78,8 @@ TEST_CASE("dense initialisations have the documented scale") {
   // 256 x 400 weights: the sample std is within ~1% of the target.
   for (const char* init : {"he", "xavier", "gaussian"}) {
     CAPTURE(init);
-    auto layer = minima::test::make_layer(json{{"type", "dense"}, {"units", 256}, {"init", init}, {"std", 0.05}},
-                                          Shape{400});
+    auto layer = minima::test::make_layer(
+        json{{"type", "dense"}, {"units", 256}, {"init", init}, {"std", 0.05}}, Shape{400});
     const Tensor& w = layer->params()[0]->value;
     double sum = 0.0, sq = 0.0, max_abs = 0.0;
     for (int64_t k = 0; k < w.numel(); ++k) {
@@ -86,17 +87,20 @@ TEST_CASE("dense initialisations have the documented scale") {
       sq += double(w[k]) * w[k];
       max_abs = std::max(max_abs, std::fabs(double(w[k])));
     }
-    const double mean = sum / double(w.numel()), std = std::sqrt(sq / double(w.numel()) - mean * mean);
+    const double mean = sum / double(w.numel()),
+                 std = std::sqrt(sq / double(w.numel()) - mean * mean);
     const std::string name = init;
-    const double target = name == "he"       ? std::sqrt(2.0 / 400)          // Kaiming normal
-                          : name == "xavier" ? std::sqrt(6.0 / 656) / std::sqrt(3.0)  // U(-a, a) has std a/sqrt(3)
-                                             : 0.05;
+    const double target = name == "he" ? std::sqrt(2.0 / 400)  // Kaiming normal
+                          : name == "xavier"
+                              ? std::sqrt(6.0 / 656) / std::sqrt(3.0)  // U(-a, a) has std a/sqrt(3)
+                              : 0.05;
     CHECK(std == doctest::Approx(target).epsilon(0.02));
     CHECK(std::fabs(mean) < 0.02 * target);
     if (name == "xavier") CHECK(max_abs <= std::sqrt(6.0 / 656));
     const Tensor& bias = layer->params()[1]->value;
     for (int64_t k = 0; k < bias.numel(); ++k) REQUIRE(bias[k] == 0.0f);
   }
-  auto zeros = minima::test::make_layer(json{{"type", "dense"}, {"units", 3}, {"init", "zeros"}}, Shape{2});
+  auto zeros =
+      minima::test::make_layer(json{{"type", "dense"}, {"units", 3}, {"init", "zeros"}}, Shape{2});
   for (int64_t k = 0; k < 6; ++k) CHECK(zeros->params()[0]->value[k] == 0.0f);
 }

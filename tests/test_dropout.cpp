@@ -5,10 +5,10 @@
 #include <cmath>
 #include <vector>
 
+#include <minima/layers/dropout.hpp>
 #include <minima/nn/gradcheck.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/registry.hpp>
-#include <minima/layers/dropout.hpp>
 
 using namespace minima;
 
@@ -123,8 +123,8 @@ TEST_CASE("dropout: in a graph, the same seed gives the same training outputs") 
 }
 
 TEST_CASE("dropout: p below 0 or at least 1 is a config error at /p") {
-  CHECK_THROWS_WITH_AS(make_layer("dropout", {{"p", 1.0}}), doctest::Contains("/p: expected a drop probability in [0, 1)"),
-                       ConfigError);
+  CHECK_THROWS_WITH_AS(make_layer("dropout", {{"p", 1.0}}),
+                       doctest::Contains("/p: expected a drop probability in [0, 1)"), ConfigError);
   CHECK_THROWS_AS(make_layer("dropout", {{"p", -0.1}}), ConfigError);
 }
 
@@ -137,7 +137,8 @@ TEST_CASE("dropout: gradients check with a held mask") {
   CHECK(r.checked == 24);
   // A held mask refuses a batch of another shape instead of reusing a wrong one.
   CHECK_THROWS_WITH_AS(d->forward(random_tensor(Shape{5, 6}, 8), Mode::Train),
-                       doctest::Contains("the held mask is [4, 6] but the batch is [5, 6]"), std::invalid_argument);
+                       doctest::Contains("the held mask is [4, 6] but the batch is [5, 6]"),
+                       std::invalid_argument);
 }
 
 TEST_CASE("dropout: a network with dropout checks its gradients with the mask held") {

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include <minima/layers/dense.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/trainer.hpp>
-#include <minima/layers/dense.hpp>
 #include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 
@@ -25,23 +25,27 @@ TEST_CASE("evaluate: mean loss, accuracy and confusion matrix of a known linear 
   data.num_classes = 3;
   data.pixels = {255, 0, 0, 255, 255, 255, 255, 0, 0, 255, 0, 0, 51, 102};
   data.labels = {0, 1, 2, 1, 1, 0, 2};
-  Graph model = Graph::from_json(json{{{"type", "dense"}, {"name", "fc"}, {"units", 3}, {"bias", false}}}, "/layers");
+  Graph model = Graph::from_json(
+      json{{{"type", "dense"}, {"name", "fc"}, {"units", 3}, {"bias", false}}}, "/layers");
   model.build(Shape{2}, 1);
   const std::array<float, 6> w = {2, 0, 0, 2, 1.5f, 1.5f};  // [3, 2]
   Tensor& weight = static_cast<Dense*>(model.find("fc"))->weight().value;
   for (int k = 0; k < 6; ++k) weight[k] = w[size_t(k)];
 
-  const EvalResult r = evaluate(model, data, Normalization{}, /*batch_size=*/3);  // 3 + 3 + a partial 1
+  const EvalResult r =
+      evaluate(model, data, Normalization{}, /*batch_size=*/3);  // 3 + 3 + a partial 1
 
   double loss = 0;
   std::array<int64_t, 9> confusion{};
   for (int i = 0; i < 7; ++i) {
-    const double x0 = data.pixels[size_t(2 * i)] / 255.0, x1 = data.pixels[size_t(2 * i + 1)] / 255.0;
+    const double x0 = data.pixels[size_t(2 * i)] / 255.0,
+                 x1 = data.pixels[size_t(2 * i + 1)] / 255.0;
     const std::array<double, 3> z = {2 * x0, 2 * x1, 1.5 * (x0 + x1)};
     int predicted = 0;
     for (int c = 1; c < 3; ++c)
       if (z[size_t(c)] > z[size_t(predicted)]) predicted = c;
-    loss += std::log(std::exp(z[0]) + std::exp(z[1]) + std::exp(z[2])) - z[size_t(data.labels[size_t(i)])];
+    loss += std::log(std::exp(z[0]) + std::exp(z[1]) + std::exp(z[2])) -
+            z[size_t(data.labels[size_t(i)])];
     ++confusion[size_t(data.labels[size_t(i)] * 3 + predicted)];
   }
   CHECK(r.count == 7);
@@ -65,10 +69,12 @@ TEST_CASE("evaluate: refuses a model whose outputs are not the data set's classe
   data.labels = {0};
   Graph model = Graph::from_json(json{{{"type", "dense"}, {"units", 4}}}, "/layers");
   model.build(Shape{2}, 1);
-  CHECK_THROWS_WITH(evaluate(model, data, Normalization{}), "the model has 4 outputs but the data set has 3 classes");
+  CHECK_THROWS_WITH(evaluate(model, data, Normalization{}),
+                    "the model has 4 outputs but the data set has 3 classes");
 }
 
-TEST_CASE("minima eval: prints loss, accuracy, per-class accuracy and the confusion matrix of a run") {
+TEST_CASE(
+    "minima eval: prints loss, accuracy, per-class accuracy and the confusion matrix of a run") {
   TempDir tmp("cli_eval");
   test::write_blobs(tmp.path());
   TrainerOptions options;
@@ -83,10 +89,12 @@ TEST_CASE("minima eval: prints loss, accuracy, per-class accuracy and the confus
     INFO(output);
     CHECK(status == 0);
     CHECK(output.find(accuracy) != std::string::npos);
-    CHECK(output.find("confusion matrix (rows: true class, columns: predicted class):") != std::string::npos);
+    CHECK(output.find("confusion matrix (rows: true class, columns: predicted class):") !=
+          std::string::npos);
     CHECK(output.find("per-class accuracy:") != std::string::npos);
   }
-  const auto [status, output] = run_command(std::string(MINIMA_CLI) + " eval " + (tmp.path("missing")));
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " eval " + (tmp.path("missing")));
   CHECK(status == 1);
   CHECK(output.find("minima eval: error: ") != std::string::npos);
 }

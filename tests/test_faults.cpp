@@ -30,16 +30,16 @@ using namespace minima;
 using minima::test::CliOptions;
 using minima::test::CliProcess;
 using minima::test::CliResult;
-using minima::test::TempDir;
 using minima::test::run_cli;
+using minima::test::TempDir;
 
 namespace fs = std::filesystem;
 
 namespace {
 
 // Writes the blob config (40 steps, a checkpoint at every 10th) to `path`.
-std::string write_config(const std::string& path, const std::string& data_dir, const std::string& run_dir,
-                         const json& changes = json::object()) {
+std::string write_config(const std::string& path, const std::string& data_dir,
+                         const std::string& run_dir, const json& changes = json::object()) {
   write_file_atomically(path, test::blob_config_json(data_dir, run_dir, changes).dump(2));
   return path;
 }
@@ -58,7 +58,8 @@ std::string load_checkpoint(const std::string& run_dir) {
 std::vector<std::string> temp_files(const std::string& dir) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir))
-    if (entry.path().filename().string().find(".tmp.") != std::string::npos) names.push_back(entry.path().filename());
+    if (entry.path().filename().string().find(".tmp.") != std::string::npos)
+      names.push_back(entry.path().filename());
   return names;
 }
 
@@ -87,7 +88,8 @@ class Tmpfs {
  public:
   Tmpfs(const std::string& where, const std::string& size) : where_(where) {
     fs::create_directories(where);
-    mounted_ = ::geteuid() == 0 && ::mount("tmpfs", where.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+    mounted_ = ::geteuid() == 0 &&
+               ::mount("tmpfs", where.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
     if (!mounted_) error_ = std::strerror(errno);
   }
   ~Tmpfs() {
@@ -114,7 +116,9 @@ class Tmpfs {
 
 }  // namespace
 
-TEST_CASE("faults: a save failing half-way (injected ENOSPC) keeps the last checkpoint, and the run resumes from it") {
+TEST_CASE(
+    "faults: a save failing half-way (injected ENOSPC) keeps the last checkpoint, and the run "
+    "resumes from it") {
   TempDir tmp("faults_enospc");
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
@@ -144,11 +148,13 @@ TEST_CASE("faults: a save failing half-way (injected ENOSPC) keeps the last chec
   CHECK(load_checkpoint(run) == "40");
 }
 
-TEST_CASE("faults: `minima train` on a full disk (a small tmpfs) says so and keeps the last checkpoint") {
+TEST_CASE(
+    "faults: `minima train` on a full disk (a small tmpfs) says so and keeps the last checkpoint") {
   TempDir tmp("faults_full_disk");
   Tmpfs disk(tmp.path("disk"), "512k");
   if (!disk.mounted()) {
-    MESSAGE("skipped: cannot mount a tmpfs here (" << disk.error() << "); the injected ENOSPC test covers the logic");
+    MESSAGE("skipped: cannot mount a tmpfs here ("
+            << disk.error() << "); the injected ENOSPC test covers the logic");
     return;
   }
   test::write_blobs(tmp.path());
@@ -170,7 +176,8 @@ TEST_CASE("faults: `minima train` on a full disk (a small tmpfs) says so and kee
   write_file_atomically(filler, std::string(size_t(disk.free_bytes() - 12 * 1024), 'f'));
   const CliResult full = run_cli({"train", "--resume", run, "--set", "train.steps=40", "--quiet"});
   CHECK(single_error_line(full) ==
-        "minima train: error: " + run + "/model.safetensors: cannot write: " + std::strerror(ENOSPC));
+        "minima train: error: " + run +
+            "/model.safetensors: cannot write: " + std::strerror(ENOSPC));
   CHECK(test::read_text(run + "/model.safetensors") == checkpoint);
   CHECK(load_checkpoint(run) == "20");
   CHECK(temp_files(run).empty());
@@ -181,7 +188,8 @@ TEST_CASE("faults: `minima train` on a full disk (a small tmpfs) says so and kee
   CHECK(load_checkpoint(run) == "40");
 }
 
-TEST_CASE("faults: `minima train` into a read-only directory says so and keeps the last checkpoint") {
+TEST_CASE(
+    "faults: `minima train` into a read-only directory says so and keeps the last checkpoint") {
   TempDir tmp("faults_read_only");
   Tmpfs disk(tmp.path("disk"), "1m");
   if (!disk.mounted()) {
@@ -190,20 +198,23 @@ TEST_CASE("faults: `minima train` into a read-only directory says so and keeps t
   }
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("disk/run");
-  const std::string config = write_config(tmp.path("blobs.json"), tmp.path(), run, {{"train", {{"steps", 20}}}});
+  const std::string config =
+      write_config(tmp.path("blobs.json"), tmp.path(), run, {{"train", {{"steps", 20}}}});
   check_success(run_cli({"train", config, "--quiet"}));
   const std::string checkpoint = test::read_text(run + "/model.safetensors");
   REQUIRE(disk.remount_read_only());
 
   const CliResult r = run_cli({"train", "--resume", run, "--set", "train.steps=40", "--quiet"});
-  CHECK(single_error_line(r) == "minima train: error: " + run + "/config.json: cannot write: " + std::strerror(EROFS));
+  CHECK(single_error_line(r) ==
+        "minima train: error: " + run + "/config.json: cannot write: " + std::strerror(EROFS));
   CHECK(test::read_text(run + "/model.safetensors") == checkpoint);
   CHECK(load_checkpoint(run) == "20");
   // Evaluating needs no write.
   check_success(run_cli({"eval", run}));
 }
 
-TEST_CASE("faults: SIGKILL half-way through writing model.safetensors leaves the previous one in place") {
+TEST_CASE(
+    "faults: SIGKILL half-way through writing model.safetensors leaves the previous one in place") {
   TempDir tmp("faults_kill_model");
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
@@ -244,8 +255,9 @@ TEST_CASE("faults: SIGKILL half-way through writing train_state.safetensors") {
   check_success(run_cli({"eval", run}));
   // They no longer form one checkpoint: resuming refuses with a clear message.
   const CliResult r = run_cli({"train", "--resume", run, "--quiet"});
-  CHECK(single_error_line(r) == "minima train: error: " + run + "/model.safetensors is not from step 10 like " +
-                                    "train_state.safetensors (interrupted between the two writes?)");
+  CHECK(single_error_line(r) ==
+        "minima train: error: " + run + "/model.safetensors is not from step 10 like " +
+            "train_state.safetensors (interrupted between the two writes?)");
 }
 
 TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged checkpoint") {
@@ -261,7 +273,8 @@ TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged 
     fs::remove_all(run);
     CliProcess train({"train", config, "--quiet"});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(run + "/train_state.safetensors") && std::chrono::steady_clock::now() < deadline)
+    while (!fs::exists(run + "/train_state.safetensors") &&
+           std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     std::this_thread::sleep_for(std::chrono::microseconds(rng.below(50000)));
     train.kill(SIGKILL);
@@ -274,17 +287,20 @@ TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged 
   }
 }
 
-TEST_CASE("faults: a diverging run stops at the first non-finite loss, names the step, and its last checkpoint loads") {
+TEST_CASE(
+    "faults: a diverging run stops at the first non-finite loss, names the step, and its last "
+    "checkpoint loads") {
   TempDir tmp("faults_diverge");
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
-  const std::string config = write_config(tmp.path("blobs.json"), tmp.path(), run, {{"train", {{"steps", 20}}}});
+  const std::string config =
+      write_config(tmp.path("blobs.json"), tmp.path(), run, {{"train", {{"steps", 20}}}});
   check_success(run_cli({"train", config, "--quiet"}));
   const std::string checkpoint = test::read_text(run + "/model.safetensors");
 
   // The same run continued with an absurd learning rate.
-  const CliResult r = run_cli(
-      {"train", "--resume", run, "--set", "train.steps=40", "--set", "optimizer.lr=1e30", "--quiet"});
+  const CliResult r = run_cli({"train", "--resume", run, "--set", "train.steps=40", "--set",
+                               "optimizer.lr=1e30", "--quiet"});
   const std::string line = single_error_line(r);
   CHECK(line.starts_with("minima train: error: training diverged at step 2"));
   CHECK(line.find(": loss is ") != std::string::npos);

@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
+#include <minima/core/rng.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/registry.hpp>
-#include <minima/core/rng.hpp>
 #include "tests/support.hpp"
 
 using namespace minima;
@@ -23,11 +23,13 @@ Graph built(const std::string& layers, int64_t inputs, uint64_t seed = 3) {
 // gamma and beta values other than 1 and 0, as a trained model has.
 void make_trained(Graph& g, int64_t inputs) {
   Rng rng(5);
-  for (int step = 0; step < 4; ++step) g.forward(test::random_normal(Shape{16, inputs}, rng, 0.7f, 2.0f), Mode::Train);
+  for (int step = 0; step < 4; ++step)
+    g.forward(test::random_normal(Shape{16, inputs}, rng, 0.7f, 2.0f), Mode::Train);
   for (size_t i = 0; i < g.size(); ++i)
     if (g.layer(i).type() == "batchnorm")
       for (Param* p : g.layer(i).params())
-        for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = (p->name == "weight" ? 1.0f : 0.0f) + rng.normal();
+        for (int64_t k = 0; k < p->value.numel(); ++k)
+          p->value[k] = (p->name == "weight" ? 1.0f : 0.0f) + rng.normal();
 }
 
 const Tensor& param(Graph& g, const std::string& layer, const std::string& name) {
@@ -39,23 +41,27 @@ const Tensor& param(Graph& g, const std::string& layer, const std::string& name)
 
 }  // namespace
 
-TEST_CASE("fold_batchnorm computes W' = s W, b' = s (b - mean) + beta with s = gamma / sqrt(var + eps)") {
-  Graph g = built(R"([{"type":"dense","units":1,"name":"fc"},{"type":"batchnorm","name":"bn","eps":0.75}])", 1);
-  g.find("fc")->params()[0]->value[0] = 2.0f;   // W
-  g.find("fc")->params()[1]->value[0] = 1.0f;   // b
-  g.find("bn")->params()[0]->value[0] = 3.0f;   // gamma
-  g.find("bn")->params()[1]->value[0] = 0.5f;   // beta
-  g.find("bn")->buffers()[0]->value[0] = 4.0f;  // running_mean
-  g.find("bn")->buffers()[1]->value[0] = 0.25f; // running_var: sqrt(0.25 + 0.75) = 1
+TEST_CASE(
+    "fold_batchnorm computes W' = s W, b' = s (b - mean) + beta with s = gamma / sqrt(var + eps)") {
+  Graph g = built(
+      R"([{"type":"dense","units":1,"name":"fc"},{"type":"batchnorm","name":"bn","eps":0.75}])", 1);
+  g.find("fc")->params()[0]->value[0] = 2.0f;    // W
+  g.find("fc")->params()[1]->value[0] = 1.0f;    // b
+  g.find("bn")->params()[0]->value[0] = 3.0f;    // gamma
+  g.find("bn")->params()[1]->value[0] = 0.5f;    // beta
+  g.find("bn")->buffers()[0]->value[0] = 4.0f;   // running_mean
+  g.find("bn")->buffers()[1]->value[0] = 0.25f;  // running_var: sqrt(0.25 + 0.75) = 1
 
   FoldedModel folded = fold_batchnorm(g);
   CHECK(folded.folded == std::vector<std::string>{"fc + bn"});
-  CHECK(folded.layers == json::parse(R"([{"type":"dense","name":"fc","units":1,"bias":true,"init":"he"}])"));
+  CHECK(folded.layers ==
+        json::parse(R"([{"type":"dense","name":"fc","units":1,"bias":true,"init":"he"}])"));
   CHECK(param(folded.graph, "fc", "weight")[0] == 6.0f);  // 3 * 2
   CHECK(param(folded.graph, "fc", "bias")[0] == -8.5f);   // 3 * (1 - 4) + 0.5
 }
 
-TEST_CASE("a folded MLP gives the original's eval outputs, keeps names and the other layers' weights") {
+TEST_CASE(
+    "a folded MLP gives the original's eval outputs, keeps names and the other layers' weights") {
   const std::string layers = R"([
     {"type":"dense","units":12,"name":"fc1"},{"type":"batchnorm","name":"bn1"},{"type":"relu","name":"relu1"},
     {"type":"dense","units":7,"bias":false,"name":"fc2"},{"type":"batchnorm","name":"bn2","momentum":null},
@@ -72,7 +78,8 @@ TEST_CASE("a folded MLP gives the original's eval outputs, keeps names and the o
   CHECK(folded.layers[2]["bias"] == true);
   for (const json& spec : folded.layers) CHECK_FALSE(spec.contains("inputs"));
   CHECK(param(folded.graph, "out", "weight").numel() == 21);
-  test::check_close(param(folded.graph, "out", "weight"), param(g, "out", "weight"), 0, 0, "out.weight copied");
+  test::check_close(param(folded.graph, "out", "weight"), param(g, "out", "weight"), 0, 0,
+                    "out.weight copied");
 
   Rng rng(17);
   const Tensor x = test::random_normal(Shape{32, 9}, rng, 0.5f, 1.5f);
@@ -85,7 +92,8 @@ TEST_CASE("a folded MLP gives the original's eval outputs, keeps names and the o
 
 TEST_CASE("fold_batchnorm without affine parameters, and a BatchNorm that is the output layer") {
   Graph g = built(R"([{"type":"dense","units":4,"name":"a"},{"type":"sigmoid","name":"s"},
-                     {"type":"dense","units":3,"name":"b"},{"type":"batchnorm","name":"bn","affine":false}])", 5);
+                     {"type":"dense","units":3,"name":"b"},{"type":"batchnorm","name":"bn","affine":false}])",
+                  5);
   make_trained(g, 5);
   FoldedModel folded = fold_batchnorm(g);
   CHECK(folded.folded == std::vector<std::string>{"b + bn"});
@@ -100,15 +108,17 @@ TEST_CASE("fold_batchnorm leaves BatchNorms it cannot fold, saying why") {
   Graph g = built(R"([{"type":"batchnorm","name":"bn0"},
                      {"type":"dense","units":4,"name":"fc1"},{"type":"relu","name":"r1"},{"type":"batchnorm","name":"bn1"},
                      {"type":"dense","units":4,"name":"fc2"},{"type":"batchnorm","name":"bn2","track_running_stats":false},
-                     {"type":"dense","units":4,"name":"fc3"}])", 3);
+                     {"type":"dense","units":4,"name":"fc3"}])",
+                  3);
   make_trained(g, 3);
   FoldedModel folded = fold_batchnorm(g);
   CHECK(folded.folded.empty());
-  CHECK(folded.skipped == std::vector<std::string>{
-                              "bn0: its input 'input' is not a dense layer",
-                              "bn1: its input 'r1' is not a dense layer",
-                              "bn2: without running statistics, Eval mode normalizes with batch statistics",
-                          });
+  CHECK(folded.skipped ==
+        std::vector<std::string>{
+            "bn0: its input 'input' is not a dense layer",
+            "bn1: its input 'r1' is not a dense layer",
+            "bn2: without running statistics, Eval mode normalizes with batch statistics",
+        });
   CHECK(folded.layers == g.config());
   Rng rng(8);
   const Tensor x = test::random_normal(Shape{10, 3}, rng);
@@ -117,7 +127,9 @@ TEST_CASE("fold_batchnorm leaves BatchNorms it cannot fold, saying why") {
 }
 
 // Branching graphs need a layer with two inputs ("add", from layers/add.cpp).
-TEST_CASE("fold_batchnorm in a branching graph: rewrites inputs that named a folded BatchNorm, skips a shared Dense") {
+TEST_CASE(
+    "fold_batchnorm in a branching graph: rewrites inputs that named a folded BatchNorm, skips a "
+    "shared Dense") {
   if (!LayerRegistry::instance().contains("add")) {
     MESSAGE("skipped: no \"add\" layer registered");
     return;
@@ -125,11 +137,13 @@ TEST_CASE("fold_batchnorm in a branching graph: rewrites inputs that named a fol
   Graph g = built(R"([{"type":"dense","units":4,"name":"fc1"},{"type":"batchnorm","name":"bn1"},
                      {"type":"tanh","name":"t","inputs":["input"]},{"type":"add","name":"sum","inputs":["bn1","t"]},
                      {"type":"dense","units":4,"name":"fc2"},{"type":"batchnorm","name":"bn2"},
-                     {"type":"sigmoid","name":"side","inputs":["fc2"]},{"type":"add","name":"out","inputs":["bn2","side"]}])", 4);
+                     {"type":"sigmoid","name":"side","inputs":["fc2"]},{"type":"add","name":"out","inputs":["bn2","side"]}])",
+                  4);
   make_trained(g, 4);
   FoldedModel folded = fold_batchnorm(g);
   CHECK(folded.folded == std::vector<std::string>{"fc1 + bn1"});
-  CHECK(folded.skipped == std::vector<std::string>{"bn2: the output of 'fc2' also feeds other layers"});
+  CHECK(folded.skipped ==
+        std::vector<std::string>{"bn2: the output of 'fc2' also feeds other layers"});
   REQUIRE(folded.layers.size() == 7);
   CHECK(folded.layers[0]["name"] == "fc1");
   CHECK(folded.layers[1]["name"] == "t");

@@ -17,7 +17,8 @@ namespace {
 
 // C = alpha op(A) op(B) + beta C in double; a is stored [m, k] (or [k, m]
 // when transposed), b [k, n] (or [n, k]).
-Tensor naive_gemm(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, double alpha, double beta) {
+Tensor naive_gemm(const Tensor& a, bool ta, const Tensor& b, bool tb, const Tensor& c, double alpha,
+                  double beta) {
   const int64_t m = c.dim(0), n = c.cols(), k = ta ? a.dim(0) : a.cols();
   Tensor out(c.shape());
   for (int64_t i = 0; i < m; ++i)
@@ -54,11 +55,14 @@ TEST_CASE("gemm matches a double triple loop for all transposes, odd sizes, alph
           CAPTURE(tb);
           CAPTURE(sc.alpha);
           CAPTURE(sc.beta);
-          const Tensor a = minima::test::random_uniform(ta ? Shape{s.k, s.m} : Shape{s.m, s.k}, rng);
-          const Tensor b = minima::test::random_uniform(tb ? Shape{s.n, s.k} : Shape{s.k, s.n}, rng);
+          const Tensor a =
+              minima::test::random_uniform(ta ? Shape{s.k, s.m} : Shape{s.m, s.k}, rng);
+          const Tensor b =
+              minima::test::random_uniform(tb ? Shape{s.n, s.k} : Shape{s.k, s.n}, rng);
           Tensor c = minima::test::random_uniform(Shape{s.m, s.n}, rng);
           const Tensor expected = naive_gemm(a, ta, b, tb, c, sc.alpha, sc.beta);
-          minima::gemm(a, ta ? Trans::Yes : Trans::No, b, tb ? Trans::Yes : Trans::No, c, sc.alpha, sc.beta);
+          minima::gemm(a, ta ? Trans::Yes : Trans::No, b, tb ? Trans::Yes : Trans::No, c, sc.alpha,
+                       sc.beta);
           // Entries are sums of k <= 65 products of numbers in [-1, 1]; float32
           // accumulation stays within ~k * 6e-8 * k of the double result, far
           // below 1e-4, while a wrong index or transpose is off by O(0.1..1).
@@ -73,7 +77,8 @@ TEST_CASE("gemm reads higher-rank tensors as [dim(0), cols()] matrices") {
   Tensor c(Shape{4, 5});
   minima::gemm(a, Trans::No, b, Trans::Yes, c);
   const Tensor a2 = Tensor::view(const_cast<float*>(a.data()), Shape{4, 6});
-  minima::test::check_close(c, naive_gemm(a2, false, b, true, Tensor(Shape{4, 5}), 1.0, 0.0), 1e-5, 1e-5, "rank 3");
+  minima::test::check_close(c, naive_gemm(a2, false, b, true, Tensor(Shape{4, 5}), 1.0, 0.0), 1e-5,
+                            1e-5, "rank 3");
 }
 
 TEST_CASE("gemm with an empty inner dimension gives beta * C") {
@@ -95,7 +100,8 @@ TEST_CASE("gemm refuses mismatched shapes and names all of them") {
                        "gemm: cannot multiply [3, 4] by [5, 2] into [3, 2]", std::invalid_argument);
   Tensor b_ok(Shape{4, 2}), c_bad(Shape{2, 3});
   CHECK_THROWS_WITH_AS(minima::gemm(a, Trans::Yes, b_ok, Trans::Yes, c_bad),
-                       "gemm: cannot multiply [3, 4]^T by [4, 2]^T into [2, 3]", std::invalid_argument);
+                       "gemm: cannot multiply [3, 4]^T by [4, 2]^T into [2, 3]",
+                       std::invalid_argument);
   CHECK_THROWS_AS(minima::gemm(a, Trans::No, b_ok, Trans::No, c_bad), std::invalid_argument);
 }
 

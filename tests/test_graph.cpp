@@ -19,7 +19,8 @@ using minima::Tensor;
 namespace {
 
 // The ConfigError from building `layers` for per-sample `input_shape`.
-std::string graph_error(const char* layers, Shape input_shape = Shape{4}, std::string* pointer = nullptr) {
+std::string graph_error(const char* layers, Shape input_shape = Shape{4},
+                        std::string* pointer = nullptr) {
   return minima::test::config_error(
       [&] {
         Graph g = Graph::from_json(json::parse(layers), "/model/layers");
@@ -42,20 +43,23 @@ TEST_CASE("graph: wiring errors name the JSON pointer") {
   CHECK(graph_error(R"([{"type": "dense", "units": 3, "inputs": ["nope"]}])", Shape{4}, &pointer) ==
         "/model/layers/0/inputs/0: unknown input 'nope'");
   CHECK(pointer == "/model/layers/0/inputs/0");
-  CHECK(graph_error(R"([{"type": "dense", "units": 3, "name": "fc"}, {"type": "relu", "name": "fc"}])") ==
+  CHECK(graph_error(
+            R"([{"type": "dense", "units": 3, "name": "fc"}, {"type": "relu", "name": "fc"}])") ==
         "/model/layers/1/name: duplicate layer name 'fc'");
   CHECK(graph_error(R"([{"type": "relu", "name": "input"}])") ==
         "/model/layers/0/name: 'input' is reserved for the network input");
-  CHECK(graph_error(R"([{"type": "relu", "name": ""}])") == "/model/layers/0/name: expected a non-empty string, got \"\"");
+  CHECK(graph_error(R"([{"type": "relu", "name": ""}])") ==
+        "/model/layers/0/name: expected a non-empty string, got \"\"");
   CHECK(graph_error(R"([{"type": "relu", "name": "r", "inputs": ["r"]}])") ==
         "/model/layers/0/inputs/0: a layer cannot be its own input");
   CHECK(graph_error(R"([{"type": "relu", "inputs": "input"}])") ==
         "/model/layers/0/inputs: expected a list of strings, got \"input\"");
   CHECK(graph_error(R"({"type": "relu"})") ==
         "/model/layers: expected a non-empty list of layers [{\"type\": ...}, ...]");
-  CHECK(graph_error("[]") == "/model/layers: expected a non-empty list of layers [{\"type\": ...}, ...]");
-  CHECK(graph_error(R"([{"type": "relu"}, {"type": "bogus"}])").rfind("/model/layers/1/type: unknown layer type 'bogus'", 0) ==
-        0);
+  CHECK(graph_error("[]") ==
+        "/model/layers: expected a non-empty list of layers [{\"type\": ...}, ...]");
+  CHECK(graph_error(R"([{"type": "relu"}, {"type": "bogus"}])")
+            .rfind("/model/layers/1/type: unknown layer type 'bogus'", 0) == 0);
 }
 
 TEST_CASE("graph: a cycle is reported at a layer on the cycle") {
@@ -79,17 +83,20 @@ TEST_CASE("graph: an output nobody reads is an error") {
       {"type": "dense", "units": 3, "name": "fc"},
       {"type": "relu", "inputs": ["input"]},
       {"type": "dense", "units": 2}])") ==
-        "/model/layers/0: the output of 'fc' is never used (only the last layer may be the network output)");
+        "/model/layers/0: the output of 'fc' is never used (only the last layer may be the network "
+        "output)");
 }
 
 TEST_CASE("graph: shape errors from a bad \"inputs\" name the layer's pointer") {
   // batchnorm wants feature vectors; wired to the [2, 3] input it fails.
   std::string pointer;
-  CHECK(graph_error(R"([{"type": "batchnorm", "inputs": ["input"]}, {"type": "dense", "units": 2}])", Shape{2, 3},
-                    &pointer)
-            .rfind("/model/layers/0: batchnorm normalizes feature vectors; its input must be [N, D], got per-sample "
-                   "shape [2, 3]",
-                   0) == 0);
+  CHECK(
+      graph_error(R"([{"type": "batchnorm", "inputs": ["input"]}, {"type": "dense", "units": 2}])",
+                  Shape{2, 3}, &pointer)
+          .rfind("/model/layers/0: batchnorm normalizes feature vectors; its input must be [N, D], "
+                 "got per-sample "
+                 "shape [2, 3]",
+                 0) == 0);
   CHECK(pointer == "/model/layers/0");
   CHECK(graph_error(R"([{"type": "relu", "inputs": ["input", "input"]}])") ==
         "/model/layers/0: layer 'relu1' (relu): takes 1 input(s), got 2");
@@ -99,7 +106,8 @@ TEST_CASE("graph: forward checks the batch's shape") {
   Graph g = Graph::from_json(json::parse(kMlp), "/model/layers");
   g.build(Shape{4}, 1);
   Tensor x(Shape{2, 5});
-  CHECK_THROWS_WITH_AS(g.forward(x, Mode::Train), "layer 'fc1' (dense) input 0: expected shape [2, 4] but got [2, 5]",
+  CHECK_THROWS_WITH_AS(g.forward(x, Mode::Train),
+                       "layer 'fc1' (dense) input 0: expected shape [2, 4] but got [2, 5]",
                        std::invalid_argument);
 }
 
@@ -118,8 +126,9 @@ TEST_CASE("graph: default names, state names and the flat arenas") {
   const auto state = g.state();
   std::vector<std::string> names;
   for (const auto& e : state) names.push_back(e.name);
-  CHECK(names == std::vector<std::string>{"fc1.weight", "fc1.bias", "bn1.weight", "bn1.bias", "fc2.weight", "fc2.bias",
-                                          "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked"});
+  CHECK(names == std::vector<std::string>{"fc1.weight", "fc1.bias", "bn1.weight", "bn1.bias",
+                                          "fc2.weight", "fc2.bias", "bn1.running_mean",
+                                          "bn1.running_var", "bn1.num_batches_tracked"});
   CHECK(state[0].tensor->shape() == Shape{6, 4});  // PyTorch Linear layout [out, in]
   CHECK(state[0].trainable);
   CHECK_FALSE(state[6].trainable);
@@ -210,7 +219,8 @@ TEST_CASE("graph: forward and backward equal the layers called in order; param g
   // By hand, through the same layer objects.
   const Tensor* h = &x;  // each layer keeps a pointer to its input until backward
   for (size_t i = 0; i < g.size(); ++i) h = &g.layer(i).forward(*h, Mode::Train);
-  minima::test::check_close(y, *h, 0, 0, "graph output vs. layers by hand");  // the same operations: bit-equal
+  minima::test::check_close(y, *h, 0, 0,
+                            "graph output vs. layers by hand");  // the same operations: bit-equal
   Tensor d = dy;
   g.zero_grad();
   for (size_t i = g.size(); i-- > 0;) {
@@ -238,6 +248,7 @@ TEST_CASE("graph: add/build misuse") {
   h.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 2}}, "/x"));
   h.build(Shape{3}, 1);
   CHECK_THROWS_AS(h.build(Shape{3}, 1), std::logic_error);
-  CHECK_THROWS_AS(h.add(minima::LayerRegistry::instance().create(json{{"type", "relu"}}, "/x")), std::logic_error);
+  CHECK_THROWS_AS(h.add(minima::LayerRegistry::instance().create(json{{"type", "relu"}}, "/x")),
+                  std::logic_error);
   CHECK(h.layer(0).name() == "dense1");
 }

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include <minima/core/atomic_file.hpp>
-#include "cli/compare/compare_report.hpp"
 #include <minima/report/html_report.hpp>
+#include "cli/compare/compare_report.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/xml_check.hpp"
 
@@ -21,7 +21,8 @@ CompareResults synthetic_results() {
   r.thresholds = {0.90, 0.95};
   r.probe_batch = 64;
   r.notes = {"Stopped early (Ctrl-C): what finished is shown."};
-  const std::vector<std::vector<double>> accuracies = {{0.5, 0.8, 0.85, 0.91, 0.93}, {0.7, 0.92, 0.96, 0.97, 0.975}};
+  const std::vector<std::vector<double>> accuracies = {{0.5, 0.8, 0.85, 0.91, 0.93},
+                                                       {0.7, 0.92, 0.96, 0.97, 0.975}};
   for (int v = 0; v < 2; ++v) {
     VariantRecord rec;
     rec.run.name = v == 0 ? "without BN" : "with BN";
@@ -54,7 +55,8 @@ TEST_CASE("HtmlReport: escaped text, tables and code; well-formed XML without sc
   CHECK(html.find("<title>A &amp; B</title>") != std::string::npos);
   CHECK(html.find("<h2>&lt;h2&gt; inside</h2>") != std::string::npos);
   CHECK(html.find("<p>x &lt; y</p>") != std::string::npos);
-  CHECK(html.find("<tr class=\"secondary\"><td>  speed-up</td><td>2.0\u00d7</td></tr>") != std::string::npos);
+  CHECK(html.find("<tr class=\"secondary\"><td>  speed-up</td><td>2.0\u00d7</td></tr>") !=
+        std::string::npos);
   CHECK(html.find("<pre>{&quot;a&quot;: &quot;&lt;b&gt;&quot;}</pre>") != std::string::npos);
   test::TempDir dir("html_report");
   page.write(dir.path("page.html"));
@@ -69,7 +71,8 @@ TEST_CASE("compare report: charts, the threshold table, legends and configs; sel
   write_file_atomically(dir.path("report.html"), html);
   CHECK(test::xmllint_status(dir.path("report.html")) == 0);
 
-  CHECK(test::count_of(html, "<svg ") == 3);  // accuracy, loss, one probe chart (the baseline has no probe values)
+  CHECK(test::count_of(html, "<svg ") ==
+        3);  // accuracy, loss, one probe chart (the baseline has no probe values)
   CHECK(html.find("<script") == std::string::npos);
   CHECK(html.find("href") == std::string::npos);
   CHECK(html.find("src=") == std::string::npos);
@@ -81,15 +84,20 @@ TEST_CASE("compare report: charts, the threshold table, legends and configs; sel
   CHECK(test::count_of(html, "id=\"chart0\"") == 1);
   CHECK(test::count_of(html, "id=\"chart2\"") == 1);
   // The table: exact steps, a dash for never reached, a bounded speed-up.
-  CHECK(html.find("<td>without BN</td><td>400 (2.0 s)</td><td>\u2014</td><td>93.00%</td>") != std::string::npos);
-  CHECK(html.find("<td>with BN</td><td>200 (1.0 s)</td><td>300 (1.5 s)</td><td>97.50%</td>") != std::string::npos);
-  CHECK(html.find("<td>  speed-up vs without BN</td><td>2.0\u00d7</td><td>\u22651.7\u00d7</td>") != std::string::npos);
+  CHECK(html.find("<td>without BN</td><td>400 (2.0 s)</td><td>\u2014</td><td>93.00%</td>") !=
+        std::string::npos);
+  CHECK(html.find("<td>with BN</td><td>200 (1.0 s)</td><td>300 (1.5 s)</td><td>97.50%</td>") !=
+        std::string::npos);
+  CHECK(html.find("<td>  speed-up vs without BN</td><td>2.0\u00d7</td><td>\u22651.7\u00d7</td>") !=
+        std::string::npos);
   // Configs, escaped.
   CHECK(html.find("&quot;note&quot;: &quot;a &lt; b&quot;") != std::string::npos);
   CHECK(html.find("with BN (from configs/base.json)") != std::string::npos);
 }
 
-TEST_CASE("compare charts: accuracy zooms on the thresholds only when every run gets near; log-scale loss") {
+TEST_CASE(
+    "compare charts: accuracy zooms on the thresholds only when every run gets near; log-scale "
+    "loss") {
   CompareResults r = synthetic_results();
   Chart acc = accuracy_chart(r);
   CHECK(acc.series.size() == 2);

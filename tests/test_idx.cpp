@@ -54,9 +54,13 @@ TEST_CASE("a wrong magic is refused and the other IDX kind is named") {
   write_raw(labels, idx_labels({1, 2}));
   write_raw(images, idx_images(2, 2, 3, kPixels));
   CHECK(error_of([&] { read_idx_images(labels); }) ==
-        labels + ": wrong magic 0x00000801 (expected 2051 = 0x00000803, an IDX image file); 0x00000801 marks an IDX label file");
+        labels +
+            ": wrong magic 0x00000801 (expected 2051 = 0x00000803, an IDX image file); 0x00000801 "
+            "marks an IDX label file");
   CHECK(error_of([&] { read_idx_labels(images); }) ==
-        images + ": wrong magic 0x00000803 (expected 2049 = 0x00000801, an IDX label file); 0x00000803 marks an IDX image file");
+        images +
+            ": wrong magic 0x00000803 (expected 2049 = 0x00000801, an IDX label file); 0x00000803 "
+            "marks an IDX image file");
   const std::string text = dir.path("text");
   write_raw(text, {'h', 'e', 'l', 'l', 'o', '\n'});
   CHECK(error_of([&] { read_idx_labels(text); }) ==
@@ -80,14 +84,18 @@ TEST_CASE("a header count that disagrees with the file size is refused, raw or g
     for (const std::string& path : {dir.path("images"), dir.path("images.gz")}) {
       (path.ends_with(".gz") ? write_gzip : write_raw)(path, idx_images(5, 2, 3, kPixels));
       CHECK(error_of([&] { read_idx_images(path); }) ==
-            path + ": header says 5 images of 2x3 (30 bytes) but the file holds 12 bytes after the header");
+            path +
+                ": header says 5 images of 2x3 (30 bytes) but the file holds 12 bytes after the "
+                "header");
     }
   }
   SUBCASE("fewer images claimed than held") {
     const std::string path = dir.path("images.gz");
     write_gzip(path, idx_images(1, 2, 3, kPixels));
-    CHECK(error_of([&] { read_idx_images(path); }) ==
-          path + ": header says 1 images of 2x3 (6 bytes) but the file holds 12 bytes after the header");
+    CHECK(
+        error_of([&] { read_idx_images(path); }) ==
+        path +
+            ": header says 1 images of 2x3 (6 bytes) but the file holds 12 bytes after the header");
   }
   SUBCASE("labels") {
     const std::string path = dir.path("labels");
@@ -116,26 +124,35 @@ TEST_CASE("sizes that overflow or exceed the limit are refused before allocating
   // (2^32 - 1)^3 bytes overflows int64; the file itself is 16 bytes.
   write_raw(path, idx_images(0xffffffff, 0xffffffff, 0xffffffff, {}));
   CHECK(error_of([&] { read_idx_images(path); }) ==
-        path + ": header says 4294967295 images of 4294967295x4294967295, a size that overflows a 64-bit integer");
+        path +
+            ": header says 4294967295 images of 4294967295x4294967295, a size that overflows a "
+            "64-bit integer");
   // 4 TB claimed: refused by the default 2 GiB limit (allocating it would fail or take minutes).
   write_raw(path, idx_images(0xffffffff, 1000, 1000, {}));
   CHECK(error_of([&] { read_idx_images(path); }) ==
-        path + ": header says 4294967295 images of 1000x1000 (4294967295000000 bytes), more than the limit of "
-               "2147483648 bytes (IdxLimits::max_bytes)");
+        path +
+            ": header says 4294967295 images of 1000x1000 (4294967295000000 bytes), more than the "
+            "limit of "
+            "2147483648 bytes (IdxLimits::max_bytes)");
   // A well-formed file above a caller's limit.
   write_raw(path, idx_images(2, 2, 3, kPixels));
   CHECK(error_of([&] { read_idx_images(path, IdxLimits{11}); }) ==
-        path + ": header says 2 images of 2x3 (12 bytes), more than the limit of 11 bytes (IdxLimits::max_bytes)");
+        path +
+            ": header says 2 images of 2x3 (12 bytes), more than the limit of 11 bytes "
+            "(IdxLimits::max_bytes)");
   CHECK(read_idx_images(path, IdxLimits{12}).pixels == kPixels);
   write_raw(path, idx_labels({1, 2, 3}));
   CHECK(error_of([&] { read_idx_labels(path, IdxLimits{2}); }) ==
-        path + ": header says 3 labels (3 bytes), more than the limit of 2 bytes (IdxLimits::max_bytes)");
+        path +
+            ": header says 3 labels (3 bytes), more than the limit of 2 bytes "
+            "(IdxLimits::max_bytes)");
 }
 
 TEST_CASE("a truncated or corrupt gzip file is refused") {
   TempDir dir("idx");
   Bytes pixels(4 * 20 * 20);
-  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = uint8_t(i * 2654435761u >> 13);  // poorly compressible
+  for (size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = uint8_t(i * 2654435761u >> 13);  // poorly compressible
   const std::string path = dir.path("images.gz");
   write_gzip(path, idx_images(4, 20, 20, pixels));
   Bytes compressed = read_all(path);
@@ -158,7 +175,10 @@ TEST_CASE("a truncated or corrupt gzip file is refused") {
 TEST_CASE("a missing file is refused with the system's reason") {
   TempDir dir("idx");
   const std::string path = dir.path("nothing-here");
-  CHECK(error_of([&] { read_idx_images(path); }) == path + ": cannot open: No such file or directory");
-  CHECK(error_of([&] { read_idx_labels(path); }) == path + ": cannot open: No such file or directory");
-  CHECK(error_of([&] { read_idx_labels(dir.path()); }) == dir.path() + ": cannot open: not a regular file");
+  CHECK(error_of([&] { read_idx_images(path); }) ==
+        path + ": cannot open: No such file or directory");
+  CHECK(error_of([&] { read_idx_labels(path); }) ==
+        path + ": cannot open: No such file or directory");
+  CHECK(error_of([&] { read_idx_labels(dir.path()); }) ==
+        dir.path() + ": cannot open: not a regular file");
 }

@@ -5,9 +5,9 @@
 #include <string>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/core/rng.hpp>
 #include <minima/data/image_folder.hpp>
 #include <minima/report/raster.hpp>
-#include <minima/core/rng.hpp>
 #include <minima/train/run_config.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/image_fixtures.hpp"
@@ -52,7 +52,8 @@ Image random_bar(bool horizontal, Rng& rng) {
 // DIR/{train,test}/{horizontal,vertical}/<k>.png
 void write_bar_folders(const std::string& dir, int train_per_class, int test_per_class) {
   Rng rng(3);
-  for (const auto& [split, count] : {std::pair{"train", train_per_class}, std::pair{"test", test_per_class}})
+  for (const auto& [split, count] :
+       {std::pair{"train", train_per_class}, std::pair{"test", test_per_class}})
     for (const char* cls : {"horizontal", "vertical"})
       for (int k = 0; k < count; ++k)
         write_uniform_png_like(dir + "/" + split + "/" + cls + "/" + std::to_string(k) + ".png",
@@ -62,12 +63,14 @@ void write_bar_folders(const std::string& dir, int train_per_class, int test_per
 json folder_config(const std::string& data_dir, const std::string& run_dir) {
   return json::parse(R"({
     "seed": 1,
-    "data": {"dataset": "folder", "dir": ")" + data_dir + R"(", "size": [8, 8], "grayscale": true},
+    "data": {"dataset": "folder", "dir": ")" +
+                     data_dir + R"(", "size": [8, 8], "grayscale": true},
     "model": {"layers": [{"type": "dense", "units": 16, "name": "fc1"}, {"type": "batchnorm", "name": "bn1"},
                          {"type": "relu"}, {"type": "dense", "units": 2, "name": "fc2"}]},
     "optimizer": {"type": "sgd", "lr": 0.1, "momentum": 0.9},
     "train": {"batch_size": 8, "steps": 60, "eval_every": 60, "threads": 1},
-    "output": {"dir": ")" + run_dir + R"("}})");
+    "output": {"dir": ")" +
+                     run_dir + R"("}})");
 }
 
 std::string config_error(const json& config) {
@@ -81,7 +84,8 @@ std::string config_error(const json& config) {
 
 }  // namespace
 
-TEST_CASE("load_image_folder: sorted classes, files per class in name order, resized, gray or RGB") {
+TEST_CASE(
+    "load_image_folder: sorted classes, files per class in name order, resized, gray or RGB") {
   TempDir dir("image_folder");
   const std::string root = dir.path("shapes");
   // Classes written out of order; a stray text file and a nested folder are ignored.
@@ -104,7 +108,7 @@ TEST_CASE("load_image_folder: sorted classes, files per class in name order, res
   // Uniform images stay uniform when resized; red is stb_image's luma (77 * 255) >> 8.
   CHECK(gray.pixels[0] == (77 * 255) >> 8);
   CHECK(gray.pixels[23] == (77 * 255) >> 8);
-  CHECK(gray.pixels[24] == 10);   // zebra/a.PNG before zebra/b.png
+  CHECK(gray.pixels[24] == 10);  // zebra/a.PNG before zebra/b.png
   CHECK(gray.pixels[71] == 100);
 
   options.grayscale = false;
@@ -131,7 +135,8 @@ TEST_CASE("load_image_folder_split: the test split keeps the training split's cl
 
   write_uniform_png(root + "/test/d/1.png", 3, 3, gray_level(4));
   CHECK_THROWS_WITH_AS(load_image_folder_split(root, "test", options),
-                       (root + "/test/d: class 'd' is not one of the training classes").c_str(), std::runtime_error);
+                       (root + "/test/d: class 'd' is not one of the training classes").c_str(),
+                       std::runtime_error);
 }
 
 TEST_CASE("load_image_folder names the directory or file at fault") {
@@ -139,14 +144,17 @@ TEST_CASE("load_image_folder names the directory or file at fault") {
   const std::string root = dir.path("data");
   CHECK(folder_error(root) == root + ": not a directory (expected DIR/<class name>/<image files>)");
   fs::create_directories(root);
-  CHECK(folder_error(root) == root + ": no class folders (expected DIR/<class name>/<image files>)");
+  CHECK(folder_error(root) ==
+        root + ": no class folders (expected DIR/<class name>/<image files>)");
   fs::create_directories(root + "/empty");
   CHECK(folder_error(root) == root + "/empty: no .png, .jpg, .jpeg, .bmp or .gif files");
   test::write_bytes(root + "/empty/broken.jpg", "");
   CHECK(folder_error(root) == root + "/empty/broken.jpg: empty file");
 }
 
-TEST_CASE("run config: data.dataset \"folder\" reads data.size and data.grayscale, and knows the input shape") {
+TEST_CASE(
+    "run config: data.dataset \"folder\" reads data.size and data.grayscale, and knows the input "
+    "shape") {
   const RunConfig config = parse_run_config(folder_config("bars", "run"), "folder.json");
   CHECK(config.data.height == 8);
   CHECK(config.data.width == 8);
@@ -162,17 +170,21 @@ TEST_CASE("run config: data.dataset \"folder\" reads data.size and data.grayscal
 
   json bad = folder_config("bars", "run");
   bad["data"]["size"] = {0, 8};
-  CHECK(config_error(bad) == "/data/size: expected [height, width] in pixels, each 1..4096, got [0,8]");
+  CHECK(config_error(bad) ==
+        "/data/size: expected [height, width] in pixels, each 1..4096, got [0,8]");
   json mnist = folder_config("bars", "run");
   mnist["data"]["dataset"] = "mnist";
   mnist["data"].erase("grayscale");
   CHECK(config_error(mnist).rfind("/data/size: unknown key", 0) == 0);
 }
 
-TEST_CASE("training on an image folder: the Trainer learns generated bars, writes classes.json; predict names them") {
+TEST_CASE(
+    "training on an image folder: the Trainer learns generated bars, writes classes.json; predict "
+    "names them") {
   TempDir dir("folder_training");
   write_bar_folders(dir.path("bars"), 24, 8);
-  const RunConfig config = parse_run_config(folder_config(dir.path("bars"), dir.path("run")), "folder.json");
+  const RunConfig config =
+      parse_run_config(folder_config(dir.path("bars"), dir.path("run")), "folder.json");
   TrainerOptions options;
   options.progress = ProgressStyle::Quiet;
   Trainer trainer(config, options);
@@ -184,7 +196,8 @@ TEST_CASE("training on an image folder: the Trainer learns generated bars, write
   CHECK(json::parse(read_file(dir.path("run/classes.json"))) ==
         json::parse(R"({"classes": ["horizontal", "vertical"]})"));
 
-  const auto [eval_status, eval_output] = test::run_command(std::string(MINIMA_CLI) + " eval " + dir.path("run"));
+  const auto [eval_status, eval_output] =
+      test::run_command(std::string(MINIMA_CLI) + " eval " + dir.path("run"));
   INFO(eval_output);
   CHECK(eval_status == 0);
   CHECK(eval_output.find("test set   " + dir.path("bars") + " (16 samples)") != std::string::npos);
@@ -193,8 +206,9 @@ TEST_CASE("training on an image folder: the Trainer learns generated bars, write
   Rng rng(99);
   const std::string image = dir.path("new.png"), seen = dir.path("seen.png");
   write_png(image, random_bar(false, rng));
-  const auto [status, output] = test::run_command(std::string(MINIMA_CLI) + " predict " + dir.path("run") + " " + image +
-                                                  " --show-input " + seen);
+  const auto [status, output] =
+      test::run_command(std::string(MINIMA_CLI) + " predict " + dir.path("run") + " " + image +
+                        " --show-input " + seen);
   INFO(output);
   CHECK(status == 0);
   CHECK(output.rfind(image + ":  vertical (", 0) == 0);

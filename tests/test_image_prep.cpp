@@ -52,7 +52,9 @@ TEST_CASE("centre_of_mass weighs pixel indices by value") {
   CHECK(centre_of_mass(column).y == doctest::Approx(0.75));
 }
 
-TEST_CASE("prepare_like_mnist: a dark bar on light paper is inverted, fit into 20x20 with its aspect, centred by mass") {
+TEST_CASE(
+    "prepare_like_mnist: a dark bar on light paper is inverted, fit into 20x20 with its aspect, "
+    "centred by mass") {
   // A 120 x 30 bar (aspect 4:1), off-centre in a 200 x 100 image.
   Image paper = make_canvas(200, 100, 1, gray_level(230));
   fill_rect(paper, 30, 50, 150, 80, gray_level(20));
@@ -74,7 +76,8 @@ TEST_CASE("prepare_like_mnist: a dark bar on light paper is inverted, fit into 2
   CHECK(std::abs(com.y - 14.0) <= 0.5);
 }
 
-TEST_CASE("prepare_like_mnist keeps a tall digit's aspect and treats light-on-dark like dark-on-light") {
+TEST_CASE(
+    "prepare_like_mnist keeps a tall digit's aspect and treats light-on-dark like dark-on-light") {
   Image dark_on_light = make_canvas(60, 90, 1, gray_level(255));
   fill_rect(dark_on_light, 10, 5, 25, 65, gray_level(0));  // 15 x 60: 1:4
   Image light_on_dark = make_canvas(60, 90, 1, gray_level(0));
@@ -90,10 +93,11 @@ TEST_CASE("prepare_like_mnist keeps a tall digit's aspect and treats light-on-da
   CHECK(std::abs(centre_of_mass(a).y - 14.0) <= 0.5);
 }
 
-TEST_CASE("prepare_like_mnist scales a small digit up to 20 pixels and ignores faint paper texture") {
+TEST_CASE(
+    "prepare_like_mnist scales a small digit up to 20 pixels and ignores faint paper texture") {
   Image paper = make_canvas(40, 40, 1, gray_level(200));
   for (int x = 0; x < 40; x += 3) paper.pixels[size_t(x)] = 185;  // faint texture in the top row
-  fill_rect(paper, 2, 30, 12, 38, gray_level(40));  // a 10 x 8 blot near a corner
+  fill_rect(paper, 2, 30, 12, 38, gray_level(40));                // a 10 x 8 blot near a corner
   const Image digit = prepare_like_mnist(paper, "small");
   const Extent ink = extent(digit, 1);
   CHECK(ink.width() == 20);
@@ -105,12 +109,14 @@ TEST_CASE("prepare_like_mnist scales a small digit up to 20 pixels and ignores f
 TEST_CASE("prepare_like_mnist refuses an image without a digit") {
   Image blank = make_canvas(30, 30, 1, gray_level(240));
   blank.pixels[100] = 225;
-  CHECK_THROWS_WITH_AS(prepare_like_mnist(blank, "blank.png"),
-                       "blank.png: no digit found (the image is almost uniform: background 240, contrast 15)",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      prepare_like_mnist(blank, "blank.png"),
+      "blank.png: no digit found (the image is almost uniform: background 240, contrast 15)",
+      std::invalid_argument);
 }
 
-TEST_CASE("load_image reads PNG, BMP and JPEG, converts to gray and composites transparency over white") {
+TEST_CASE(
+    "load_image reads PNG, BMP and JPEG, converts to gray and composites transparency over white") {
   TempDir dir("image_load");
   Image rgb = make_canvas(8, 6, 3, gray_level(0));
   for (int x = 0; x < 8; ++x) rgb.pixels[size_t(x) * 3] = 255;  // top row red
@@ -140,7 +146,8 @@ TEST_CASE("load_image reads PNG, BMP and JPEG, converts to gray and composites t
   CHECK(load_image(dir.path("alpha.png"), 1).pixels == std::vector<uint8_t>{255, 0, 127, 255});
 }
 
-TEST_CASE("load_image names the file and the problem: unreadable, empty, not an image, absurd size") {
+TEST_CASE(
+    "load_image names the file and the problem: unreadable, empty, not an image, absurd size") {
   TempDir dir("image_errors");
   const std::string missing = dir.path("missing.png");
   CHECK(load_error(missing) == missing + ": cannot read: No such file or directory");
@@ -151,15 +158,20 @@ TEST_CASE("load_image names the file and the problem: unreadable, empty, not an 
 
   const std::string text = dir.path("notes.png");
   test::write_bytes(text, "these are not pixels");
-  CHECK(load_error(text) == text + ": not a PNG, JPEG, BMP or GIF image (stb_image: unknown image type)");
+  CHECK(load_error(text) ==
+        text + ": not a PNG, JPEG, BMP or GIF image (stb_image: unknown image type)");
 
   const std::string huge = dir.path("huge.png");
   test::write_bytes(huge, test::png_header_only(20000, 3000));
-  CHECK(load_error(huge) == huge + ": image of 20000 x 3000 pixels is outside the limits (1 to 16384 per side, at "
-                                   "most 67108864 pixels)");
+  CHECK(load_error(huge) ==
+        huge +
+            ": image of 20000 x 3000 pixels is outside the limits (1 to 16384 per side, at "
+            "most 67108864 pixels)");
   test::write_bytes(huge, test::png_header_only(9000, 9000));
-  CHECK(load_error(huge) == huge + ": image of 9000 x 9000 pixels is outside the limits (1 to 16384 per side, at "
-                                   "most 67108864 pixels)");
+  CHECK(load_error(huge) ==
+        huge +
+            ": image of 9000 x 9000 pixels is outside the limits (1 to 16384 per side, at "
+            "most 67108864 pixels)");
   // Beyond 2^30 bytes stb_image itself refuses the header (and reports an unknown type).
   test::write_bytes(huge, test::png_header_only(100000, 100000));
   CHECK(load_error(huge).rfind(huge + ": not a PNG, JPEG, BMP or GIF image", 0) == 0);
@@ -167,10 +179,13 @@ TEST_CASE("load_image names the file and the problem: unreadable, empty, not an 
   small.max_side = 16;
   small.max_pixels = 64;
   test::write_bytes(huge, test::png_header_only(10, 10));
-  CHECK(load_error(huge, small) == huge + ": image of 10 x 10 pixels is outside the limits (1 to 16 per side, at most "
-                                          "64 pixels)");
+  CHECK(load_error(huge, small) ==
+        huge +
+            ": image of 10 x 10 pixels is outside the limits (1 to 16 per side, at most "
+            "64 pixels)");
   small.max_file_bytes = 4;
-  CHECK(load_error(huge, small) == huge + ": " + std::to_string(test::png_header_only(10, 10).size()) +
+  CHECK(load_error(huge, small) == huge + ": " +
+                                       std::to_string(test::png_header_only(10, 10).size()) +
                                        " bytes exceeds the limit of 4 bytes");
 }
 

@@ -50,10 +50,13 @@ std::string accuracy_line(const std::string& output) {
 
 }  // namespace
 
-TEST_CASE("minima export --fold-bn writes a BatchNorm-free model with the folded weights and the same outputs") {
+TEST_CASE(
+    "minima export --fold-bn writes a BatchNorm-free model with the folded weights and the same "
+    "outputs") {
   BlobRun blobs;
   const std::string out = blobs.tmp.path("folded");
-  const auto [status, output] = run_command(std::string(MINIMA_CLI) + " export " + blobs.run + " --fold-bn " + out);
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " export " + blobs.run + " --fold-bn " + out);
   INFO(output);
   REQUIRE(status == 0);
   CHECK(output.find("folded   fc1 + bn1\n") != std::string::npos);
@@ -94,12 +97,14 @@ TEST_CASE("minima export --fold-bn writes a BatchNorm-free model with the folded
   // W' = s W, b' = s (b - mean) + beta, s = gamma / sqrt(var + 1e-5), from the original file.
   const auto w = floats_of(original, "fc1.weight"), b = floats_of(original, "fc1.bias");
   const auto gamma = floats_of(original, "bn1.weight"), beta = floats_of(original, "bn1.bias");
-  const auto mean = floats_of(original, "bn1.running_mean"), var = floats_of(original, "bn1.running_var");
+  const auto mean = floats_of(original, "bn1.running_mean"),
+             var = floats_of(original, "bn1.running_var");
   const auto w2 = floats_of(folded, "fc1.weight"), b2 = floats_of(folded, "fc1.bias");
   for (size_t k = 0; k < 8; ++k) {
     const double s = gamma[k] / std::sqrt(var[k] + 1e-5);
     CHECK(b2[k] == doctest::Approx(s * (b[k] - mean[k]) + beta[k]).epsilon(1e-6));
-    for (size_t j = 0; j < 16; ++j) CHECK(w2[k * 16 + j] == doctest::Approx(s * w[k * 16 + j]).epsilon(1e-6));
+    for (size_t j = 0; j < 16; ++j)
+      CHECK(w2[k * 16 + j] == doctest::Approx(s * w[k * 16 + j]).epsilon(1e-6));
   }
   CHECK(floats_of(folded, "fc2.weight") == floats_of(original, "fc2.weight"));
 
@@ -110,7 +115,8 @@ TEST_CASE("minima export --fold-bn writes a BatchNorm-free model with the folded
   Tensor x(Shape{data.count, 16});
   for (int64_t k = 0; k < x.numel(); ++k) x[k] = float(data.pixels[size_t(k)]) / 255.0f;
   const Tensor expected = before.graph.forward(x, Mode::Eval);
-  check_close(after.graph.forward(x, Mode::Eval), expected, 1e-5, 1e-6, "folded vs original on the test set");
+  check_close(after.graph.forward(x, Mode::Eval), expected, 1e-5, 1e-6,
+              "folded vs original on the test set");
 
   // `minima eval` reads the export like a run directory, with the same result.
   const auto [s1, eval_run] = run_command(std::string(MINIMA_CLI) + " eval " + blobs.run);
@@ -121,7 +127,9 @@ TEST_CASE("minima export --fold-bn writes a BatchNorm-free model with the folded
   CHECK(accuracy_line(eval_folded) == accuracy_line(eval_run));
 }
 
-TEST_CASE("minima eval --weights --config: weights from another writer load by name; the first mismatch is named") {
+TEST_CASE(
+    "minima eval --weights --config: weights from another writer load by name; the first mismatch "
+    "is named") {
   BlobRun blobs;
   const std::string config = blobs.run + "/config.json";
   const auto [s0, reference] = run_command(std::string(MINIMA_CLI) + " eval " + blobs.run);
@@ -143,7 +151,8 @@ TEST_CASE("minima eval --weights --config: weights from another writer load by n
   }
   const std::string other = blobs.tmp.path("other.safetensors");
   write_file_atomically(other, assemble(header, body));
-  const std::string eval = std::string(MINIMA_CLI) + " eval --config " + config + " --weights " + other;
+  const std::string eval =
+      std::string(MINIMA_CLI) + " eval --config " + config + " --weights " + other;
   auto [status, output] = run_command(eval);
   INFO(output);
   CHECK(status == 0);
@@ -163,7 +172,8 @@ TEST_CASE("minima eval --weights --config: weights from another writer load by n
   write_file_atomically(other, assemble(reshaped, body));
   std::tie(status, output) = run_command(eval);
   CHECK(status == 1);
-  CHECK(output == "minima eval: error: " + other + ": tensor 'fc2.weight' has shape [8, 10] but the model expects [10, 8]\n");
+  CHECK(output == "minima eval: error: " + other +
+                      ": tensor 'fc2.weight' has shape [8, 10] but the model expects [10, 8]\n");
 
   std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " eval --weights " + other);
   CHECK(status == 2);

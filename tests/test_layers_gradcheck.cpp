@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include <minima/layers/batchnorm.hpp>
 #include <minima/nn/gradcheck.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/registry.hpp>
-#include <minima/layers/batchnorm.hpp>
 #include "tests/support.hpp"
 
 using minima::check_gradients;
@@ -36,14 +36,16 @@ namespace {
 // registered layer type has a gradient check" enforces it. Add the type here
 // together with its TEST_CASE (below, or beside the layer's other tests:
 // add and concat in test_dag.cpp, dropout in test_dropout.cpp).
-const std::vector<std::string> kGradientCheckedTypes = {"add",  "batchnorm", "concat", "dense",
-                                                        "dropout", "relu", "sigmoid", "tanh"};
+const std::vector<std::string> kGradientCheckedTypes = {"add",     "batchnorm", "concat",  "dense",
+                                                        "dropout", "relu",      "sigmoid", "tanh"};
 
 // Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
 // and runs the checker.
 template <class Fill>
-GradCheckResult check_layer(const json& spec, Shape sample, int64_t n, Fill fill, GradCheckOptions options = {}) {
-  std::unique_ptr<minima::Layer> layer = minima::test::make_layer(spec, sample, uint64_t(n) * 31 + 5);
+GradCheckResult check_layer(const json& spec, Shape sample, int64_t n, Fill fill,
+                            GradCheckOptions options = {}) {
+  std::unique_ptr<minima::Layer> layer =
+      minima::test::make_layer(spec, sample, uint64_t(n) * 31 + 5);
   Tensor x(sample.with_batch(n));
   fill(x);
   const GradCheckResult r = check_gradients(*layer, {x}, options);
@@ -87,7 +89,8 @@ auto separated_inputs(uint64_t seed) {
     for (int64_t k = 0; k < d; ++k) {
       for (int64_t i = 0; i < m; ++i) order[i] = i;
       for (int64_t i = m - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
-      for (int64_t i = 0; i < m; ++i) x.at(i, k) = 3.0f + 4.0f * (float(order[i]) + 0.5f * rng.uniform()) / float(m);
+      for (int64_t i = 0; i < m; ++i)
+        x.at(i, k) = 3.0f + 4.0f * (float(order[i]) + 0.5f * rng.uniform()) / float(m);
     }
   };
 }
@@ -113,10 +116,13 @@ const LayerShape kShapes[] = {{Shape{1}, 1}, {Shape{5}, 3}, {Shape{7}, 8}, {Shap
 
 TEST_CASE("every registered layer type has a gradient check") {
   for (const std::string& type : minima::LayerRegistry::instance().types()) {
-    INFO("layer type '" << type << "' is registered but has no gradient check in test_layers_gradcheck.cpp");
+    INFO(
+        "layer type '" << type
+                       << "' is registered but has no gradient check in test_layers_gradcheck.cpp");
     CHECK(std::count(kGradientCheckedTypes.begin(), kGradientCheckedTypes.end(), type) == 1);
   }
-  for (const std::string& type : kGradientCheckedTypes) CHECK(minima::LayerRegistry::instance().contains(type));
+  for (const std::string& type : kGradientCheckedTypes)
+    CHECK(minima::LayerRegistry::instance().contains(type));
 }
 
 TEST_CASE("gradcheck dense, with and without bias, several shapes") {
@@ -125,22 +131,24 @@ TEST_CASE("gradcheck dense, with and without bias, several shapes") {
   for (const bool bias : {true, false})
     for (const LayerShape& s : kShapes)
       for (const int64_t units : {1, 4}) {
-        const GradCheckResult r =
-            check_layer(json{{"type", "dense"}, {"units", units}, {"bias", bias}, {"init", "xavier"}}, s.sample, s.n,
-                        normal_inputs(uint64_t(s.n + units)), tight);
+        const GradCheckResult r = check_layer(
+            json{{"type", "dense"}, {"units", units}, {"bias", bias}, {"init", "xavier"}}, s.sample,
+            s.n, normal_inputs(uint64_t(s.n + units)), tight);
         CHECK(r.max_error < 1e-3);
       }
 }
 
 TEST_CASE("gradcheck relu, inputs kept away from 0") {
-  for (const LayerShape& s : kShapes) check_layer(json{{"type", "relu"}}, s.sample, s.n, away_from_zero(uint64_t(s.n)));
+  for (const LayerShape& s : kShapes)
+    check_layer(json{{"type", "relu"}}, s.sample, s.n, away_from_zero(uint64_t(s.n)));
 }
 
 TEST_CASE("gradcheck sigmoid and tanh, including saturated inputs") {
   for (const char* type : {"sigmoid", "tanh"})
     for (const LayerShape& s : kShapes) {
       check_layer(json{{"type", type}}, s.sample, s.n, normal_inputs(uint64_t(s.n), 0.0f, 1.0f));
-      check_layer(json{{"type", type}}, s.sample, s.n, normal_inputs(uint64_t(s.n) + 1, 0.0f, 4.0f));
+      check_layer(json{{"type", type}}, s.sample, s.n,
+                  normal_inputs(uint64_t(s.n) + 1, 0.0f, 4.0f));
     }
 }
 
@@ -152,7 +160,8 @@ TEST_CASE("gradcheck batchnorm in Train mode: m = 2, 3, 64, affine on and off") 
         CAPTURE(m);
         CAPTURE(d);
         // Non-trivial gamma/beta, so a gradient that ignores them fails.
-        auto layer = minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, Shape{d});
+        auto layer =
+            minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, Shape{d});
         minima::Rng rng(uint64_t(m * 10 + d));
         for (minima::Param* p : layer->params())
           for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
@@ -169,8 +178,8 @@ TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mod
   // Without running statistics Eval normalizes with the batch statistics too,
   // so its gradient is the full Train-mode gradient.
   for (const Mode mode : {Mode::Train, Mode::Eval})
-    check_layer(json{{"type", "batchnorm"}, {"track_running_stats", false}}, Shape{4}, 6, separated_inputs(3),
-                batchnorm_options(mode));
+    check_layer(json{{"type", "batchnorm"}, {"track_running_stats", false}}, Shape{4}, 6,
+                separated_inputs(3), batchnorm_options(mode));
 }
 
 TEST_CASE("gradcheck batchnorm in Eval mode with running statistics") {
@@ -184,7 +193,8 @@ TEST_CASE("gradcheck batchnorm in Eval mode with running statistics") {
   options.mode = Mode::Eval;
   options.tolerance = 1e-3;  // Eval BN is affine in x, gamma and beta: differences are exact
   for (const int64_t m : {1, 4}) {
-    const GradCheckResult r = check_gradients(*layer, {minima::test::random_normal(Shape{m, 3}, rng, 2.0f, 3.0f)}, options);
+    const GradCheckResult r = check_gradients(
+        *layer, {minima::test::random_normal(Shape{m, 3}, rng, 2.0f, 3.0f)}, options);
     INFO(r.summary());
     CHECK(r.passed);
   }
@@ -268,7 +278,8 @@ TEST_CASE("the gradient checker divides by the step it actually took") {
   // from the nominal step; relu (identity here) is still checked exactly.
   GradCheckOptions options;
   options.tolerance = 1e-4;
-  const GradCheckResult r = check_layer(json{{"type", "relu"}}, Shape{5}, 3, normal_inputs(4, 10000.0f, 100.0f), options);
+  const GradCheckResult r =
+      check_layer(json{{"type", "relu"}}, Shape{5}, 3, normal_inputs(4, 10000.0f, 100.0f), options);
   CHECK(r.max_error < 1e-4);
 }
 
@@ -278,7 +289,8 @@ namespace {
 minima::Graph small_network(const char* bn_options) {
   const std::string layers = std::string(R"([
       {"type": "dense", "units": 5, "name": "fc1"},
-      {"type": "batchnorm", "name": "bn1")") + bn_options + R"(},
+      {"type": "batchnorm", "name": "bn1")") +
+                             bn_options + R"(},
       {"type": "sigmoid"},
       {"type": "dense", "units": 3, "name": "fc2", "init": "xavier"}])";
   return minima::Graph::from_json(json::parse(layers), "/model/layers");

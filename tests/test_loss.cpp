@@ -29,7 +29,8 @@ TEST_CASE("softmax cross-entropy matches PyTorch, also for rows near +1000 and -
   for (int64_t k = 0; k < dlogits.numel(); ++k) REQUIRE(std::isfinite(dlogits[k]));
   // Entries are probabilities / 5 (<= 0.2): rtol 1e-5, atol 1e-7 (float32
   // exp and division are ~1e-7 relative).
-  minima::test::check_close(dlogits, minima::test::to_tensor(ref["dlogits"]), 1e-5, 1e-7, "dlogits");
+  minima::test::check_close(dlogits, minima::test::to_tensor(ref["dlogits"]), 1e-5, 1e-7,
+                            "dlogits");
   for (int64_t i = 0; i < 5; ++i) {
     double row_sum = 0.0, grad_sum = 0.0;
     for (int64_t j = 0; j < 10; ++j) {
@@ -77,7 +78,8 @@ TEST_CASE("softmax cross-entropy counts correct predictions") {
   // The reference's own labels.
   ce.forward(logits, ref["labels"].get<std::vector<int32_t>>());
   int64_t hits = 0;
-  for (int64_t i = 0; i < 5; ++i) hits += minima::argmax_row(logits, i) == ref["labels"][i].get<int64_t>();
+  for (int64_t i = 0; i < 5; ++i)
+    hits += minima::argmax_row(logits, i) == ref["labels"][i].get<int64_t>();
   CHECK(ce.correct() == hits);
 }
 
@@ -93,12 +95,15 @@ TEST_CASE("softmax cross-entropy refuses bad labels and shapes") {
   SoftmaxCrossEntropy ce;
   Tensor logits(Shape{2, 3});
   const std::vector<int32_t> bad = {0, 3}, negative = {-1, 0}, short_labels = {0};
-  CHECK_THROWS_WITH_AS(ce.forward(logits, bad), "softmax cross-entropy: label 3 outside [0, 3)", std::invalid_argument);
-  CHECK_THROWS_WITH_AS(ce.forward(logits, negative), "softmax cross-entropy: label -1 outside [0, 3)",
+  CHECK_THROWS_WITH_AS(ce.forward(logits, bad), "softmax cross-entropy: label 3 outside [0, 3)",
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS(ce.forward(logits, short_labels), "softmax cross-entropy: 1 labels for 2 rows of logits",
+  CHECK_THROWS_WITH_AS(ce.forward(logits, negative),
+                       "softmax cross-entropy: label -1 outside [0, 3)", std::invalid_argument);
+  CHECK_THROWS_WITH_AS(ce.forward(logits, short_labels),
+                       "softmax cross-entropy: 1 labels for 2 rows of logits",
                        std::invalid_argument);
   Tensor flat(Shape{6});
-  CHECK_THROWS_WITH_AS(ce.forward(flat, bad), "softmax cross-entropy: logits must be [N, C], got [6]",
+  CHECK_THROWS_WITH_AS(ce.forward(flat, bad),
+                       "softmax cross-entropy: logits must be [N, C], got [6]",
                        std::invalid_argument);
 }

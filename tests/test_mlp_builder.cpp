@@ -15,7 +15,8 @@ json expand(const json& spec) { return ModelBuilderRegistry::instance().expand(s
 
 std::vector<std::string> names(const json& layers) {
   std::vector<std::string> out;
-  for (const json& layer : layers) out.push_back(layer["name"].get<std::string>() + ":" + layer["type"].get<std::string>());
+  for (const json& layer : layers)
+    out.push_back(layer["name"].get<std::string>() + ":" + layer["type"].get<std::string>());
   return out;
 }
 
@@ -32,33 +33,46 @@ std::string error_of(const json& spec) {
 
 TEST_CASE("mlp without batchnorm: dense, activation, ..., dense with biases") {
   const json layers = expand({{"type", "mlp"}, {"hidden", {100, 50}}, {"activation", "sigmoid"}});
-  CHECK(names(layers) == std::vector<std::string>{"fc1:dense", "sigmoid1:sigmoid", "fc2:dense", "sigmoid2:sigmoid",
-                                                  "fc3:dense"});
-  CHECK(layers[0] == json{{"type", "dense"}, {"name", "fc1"}, {"units", 100}, {"bias", true}, {"init", "he"}});
+  CHECK(names(layers) == std::vector<std::string>{"fc1:dense", "sigmoid1:sigmoid", "fc2:dense",
+                                                  "sigmoid2:sigmoid", "fc3:dense"});
+  CHECK(layers[0] ==
+        json{{"type", "dense"}, {"name", "fc1"}, {"units", 100}, {"bias", true}, {"init", "he"}});
   CHECK(layers[2]["units"] == 50);
-  CHECK(layers[4] == json{{"type", "dense"}, {"name", "fc3"}, {"units", 10}, {"bias", true}, {"init", "he"}});
+  CHECK(layers[4] ==
+        json{{"type", "dense"}, {"name", "fc3"}, {"units", 10}, {"bias", true}, {"init", "he"}});
 }
 
 TEST_CASE("mlp with batchnorm: BN between dense and activation, hidden dense without bias") {
-  const json layers = expand({{"type", "mlp"}, {"hidden", {100, 100, 100}}, {"activation", "sigmoid"},
-                              {"batchnorm", true}, {"init", "gaussian"}, {"std", 0.01}, {"classes", 7}});
-  CHECK(names(layers) == std::vector<std::string>{"fc1:dense", "bn1:batchnorm", "sigmoid1:sigmoid", "fc2:dense",
-                                                  "bn2:batchnorm", "sigmoid2:sigmoid", "fc3:dense", "bn3:batchnorm",
-                                                  "sigmoid3:sigmoid", "fc4:dense"});
+  const json layers = expand({{"type", "mlp"},
+                              {"hidden", {100, 100, 100}},
+                              {"activation", "sigmoid"},
+                              {"batchnorm", true},
+                              {"init", "gaussian"},
+                              {"std", 0.01},
+                              {"classes", 7}});
+  CHECK(names(layers) == std::vector<std::string>{"fc1:dense", "bn1:batchnorm", "sigmoid1:sigmoid",
+                                                  "fc2:dense", "bn2:batchnorm", "sigmoid2:sigmoid",
+                                                  "fc3:dense", "bn3:batchnorm", "sigmoid3:sigmoid",
+                                                  "fc4:dense"});
   for (int i : {0, 3, 6}) {
     CHECK(layers[i]["bias"] == false);
     CHECK(layers[i]["init"] == "gaussian");
     CHECK(layers[i]["std"] == 0.01);
   }
   CHECK(layers[1] == json{{"type", "batchnorm"}, {"name", "bn1"}});
-  CHECK(layers[9] == json{{"type", "dense"}, {"name", "fc4"}, {"units", 7}, {"bias", true}, {"init", "gaussian"},
+  CHECK(layers[9] == json{{"type", "dense"},
+                          {"name", "fc4"},
+                          {"units", 7},
+                          {"bias", true},
+                          {"init", "gaussian"},
                           {"std", 0.01}});
 }
 
 TEST_CASE("mlp dropout layers only when dropout > 0") {
   const json with = expand({{"type", "mlp"}, {"hidden", {20, 20}}, {"dropout", 0.25}});
-  CHECK(names(with) == std::vector<std::string>{"fc1:dense", "relu1:relu", "dropout1:dropout", "fc2:dense",
-                                                "relu2:relu", "dropout2:dropout", "fc3:dense"});
+  CHECK(names(with) == std::vector<std::string>{"fc1:dense", "relu1:relu", "dropout1:dropout",
+                                                "fc2:dense", "relu2:relu", "dropout2:dropout",
+                                                "fc3:dense"});
   CHECK(with[2] == json{{"type", "dropout"}, {"name", "dropout1"}, {"p", 0.25}});
   CHECK(expand({{"type", "mlp"}, {"hidden", {20, 20}}, {"dropout", 0}}).size() == 5);
 }
@@ -86,21 +100,27 @@ TEST_CASE("mlp with and without BN start from the same dense weights") {
 
 TEST_CASE("mlp errors name the pointer") {
   CHECK(error_of({{"type", "mlp"}}).starts_with("/model/hidden: is required (a list of"));
-  CHECK(error_of({{"type", "mlp"}, {"hidden", {8, -3}}}) == "/model/hidden/1: expected a positive number of units, got -3");
+  CHECK(error_of({{"type", "mlp"}, {"hidden", {8, -3}}}) ==
+        "/model/hidden/1: expected a positive number of units, got -3");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"activation", "gelu"}}) ==
         "/model/activation: expected one of \"relu\", \"sigmoid\", \"tanh\", got \"gelu\"");
-  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"init", "uniform"}}) ==
-        "/model/init: expected one of \"he\", \"xavier\", \"gaussian\", \"zeros\", got \"uniform\"");
+  CHECK(
+      error_of({{"type", "mlp"}, {"hidden", {8}}, {"init", "uniform"}}) ==
+      "/model/init: expected one of \"he\", \"xavier\", \"gaussian\", \"zeros\", got \"uniform\"");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"std", 0.1}}) ==
         "/model/std: expected only with \"init\": \"gaussian\", got 0.1");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"init", "gaussian"}, {"std", 0}}) ==
         "/model/std: expected a positive number, got 0");
-  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"classes", 0}}) == "/model/classes: expected a positive integer, got 0");
-  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"dropout", 1}}) == "/model/dropout: expected a probability in [0, 1), got 1");
+  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"classes", 0}}) ==
+        "/model/classes: expected a positive integer, got 0");
+  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"dropout", 1}}) ==
+        "/model/dropout: expected a probability in [0, 1), got 1");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"batchnorm", "yes"}}) ==
         "/model/batchnorm: expected true or false, got \"yes\"");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"hiden", {8}}}) ==
-        "/model/hiden: unknown key; known keys here: activation, batchnorm, classes, dropout, hidden, init, std, type");
-  CHECK(error_of({{"type", "resnet"}}).starts_with("/model/type: unknown model builder 'resnet'; known builders: "));
+        "/model/hiden: unknown key; known keys here: activation, batchnorm, classes, dropout, "
+        "hidden, init, std, type");
+  CHECK(error_of({{"type", "resnet"}})
+            .starts_with("/model/type: unknown model builder 'resnet'; known builders: "));
   CHECK(ModelBuilderRegistry::instance().contains("mlp"));
 }

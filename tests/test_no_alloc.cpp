@@ -8,16 +8,16 @@
 #include <cmath>
 #include <vector>
 
-#include <minima/data/batcher.hpp>
-#include "cli/bench/bench.hpp"
 #include <minima/core/blas.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/core/rng.hpp>
+#include <minima/core/threads.hpp>
+#include <minima/data/batcher.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/optim/optimizer.hpp>
-#include <minima/core/parallel.hpp>
-#include <minima/core/rng.hpp>
-#include <minima/core/threads.hpp>
+#include "cli/bench/bench.hpp"
 #include "tests/allocation_counter.hpp"
 
 namespace {
@@ -59,7 +59,8 @@ struct Training {
   float last_loss = 0;
 
   Training(const json& model, const json& optimizer_config, const Dataset& data, int64_t batch_size)
-      : graph(Graph::from_json(ModelBuilderRegistry::instance().expand(model, "/model"), "/model/layers")),
+      : graph(Graph::from_json(ModelBuilderRegistry::instance().expand(model, "/model"),
+                               "/model/layers")),
         batcher(data, batch_size, Normalization{0.13f, 0.31f}, true, 5, false) {
     graph.build(data.sample_shape, 11);
     ConfigObject config(optimizer_config, "/optimizer");
@@ -89,8 +90,9 @@ TEST_CASE("allocation counter sees operator new and Tensor storage" * doctest::s
   CHECK(allocations_during([] {}) == 0);
 }
 
-TEST_CASE("steady-state training steps and inference passes allocate nothing, on one thread or two" *
-          doctest::skip(kNotCounted)) {
+TEST_CASE(
+    "steady-state training steps and inference passes allocate nothing, on one thread or two" *
+    doctest::skip(kNotCounted)) {
   // 50 samples in batches of 16: epochs end with a batch of 2, so the loop
   // crosses epoch boundaries and smaller batches.
   const Dataset data = synthetic_mnist(50);
@@ -103,7 +105,11 @@ TEST_CASE("steady-state training steps and inference passes allocate nothing, on
   };
   const json optimizers[] = {
       {{"type", "sgd"}, {"lr", 0.1}},
-      {{"type", "sgd"}, {"lr", 0.05}, {"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 1e-4}},
+      {{"type", "sgd"},
+       {"lr", 0.05},
+       {"momentum", 0.9},
+       {"nesterov", true},
+       {"weight_decay", 1e-4}},
       {{"type", "adam"}, {"lr", 0.001}},
   };
   const int threads_before = parallel_threads();
@@ -133,7 +139,8 @@ TEST_CASE("steady-state training steps and inference passes allocate nothing, on
   set_threads(threads_before);
 }
 
-TEST_CASE("bench's TrainingStep allocates nothing after its first step" * doctest::skip(kNotCounted)) {
+TEST_CASE("bench's TrainingStep allocates nothing after its first step" *
+          doctest::skip(kNotCounted)) {
   // On as many threads as training uses by default (OpenBLAS's threaded
   // driver would malloc a job table per call; set_threads keeps it on one).
   const int threads_before = parallel_threads();

@@ -82,7 +82,11 @@ TEST_CASE("sgd weight decay: g += wd * p before the update") {
   CHECK(run.p[0] == doctest::Approx(0.774289).epsilon(1e-6));
   CHECK(run.p[1] == doctest::Approx(-2.089103).epsilon(1e-6));
   // Momentum, Nesterov and weight decay together (same formulas, wd = 0.01).
-  Run all = run_three_steps({{"type", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}, {"nesterov", true}, {"weight_decay", 0.01}});
+  Run all = run_three_steps({{"type", "sgd"},
+                             {"lr", 0.1},
+                             {"momentum", 0.9},
+                             {"nesterov", true},
+                             {"weight_decay", 0.01}});
   CHECK(all.p[0] == doctest::Approx(0.29781602).epsilon(1e-6));
   CHECK(all.p[1] == doctest::Approx(-2.38568475).epsilon(1e-6));
 }
@@ -108,7 +112,11 @@ TEST_CASE("optimizer config fills defaults and round-trips") {
   const json sgd_config = {{"type", "sgd"}, {"lr", 0.5}}, adam_config = {{"type", "adam"}};
   ConfigObject sgd_object(sgd_config, "/optimizer");
   json sgd = make_optimizer(sgd_object, 4)->config();
-  CHECK(sgd == json{{"type", "sgd"}, {"lr", 0.5}, {"momentum", 0.0}, {"nesterov", false}, {"weight_decay", 0.0}});
+  CHECK(sgd == json{{"type", "sgd"},
+                    {"lr", 0.5},
+                    {"momentum", 0.0},
+                    {"nesterov", false},
+                    {"weight_decay", 0.0}});
   ConfigObject adam_object(adam_config, "/optimizer");
   auto adam = make_optimizer(adam_object, 4);
   CHECK(adam->base_lr() == doctest::Approx(0.001));
@@ -118,22 +126,32 @@ TEST_CASE("optimizer config fills defaults and round-trips") {
 }
 
 TEST_CASE("optimizer errors name the pointer") {
-  CHECK(error_of({{"type", "sgd"}, {"lr", -1}}) == "/optimizer/lr: expected a positive number, got -1");
+  CHECK(error_of({{"type", "sgd"}, {"lr", -1}}) ==
+        "/optimizer/lr: expected a positive number, got -1");
   CHECK(error_of({{"type", "sgd"}}) == "/optimizer/lr: is required (a number)");
-  CHECK(error_of({{"type", "sgd"}, {"lr", "fast"}}) == "/optimizer/lr: expected a number, got \"fast\"");
+  CHECK(error_of({{"type", "sgd"}, {"lr", "fast"}}) ==
+        "/optimizer/lr: expected a number, got \"fast\"");
   CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"momentum", 1.5}}) ==
         "/optimizer/momentum: expected a number in [0, 1), got 1.5");
-  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"nesterov", true}}).starts_with("/optimizer/nesterov: expected false unless momentum > 0"));
+  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"nesterov", true}})
+            .starts_with("/optimizer/nesterov: expected false unless momentum > 0"));
   CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"weight_decay", -0.1}}) ==
         "/optimizer/weight_decay: expected a number >= 0, got -0.1");
   CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"momentun", 0.9}}) ==
-        "/optimizer/momentun: unknown key; known keys here: lr, momentum, nesterov, type, weight_decay");
-  CHECK(error_of({{"type", "adam"}, {"beta2", 1.0}}) == "/optimizer/beta2: expected a number in [0, 1), got 1.0");
-  CHECK(error_of({{"type", "adam"}, {"beta1", -0.1}}) == "/optimizer/beta1: expected a number in [0, 1), got -0.1");
-  CHECK(error_of({{"type", "adam"}, {"eps", 0}}) == "/optimizer/eps: expected a positive number, got 0");
-  CHECK(error_of({{"type", "adam"}, {"lr", 0}}) == "/optimizer/lr: expected a positive number, got 0");
-  CHECK(error_of({{"type", "adam"}, {"weight_decay", -1}}) == "/optimizer/weight_decay: expected a number >= 0, got -1");
-  CHECK(error_of({{"type", "rmsprop"}}) == "/optimizer/type: unknown optimizer 'rmsprop'; known: adam, sgd");
+        "/optimizer/momentun: unknown key; known keys here: lr, momentum, nesterov, type, "
+        "weight_decay");
+  CHECK(error_of({{"type", "adam"}, {"beta2", 1.0}}) ==
+        "/optimizer/beta2: expected a number in [0, 1), got 1.0");
+  CHECK(error_of({{"type", "adam"}, {"beta1", -0.1}}) ==
+        "/optimizer/beta1: expected a number in [0, 1), got -0.1");
+  CHECK(error_of({{"type", "adam"}, {"eps", 0}}) ==
+        "/optimizer/eps: expected a positive number, got 0");
+  CHECK(error_of({{"type", "adam"}, {"lr", 0}}) ==
+        "/optimizer/lr: expected a positive number, got 0");
+  CHECK(error_of({{"type", "adam"}, {"weight_decay", -1}}) ==
+        "/optimizer/weight_decay: expected a number >= 0, got -1");
+  CHECK(error_of({{"type", "rmsprop"}}) ==
+        "/optimizer/type: unknown optimizer 'rmsprop'; known: adam, sgd");
   CHECK(error_of({{"lr", 0.1}}) == "/optimizer/type: is required (a string)");
 }
 
@@ -142,5 +160,6 @@ TEST_CASE("optimizer refuses an arena of the wrong size") {
   ConfigObject object(config, "/optimizer");
   auto adam = make_optimizer(object, 3);
   Tensor p(Shape{2}), g(Shape{2});
-  CHECK_THROWS_WITH(adam->step(p, g, 0.1f), "adam: parameter arena has 2 values, gradients 2, moments 3");
+  CHECK_THROWS_WITH(adam->step(p, g, 0.1f),
+                    "adam: parameter arena has 2 values, gradients 2, moments 3");
 }

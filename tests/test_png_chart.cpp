@@ -17,13 +17,16 @@ Chart two_lines() {
   c.title = "Test accuracy \u2265 90%";
   c.x_label = "training step";
   c.y_label = "accuracy (%)";
-  c.series.push_back({"without BN", {0, 100, 200, 300, 400}, {10, 40, 60, 70, 75}, LineStyle::numbered(0)});
-  c.series.push_back({"with BN", {0, 100, 200, 300, 400}, {10, 80, 90, 95, 97}, LineStyle::numbered(1)});
+  c.series.push_back(
+      {"without BN", {0, 100, 200, 300, 400}, {10, 40, 60, 70, 75}, LineStyle::numbered(0)});
+  c.series.push_back(
+      {"with BN", {0, 100, 200, 300, 400}, {10, 80, 90, 95, 97}, LineStyle::numbered(1)});
   return c;
 }
 
 bool near(Rgb a, Rgb b, int tolerance) {
-  return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance && std::abs(a.b - b.b) <= tolerance;
+  return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance &&
+         std::abs(a.b - b.b) <= tolerance;
 }
 
 size_t count_pixels(const RgbImage& image, Rgb color, int tolerance) {
@@ -38,22 +41,25 @@ bool color_near(const RgbImage& image, double x, double y, Rgb color, int radius
   for (int dy = -radius; dy <= radius; ++dy)
     for (int dx = -radius; dx <= radius; ++dx) {
       const int px = int(x) + dx, py = int(y) + dy;
-      if (px >= 0 && py >= 0 && px < image.width && py < image.height && near(image.at(px, py), color, 20)) return true;
+      if (px >= 0 && py >= 0 && px < image.width && py < image.height &&
+          near(image.at(px, py), color, 20))
+        return true;
     }
   return false;
 }
 
 }  // namespace
 
-TEST_CASE("write_png_chart: the PNG decodes to the requested size with both lines in their colours") {
+TEST_CASE(
+    "write_png_chart: the PNG decodes to the requested size with both lines in their colours") {
   test::TempDir dir("png_chart");
   const std::string path = dir.path("acc.png");
   const Chart chart = two_lines();
   write_png_chart(chart, path, 640, 400);
 
   int w = 0, h = 0, channels = 0;
-  std::unique_ptr<unsigned char, decltype(&stbi_image_free)> data(stbi_load(path.c_str(), &w, &h, &channels, 3),
-                                                                   stbi_image_free);
+  std::unique_ptr<unsigned char, decltype(&stbi_image_free)> data(
+      stbi_load(path.c_str(), &w, &h, &channels, 3), stbi_image_free);
   REQUIRE(data);
   CHECK(w == 640);
   CHECK(h == 400);
@@ -61,18 +67,21 @@ TEST_CASE("write_png_chart: the PNG decodes to the requested size with both line
   RgbImage image{w, h, std::vector<uint8_t>(data.get(), data.get() + size_t(w) * size_t(h) * 3)};
 
   CHECK(count_pixels(image, {255, 255, 255}, 0) > size_t(w * h / 2));  // mostly white background
-  CHECK(count_pixels(image, style_color(0), 12) > 200);               // blue line
-  CHECK(count_pixels(image, style_color(1), 12) > 150);               // vermillion dashed line
-  CHECK(count_pixels(image, {34, 34, 34}, 12) > 300);                 // text
+  CHECK(count_pixels(image, style_color(0), 12) > 200);                // blue line
+  CHECK(count_pixels(image, style_color(1), 12) > 150);                // vermillion dashed line
+  CHECK(count_pixels(image, {34, 34, 34}, 12) > 300);                  // text
 
   // The lines pass where the shared layout puts the data points.
   const ChartLayout layout = layout_chart(chart, 640, 400, png_text_width);
   CHECK(color_near(image, layout.map_x(200), layout.map_y(60), style_color(0), 2));
   CHECK(color_near(image, layout.map_x(100), layout.map_y(80), style_color(1), 4));
-  CHECK_FALSE(color_near(image, layout.map_x(400), layout.map_y(40), style_color(0), 2));  // empty plot area
+  CHECK_FALSE(color_near(image, layout.map_x(400), layout.map_y(40), style_color(0),
+                         2));  // empty plot area
 }
 
-TEST_CASE("render_rgb: a filled band blends with the background; text pixels sit where labels are laid out") {
+TEST_CASE(
+    "render_rgb: a filled band blends with the background; text pixels sit where labels are laid "
+    "out") {
   Chart c;
   c.y_max = 2;
   c.bands.push_back({"15/50/85", {0, 10}, {-1, -1}, {0, 0}, {1, 1}, LineStyle::numbered(2)});
@@ -85,7 +94,8 @@ TEST_CASE("render_rgb: a filled band blends with the background; text pixels sit
   CHECK(inside.r == doctest::Approx(255 + 0.18 * (green.r - 255)).epsilon(0.02));
   CHECK(inside.g == doctest::Approx(255 + 0.18 * (green.g - 255)).epsilon(0.02));
   CHECK(color_near(image, layout.map_x(5), layout.map_y(0), green, 1));  // the median line
-  CHECK(near(image.at(int(layout.map_x(5.3)), int(layout.map_y(1.63))), {255, 255, 255}, 0));  // above the band
+  CHECK(near(image.at(int(layout.map_x(5.3)), int(layout.map_y(1.63))), {255, 255, 255},
+             0));  // above the band
 }
 
 TEST_CASE("render_rgb: an empty chart still draws axes; tiny canvases are refused") {

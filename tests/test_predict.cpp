@@ -12,10 +12,10 @@
 #include <stb_image_write.h>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/io/checkpoint.hpp>
 #include <minima/data/data_source.hpp>
-#include <minima/nn/graph.hpp>
 #include <minima/data/image_prep.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/nn/graph.hpp>
 #include <minima/report/raster.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/image_fixtures.hpp"
@@ -105,26 +105,31 @@ std::string percent(double p) {
 
 }  // namespace
 
-TEST_CASE("minima predict: top-3 classes per image with softmax probabilities, named from classes.json") {
+TEST_CASE(
+    "minima predict: top-3 classes per image with softmax probabilities, named from classes.json") {
   TempDir tmp("predict_text");
   LinearRun run = write_linear_run(tmp);
   const std::string h = tmp.path("h.png"), v = tmp.path("v.jpg");
   write_png(h, bar(true));
   REQUIRE(stbi_write_jpg(v.c_str(), 90, 90, 1, bar(false).pixels.data(), 95));
 
-  const auto [status, output] = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " " + h + " " + v);
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " " + h + " " + v);
   INFO(output);
   CHECK(status == 0);
-  const std::vector<double> ph = softmax(expected_logits(run, h)), pv = softmax(expected_logits(run, v));
+  const std::vector<double> ph = softmax(expected_logits(run, h)),
+                            pv = softmax(expected_logits(run, v));
   CHECK(ph[0] > 0.5);
   CHECK(pv[1] > 0.5);
   // The third most probable class: all 8 unused classes have logit 0; the first of them wins ties.
-  CHECK(output == h + ":  horizontal (" + percent(ph[0]) + ")  vertical (" + percent(ph[1]) + ")  unused 2 (" +
-                      percent(ph[2]) + ")\n" + v + ":  vertical (" + percent(pv[1]) + ")  horizontal (" +
-                      percent(pv[0]) + ")  unused 2 (" + percent(pv[2]) + ")\n");
+  CHECK(output == h + ":  horizontal (" + percent(ph[0]) + ")  vertical (" + percent(ph[1]) +
+                      ")  unused 2 (" + percent(ph[2]) + ")\n" + v + ":  vertical (" +
+                      percent(pv[1]) + ")  horizontal (" + percent(pv[0]) + ")  unused 2 (" +
+                      percent(pv[2]) + ")\n");
 }
 
-TEST_CASE("minima predict --json --show-input: logits, probabilities and the exact input the model saw") {
+TEST_CASE(
+    "minima predict --json --show-input: logits, probabilities and the exact input the model saw") {
   TempDir tmp("predict_json");
   LinearRun run = write_linear_run(tmp);
   const std::string h = tmp.path("h.png"), v = tmp.path("v.png"), seen = tmp.path("seen.png");
@@ -132,8 +137,9 @@ TEST_CASE("minima predict --json --show-input: logits, probabilities and the exa
   write_png(v, bar(false));
   const std::string json_path = tmp.path("out.json");
   // (...) > file: stdout to the file, stderr still to run_command.
-  const auto [status, output] = run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + "/model.safetensors " +
-                                            h + " " + v + " --json --top 2 --show-input " + seen + " > " + json_path + ")");
+  const auto [status, output] =
+      run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + "/model.safetensors " +
+                  h + " " + v + " --json --top 2 --show-input " + seen + " > " + json_path + ")");
   INFO(output);
   REQUIRE(status == 0);
   const json out = json::parse(read_file(json_path));
@@ -156,7 +162,8 @@ TEST_CASE("minima predict --json --show-input: logits, probabilities and the exa
     CHECK(p["input"]["pixels"].get<std::vector<uint8_t>>() == prepared.pixels);
     int differing = 0;
     for (int y = 0; y < 28; ++y)
-      for (int x = 0; x < 28; ++x) differing += strip[y * seen_w + int(i) * 30 + x] != prepared.at(x, y);
+      for (int x = 0; x < 28; ++x)
+        differing += strip[y * seen_w + int(i) * 30 + x] != prepared.at(x, y);
     CHECK(differing == 0);
 
     const std::vector<double> logits = expected_logits(run, file);
@@ -167,38 +174,46 @@ TEST_CASE("minima predict --json --show-input: logits, probabilities and the exa
     REQUIRE(p["top"].size() == 2);
     CHECK(p["top"][0]["index"] == int(i));
     CHECK(p["top"][0]["class"] == (i == 0 ? "horizontal" : "vertical"));
-    CHECK(p["top"][0]["probability"].get<double>() == doctest::Approx(probabilities[i]).epsilon(1e-6));
+    CHECK(p["top"][0]["probability"].get<double>() ==
+          doctest::Approx(probabilities[i]).epsilon(1e-6));
     CHECK(p["top"][1]["index"] == int(1 - i));
   }
   stbi_image_free(strip);
 }
 
-TEST_CASE("minima predict: unreadable, empty, absurdly large and blank files fail alone, the others still run") {
+TEST_CASE(
+    "minima predict: unreadable, empty, absurdly large and blank files fail alone, the others "
+    "still run") {
   TempDir tmp("predict_errors");
   LinearRun run = write_linear_run(tmp);
-  const std::string good = tmp.path("good.png"), missing = tmp.path("missing.png"), empty = tmp.path("empty.png"),
-                    huge = tmp.path("huge.png"), blank = tmp.path("blank.png");
+  const std::string good = tmp.path("good.png"), missing = tmp.path("missing.png"),
+                    empty = tmp.path("empty.png"), huge = tmp.path("huge.png"),
+                    blank = tmp.path("blank.png");
   write_png(good, bar(true));
   test::write_bytes(empty, "");
   test::write_bytes(huge, test::png_header_only(50000, 100));
   write_png(blank, make_canvas(20, 20, 1, gray_level(250)));
 
   const std::string files = " " + missing + " " + good + " " + empty + " " + huge + " " + blank;
-  const auto [status, output] = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + files);
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + files);
   INFO(output);
   CHECK(status == 1);
   CHECK(output.find(good + ":  horizontal (") != std::string::npos);
-  CHECK(output.find("minima predict: error: " + missing + ": cannot read: No such file or directory\n") != std::string::npos);
+  CHECK(output.find("minima predict: error: " + missing +
+                    ": cannot read: No such file or directory\n") != std::string::npos);
   CHECK(output.find("minima predict: error: " + empty + ": empty file\n") != std::string::npos);
-  CHECK(output.find("minima predict: error: " + huge + ": image of 50000 x 100 pixels is outside the limits") !=
-        std::string::npos);
+  CHECK(output.find("minima predict: error: " + huge +
+                    ": image of 50000 x 100 pixels is outside the limits") != std::string::npos);
   CHECK(output.find("minima predict: error: " + blank + ": no digit found") != std::string::npos);
 
   const std::string json_path = tmp.path("out.json");
   const auto [json_status, json_errors] =
-      run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + files + " --json > " + json_path + ")");
+      run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + files + " --json > " +
+                  json_path + ")");
   CHECK(json_status == 1);
-  CHECK(json_errors.find("minima predict: error: " + empty + ": empty file\n") != std::string::npos);
+  CHECK(json_errors.find("minima predict: error: " + empty + ": empty file\n") !=
+        std::string::npos);
   const json out = json::parse(read_file(json_path));
   REQUIRE(out["predictions"].size() == 5);
   CHECK(out["predictions"][0]["error"] == missing + ": cannot read: No such file or directory");
@@ -213,19 +228,24 @@ TEST_CASE("minima predict: usage errors and a model that does not take 28x28 ima
   auto [status, output] = run_command(std::string(MINIMA_CLI) + " predict " + run.dir);
   CHECK(status == 2);
   CHECK(output.find("minima predict: expected one or more image files after " + run.dir) == 0);
-  std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 0");
+  std::tie(status, output) =
+      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 0");
   CHECK(status == 2);
   CHECK(output.find("--top expects a positive integer, got '0'") != std::string::npos);
-  std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 99999999999");
+  std::tie(status, output) =
+      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 99999999999");
   CHECK(status == 2);  // beyond int: a usage error, not an escaped std::out_of_range
   CHECK(output.find("--top expects a positive integer, got '99999999999'") != std::string::npos);
 
   // Weights for 16 inputs (a 4x4 IDX data set) cannot read 28x28 digits.
-  Graph small = Graph::from_json(json::parse(R"([{"type": "dense", "units": 10, "name": "fc"}])"), "/model/layers");
+  Graph small = Graph::from_json(json::parse(R"([{"type": "dense", "units": 10, "name": "fc"}])"),
+                                 "/model/layers");
   small.build(Shape{16}, 1);
   save_model(run.dir + "/model.safetensors", small);
-  std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png");
+  std::tie(status, output) =
+      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png");
   CHECK(status == 1);
   CHECK(output == "minima predict: error: " + run.dir +
-                      "/model.safetensors: tensor 'fc.weight' has shape [10, 16] but the model expects [10, 784]\n");
+                      "/model.safetensors: tensor 'fc.weight' has shape [10, 16] but the model "
+                      "expects [10, 784]\n");
 }

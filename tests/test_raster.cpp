@@ -17,7 +17,8 @@ Marked marked(const Image& image, uint8_t background) {
     for (int x = 0; x < image.width; ++x)
       if (image.at(x, y) != background) {
         ++m.count;
-        m.x0 = std::min(m.x0, x), m.y0 = std::min(m.y0, y), m.x1 = std::max(m.x1, x), m.y1 = std::max(m.y1, y);
+        m.x0 = std::min(m.x0, x), m.y0 = std::min(m.y0, y), m.x1 = std::max(m.x1, x),
+        m.y1 = std::max(m.y1, y);
       }
   return m;
 }
@@ -63,7 +64,10 @@ TEST_CASE("draw_text inks glyphs inside the box text_width x text_height, growin
   CHECK(text_width("12", 3) == 36);
   // Non-ASCII characters draw as look-alikes or '?' instead of reading past the font's table.
   Image a = make_canvas(30, 20, 1, gray_level(0)), b = a;
-  draw_text(a, 0, 0, "2\xc3\x97" "3 \xe2\x82\xac", gray_level(255));  // "2×3 €"
+  draw_text(a, 0, 0,
+            "2\xc3\x97"
+            "3 \xe2\x82\xac",
+            gray_level(255));  // "2×3 €"
   draw_text(b, 0, 0, "2x3 ?", gray_level(255));
   CHECK(a.pixels == b.pixels);
 }

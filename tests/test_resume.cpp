@@ -29,7 +29,8 @@ TrainerOptions quiet(bool resume = false, int64_t stop_at_step = 0) {
 void check_resume_matches(const json& changes, std::initializer_list<int64_t> stops) {
   TempDir tmp("resume");
   test::write_blobs(tmp.path());
-  const EvalPoint straight = Trainer(test::blob_config(tmp.path(), tmp.path("straight"), changes), quiet()).run();
+  const EvalPoint straight =
+      Trainer(test::blob_config(tmp.path(), tmp.path("straight"), changes), quiet()).run();
 
   const RunConfig config = test::blob_config(tmp.path(), tmp.path("resumed"), changes);
   Trainer first(config, quiet(false, *stops.begin()));
@@ -48,12 +49,14 @@ void check_resume_matches(const json& changes, std::initializer_list<int64_t> st
   const auto rows = test::metrics_without_seconds(tmp.path("resumed/metrics.csv"));
   CHECK(rows == test::metrics_without_seconds(tmp.path("straight/metrics.csv")));
   CHECK(rows.size() > 2);
-  CHECK(test::read_text(tmp.path("resumed/model.safetensors")) == test::read_text(tmp.path("straight/model.safetensors")));
+  CHECK(test::read_text(tmp.path("resumed/model.safetensors")) ==
+        test::read_text(tmp.path("straight/model.safetensors")));
 }
 
 }  // namespace
 
-TEST_CASE("resume: SGD with momentum, BatchNorm and a cosine schedule, stopped between evaluations") {
+TEST_CASE(
+    "resume: SGD with momentum, BatchNorm and a cosine schedule, stopped between evaluations") {
   check_resume_matches(json::object(), {25});
 }
 
@@ -63,7 +66,9 @@ TEST_CASE("resume: Adam with a step schedule, stopped twice") {
                        {7, 30});
 }
 
-TEST_CASE("resume: epochs over a validation split with standardized inputs, stopped across an epoch boundary") {
+TEST_CASE(
+    "resume: epochs over a validation split with standardized inputs, stopped across an epoch "
+    "boundary") {
   check_resume_matches({{"data", {{"validation", 64}, {"normalize", "standardize"}}},
                         {"train", {{"steps", 0}, {"epochs", 3}, {"eval_every", 0}}},
                         {"output", {{"checkpoint_every", 5}}}},
@@ -96,14 +101,19 @@ TEST_CASE("train_state: random streams round-trip exactly; a damaged one is name
   SafetensorsContents file = load_safetensors(path);
   file.metadata["stream.drop1"] = "1 2 x 4";
   save_safetensors(path, file.tensors, file.metadata);
-  CHECK_THROWS_WITH(load_train_state(path, *optimizer),
-                    doctest::Contains("metadata 'stream.drop1' is '1 2 x 4', expected four unsigned 64-bit integers"));
+  CHECK_THROWS_WITH(
+      load_train_state(path, *optimizer),
+      doctest::Contains(
+          "metadata 'stream.drop1' is '1 2 x 4', expected four unsigned 64-bit integers"));
   file.metadata["stream.drop1"] = "1 2 3";
   save_safetensors(path, file.tensors, file.metadata);
-  CHECK_THROWS_WITH(load_train_state(path, *optimizer), doctest::Contains("expected four unsigned 64-bit integers"));
+  CHECK_THROWS_WITH(load_train_state(path, *optimizer),
+                    doctest::Contains("expected four unsigned 64-bit integers"));
 }
 
-TEST_CASE("resume: refuses a run without a checkpoint, a finished run, mismatched files and a different config") {
+TEST_CASE(
+    "resume: refuses a run without a checkpoint, a finished run, mismatched files and a different "
+    "config") {
   TempDir tmp("resume_refusals");
   test::write_blobs(tmp.path());
   const RunConfig config = test::blob_config(tmp.path(), tmp.path("run"));
@@ -113,22 +123,34 @@ TEST_CASE("resume: refuses a run without a checkpoint, a finished run, mismatche
   Trainer(config, quiet(false, 20)).run();
   const std::string state_at_20 = test::read_text(tmp.path("run/train_state.safetensors"));
   Trainer(config, quiet(true)).run();
+  CHECK_THROWS_WITH(
+      Trainer(config, quiet(true)),
+      doctest::Contains(
+          "the run already did 40 of its 40 steps (raise train.steps or train.epochs"));
+
+  write_file_atomically(tmp.path("run/train_state.safetensors"),
+                        state_at_20);  // model.safetensors is at step 40
   CHECK_THROWS_WITH(Trainer(config, quiet(true)),
-                    doctest::Contains("the run already did 40 of its 40 steps (raise train.steps or train.epochs"));
+                    doctest::Contains("model.safetensors is not from step 20"));
 
-  write_file_atomically(tmp.path("run/train_state.safetensors"), state_at_20);  // model.safetensors is at step 40
-  CHECK_THROWS_WITH(Trainer(config, quiet(true)), doctest::Contains("model.safetensors is not from step 20"));
-
-  const RunConfig other = test::blob_config(tmp.path(), tmp.path("run"), {{"train", {{"batch_size", 32}}}});
-  CHECK_THROWS_WITH(check_same_run(config, other, tmp.path("run")),
-                    doctest::Contains("differs at /train/batch_size (the run has 16, the config 32)"));
-  const RunConfig wider = test::blob_config(tmp.path(), tmp.path("run"),
-                                            {{"model", {{"layers", {{{"type", "dense"}, {"units", 9}}}}}}});
-  CHECK_THROWS_WITH(check_same_run(config, wider, tmp.path("run")), doctest::Contains("differs at /model/layers/0"));
+  const RunConfig other =
+      test::blob_config(tmp.path(), tmp.path("run"), {{"train", {{"batch_size", 32}}}});
+  CHECK_THROWS_WITH(
+      check_same_run(config, other, tmp.path("run")),
+      doctest::Contains("differs at /train/batch_size (the run has 16, the config 32)"));
+  const RunConfig wider = test::blob_config(
+      tmp.path(), tmp.path("run"), {{"model", {{"layers", {{{"type", "dense"}, {"units", 9}}}}}}});
+  CHECK_THROWS_WITH(check_same_run(config, wider, tmp.path("run")),
+                    doctest::Contains("differs at /model/layers/0"));
   // What only changes the road ahead may change.
-  check_same_run(config, test::blob_config(tmp.path(), tmp.path("elsewhere"), {{"optimizer", {{"lr", 0.05}}}, {"train", {{"steps", 80}}}}),
+  check_same_run(config,
+                 test::blob_config(tmp.path(), tmp.path("elsewhere"),
+                                   {{"optimizer", {{"lr", 0.05}}}, {"train", {{"steps", 80}}}}),
                  tmp.path("run"));
 
-  const RunConfig sgd_run = test::blob_config(tmp.path(), tmp.path("run"), {{"optimizer", {{"type", "adam"}, {"momentum", nullptr}}}});
-  CHECK_THROWS_WITH(Trainer(sgd_run, quiet(true)), doctest::Contains("holds the state of optimizer 'sgd' but the config asks for 'adam'"));
+  const RunConfig sgd_run = test::blob_config(
+      tmp.path(), tmp.path("run"), {{"optimizer", {{"type", "adam"}, {"momentum", nullptr}}}});
+  CHECK_THROWS_WITH(
+      Trainer(sgd_run, quiet(true)),
+      doctest::Contains("holds the state of optimizer 'sgd' but the config asks for 'adam'"));
 }

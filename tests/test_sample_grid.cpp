@@ -23,14 +23,16 @@ Dataset halves() {
   data.num_classes = 2;
   data.class_names = {"left", "right"};
   // Samples 1 and 3 are labelled against their brightness.
-  data.pixels = {200, 10, 200, 10, /**/ 200, 10, 200, 10, /**/ 10, 200, 10, 200, /**/ 10, 200, 10, 200, /**/ 77, 0, 77, 0};
+  data.pixels = {200, 10,  200,     10,  /**/ 200, 10,  200,     10, /**/ 10, 200,
+                 10,  200, /**/ 10, 200, 10,       200, /**/ 77, 0,  77,      0};
   data.labels = {0, 1, 1, 0, 0};
   data.count = 5;
   return data;
 }
 
 Graph halves_model() {
-  Graph g = Graph::from_json(json::parse(R"([{"type": "dense", "units": 2, "bias": false}])"), "/model/layers");
+  Graph g = Graph::from_json(json::parse(R"([{"type": "dense", "units": 2, "bias": false}])"),
+                             "/model/layers");
   g.build(Shape{4}, 1);
   Tensor& w = g.layer(0).params()[0]->value;
   for (int64_t j = 0; j < 4; ++j) {
@@ -44,13 +46,16 @@ int count_color(const Image& image, Color color) {
   int n = 0;
   for (int y = 0; y < image.height; ++y)
     for (int x = 0; x < image.width; ++x)
-      n += image.at(x, y, 0) == color[0] && image.at(x, y, 1) == color[1] && image.at(x, y, 2) == color[2];
+      n += image.at(x, y, 0) == color[0] && image.at(x, y, 1) == color[1] &&
+           image.at(x, y, 2) == color[2];
   return n;
 }
 
 }  // namespace
 
-TEST_CASE("find_misclassified lists the wrong samples in data order, up to a limit, and counts them all") {
+TEST_CASE(
+    "find_misclassified lists the wrong samples in data order, up to a limit, and counts them "
+    "all") {
   const Dataset data = halves();
   Graph model = halves_model();
   int64_t wrong = 0;
@@ -71,7 +76,8 @@ TEST_CASE("find_misclassified lists the wrong samples in data order, up to a lim
 
 TEST_CASE("draw_misclassified_grid draws each sample zoomed 3x with red predicted-class captions") {
   const Dataset data = halves();
-  const Image grid = draw_misclassified_grid(data, sample_geometry(DataConfig{}, 4), {{4, 1, 0}, {1, 1, 0}}, "title");
+  const Image grid = draw_misclassified_grid(data, sample_geometry(DataConfig{}, 4),
+                                             {{4, 1, 0}, {1, 1, 0}}, "title");
   CHECK(grid.channels == 3);
   // Sample 4 has two pixels of value 77, each drawn as a 3x3 square.
   CHECK(count_color(grid, gray_level(77)) == 2 * 9);
@@ -80,7 +86,8 @@ TEST_CASE("draw_misclassified_grid draws each sample zoomed 3x with red predicte
   CHECK(grid.width > grid.height);
 }
 
-TEST_CASE("sample_geometry: folder data keeps its size and channels, other data must be square gray") {
+TEST_CASE(
+    "sample_geometry: folder data keeps its size and channels, other data must be square gray") {
   DataConfig folder;
   folder.dataset = "folder";
   folder.height = 5;
@@ -91,8 +98,9 @@ TEST_CASE("sample_geometry: folder data keeps its size and channels, other data 
   CHECK(g.width == 7);
   CHECK(g.channels == 3);
   CHECK(sample_geometry(DataConfig{}, 784).width == 28);
-  CHECK_THROWS_WITH(sample_geometry(DataConfig{}, 10),
-                    "cannot draw samples of 10 features as images (not a square number of gray pixels)");
+  CHECK_THROWS_WITH(
+      sample_geometry(DataConfig{}, 10),
+      "cannot draw samples of 10 features as images (not a square number of gray pixels)");
 }
 
 TEST_CASE("minima eval --samples writes the grid of the test samples the model got wrong") {
@@ -100,17 +108,19 @@ TEST_CASE("minima eval --samples writes the grid of the test samples the model g
   write_blobs(tmp.path());
   TrainerOptions options;
   options.progress = ProgressStyle::Quiet;
-  const RunConfig config = blob_config(tmp.path(), tmp.path("run"), json::parse(R"({"train": {"steps": 5}})"));
+  const RunConfig config =
+      blob_config(tmp.path(), tmp.path("run"), json::parse(R"({"train": {"steps": 5}})"));
   const EvalPoint last = Trainer(config, options).run();
   const int64_t wrong = 64 - std::llround(last.eval_acc * 64);
   REQUIRE(wrong > 0);
 
   const std::string grid = tmp.path("grid.png");
-  const auto [status, output] = run_command(std::string(MINIMA_CLI) + " eval " + tmp.path("run") + " --samples " + grid);
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " eval " + tmp.path("run") + " --samples " + grid);
   INFO(output);
   CHECK(status == 0);
-  CHECK(output.find("wrote " + grid + ": " + std::to_string(wrong) + " of 64 test samples misclassified\n") !=
-        std::string::npos);
+  CHECK(output.find("wrote " + grid + ": " + std::to_string(wrong) +
+                    " of 64 test samples misclassified\n") != std::string::npos);
   int width = 0, height = 0, channels = 0;
   REQUIRE(stbi_info(grid.c_str(), &width, &height, &channels));
   CHECK(channels == 3);

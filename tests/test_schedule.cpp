@@ -44,7 +44,8 @@ TEST_CASE("step schedule: lr * gamma^floor(step / step_size)") {
   CHECK(s->lr(9, 0.1f) == doctest::Approx(0.1));
   CHECK(s->lr(10, 0.1f) == doctest::Approx(0.05));
   CHECK(s->lr(25, 0.1f) == doctest::Approx(0.025));
-  CHECK(s->config() == json{{"type", "step"}, {"step_size", 10}, {"gamma", 0.5}, {"warmup_steps", 0}});
+  CHECK(s->config() ==
+        json{{"type", "step"}, {"step_size", 10}, {"gamma", 0.5}, {"warmup_steps", 0}});
   // Default gamma 0.1; warm-up first, decay counted from step 0.
   auto w = schedule({{"type", "step"}, {"step_size", 10}, {"warmup_steps", 2}}, 100);
   CHECK(w->lr(0, 0.1f) == doctest::Approx(0.05));
@@ -67,14 +68,19 @@ TEST_CASE("cosine schedule anneals to min_lr after warm-up") {
 }
 
 TEST_CASE("schedule errors name the pointer") {
-  CHECK(error_of({{"type", "exp"}}) == "/schedule/type: unknown schedule 'exp'; known: constant, cosine, step");
+  CHECK(error_of({{"type", "exp"}}) ==
+        "/schedule/type: unknown schedule 'exp'; known: constant, cosine, step");
   CHECK(error_of({{"type", "step"}}) == "/schedule/step_size: is required (an integer)");
-  CHECK(error_of({{"type", "step"}, {"step_size", 0}}) == "/schedule/step_size: expected a positive integer, got 0");
+  CHECK(error_of({{"type", "step"}, {"step_size", 0}}) ==
+        "/schedule/step_size: expected a positive integer, got 0");
   CHECK(error_of({{"type", "step"}, {"step_size", 5}, {"gamma", 1.5}}) ==
         "/schedule/gamma: expected a number in (0, 1], got 1.5");
-  CHECK(error_of({{"type", "cosine"}, {"min_lr", -1}}) == "/schedule/min_lr: expected a number >= 0, got -1");
-  CHECK(error_of({{"warmup_steps", -3}}) == "/schedule/warmup_steps: expected an integer >= 0, got -3");
-  CHECK(error_of({{"warmup_steps", 100}}, 100) == "/schedule/warmup_steps: expected fewer than the run's 100 steps, got 100");
+  CHECK(error_of({{"type", "cosine"}, {"min_lr", -1}}) ==
+        "/schedule/min_lr: expected a number >= 0, got -1");
+  CHECK(error_of({{"warmup_steps", -3}}) ==
+        "/schedule/warmup_steps: expected an integer >= 0, got -3");
+  CHECK(error_of({{"warmup_steps", 100}}, 100) ==
+        "/schedule/warmup_steps: expected fewer than the run's 100 steps, got 100");
   CHECK(error_of({{"warmup_steps", 100}}, 0) == "(no error)");  // total not known yet
   CHECK(error_of({{"type", "cosine"}, {"step_size", 3}}) ==
         "/schedule/step_size: unknown key; known keys here: min_lr, type, warmup_steps");

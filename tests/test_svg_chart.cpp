@@ -43,7 +43,9 @@ bool has_label(const ChartLayout& layout, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("nice ticks: steps of 1, 2 or 5 times a power of ten, labels with the decimals the step needs") {
+TEST_CASE(
+    "nice ticks: steps of 1, 2 or 5 times a power of ten, labels with the decimals the step "
+    "needs") {
   CHECK(nice_step(0, 1, 5) == doctest::Approx(0.2));
   CHECK(nice_step(0, 50000, 6) == doctest::Approx(10000));
   CHECK(nice_step(70, 100, 6) == doctest::Approx(5));
@@ -58,13 +60,14 @@ TEST_CASE("nice ticks: steps of 1, 2 or 5 times a power of ten, labels with the 
   CHECK(format_power_of_ten(-7) == "1e-7");
 }
 
-TEST_CASE("layout: a linear axis covers the data on nice ticks; data maps into the plot rectangle") {
+TEST_CASE(
+    "layout: a linear axis covers the data on nice ticks; data maps into the plot rectangle") {
   const ChartLayout l = layout_chart(two_lines(), 720, 420, svg_text_width);
   CHECK(major_values(l.x_ticks) == std::vector<double>{0, 1000, 2000, 3000, 4000, 5000});
   const std::vector<double> y = major_values(l.y_ticks);
   REQUIRE(y.size() >= 3);
-  CHECK(y.front() <= 20 + 1e-9);   // lowest value ~ 21.5
-  CHECK(y.back() >= 99.9);         // highest ~ 99.9
+  CHECK(y.front() <= 20 + 1e-9);  // lowest value ~ 21.5
+  CHECK(y.back() >= 99.9);        // highest ~ 99.9
   for (size_t i = 1; i < y.size(); ++i) CHECK(y[i] - y[i - 1] == doctest::Approx(y[1] - y[0]));
   CHECK(l.map_x(l.x_lo) == doctest::Approx(l.plot.x));
   CHECK(l.map_x(l.x_hi) == doctest::Approx(l.plot.x + l.plot.w));
@@ -74,7 +77,7 @@ TEST_CASE("layout: a linear axis covers the data on nice ticks; data maps into t
   CHECK(has_label(l, "without BN"));
   REQUIRE(l.legend.size() == 2);
   CHECK(l.legend[0].swatch.y > l.plot.y + l.plot.h);  // legend below the plot
-  CHECK(l.plot.x > 30);                                // room for the y tick labels and title
+  CHECK(l.plot.x > 30);                               // room for the y tick labels and title
 }
 
 TEST_CASE("layout: a fixed y range and x start are kept exactly") {
@@ -90,7 +93,9 @@ TEST_CASE("layout: a fixed y range and x start are kept exactly") {
   CHECK(major_values(l.y_ticks) == std::vector<double>{70, 75, 80, 85, 90, 95, 100});
 }
 
-TEST_CASE("layout: log-scale ticks are powers of ten, minor ticks between; non-positive values break the line") {
+TEST_CASE(
+    "layout: log-scale ticks are powers of ten, minor ticks between; non-positive values break the "
+    "line") {
   Chart c;
   c.log_y = true;
   c.series.push_back({"loss", {1, 2, 3, 4, 5}, {2.4, 0.5, 0.0, 0.05, 0.013}, {}});
@@ -116,7 +121,8 @@ TEST_CASE("layout: log-scale ticks are powers of ten, minor ticks between; non-p
 
 TEST_CASE("layout: a wide legend flows into several rows, each inside the canvas") {
   Chart c = two_lines();
-  for (int i = 0; i < 8; ++i) c.series.push_back({"a rather long legend label " + std::to_string(i), {0, 1}, {1, 2}, {}});
+  for (int i = 0; i < 8; ++i)
+    c.series.push_back({"a rather long legend label " + std::to_string(i), {0, 1}, {1, 2}, {}});
   const ChartLayout l = layout_chart(c, 500, 500, svg_text_width);
   double last_row = 0;
   int rows = 0;
@@ -157,14 +163,18 @@ TEST_CASE("render_svg: well-formed, escaped, no scripts, styled lines and a lege
   CHECK(svg.find("<title>Test accuracy</title>") != std::string::npos);
   CHECK(svg.find("clip-path=\"url(#acc-clip0)\"") != std::string::npos);
   // Series 1 is dashed (in the plot and in its legend swatch), in its own colour.
-  CHECK(test::count_of(svg, "stroke=\"#d55e00\" stroke-width=\"2\" stroke-linejoin=\"round\" stroke-dasharray=\"7 4\"") == 2);
-  CHECK(test::count_of(svg, "stroke=\"#0072b2\" stroke-width=\"2\" stroke-linejoin=\"round\" points") == 2);
+  CHECK(test::count_of(svg,
+                       "stroke=\"#d55e00\" stroke-width=\"2\" stroke-linejoin=\"round\" "
+                       "stroke-dasharray=\"7 4\"") == 2);
+  CHECK(test::count_of(
+            svg, "stroke=\"#0072b2\" stroke-width=\"2\" stroke-linejoin=\"round\" points") == 2);
   // Markers: white halo + filled shape, 8 on each line plus one per legend entry.
   CHECK(test::count_of(svg, "<polygon fill=\"#0072b2\"") == 9);
 }
 
 TEST_CASE("escape_xml and svg_text_width") {
   CHECK(escape_xml("a<b & 'c' > \"d\"") == "a&lt;b &amp; &#39;c&#39; &gt; &quot;d&quot;");
-  CHECK(svg_text_width("\u2265", 10) == doctest::Approx(svg_text_width("a", 10)));  // one character, three bytes
+  CHECK(svg_text_width("\u2265", 10) ==
+        doctest::Approx(svg_text_width("a", 10)));  // one character, three bytes
   CHECK(svg_text_width("MM", 10) > svg_text_width("ii", 10));
 }

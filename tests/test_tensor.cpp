@@ -105,7 +105,7 @@ TEST_CASE("Tensor: slice_rows is a view of whole rows") {
   CHECK(s[17] == 23.0f);
   s[0] = -5.0f;
   CHECK(t[6] == -5.0f);
-  CHECK(t.slice_rows(5, 0).numel() == 0);   // an empty slice at the end is fine
+  CHECK(t.slice_rows(5, 0).numel() == 0);  // an empty slice at the end is fine
   CHECK(t.slice_rows(0, 5).data() == t.data());
   CHECK_THROWS_AS(t.slice_rows(4, 2), std::out_of_range);  // one past the end
   CHECK_THROWS_AS(t.slice_rows(-1, 1), std::out_of_range);

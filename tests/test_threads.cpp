@@ -11,12 +11,12 @@
 #include <utility>
 #include <vector>
 
-#include "cli/bench/bench.hpp"
 #include <minima/core/blas.hpp>
-#include <minima/nn/model_builder.hpp>
 #include <minima/core/parallel.hpp>
 #include <minima/core/threads.hpp>
+#include <minima/nn/model_builder.hpp>
 #include <minima/train/thread_choice.hpp>
+#include "cli/bench/bench.hpp"
 #include "tests/support.hpp"
 
 using namespace minima;
@@ -126,12 +126,16 @@ TEST_CASE("gemm split across the pool: the product, and the same bits on every r
     Trans ta, tb;
     float beta;
   };
-  for (const Case& c : {Case{300, 70, 200, Trans::No, Trans::Yes, 0.0f}, Case{70, 300, 200, Trans::Yes, Trans::No, 1.0f},
-                        Case{257, 129, 64, Trans::Yes, Trans::Yes, 1.0f}, Case{33, 1000, 50, Trans::No, Trans::No, 0.0f}}) {
+  for (const Case& c : {Case{300, 70, 200, Trans::No, Trans::Yes, 0.0f},
+                        Case{70, 300, 200, Trans::Yes, Trans::No, 1.0f},
+                        Case{257, 129, 64, Trans::Yes, Trans::Yes, 1.0f},
+                        Case{33, 1000, 50, Trans::No, Trans::No, 0.0f}}) {
     CAPTURE(c.m);
     CAPTURE(c.n);
-    const Tensor a = minima::test::random_normal(c.ta == Trans::Yes ? Shape{c.k, c.m} : Shape{c.m, c.k}, rng);
-    const Tensor b = minima::test::random_normal(c.tb == Trans::Yes ? Shape{c.n, c.k} : Shape{c.k, c.n}, rng);
+    const Tensor a =
+        minima::test::random_normal(c.ta == Trans::Yes ? Shape{c.k, c.m} : Shape{c.m, c.k}, rng);
+    const Tensor b =
+        minima::test::random_normal(c.tb == Trans::Yes ? Shape{c.n, c.k} : Shape{c.k, c.n}, rng);
     const Tensor c0 = minima::test::random_normal(Shape{c.m, c.n}, rng);
     auto product = [&](int threads) {
       set_threads(threads);
@@ -156,12 +160,15 @@ TEST_CASE("gemm split across the pool: the product, and the same bits on every r
   }
 }
 
-TEST_CASE("a training step gives the same bits on every run with two threads, and agrees with one") {
+TEST_CASE(
+    "a training step gives the same bits on every run with two threads, and agrees with one") {
   // Wide enough that the GEMMs, BatchNorm's sums, ReLU, bias, zero_grad and
   // the optimizer all split.
   ThreadsGuard guard;
-  const json spec = {{"type", "mlp"}, {"hidden", {512, 512}}, {"activation", "relu"}, {"batchnorm", true}};
-  const BenchNetwork network{"split", ModelBuilderRegistry::instance().expand(spec, "/model"), 128, 784, 0};
+  const json spec = {
+      {"type", "mlp"}, {"hidden", {512, 512}}, {"activation", "relu"}, {"batchnorm", true}};
+  const BenchNetwork network{"split", ModelBuilderRegistry::instance().expand(spec, "/model"), 128,
+                             784, 0};
   const json momentum = {{"type", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}};
   auto train = [&](int threads) {
     set_threads(threads);
@@ -174,7 +181,8 @@ TEST_CASE("a training step gives the same bits on every run with two threads, an
   CHECK(max_scaled_difference(one, two) < 1e-3);  // GEMM rounding, three steps on
 }
 
-TEST_CASE("minima's own loops give the same bits on one thread or two (BatchNorm's column sums too)") {
+TEST_CASE(
+    "minima's own loops give the same bits on one thread or two (BatchNorm's column sums too)") {
   ThreadsGuard guard;
   minima::Rng rng(8);
   const Tensor x = minima::test::random_normal(Shape{256, 1024}, rng, 2.0f, 3.0f);

@@ -61,7 +61,8 @@ TEST_CASE("a 2-16-2 MLP with BatchNorm learns quadrants with plain SGD") {
   Tensor xb(Shape{batch, 2});
   std::vector<int32_t> yb(batch);
   for (int64_t epoch = 0; epoch < epochs; ++epoch) {
-    for (size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[order_rng.below(i + 1)]);
+    for (size_t i = order.size() - 1; i > 0; --i)
+      std::swap(order[i], order[order_rng.below(i + 1)]);
     for (int64_t s = 0; s < int64_t(order.size()) / batch; ++s) {
       for (int64_t b = 0; b < batch; ++b) {
         const int64_t i = order[s * batch + b];
@@ -83,12 +84,13 @@ TEST_CASE("a 2-16-2 MLP with BatchNorm learns quadrants with plain SGD") {
   const float final_loss = ce.forward(net.forward(train.x, Mode::Eval), train.labels);
   const float test_loss = ce.forward(net.forward(test.x, Mode::Eval), test.labels);
   const double accuracy = double(ce.correct()) / double(test.labels.size());
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  INFO("loss " << initial_loss << " -> " << final_loss << ", test loss " << test_loss << ", test accuracy " << accuracy
-               << ", " << seconds << " s");
-  CHECK(initial_loss > 0.5);                  // it started out ignorant (ln 2 = 0.69 at chance)
-  CHECK(final_loss < initial_loss / 10.0);    // the loss falls 10x
-  CHECK(test_loss < initial_loss / 10.0);     // and not only on the points it saw
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  INFO("loss " << initial_loss << " -> " << final_loss << ", test loss " << test_loss
+               << ", test accuracy " << accuracy << ", " << seconds << " s");
+  CHECK(initial_loss > 0.5);                // it started out ignorant (ln 2 = 0.69 at chance)
+  CHECK(final_loss < initial_loss / 10.0);  // the loss falls 10x
+  CHECK(test_loss < initial_loss / 10.0);   // and not only on the points it saw
   CHECK(accuracy > 0.95);
   CHECK(seconds < 1.0);
 }

@@ -13,8 +13,8 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/io/checkpoint.hpp>
-#include <minima/train/evaluate.hpp>
 #include <minima/io/safetensors.hpp>
+#include <minima/train/evaluate.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/allocation_counter.hpp"
 #include "tests/train_fixture.hpp"
@@ -74,7 +74,8 @@ TEST_CASE("trainer: learns two blobs and writes its run directory") {
   CHECK(rows[0] == "step,epoch,lr,train_loss,train_acc,eval_loss,eval_acc");
   CHECK(rows[4].starts_with("40,2.500000,"));
   double eval_acc = 0;
-  REQUIRE(std::sscanf(rows[4].c_str(), "%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf", &eval_acc) == 1);
+  REQUIRE(std::sscanf(rows[4].c_str(), "%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%*[^,],%lf",
+                      &eval_acc) == 1);
   CHECK(eval_acc == doctest::Approx(last.eval_acc).epsilon(1e-6));
 
   CHECK(json::parse(test::read_text(tmp.path("run/config.json"))) == config.resolved());
@@ -94,21 +95,29 @@ TEST_CASE("trainer: learns two blobs and writes its run directory") {
 TEST_CASE("trainer: the same seed and thread count give identical runs; another seed does not") {
   TempDir tmp("trainer_repeat");
   test::write_blobs(tmp.path());
-  for (const char* run : {"a", "b"}) Trainer(test::blob_config(tmp.path(), tmp.path(run)), quiet()).run();
+  for (const char* run : {"a", "b"})
+    Trainer(test::blob_config(tmp.path(), tmp.path(run)), quiet()).run();
   Trainer(test::blob_config(tmp.path(), tmp.path("c"), {{"seed", 8}}), quiet()).run();
 
-  CHECK(test::metrics_without_seconds(tmp.path("a/metrics.csv")) == test::metrics_without_seconds(tmp.path("b/metrics.csv")));
-  CHECK(test::read_text(tmp.path("a/model.safetensors")) == test::read_text(tmp.path("b/model.safetensors")));
-  CHECK(test::read_text(tmp.path("a/model.safetensors")) != test::read_text(tmp.path("c/model.safetensors")));
-  CHECK(test::metrics_without_seconds(tmp.path("a/metrics.csv")) != test::metrics_without_seconds(tmp.path("c/metrics.csv")));
+  CHECK(test::metrics_without_seconds(tmp.path("a/metrics.csv")) ==
+        test::metrics_without_seconds(tmp.path("b/metrics.csv")));
+  CHECK(test::read_text(tmp.path("a/model.safetensors")) ==
+        test::read_text(tmp.path("b/model.safetensors")));
+  CHECK(test::read_text(tmp.path("a/model.safetensors")) !=
+        test::read_text(tmp.path("c/model.safetensors")));
+  CHECK(test::metrics_without_seconds(tmp.path("a/metrics.csv")) !=
+        test::metrics_without_seconds(tmp.path("c/metrics.csv")));
 }
 
-TEST_CASE("trainer: a diverging run stops at the first non-finite value and keeps the last good checkpoint") {
+TEST_CASE(
+    "trainer: a diverging run stops at the first non-finite value and keeps the last good "
+    "checkpoint") {
   TempDir tmp("trainer_diverge");
   test::write_blobs(tmp.path());
-  const RunConfig config = test::blob_config(
-      tmp.path(), tmp.path("run"),
-      {{"optimizer", {{"lr", 1e30}, {"momentum", 0}}}, {"schedule", {{"type", "constant"}}}, {"output", {{"checkpoint_every", 1}}}});
+  const RunConfig config = test::blob_config(tmp.path(), tmp.path("run"),
+                                             {{"optimizer", {{"lr", 1e30}, {"momentum", 0}}},
+                                              {"schedule", {{"type", "constant"}}},
+                                              {"output", {{"checkpoint_every", 1}}}});
   Trainer trainer(config, quiet());
   std::string message;
   try {
@@ -120,8 +129,9 @@ TEST_CASE("trainer: a diverging run stops at the first non-finite value and keep
   const int64_t good = trainer.checkpoint_step();
   REQUIRE(good >= 1);
   CHECK(message.starts_with("training diverged at step "));
-  CHECK(message.find("(lr 1e+30); the last good checkpoint is " + (tmp.path("run/model.safetensors")) + " (step " +
-                     std::to_string(good) + ")") != std::string::npos);
+  CHECK(message.find("(lr 1e+30); the last good checkpoint is " +
+                     (tmp.path("run/model.safetensors")) + " (step " + std::to_string(good) +
+                     ")") != std::string::npos);
   CHECK(trainer.step() <= good + 1);
 
   Graph reloaded = Graph::from_json(config.layers, "/model/layers");
@@ -129,7 +139,8 @@ TEST_CASE("trainer: a diverging run stops at the first non-finite value and keep
   load_model(tmp.path("run/model.safetensors"), reloaded);
   for (const StateEntry& e : reloaded.state())
     for (int64_t k = 0; k < e.tensor->numel(); ++k) REQUIRE(std::isfinite((*e.tensor)[k]));
-  CHECK(load_safetensors(tmp.path("run/model.safetensors")).metadata.at(kStepKey) == std::to_string(good));
+  CHECK(load_safetensors(tmp.path("run/model.safetensors")).metadata.at(kStepKey) ==
+        std::to_string(good));
 }
 
 TEST_CASE("trainer: a stop request or stop_at_step ends the run with a checkpoint") {
@@ -174,7 +185,8 @@ TEST_CASE("trainer: a training step does not allocate") {
       if (p.step == 80) at_80 = test::heap_allocations();
     };
     Trainer(test::blob_config(tmp.path(), tmp.path("run"),
-                              {{"train", {{"steps", 100}, {"eval_every", eval_every}}}, {"output", {{"checkpoint_every", 100}}}}),
+                              {{"train", {{"steps", 100}, {"eval_every", eval_every}}},
+                               {"output", {{"checkpoint_every", 100}}}}),
             options)
         .run();
     return at_80 - at_40;
@@ -188,10 +200,14 @@ TEST_CASE("trainer: a config whose model does not match the data is refused") {
   TempDir tmp("trainer_mismatch");
   test::write_blobs(tmp.path());
   const json three_outputs = {{"model", {{"layers", {{{"type", "dense"}, {"units", 3}}}}}}};
-  CHECK_THROWS_WITH_AS(Trainer(test::blob_config(tmp.path(), tmp.path("run"), three_outputs), quiet()),
-                       "/model: expected a last layer with 10 outputs (one per class of the data set), got [3]", ConfigError);
-  CHECK_THROWS_WITH_AS(Trainer(test::blob_config(tmp.path(), tmp.path("run"), {{"train", {{"batch_size", 300}}}}), quiet()),
-                       "/train/batch_size: expected at most the 256 training samples, got 300", ConfigError);
+  CHECK_THROWS_WITH_AS(
+      Trainer(test::blob_config(tmp.path(), tmp.path("run"), three_outputs), quiet()),
+      "/model: expected a last layer with 10 outputs (one per class of the data set), got [3]",
+      ConfigError);
+  CHECK_THROWS_WITH_AS(
+      Trainer(test::blob_config(tmp.path(), tmp.path("run"), {{"train", {{"batch_size", 300}}}}),
+              quiet()),
+      "/train/batch_size: expected at most the 256 training samples, got 300", ConfigError);
 }
 
 TEST_CASE("metrics log: resuming keeps the rows up to the checkpoint's step") {
@@ -221,7 +237,8 @@ TEST_CASE("metrics log: resuming keeps the rows up to the checkpoint's step") {
 
 TEST_CASE("progress: one line per evaluation point off a terminal, a bar on one") {
   char lr[32];
-  for (auto [value, text] : {std::pair{2.0f, "2.0"}, {0.1f, "0.1"}, {3e-5f, "3e-05"}, {0.25f, "0.25"}}) {
+  for (auto [value, text] :
+       {std::pair{2.0f, "2.0"}, {0.1f, "0.1"}, {3e-5f, "3e-05"}, {0.25f, "0.25"}}) {
     Progress::format_lr(lr, sizeof lr, value);
     CHECK(std::string(lr) == text);
   }
@@ -230,7 +247,8 @@ TEST_CASE("progress: one line per evaluation point off a terminal, a bar on one"
   std::FILE* lines = std::tmpfile();
   Progress(ProgressStyle::Lines, 50000, 1000, lines).eval_point(p);
   CHECK(read_stream(lines) ==
-        "step 1000/50000  epoch 1.20  lr 2.0  loss 0.2345  acc 93.10%  eval_loss 0.2100  eval_acc 94.00%  12.3s\n");
+        "step 1000/50000  epoch 1.20  lr 2.0  loss 0.2345  acc 93.10%  eval_loss 0.2100  eval_acc "
+        "94.00%  12.3s\n");
   std::fclose(lines);
 
   std::FILE* bar = std::tmpfile();
@@ -239,7 +257,9 @@ TEST_CASE("progress: one line per evaluation point off a terminal, a bar on one"
   progress.update(500, 0.5, 0.75, 5.0);
   progress.update(501, 0.5, 0.75, 5.01);  // within 0.1 s of the last draw: not redrawn
   const std::string drawn = read_stream(bar);
-  CHECK(drawn == "Epoch 1/50\n\r 500/1000 [==============>...............] - ETA: 5s - loss: 0.5000 - acc: 75.00%\033[K");
+  CHECK(drawn ==
+        "Epoch 1/50\n\r 500/1000 [==============>...............] - ETA: 5s - loss: 0.5000 - acc: "
+        "75.00%\033[K");
   std::fclose(bar);
 }
 
@@ -248,9 +268,10 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
   test::write_blobs(tmp.path());
   const std::string config = tmp.path("blobs.json");
   // Many evaluations, so the run is still going when the signal comes.
-  write_file_atomically(config, test::blob_config_json(tmp.path(), tmp.path("run"),
-                                                       {{"train", {{"steps", 200000}, {"eval_every", 1}}}})
-                                    .dump());
+  write_file_atomically(config,
+                        test::blob_config_json(tmp.path(), tmp.path("run"),
+                                               {{"train", {{"steps", 200000}, {"eval_every", 1}}}})
+                            .dump());
   int out[2];
   REQUIRE(pipe(out) == 0);
   const pid_t child = fork();
@@ -280,6 +301,7 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 130);
   CHECK(output.find("minima train: interrupted at step ") != std::string::npos);
-  CHECK(output.find("continue with: minima train --resume " + (tmp.path("run"))) != std::string::npos);
+  CHECK(output.find("continue with: minima train --resume " + (tmp.path("run"))) !=
+        std::string::npos);
   CHECK(std::filesystem::exists(tmp.path("run/train_state.safetensors")));
 }

@@ -25,7 +25,8 @@ inline void put_be32(std::ofstream& out, uint32_t v) {
 
 // Writes <dir>/<prefix>-images-idx3-ubyte and -labels-idx1-ubyte with
 // `count` blob images, alternating labels 0, 1, 0, ...
-inline void write_blob_split(const std::string& dir, const std::string& prefix, int64_t count, uint64_t seed) {
+inline void write_blob_split(const std::string& dir, const std::string& prefix, int64_t count,
+                             uint64_t seed) {
   Rng rng(seed);
   std::ofstream images(dir + "/" + prefix + "-images-idx3-ubyte", std::ios::binary);
   std::ofstream labels(dir + "/" + prefix + "-labels-idx1-ubyte", std::ios::binary);
@@ -53,8 +54,8 @@ inline void write_blobs(const std::string& dir) {
   write_blob_split(dir, "t10k", 64, 2);
 }
 
-// A 16-8-10 MLP (the IDX loader counts at least 10 classes) with BatchNorm, SGD with momentum and a cosine schedule:
-// 40 steps of 16, evaluated every 10. `changes` is merged over it.
+// A 16-8-10 MLP (the IDX loader counts at least 10 classes) with BatchNorm, SGD with momentum and a
+// cosine schedule: 40 steps of 16, evaluated every 10. `changes` is merged over it.
 inline nlohmann::json blob_config_json(const std::string& data_dir, const std::string& run_dir,
                                        const nlohmann::json& changes = nlohmann::json::object()) {
   nlohmann::json config = {

@@ -7,12 +7,12 @@
 #include <map>
 #include <stdexcept>
 
-#include <minima/nn/model_builder.hpp>
 #include <minima/core/rng.hpp>
-#include <minima/train/run_config.hpp>
-#include "cli/system_info.hpp"
 #include <minima/core/threads.hpp>
+#include <minima/nn/model_builder.hpp>
+#include <minima/train/run_config.hpp>
 #include <minima/train/thread_choice.hpp>
+#include "cli/system_info.hpp"
 
 namespace minima {
 namespace {
@@ -51,7 +51,8 @@ std::vector<BenchNetwork> named_bench_networks() {
   std::vector<BenchNetwork> networks;
   for (const Spec& s : specs)
     for (bool bn : {true, false}) {
-      const json spec = {{"type", "mlp"}, {"hidden", s.hidden}, {"activation", s.activation}, {"batchnorm", bn}};
+      const json spec = {
+          {"type", "mlp"}, {"hidden", s.hidden}, {"activation", s.activation}, {"batchnorm", bn}};
       networks.push_back({std::string(s.name) + (bn ? "" : "-nobn"),
                           ModelBuilderRegistry::instance().expand(spec, "/model"), s.batch});
     }
@@ -70,7 +71,8 @@ BenchNetwork named_bench_network(const std::string& name) {
 BenchNetwork config_bench_network(const std::string& path) {
   const RunConfig config = load_run_config(path);
   const std::string stem = std::filesystem::path(path).stem().string();
-  return {stem, config.layers, config.train.batch_size, sample_shape(config.data).numel(), config.train.threads};
+  return {stem, config.layers, config.train.batch_size, sample_shape(config.data).numel(),
+          config.train.threads};
 }
 
 TrainingStep::TrainingStep(const BenchNetwork& network, const json& optimizer, uint64_t seed)
@@ -155,7 +157,8 @@ GemmReplay::GemmReplay(std::vector<GemmCall> calls, uint64_t seed) : calls_(std:
 void GemmReplay::run() {
   for (size_t i = 0; i < calls_.size(); ++i) {
     const GemmCall& c = calls_[i];
-    gemm(a_[i], c.trans_a ? Trans::Yes : Trans::No, b_[i], c.trans_b ? Trans::Yes : Trans::No, c_[i], 1.0f, c.beta);
+    gemm(a_[i], c.trans_a ? Trans::Yes : Trans::No, b_[i], c.trans_b ? Trans::Yes : Trans::No,
+         c_[i], 1.0f, c.beta);
   }
 }
 
@@ -172,10 +175,12 @@ json stats_json(const TimingStats& s) {
 }
 
 // The profile's totals per "<type> forward|backward" part, in layer order.
-std::vector<std::pair<std::string, std::pair<double, double>>> profile_shares(const StepProfile& p) {
+std::vector<std::pair<std::string, std::pair<double, double>>> profile_shares(
+    const StepProfile& p) {
   std::vector<std::pair<std::string, double>> parts;
   auto add = [&](const std::string& part, double seconds) {
-    auto it = std::find_if(parts.begin(), parts.end(), [&](const auto& e) { return e.first == part; });
+    auto it =
+        std::find_if(parts.begin(), parts.end(), [&](const auto& e) { return e.first == part; });
     if (it == parts.end())
       parts.emplace_back(part, seconds);
     else
@@ -195,7 +200,8 @@ std::vector<std::pair<std::string, std::pair<double, double>>> profile_shares(co
   add("other", std::max(0.0, p.total_s - accounted));  // zero_grad, graph bookkeeping
   std::vector<std::pair<std::string, std::pair<double, double>>> shares;
   for (const auto& [part, seconds] : parts)
-    shares.push_back({part, {seconds * 1e3 / double(p.steps), p.total_s > 0 ? seconds / p.total_s : 0.0}});
+    shares.push_back(
+        {part, {seconds * 1e3 / double(p.steps), p.total_s > 0 ? seconds / p.total_s : 0.0}});
   return shares;
 }
 
@@ -218,7 +224,8 @@ BenchResult run_bench(const BenchNetwork& network, const BenchOptions& options) 
   if (steps <= 0) {  // about one second of training steps
     const auto start = Clock::now();
     for (int i = 0; i < 5; ++i) step.train();
-    steps = std::clamp(int64_t(1000.0 / std::max(ms_since(start) / 5.0, 1e-3)), int64_t(20), int64_t(3000));
+    steps = std::clamp(int64_t(1000.0 / std::max(ms_since(start) / 5.0, 1e-3)), int64_t(20),
+                       int64_t(3000));
   }
   // Rounds alternate the three measurements so that load from elsewhere on a
   // shared machine falls on all of them alike.
@@ -252,7 +259,8 @@ BenchResult run_bench(const BenchNetwork& network, const BenchOptions& options) 
   result.inference = timing_stats(infer_ms);
   result.gemm_bound = timing_stats(gemm_ms);
   result.gemm_calls = int64_t(replay.calls().size());
-  result.gemm_gflops = result.gemm_bound.median > 0 ? replay.flops() / (result.gemm_bound.median * 1e6) : 0;
+  result.gemm_gflops =
+      result.gemm_bound.median > 0 ? replay.flops() / (result.gemm_bound.median * 1e6) : 0;
   if (options.profile) {
     StepProfile profile;
     for (int64_t i = 0; i < std::max<int64_t>(steps / rounds, 10); ++i) step.train(&profile);

@@ -43,7 +43,7 @@ BenchNetwork config_bench_network(const std::string& path);
 
 // Time per part of a training step, summed over profiled steps.
 struct StepProfile {
-  std::vector<std::string> layer_types;  // per layer index
+  std::vector<std::string> layer_types;       // per layer index
   std::vector<double> forward_s, backward_s;  // per layer index
   double loss_s = 0, optimizer_s = 0, total_s = 0;
   int64_t steps = 0;
@@ -94,7 +94,8 @@ class GemmReplay {
 };
 
 struct BenchOptions {
-  int threads = 0;      // threads (minima's loops and GEMM slices); 0 = the network's, else choose_threads()
+  int threads =
+      0;  // threads (minima's loops and GEMM slices); 0 = the network's, else choose_threads()
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;
@@ -112,8 +113,12 @@ struct BenchResult {
   // are "<layer type> forward|backward", "loss", "optimizer", "other".
   std::vector<std::pair<std::string, std::pair<double, double>>> profile;
 
-  double samples_per_second() const { return step.median > 0 ? double(batch) * 1e3 / step.median : 0; }
-  double inference_samples_per_second() const { return inference.median > 0 ? double(batch) * 1e3 / inference.median : 0; }
+  double samples_per_second() const {
+    return step.median > 0 ? double(batch) * 1e3 / step.median : 0;
+  }
+  double inference_samples_per_second() const {
+    return inference.median > 0 ? double(batch) * 1e3 / inference.median : 0;
+  }
   double bound_ratio() const { return gemm_bound.median > 0 ? step.median / gemm_bound.median : 0; }
 };
 

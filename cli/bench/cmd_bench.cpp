@@ -2,23 +2,24 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/command.hpp"
-#include "cli/bench/bench.hpp"
-#include "cli/system_info.hpp"
 #include <minima/core/threads.hpp>
 #include <minima/train/thread_choice.hpp>
+#include "cli/bench/bench.hpp"
+#include "cli/command.hpp"
+#include "cli/system_info.hpp"
 
 namespace minima::cli {
 namespace {
 
 void print_table(const std::vector<BenchResult>& results) {
-  std::printf("%-12s %5s %3s  %-24s %10s  %-9s %-14s %6s\n", "network", "batch", "thr", "step ms median (min-p90)",
-              "samples/s", "infer ms", "GEMM bound ms", "ratio");
+  std::printf("%-12s %5s %3s  %-24s %10s  %-9s %-14s %6s\n", "network", "batch", "thr",
+              "step ms median (min-p90)", "samples/s", "infer ms", "GEMM bound ms", "ratio");
   for (const BenchResult& r : results) {
     char step[64];
     std::snprintf(step, sizeof step, "%.3f (%.3f-%.3f)", r.step.median, r.step.min, r.step.p90);
-    std::printf("%-12s %5lld %3d  %-24s %10.0f  %-9.3f %-14.3f %5.2fx\n", r.network.c_str(), (long long)r.batch,
-                r.threads, step, r.samples_per_second(), r.inference.median, r.gemm_bound.median, r.bound_ratio());
+    std::printf("%-12s %5lld %3d  %-24s %10.0f  %-9.3f %-14.3f %5.2fx\n", r.network.c_str(),
+                (long long)r.batch, r.threads, step, r.samples_per_second(), r.inference.median,
+                r.gemm_bound.median, r.bound_ratio());
   }
 }
 
@@ -45,8 +46,7 @@ int run_bench_command(const std::vector<std::string>& args) {
     else if (a == "--config") {
       if (i + 1 >= args.size()) throw UsageError("--config needs a file");
       networks.push_back(config_bench_network(args[++i]));
-    }
-    else if (a.rfind("--", 0) == 0)
+    } else if (a.rfind("--", 0) == 0)
       throw UsageError("unknown option '" + a + "'");
     else
       networks.push_back(named_bench_network(a));
@@ -56,8 +56,9 @@ int run_bench_command(const std::vector<std::string>& args) {
   const SystemInfo info = system_info();
   if (!as_json) {
     std::cout << describe(info);
-    std::printf("cpus:    %d available; threads per network: %s\n\n", available_cpus(),
-                options.threads ? std::to_string(options.threads).c_str() : "chosen for the workload");
+    std::printf(
+        "cpus:    %d available; threads per network: %s\n\n", available_cpus(),
+        options.threads ? std::to_string(options.threads).c_str() : "chosen for the workload");
     std::fflush(stdout);
   }
   std::vector<BenchResult> results;
@@ -68,7 +69,9 @@ int run_bench_command(const std::vector<std::string>& args) {
     }
   }
   if (as_json) {
-    json j = {{"system", to_json(info)}, {"available_cpus", available_cpus()}, {"results", json::array()}};
+    json j = {{"system", to_json(info)},
+              {"available_cpus", available_cpus()},
+              {"results", json::array()}};
     for (const BenchResult& r : results) j["results"].push_back(to_json(r));
     j["peak_rss_bytes"] = peak_rss_bytes();
     std::cout << j.dump(2) << "\n";
@@ -83,23 +86,26 @@ int run_bench_command(const std::vector<std::string>& args) {
 
 }  // namespace
 
-MINIMA_COMMAND("bench", "time the training step and inference against the GEMM-only bound",
-               "usage: minima bench [NETWORK...] [--config FILE]... [--threads N] [--steps N] [--profile] [--json]\n\n"
-               "Times a training step (forward + loss + backward + SGD update, lr 0.1) and an\n"
-               "inference pass on synthetic MNIST-shaped data, and the step's GEMM-only lower\n"
-               "bound: its cblas_sgemm calls replayed alone with the same shapes and threads.\n"
-               "ratio = step / bound (1.00x would be all time in GEMM).\n\n"
-               "networks (default: all):\n"
-               "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
-               "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
-               "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
-               "  (-nobn: the same without batchnorm layers)\n"
-               "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
-               "options:\n"
-               "  --threads N  threads for GEMMs and minima's own loops (default: chosen per network, see choose_threads)\n"
-               "  --steps N    timed steps per measurement (default: about one second's worth)\n"
-               "  --profile    also print each part's share of a step (layer types, loss, optimizer)\n"
-               "  --json       print the machine facts and results as JSON\n",
-               run_bench_command);
+MINIMA_COMMAND(
+    "bench", "time the training step and inference against the GEMM-only bound",
+    "usage: minima bench [NETWORK...] [--config FILE]... [--threads N] [--steps N] [--profile] "
+    "[--json]\n\n"
+    "Times a training step (forward + loss + backward + SGD update, lr 0.1) and an\n"
+    "inference pass on synthetic MNIST-shaped data, and the step's GEMM-only lower\n"
+    "bound: its cblas_sgemm calls replayed alone with the same shapes and threads.\n"
+    "ratio = step / bound (1.00x would be all time in GEMM).\n\n"
+    "networks (default: all):\n"
+    "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
+    "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
+    "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
+    "  (-nobn: the same without batchnorm layers)\n"
+    "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
+    "options:\n"
+    "  --threads N  threads for GEMMs and minima's own loops (default: chosen per network, see "
+    "choose_threads)\n"
+    "  --steps N    timed steps per measurement (default: about one second's worth)\n"
+    "  --profile    also print each part's share of a step (layer types, loss, optimizer)\n"
+    "  --json       print the machine facts and results as JSON\n",
+    run_bench_command);
 
 }  // namespace minima::cli

@@ -5,14 +5,14 @@
 #include <filesystem>
 #include <map>
 
-#include "cli/command.hpp"
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/report/png_chart.hpp>
+#include <minima/train/trainer.hpp>
+#include "cli/command.hpp"
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_report.hpp"
-#include <minima/report/png_chart.hpp>
 #include "cli/compare/probe.hpp"
-#include <minima/train/trainer.hpp>
 
 namespace minima::cli {
 namespace {
@@ -48,7 +48,8 @@ CompareArgs parse_args(const std::vector<std::string>& args) {
     else if (a.config.empty())
       a.config = arg;
     else
-      throw UsageError("expected one COMPARE_CONFIG file, got '" + a.config + "' and '" + arg + "'");
+      throw UsageError("expected one COMPARE_CONFIG file, got '" + a.config + "' and '" + arg +
+                       "'");
   }
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
   return a;
@@ -77,7 +78,8 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
       Plan plan{&v, written, parse_run_config(written, v.source), nullptr, {}};
       const DataConfig& d = plan.config.data;
       const std::string key = json{d.dataset, d.dir, d.validation, d.normalize}.dump();
-      if (!loaded.count(key)) loaded[key] = std::make_shared<const TrainingData>(load_training_data(d));
+      if (!loaded.count(key))
+        loaded[key] = std::make_shared<const TrainingData>(load_training_data(d));
       plan.data = loaded[key];
       Graph model = Graph::from_json(plan.config.layers, "/model/layers");
       model.build(plan.data->train.sample_shape, plan.config.seed);
@@ -92,7 +94,8 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
 
 // The first `count` samples of the evaluation set, scaled like training batches.
 Tensor probe_inputs(const TrainingData& data, int64_t count) {
-  Batcher batcher(data.eval, std::min(count, data.eval.count), data.normalization, /*shuffle=*/false, 0,
+  Batcher batcher(data.eval, std::min(count, data.eval.count), data.normalization,
+                  /*shuffle=*/false, 0,
                   /*drop_last=*/false);
   Batch batch;
   batcher.next(batch);
@@ -103,7 +106,8 @@ std::string probe_csv(const std::vector<ProbePoint>& points) {
   std::string text = "step,p15,p50,p85\n";
   char row[128];
   for (const ProbePoint& p : points) {
-    std::snprintf(row, sizeof(row), "%lld,%.6g,%.6g,%.6g\n", static_cast<long long>(p.step), p.p15, p.p50, p.p85);
+    std::snprintf(row, sizeof(row), "%lld,%.6g,%.6g,%.6g\n", static_cast<long long>(p.step), p.p15,
+                  p.p50, p.p85);
     text += row;
   }
   return text;
@@ -117,16 +121,20 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
     same_seed = same_seed && p.config.seed == plans[0].config.seed;
     seeds += (seeds.empty() ? "" : ", ") + p.variant->name + ": " + std::to_string(p.config.seed);
   }
-  notes.push_back(same_seed ? "Every run uses seed " + std::to_string(plans[0].config.seed) +
-                                  ": the same data order, and identical initial weights in the layers they share."
-                            : "The runs use different seeds (" + seeds + ").");
+  notes.push_back(
+      same_seed
+          ? "Every run uses seed " + std::to_string(plans[0].config.seed) +
+                ": the same data order, and identical initial weights in the layers they share."
+          : "The runs use different seeds (" + seeds + ").");
   const Plan& first = plans[0];
   const int64_t eval_every = first.config.train.eval_every;
-  notes.push_back("Accuracy on the " + first.data->eval_name + " set (" + std::to_string(first.data->eval.count) +
-                  " samples), evaluated " +
-                  (eval_every > 0 ? "every " + std::to_string(eval_every) + " steps" : std::string("once per epoch")) +
+  notes.push_back("Accuracy on the " + first.data->eval_name + " set (" +
+                  std::to_string(first.data->eval.count) + " samples), evaluated " +
+                  (eval_every > 0 ? "every " + std::to_string(eval_every) + " steps"
+                                  : std::string("once per epoch")) +
                   "; hidden-unit percentiles over its first " +
-                  std::to_string(std::min(compare.probe.batch, first.data->eval.count)) + " samples.");
+                  std::to_string(std::min(compare.probe.batch, first.data->eval.count)) +
+                  " samples.");
   notes.push_back("BLAS kernels: OpenBLAS " + blas_corename() + ".");
   return notes;
 }
@@ -140,8 +148,9 @@ int run_compare(const std::vector<std::string>& args) {
   const std::string report_path = (std::filesystem::path(out_dir) / "report.html").string();
 
   CompareResults results;
-  results.title = compare.description.empty() ? "minima compare: " + std::filesystem::path(a.config).stem().string()
-                                               : compare.description;
+  results.title = compare.description.empty()
+                      ? "minima compare: " + std::filesystem::path(a.config).stem().string()
+                      : compare.description;
   results.source = a.config;
   results.thresholds = compare.thresholds;
   results.probe_batch = std::min(compare.probe.batch, plans[0].data->eval.count);
@@ -169,7 +178,8 @@ int run_compare(const std::vector<std::string>& args) {
     record.source = plan.variant->source;
     record.probe_label = plan.probe.label;
     const Tensor probe_x = probe_inputs(*plan.data, compare.probe.batch);
-    const std::string probe_path = (std::filesystem::path(plan.config.output.dir) / "probe.csv").string();
+    const std::string probe_path =
+        (std::filesystem::path(plan.config.output.dir) / "probe.csv").string();
 
     TrainerOptions options;
     options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
@@ -185,8 +195,9 @@ int run_compare(const std::vector<std::string>& args) {
     Trainer trainer(plan.config, plan.data, options);
     record.probe.push_back(probe_percentiles(trainer.model(), probe_x, plan.probe, 0));
     if (!a.quiet) {
-      std::printf("[%zu/%zu] %s: %lld steps -> %s\n", i + 1, plans.size(), plan.variant->name.c_str(),
-                  static_cast<long long>(trainer.total_steps()), plan.config.output.dir.c_str());
+      std::printf("[%zu/%zu] %s: %lld steps -> %s\n", i + 1, plans.size(),
+                  plan.variant->name.c_str(), static_cast<long long>(trainer.total_steps()),
+                  plan.config.output.dir.c_str());
       std::fflush(stdout);
     }
     try {
@@ -199,8 +210,9 @@ int run_compare(const std::vector<std::string>& args) {
     if (trainer.stopped()) {
       record.run.finished = false;
       record.run.steps = trainer.step();
-      stop_note = "Stopped early (Ctrl-C) during '" + record.run.name + "' at step " + std::to_string(trainer.step()) +
-                  " of " + std::to_string(trainer.total_steps()) + "; the report shows what finished.";
+      stop_note = "Stopped early (Ctrl-C) during '" + record.run.name + "' at step " +
+                  std::to_string(trainer.step()) + " of " + std::to_string(trainer.total_steps()) +
+                  "; the report shows what finished.";
     }
     results.variants.push_back(std::move(record));
     if (!stop_note.empty()) results.notes.push_back(stop_note);
@@ -210,7 +222,8 @@ int run_compare(const std::vector<std::string>& args) {
 
   if (!a.quiet) std::printf("\n");
   std::printf("%s", format_text_table(compare_table(results)).c_str());
-  std::printf("report: %s%s%s\n", report_path.c_str(), a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
+  std::printf("report: %s%s%s\n", report_path.c_str(),
+              a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
   if (!stop_note.empty()) {
     std::fprintf(stderr, "minima compare: %s\n", stop_note.c_str());
     return 130;
@@ -220,33 +233,37 @@ int run_compare(const std::vector<std::string>& args) {
 
 }  // namespace
 
-MINIMA_COMMAND("compare", "train variants side by side (e.g. with and without BN) and report",
-               "usage: minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]\n"
-               "\n"
-               "Trains every variant COMPARE_CONFIG names, one after the other, with the same\n"
-               "seed and data order, and writes a run folder (default runs/<config name>):\n"
-               "one subfolder per variant (config.json, metrics.csv, probe.csv, checkpoints)\n"
-               "and report.html, a self-contained page with the learning curves, the\n"
-               "percentiles of a hidden unit's input over training (the paper's Figure 1)\n"
-               "and the table of steps to reach each test accuracy, which is also printed.\n"
-               "\n"
-               "A compare config is one of\n"
-               "  {\"base\": \"paper_fig1_bn.json\",\n"
-               "   \"variants\": {\"without BN\": {\"model.batchnorm\": false}, \"with BN\": {}}}\n"
-               "  {\"configs\": [\"mnist_mlp.json\", \"mnist_mlp_bn.json\"]}\n"
-               "  {\"base\": ..., \"sweep\": {\"key\": \"optimizer.lr\", \"values\": [0.1, 2]}, \"variants\": {...}}\n"
-               "with optional \"description\", \"baseline\", \"seed\", \"eval_every\", \"thresholds\"\n"
-               "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and \"output\".\n"
-               "Paths are relative to the compare config.\n"
-               "\n"
-               "  --set key=value   override a value in every run (last, over the compare\n"
-               "                    config's own settings), e.g. --set train.steps=2000\n"
-               "  --out DIR         the run folder\n"
-               "  --png FILE        also write the accuracy chart as a PNG image\n"
-               "  --quiet           print only the table\n"
-               "\n"
-               "Ctrl-C stops the current run at its next step and writes the report of what\n"
-               "finished (exit status 130).\n",
-               run_compare);
+MINIMA_COMMAND(
+    "compare", "train variants side by side (e.g. with and without BN) and report",
+    "usage: minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] "
+    "[--quiet]\n"
+    "\n"
+    "Trains every variant COMPARE_CONFIG names, one after the other, with the same\n"
+    "seed and data order, and writes a run folder (default runs/<config name>):\n"
+    "one subfolder per variant (config.json, metrics.csv, probe.csv, checkpoints)\n"
+    "and report.html, a self-contained page with the learning curves, the\n"
+    "percentiles of a hidden unit's input over training (the paper's Figure 1)\n"
+    "and the table of steps to reach each test accuracy, which is also printed.\n"
+    "\n"
+    "A compare config is one of\n"
+    "  {\"base\": \"paper_fig1_bn.json\",\n"
+    "   \"variants\": {\"without BN\": {\"model.batchnorm\": false}, \"with BN\": {}}}\n"
+    "  {\"configs\": [\"mnist_mlp.json\", \"mnist_mlp_bn.json\"]}\n"
+    "  {\"base\": ..., \"sweep\": {\"key\": \"optimizer.lr\", \"values\": [0.1, 2]}, \"variants\": "
+    "{...}}\n"
+    "with optional \"description\", \"baseline\", \"seed\", \"eval_every\", \"thresholds\"\n"
+    "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and "
+    "\"output\".\n"
+    "Paths are relative to the compare config.\n"
+    "\n"
+    "  --set key=value   override a value in every run (last, over the compare\n"
+    "                    config's own settings), e.g. --set train.steps=2000\n"
+    "  --out DIR         the run folder\n"
+    "  --png FILE        also write the accuracy chart as a PNG image\n"
+    "  --quiet           print only the table\n"
+    "\n"
+    "Ctrl-C stops the current run at its next step and writes the report of what\n"
+    "finished (exit status 130).\n",
+    run_compare);
 
 }  // namespace minima::cli

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <functional>
 
-#include <minima/core/atomic_file.hpp>
 #include <minima/config/config_object.hpp>
 #include <minima/config/config_override.hpp>
+#include <minima/core/atomic_file.hpp>
 
 namespace minima {
 namespace fs = std::filesystem;
@@ -14,8 +14,10 @@ namespace fs = std::filesystem;
 std::string slugify(const std::string& name) {
   std::string slug;
   for (unsigned char c : name) {
-    if (std::isalnum(c)) slug += char(std::tolower(c));
-    else if (!slug.empty() && slug.back() != '-') slug += '-';
+    if (std::isalnum(c))
+      slug += char(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
   }
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug;
@@ -42,22 +44,25 @@ Json read_json_file(const std::string& path) {
 
 json load_run_json(const std::string& path) {
   json config = read_json_file<json>(path);
-  if (!config.is_object()) throw ConfigError("/", path + " is not a run config (expected an object {...})");
+  if (!config.is_object())
+    throw ConfigError("/", path + " is not a run config (expected an object {...})");
   return config;
 }
 
 // Applies one variant's {"dotted.key": value} overrides; `pointer` locates
 // the object in the compare file.
-void apply_variant(json& config, const nlohmann::ordered_json& overrides, const std::string& pointer,
-                   const std::string& base_source) {
+void apply_variant(json& config, const nlohmann::ordered_json& overrides,
+                   const std::string& pointer, const std::string& base_source) {
   if (!overrides.is_object())
-    throw ConfigError(pointer, "expected an object of overrides like {\"model.batchnorm\": false}, got " +
-                                   overrides.dump());
+    throw ConfigError(pointer,
+                      "expected an object of overrides like {\"model.batchnorm\": false}, got " +
+                          overrides.dump());
   for (const auto& [key, value] : overrides.items()) {
     try {
       apply_override(config, key, json(value));
     } catch (const ConfigError& e) {
-      throw ConfigError(pointer + "/" + pointer_token(key), "cannot apply to " + base_source + ": " + e.what());
+      throw ConfigError(pointer + "/" + pointer_token(key),
+                        "cannot apply to " + base_source + ": " + e.what());
     }
   }
 }
@@ -69,19 +74,22 @@ std::string sweep_label(const std::string& key, const nlohmann::ordered_json& va
 
 // Says in the run's own description what the variant changed, so that its
 // config.json does not describe the base alone.
-void describe_variant(CompareVariant& v, const nlohmann::ordered_json& changes, const std::string& sweep_key,
-                      const nlohmann::ordered_json& sweep_value) {
+void describe_variant(CompareVariant& v, const nlohmann::ordered_json& changes,
+                      const std::string& sweep_key, const nlohmann::ordered_json& sweep_value) {
   std::string changed = sweep_key.empty() ? "" : sweep_key + "=" + sweep_value.dump();
-  for (const auto& [key, value] : changes.items()) changed += (changed.empty() ? "" : ", ") + key + "=" + value.dump();
+  for (const auto& [key, value] : changes.items())
+    changed += (changed.empty() ? "" : ", ") + key + "=" + value.dump();
   if (changed.empty()) return;
   const json& base = v.config.contains("description") ? v.config["description"] : json("");
   const std::string text = base.is_string() ? base.get<std::string>() : "";
-  v.config["description"] = "compare variant '" + v.name + "' (" + changed + ")" + (text.empty() ? "" : ": " + text);
+  v.config["description"] =
+      "compare variant '" + v.name + "' (" + changed + ")" + (text.empty() ? "" : ": " + text);
 }
 
 // {"configs": [...]}: one variant per file, named by its stem.
 void read_config_list(ConfigObject& top, const std::string& baseline,
-                      const std::function<std::string(const std::string&)>& resolve, CompareConfig& out) {
+                      const std::function<std::string(const std::string&)>& resolve,
+                      CompareConfig& out) {
   const std::vector<std::string> files = top.required<std::vector<std::string>>("configs");
   top.expect(!files.empty(), "configs", "a non-empty list of config files");
   for (size_t i = 0; i < files.size(); ++i) {
@@ -91,29 +99,36 @@ void read_config_list(ConfigObject& top, const std::string& baseline,
     v.config = load_run_json(v.source);
     v.style = LineStyle::numbered(int(i));
     for (const CompareVariant& other : out.variants)
-      if (other.name == v.name) throw ConfigError("/configs/" + std::to_string(i), "two configs named " + v.name);
+      if (other.name == v.name)
+        throw ConfigError("/configs/" + std::to_string(i), "two configs named " + v.name);
     out.variants.push_back(std::move(v));
   }
   size_t base_i = 0;
-  while (!baseline.empty() && base_i < out.variants.size() && out.variants[base_i].name != baseline) ++base_i;
-  if (base_i == out.variants.size()) throw ConfigError("/baseline", "no config named '" + baseline + "'");
+  while (!baseline.empty() && base_i < out.variants.size() && out.variants[base_i].name != baseline)
+    ++base_i;
+  if (base_i == out.variants.size())
+    throw ConfigError("/baseline", "no config named '" + baseline + "'");
   for (size_t i = 0; i < out.variants.size(); ++i)
     if (i != base_i) out.variants[i].baseline = out.variants[base_i].name;
 }
 
 // {"base": ..., "variants": {...}, "sweep": {...}}: every sweep value with
 // every variant, value-major.
-void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, const std::string& baseline,
-                        const std::function<std::string(const std::string&)>& resolve, CompareConfig& out) {
+void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc,
+                        const std::string& baseline,
+                        const std::function<std::string(const std::string&)>& resolve,
+                        CompareConfig& out) {
   const std::string base_source = resolve(top.required<std::string>("base"));
   const json base = load_run_json(base_source);
   top.accept({"variants", "sweep"});
-  top.expect(top.has("variants") || top.has("sweep"), "variants", "an object of named overrides (or a \"sweep\")");
+  top.expect(top.has("variants") || top.has("sweep"), "variants",
+             "an object of named overrides (or a \"sweep\")");
 
   std::vector<std::pair<std::string, nlohmann::ordered_json>> variants;
   if (top.has("variants")) {
     const auto& v = doc.at("variants");
-    top.expect(v.is_object() && !v.empty(), "variants", "an object of named overrides like {\"with BN\": {...}}");
+    top.expect(v.is_object() && !v.empty(), "variants",
+               "an object of named overrides like {\"with BN\": {...}}");
     for (const auto& [name, changes] : v.items()) variants.emplace_back(name, changes);
   } else {
     variants.emplace_back("", nlohmann::ordered_json::object());
@@ -124,13 +139,15 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, co
     ConfigObject sweep = top.child("sweep");
     sweep_key = sweep.required<std::string>("key");
     const json& values = sweep.raw("values");
-    sweep.expect(values.is_array() && !values.empty(), "values", "a non-empty list of values for " + sweep_key);
+    sweep.expect(values.is_array() && !values.empty(), "values",
+                 "a non-empty list of values for " + sweep_key);
     sweep_values.assign(doc.at("sweep").at("values").begin(), doc.at("sweep").at("values").end());
     sweep.finish();
   }
 
   size_t base_k = 0;
-  while (!baseline.empty() && base_k < variants.size() && variants[base_k].first != baseline) ++base_k;
+  while (!baseline.empty() && base_k < variants.size() && variants[base_k].first != baseline)
+    ++base_k;
   if (base_k == variants.size()) {
     std::string names;
     for (const auto& [name, changes] : variants) names += (names.empty() ? "" : ", ") + name;
@@ -151,12 +168,13 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc, co
         }
       }
       apply_variant(v.config, changes, "/variants/" + pointer_token(name), base_source);
-      const std::string value_label = sweep_key.empty() ? "" : sweep_label(sweep_key, sweep_values[s]);
+      const std::string value_label =
+          sweep_key.empty() ? "" : sweep_label(sweep_key, sweep_values[s]);
       v.name = name.empty() ? value_label : value_label.empty() ? name : name + ", " + value_label;
       describe_variant(v, changes, sweep_key, sweep_values[s]);
       // In a sweep of several variants, colour and marker tell the variants
       // apart and the dash pattern tells the value.
-      v.style = one_setup              ? LineStyle::numbered(int(s))
+      v.style = one_setup           ? LineStyle::numbered(int(s))
                 : sweep_key.empty() ? LineStyle::numbered(int(k))
                                     : LineStyle{int(k), int(s), int(k)};
       out.variants.push_back(std::move(v));
@@ -176,7 +194,8 @@ void assign_slugs(std::vector<CompareVariant>& variants) {
     v.slug = slug;
     for (int k = 2;; ++k) {
       bool taken = false;
-      for (const CompareVariant& other : variants) taken = taken || (&other != &v && other.slug == v.slug);
+      for (const CompareVariant& other : variants)
+        taken = taken || (&other != &v && other.slug == v.slug);
       if (!taken) break;
       v.slug = slug + "-" + std::to_string(k);
     }
@@ -197,7 +216,8 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   CompareConfig out;
   out.source = source;
   out.description = top.get<std::string>("description", "");
-  out.output_dir = top.get<std::string>("output", (fs::path("runs") / fs::path(source).stem()).string());
+  out.output_dir =
+      top.get<std::string>("output", (fs::path("runs") / fs::path(source).stem()).string());
   const std::vector<double> percents = top.get<std::vector<double>>("thresholds", {90, 95, 97, 98});
   top.expect(!percents.empty(), "thresholds", "a non-empty list of accuracies in %");
   for (double p : percents) {
@@ -243,13 +263,15 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   return out;
 }
 
-CompareConfig load_compare_config(const std::string& path, const std::vector<std::string>& overrides) {
+CompareConfig load_compare_config(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
   const auto doc = read_json_file<nlohmann::ordered_json>(path);
   try {
     return parse_compare_config(doc, path, overrides);
   } catch (const ConfigError& e) {
     const std::string what = e.what();
-    throw ConfigError(path + ": " + e.pointer(), what.substr(std::min(what.size(), e.pointer().size() + 2)));
+    throw ConfigError(path + ": " + e.pointer(),
+                      what.substr(std::min(what.size(), e.pointer().size() + 2)));
   }
 }
 

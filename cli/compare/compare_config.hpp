@@ -23,22 +23,22 @@ namespace minima {
 
 // Which hidden values to follow over training (the paper's Figure 1(b,c)).
 struct ProbeSpec {
-  std::string layer;   // "" = the layer feeding the last hidden activation
-  int64_t unit = 0;    // feature index in that layer's output
+  std::string layer;     // "" = the layer feeding the last hidden activation
+  int64_t unit = 0;      // feature index in that layer's output
   int64_t batch = 1000;  // fixed test inputs whose values give the percentiles
 };
 
 struct CompareVariant {
-  std::string name;      // "with BN", "without BN, lr=0.5"
-  std::string slug;      // its subfolder: "with-bn", "without-bn-lr-0-5"
+  std::string name;       // "with BN", "without BN, lr=0.5"
+  std::string slug;       // its subfolder: "with-bn", "without-bn-lr-0-5"
   nlohmann::json config;  // the run config with all overrides applied
-  std::string source;    // the config file it came from
-  std::string baseline;  // name of the variant it is compared with; "" for a baseline
-  LineStyle style;       // how its lines look in the charts
+  std::string source;     // the config file it came from
+  std::string baseline;   // name of the variant it is compared with; "" for a baseline
+  LineStyle style;        // how its lines look in the charts
 };
 
 struct CompareConfig {
-  std::string source;       // the compare file
+  std::string source;  // the compare file
   std::string description;
   std::string output_dir;
   std::vector<double> thresholds;  // test accuracy fractions, e.g. 0.9
@@ -48,7 +48,8 @@ struct CompareConfig {
 
 // Reads `path`. `overrides` ("train.steps=500", as for `--set`) apply to every
 // variant last: the command line wins over the compare file.
-CompareConfig load_compare_config(const std::string& path, const std::vector<std::string>& overrides = {});
+CompareConfig load_compare_config(const std::string& path,
+                                  const std::vector<std::string>& overrides = {});
 // The same for an already parsed document; `source` is its file name (paths
 // in it are relative to its directory).
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,

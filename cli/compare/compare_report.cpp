@@ -29,8 +29,10 @@ Chart accuracy_chart(const CompareResults& results) {
   }
   // Zoom on the thresholds (as the paper's Figure 1(a) does) unless a run
   // never got near them.
-  const double lowest = results.thresholds.empty() ? 90 : *std::min_element(results.thresholds.begin(),
-                                                                             results.thresholds.end()) * 100;
+  const double lowest =
+      results.thresholds.empty()
+          ? 90
+          : *std::min_element(results.thresholds.begin(), results.thresholds.end()) * 100;
   const double zoom = std::max(0.0, std::floor((lowest - 20) / 10) * 10);
   if (worst_best >= zoom + 10) chart.y_min = zoom;
   chart.y_max = 100;
@@ -77,7 +79,8 @@ std::vector<Chart> probe_charts(const CompareResults& results) {
     chart.bands.push_back(std::move(band));
     charts.push_back(std::move(chart));
   }
-  if (charts.size() > 1 && std::isfinite(lo) && std::isfinite(hi)) {  // one scale, so the spreads compare
+  if (charts.size() > 1 && std::isfinite(lo) &&
+      std::isfinite(hi)) {  // one scale, so the spreads compare
     const double step = nice_step(lo, hi, 6);
     for (Chart& c : charts) {
       c.y_min = std::floor(lo / step) * step;
@@ -101,9 +104,12 @@ std::string compare_report_html(const CompareResults& results) {
   page.heading("Steps to reach test accuracy");
   page.table(compare_table(results));
   page.paragraph(
-      "Each cell is the first evaluated training step at which test accuracy reached the threshold, with the "
-      "training time until then in brackets; \u2014 means not reached. A speed-up is the baseline's steps divided "
-      "by the run's steps; \u2265 means the baseline had not reached the threshold when it stopped.");
+      "Each cell is the first evaluated training step at which test accuracy reached the "
+      "threshold, with the "
+      "training time until then in brackets; \u2014 means not reached. A speed-up is the "
+      "baseline's steps divided "
+      "by the run's steps; \u2265 means the baseline had not reached the threshold when it "
+      "stopped.");
 
   page.heading("Learning curves");
   page.chart(accuracy_chart(results));
@@ -112,11 +118,15 @@ std::string compare_report_html(const CompareResults& results) {
   const std::vector<Chart> probes = probe_charts(results);
   if (!probes.empty()) {
     page.heading("Distribution of a hidden unit's input over training");
-    page.paragraph("The 15th, 50th and 85th percentiles of one unit's input to a hidden nonlinearity, over a fixed "
-                   "batch of " + std::to_string(results.probe_batch) +
-                   " test inputs, as training proceeds (Ioffe & Szegedy 2015, Figure 1(b, c)). In the paper "
-                   "the distribution drifts without batch normalization, as the layers below learn, and stays stable "
-                   "with it.");
+    page.paragraph(
+        "The 15th, 50th and 85th percentiles of one unit's input to a hidden nonlinearity, over a "
+        "fixed "
+        "batch of " +
+        std::to_string(results.probe_batch) +
+        " test inputs, as training proceeds (Ioffe & Szegedy 2015, Figure 1(b, c)). In the paper "
+        "the distribution drifts without batch normalization, as the layers below learn, and stays "
+        "stable "
+        "with it.");
     page.chart_row(probes);
   }
 

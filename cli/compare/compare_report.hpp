@@ -36,10 +36,10 @@ struct VariantRecord {
 
 struct CompareResults {
   std::string title;
-  std::string source;                // the compare config file
-  std::vector<double> thresholds;    // test accuracy fractions
-  int64_t probe_batch = 0;           // test inputs behind each percentile
-  std::vector<std::string> notes;    // shown under the title (seed, BLAS core, "stopped early")
+  std::string source;              // the compare config file
+  std::vector<double> thresholds;  // test accuracy fractions
+  int64_t probe_batch = 0;         // test inputs behind each percentile
+  std::vector<std::string> notes;  // shown under the title (seed, BLAS core, "stopped early")
   std::vector<VariantRecord> variants;
 };
 

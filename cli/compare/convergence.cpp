@@ -24,10 +24,11 @@ std::vector<ThresholdHit> steps_to_thresholds(const std::vector<AccuracyPoint>& 
   return hits;
 }
 
-std::optional<Speedup> speedup(const ThresholdHit& baseline, int64_t baseline_steps, const ThresholdHit& variant,
-                               int64_t variant_steps) {
+std::optional<Speedup> speedup(const ThresholdHit& baseline, int64_t baseline_steps,
+                               const ThresholdHit& variant, int64_t variant_steps) {
   auto ratio = [](double a, double b) { return a / std::max(1.0, b); };
-  if (baseline.reached() && variant.reached()) return Speedup{ratio(double(*baseline.step), double(*variant.step))};
+  if (baseline.reached() && variant.reached())
+    return Speedup{ratio(double(*baseline.step), double(*variant.step))};
   if (!baseline.reached() && variant.reached())
     return Speedup{ratio(double(baseline_steps), double(*variant.step)), Speedup::Bound::AtLeast};
   if (baseline.reached() && !variant.reached())
@@ -49,7 +50,9 @@ std::vector<double> percentiles(std::vector<double> values, const std::vector<do
   return out;
 }
 
-double percentile(std::vector<double> values, double q) { return percentiles(std::move(values), {q})[0]; }
+double percentile(std::vector<double> values, double q) {
+  return percentiles(std::move(values), {q})[0];
+}
 
 std::string format_seconds(double seconds) {
   char text[48];
@@ -75,14 +78,17 @@ const char* const kNotReached = "\u2014";  // em dash
 std::string format_factor(const std::optional<Speedup>& s) {
   if (!s) return kNotReached;
   char text[48];
-  const char* prefix = s->bound == Speedup::Bound::AtLeast ? "\u2265" : s->bound == Speedup::Bound::AtMost ? "\u2264" : "";
+  const char* prefix = s->bound == Speedup::Bound::AtLeast  ? "\u2265"
+                       : s->bound == Speedup::Bound::AtMost ? "\u2264"
+                                                            : "";
   std::snprintf(text, sizeof(text), "%s%.1f\u00d7", prefix, s->factor);
   return text;
 }
 
 }  // namespace
 
-TextTable convergence_table(const std::vector<RunOutcome>& runs, const std::vector<double>& thresholds) {
+TextTable convergence_table(const std::vector<RunOutcome>& runs,
+                            const std::vector<double>& thresholds) {
   TextTable table;
   table.header.push_back("run");
   for (double t : thresholds) {
@@ -102,8 +108,11 @@ TextTable convergence_table(const std::vector<RunOutcome>& runs, const std::vect
     TableRow row;
     row.cells.push_back(run.name);
     for (const ThresholdHit& h : hits)
-      row.cells.push_back(h.reached() ? std::to_string(*h.step) + " (" + format_seconds(h.seconds) + ")" : kNotReached);
-    row.cells.push_back(run.evals.empty() ? kNotReached : format_percent(run.evals.back().accuracy, 2));
+      row.cells.push_back(h.reached()
+                              ? std::to_string(*h.step) + " (" + format_seconds(h.seconds) + ")"
+                              : kNotReached);
+    row.cells.push_back(run.evals.empty() ? kNotReached
+                                          : format_percent(run.evals.back().accuracy, 2));
     row.cells.push_back(std::to_string(run.steps) + (run.finished ? "" : " (stopped)"));
     row.cells.push_back(format_seconds(run.seconds));
     table.rows.push_back(row);
@@ -113,7 +122,8 @@ TextTable convergence_table(const std::vector<RunOutcome>& runs, const std::vect
     const std::vector<ThresholdHit> base_hits = steps_to_thresholds(base->evals, thresholds);
     TableRow factors{{"  speed-up vs " + base->name}, true};
     for (size_t i = 0; i < thresholds.size(); ++i)
-      factors.cells.push_back(format_factor(speedup(base_hits[i], base->steps, hits[i], run.steps)));
+      factors.cells.push_back(
+          format_factor(speedup(base_hits[i], base->steps, hits[i], run.steps)));
     factors.cells.resize(table.header.size());
     table.rows.push_back(factors);
   }

@@ -37,8 +37,8 @@ struct Speedup {
   double factor;
   Bound bound = Bound::Exact;
 };
-std::optional<Speedup> speedup(const ThresholdHit& baseline, int64_t baseline_steps, const ThresholdHit& variant,
-                               int64_t variant_steps);
+std::optional<Speedup> speedup(const ThresholdHit& baseline, int64_t baseline_steps,
+                               const ThresholdHit& variant, int64_t variant_steps);
 
 // The q-th percentile (q in [0, 100]) with linear interpolation between the
 // two nearest ranks, like numpy.percentile's default: with the values
@@ -61,9 +61,10 @@ struct RunOutcome {
 // Columns: run, one per threshold ("1200 (3.4 s)" or "—"), final accuracy,
 // steps, time. Each run with a baseline gets a speed-up row below it
 // ("5.0×", "≥16.1×", "—").
-TextTable convergence_table(const std::vector<RunOutcome>& runs, const std::vector<double>& thresholds);
+TextTable convergence_table(const std::vector<RunOutcome>& runs,
+                            const std::vector<double>& thresholds);
 
-std::string format_seconds(double seconds);        // "3.4 s", "2 min 05 s"
+std::string format_seconds(double seconds);                 // "3.4 s", "2 min 05 s"
 std::string format_percent(double fraction, int decimals);  // 0.9812 -> "98.12%"
 
 }  // namespace minima

@@ -38,12 +38,16 @@ ProbeTarget resolve_probe(const Graph& model, const ProbeSpec& spec) {
     for (size_t i = 0; i + 1 < model.size(); ++i)
       if (is_activation(model.layer(i))) act = i;
     if (act == model.size())
-      throw ConfigError("/probe/layer", "the model has no hidden relu, sigmoid or tanh layer; name a layer to follow (" +
-                                            layer_names(model) + ")");
+      throw ConfigError(
+          "/probe/layer",
+          "the model has no hidden relu, sigmoid or tanh layer; name a layer to follow (" +
+              layer_names(model) + ")");
     target.name = model.inputs_of(act).at(0);
     if (target.name == Graph::kInputName)
-      throw ConfigError("/probe/layer", "the last hidden activation reads the network input; name a layer to follow (" +
-                                            layer_names(model) + ")");
+      throw ConfigError(
+          "/probe/layer",
+          "the last hidden activation reads the network input; name a layer to follow (" +
+              layer_names(model) + ")");
   } else {
     target.name = spec.layer;
   }
@@ -51,18 +55,22 @@ ProbeTarget resolve_probe(const Graph& model, const ProbeSpec& spec) {
   for (size_t i = 0; i < model.size(); ++i)
     if (model.layer(i).name() == target.name) target.layer = i;
   if (target.layer == model.size())
-    throw ConfigError("/probe/layer", "no layer named '" + target.name + "' (layers: " + layer_names(model) + ")");
+    throw ConfigError("/probe/layer",
+                      "no layer named '" + target.name + "' (layers: " + layer_names(model) + ")");
   const int64_t units = model.layer(target.layer).output_shape().numel();
   if (target.unit >= units)
-    throw ConfigError("/probe/unit", "layer " + target.name + " has " + std::to_string(units) + " units, so unit " +
-                                         std::to_string(target.unit) + " does not exist");
+    throw ConfigError("/probe/unit", "layer " + target.name + " has " + std::to_string(units) +
+                                         " units, so unit " + std::to_string(target.unit) +
+                                         " does not exist");
   const std::string activation = activation_fed_by(model, target.name);
-  target.label = (activation.empty() ? target.name + " output" : "input to " + activation + " (" + target.name + ")") +
+  target.label = (activation.empty() ? target.name + " output"
+                                     : "input to " + activation + " (" + target.name + ")") +
                  ", unit " + std::to_string(target.unit);
   return target;
 }
 
-ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target, int64_t step) {
+ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target,
+                             int64_t step) {
   model.forward(x, Mode::Eval);
   const Tensor& out = model.layer(target.layer).output();
   std::vector<double> values(size_t(out.dim(0)));

@@ -5,15 +5,15 @@
 #include <cstdint>
 #include <string>
 
+#include <minima/nn/graph.hpp>
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_report.hpp"
-#include <minima/nn/graph.hpp>
 
 namespace minima {
 
 struct ProbeTarget {
-  size_t layer = 0;   // index in the built graph
-  std::string name;   // "bn3"
+  size_t layer = 0;  // index in the built graph
+  std::string name;  // "bn3"
   int64_t unit = 0;
   std::string label;  // "input to sigmoid3 (bn3), unit 0"
 };
@@ -25,6 +25,7 @@ ProbeTarget resolve_probe(const Graph& model, const ProbeSpec& spec);
 
 // Runs `x` [N, D] through the model in eval mode (no statistics change) and
 // returns the 15th, 50th and 85th percentiles of the target unit's N values.
-ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target, int64_t step);
+ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target,
+                             int64_t step);
 
 }  // namespace minima

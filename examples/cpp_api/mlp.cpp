@@ -75,7 +75,8 @@ int main() {
       const float* g = net.grads().data();
       for (int64_t k = 0; k < net.values().numel(); ++k) w[k] -= lr * g[k];
     }
-    if (epoch % 20 == 0) std::printf("epoch %d: mean loss %.4f\n", epoch, total / double(n / batch));
+    if (epoch % 20 == 0)
+      std::printf("epoch %d: mean loss %.4f\n", epoch, total / double(n / batch));
   }
 
   // 3. Evaluation (BatchNorm uses its running statistics in Eval mode).

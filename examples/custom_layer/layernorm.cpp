@@ -14,7 +14,8 @@ LayerNorm::LayerNorm(minima::ConfigObject& args) : eps_(args.get<double>("eps", 
 
 minima::Shape LayerNorm::do_build(const minima::Shape& input_shape) {
   if (input_shape.rank() != 1)
-    throw std::invalid_argument("layernorm normalizes feature vectors, got per-sample shape " + input_shape.str());
+    throw std::invalid_argument("layernorm normalizes feature vectors, got per-sample shape " +
+                                input_shape.str());
   features_ = input_shape[0];
   add_param(gamma_, "weight", minima::Shape{features_});
   add_param(beta_, "bias", minima::Shape{features_});

@@ -23,8 +23,8 @@ class LayerNorm : public minima::UnaryLayer {
 
  private:
   double eps_;
-  int64_t features_ = 0;         // D
-  minima::Param gamma_, beta_;   // [D]
-  minima::Tensor xhat_;          // [N, D] the normalized input, from forward
-  minima::Tensor inv_std_;       // [N] 1 / sqrt(var_i + eps) per sample
+  int64_t features_ = 0;        // D
+  minima::Param gamma_, beta_;  // [D]
+  minima::Tensor xhat_;         // [N, D] the normalized input, from forward
+  minima::Tensor inv_std_;      // [N] 1 / sqrt(var_i + eps) per sample
 };

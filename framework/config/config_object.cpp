@@ -22,10 +22,12 @@ struct Reader<int64_t> {
   static bool ok(const json& v) {
     if (v.is_number_integer()) return true;
     // 1e3 is a fine way to write 1000 in JSON.
-    return v.is_number_float() && std::isfinite(v.get<double>()) && std::floor(v.get<double>()) == v.get<double>() &&
-           std::fabs(v.get<double>()) < 9e15;
+    return v.is_number_float() && std::isfinite(v.get<double>()) &&
+           std::floor(v.get<double>()) == v.get<double>() && std::fabs(v.get<double>()) < 9e15;
   }
-  static int64_t read(const json& v) { return v.is_number_integer() ? v.get<int64_t>() : int64_t(v.get<double>()); }
+  static int64_t read(const json& v) {
+    return v.is_number_integer() ? v.get<int64_t>() : int64_t(v.get<double>());
+  }
 };
 template <>
 struct Reader<int> {
@@ -94,17 +96,21 @@ std::string describe() {
 ConfigError::ConfigError(const std::string& pointer, const std::string& message)
     : std::runtime_error(pointer + ": " + message), pointer_(pointer) {}
 
-ConfigObject::ConfigObject(const json& object, std::string pointer) : object_(object), pointer_(std::move(pointer)) {
+ConfigObject::ConfigObject(const json& object, std::string pointer)
+    : object_(object), pointer_(std::move(pointer)) {
   if (!object_.is_object())
-    throw ConfigError(pointer_.empty() ? "/" : pointer_, "expected an object {...}, got " + show(object_));
+    throw ConfigError(pointer_.empty() ? "/" : pointer_,
+                      "expected an object {...}, got " + show(object_));
 }
 
 template <class T>
 T ConfigObject::required(const std::string& key) {
   known_.insert(key);
-  if (!object_.contains(key)) throw ConfigError(pointer_to(key), "is required (" + describe<T>() + ")");
+  if (!object_.contains(key))
+    throw ConfigError(pointer_to(key), "is required (" + describe<T>() + ")");
   const json& v = object_.at(key);
-  if (!Reader<T>::ok(v)) throw ConfigError(pointer_to(key), "expected " + describe<T>() + ", got " + show(v));
+  if (!Reader<T>::ok(v))
+    throw ConfigError(pointer_to(key), "expected " + describe<T>() + ", got " + show(v));
   return Reader<T>::read(v);
 }
 
@@ -150,13 +156,14 @@ void ConfigObject::finish() const {
     if (known_.count(key)) continue;
     std::string list;
     for (const std::string& k : known_) list += (list.empty() ? "" : ", ") + k;
-    throw ConfigError(pointer_to(key), "unknown key; known keys here: " + (list.empty() ? "(none)" : list));
+    throw ConfigError(pointer_to(key),
+                      "unknown key; known keys here: " + (list.empty() ? "(none)" : list));
   }
 }
 
-#define MINIMA_INSTANTIATE(T)                                           \
-  template T ConfigObject::required<T>(const std::string&);             \
-  template T ConfigObject::get<T>(const std::string&, T);               \
+#define MINIMA_INSTANTIATE(T)                               \
+  template T ConfigObject::required<T>(const std::string&); \
+  template T ConfigObject::get<T>(const std::string&, T);   \
   template std::optional<T> ConfigObject::get_nullable<T>(const std::string&, std::optional<T>);
 MINIMA_INSTANTIATE(int)
 MINIMA_INSTANTIATE(int64_t)

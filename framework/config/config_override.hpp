@@ -11,7 +11,8 @@ namespace minima {
 // its index ("model.layers.2.units"). Intermediate keys must exist (a typo
 // must not create new branches); the last key may be new, and the config
 // reader then judges it. Throws ConfigError naming the JSON pointer.
-void apply_override(nlohmann::json& config, const std::string& dotted_path, const nlohmann::json& value);
+void apply_override(nlohmann::json& config, const std::string& dotted_path,
+                    const nlohmann::json& value);
 
 // "path=value": value is parsed as JSON when it is valid JSON (0.1, true,
 // [1,2], "s", null), otherwise taken as a plain string (sgd).

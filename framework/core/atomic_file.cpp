@@ -8,8 +8,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -110,11 +110,15 @@ void remove_stale_temp_files(const std::string& path) {
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(directory_of(path), error)) {
     const std::string name = entry.path().filename().string();
-    if (!name.starts_with(prefix) || name.size() == prefix.size() || name.size() > prefix.size() + 9) continue;
+    if (!name.starts_with(prefix) || name.size() == prefix.size() ||
+        name.size() > prefix.size() + 9)
+      continue;
     const std::string digits = name.substr(prefix.size());
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
     const pid_t writer = pid_t(std::stol(digits));
-    if (writer != ::getpid() && ::kill(writer, 0) != 0 && errno == ESRCH) std::filesystem::remove(entry.path(), error);
+    if (writer != ::getpid() && ::kill(writer, 0) != 0 && errno == ESRCH)
+      std::filesystem::remove(entry.path(), error);
   }
 }
 

@@ -60,13 +60,15 @@ class Pool {
   void run(int64_t n, int64_t min_chunk, detail::ChunkFn chunk, const void* fn) {
     const int64_t most = std::max<int64_t>(1, n / std::max<int64_t>(1, min_chunk));
     int chunks = int(std::min<int64_t>(max_chunks_, most));
-    if (chunks > size()) chunks -= chunks % size();  // equal shares: thread t gets the same rows in every loop
+    if (chunks > size())
+      chunks -= chunks % size();  // equal shares: thread t gets the same rows in every loop
     if (size() == 1 || chunks <= 1) {
       if (n > 0) chunk(fn, 0, n);
       return;
     }
     const uint64_t generation = generation_.load(std::memory_order_relaxed) + 1;
-    job_ = {chunk, fn, n, ((n + chunks - 1) / chunks + kChunkAlign - 1) / kChunkAlign * kChunkAlign};
+    job_ = {chunk, fn, n,
+            ((n + chunks - 1) / chunks + kChunkAlign - 1) / kChunkAlign * kChunkAlign};
     chunks_.store(chunks, std::memory_order_relaxed);
     per_thread_.store((chunks + size() - 1) / size(), std::memory_order_relaxed);
     done_.store(0, std::memory_order_relaxed);
@@ -97,7 +99,8 @@ class Pool {
   }
 
   void run_chunk(int c) {
-    const int64_t begin = std::min(job_.n, c * job_.step), end = std::min(job_.n, begin + job_.step);
+    const int64_t begin = std::min(job_.n, c * job_.step),
+                  end = std::min(job_.n, begin + job_.step);
     if (begin < end) job_.chunk(job_.fn, begin, end);
     done_.fetch_add(1, std::memory_order_release);
   }
@@ -155,7 +158,7 @@ class Pool {
   std::unique_ptr<std::atomic<uint64_t>[]> claims_;  // one claim word per chunk
   int max_chunks_ = 0;
   std::atomic<int> chunks_{0}, per_thread_{0};  // the current job's chunks, and each thread's own
-  std::atomic<int> done_{0};  // chunks of the current job finished
+  std::atomic<int> done_{0};                    // chunks of the current job finished
   Job job_;
   bool stopping_ = false;  // published with generation_, like job_
 };

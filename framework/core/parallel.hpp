@@ -37,7 +37,9 @@ void run_parallel(int64_t n, int64_t min_chunk, ChunkFn chunk, const void* fn);
 template <class F>
 void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
   detail::run_parallel(
-      n, min_chunk, [](const void* f, int64_t begin, int64_t end) { (*static_cast<const F*>(f))(begin, end); }, &fn);
+      n, min_chunk,
+      [](const void* f, int64_t begin, int64_t end) { (*static_cast<const F*>(f))(begin, end); },
+      &fn);
 }
 
 // Floats per chunk below which a second thread costs more than it saves:

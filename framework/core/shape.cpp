@@ -17,7 +17,8 @@ int64_t Shape::numel() const {
   int64_t n = 1;
   for (int i = 0; i < rank_; ++i)
     if (__builtin_mul_overflow(n, dims_[i], &n))
-      throw std::overflow_error("shape " + str() + " has more elements than a 64-bit integer can count");
+      throw std::overflow_error("shape " + str() +
+                                " has more elements than a 64-bit integer can count");
   return n;
 }
 
@@ -28,7 +29,8 @@ Shape Shape::tail() const {
 }
 
 Shape Shape::with_batch(int64_t n) const {
-  if (rank_ == kMaxRank) throw std::invalid_argument("shape " + str() + " has no room for a batch dimension");
+  if (rank_ == kMaxRank)
+    throw std::invalid_argument("shape " + str() + " has no room for a batch dimension");
   Shape s;
   s.dims_[s.rank_++] = n;
   for (int i = 0; i < rank_; ++i) s.dims_[s.rank_++] = dims_[i];

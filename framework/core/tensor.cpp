@@ -28,8 +28,8 @@ float* allocate_for(const Shape& shape) {
   const int64_t count = shape.numel();
   if (count > max_bytes / int64_t(sizeof(float)))
     throw std::runtime_error("a tensor of shape " + shape.str() + " needs " +
-                             format_bytes(count > INT64_MAX / 4 ? INT64_MAX : count * 4) + ", more than the limit of " +
-                             format_bytes(max_bytes) + " per tensor");
+                             format_bytes(count > INT64_MAX / 4 ? INT64_MAX : count * 4) +
+                             ", more than the limit of " + format_bytes(max_bytes) + " per tensor");
   return allocate_aligned(count);
 }
 
@@ -65,7 +65,10 @@ Tensor& Tensor::operator=(const Tensor& other) {
 }
 
 Tensor::Tensor(Tensor&& other) noexcept
-    : owner_(std::move(other.owner_)), data_(other.data_), capacity_(other.capacity_), shape_(other.shape_) {
+    : owner_(std::move(other.owner_)),
+      data_(other.data_),
+      capacity_(other.capacity_),
+      shape_(other.shape_) {
   other.data_ = nullptr;
   other.capacity_ = 0;
   other.shape_ = Shape{0};
@@ -89,7 +92,8 @@ void Tensor::resize(Shape shape) {
   int64_t need = shape.numel();
   if (need > capacity_) {
     if (is_view())
-      throw std::invalid_argument("cannot grow a tensor view from " + shape_.str() + " to " + shape.str());
+      throw std::invalid_argument("cannot grow a tensor view from " + shape_.str() + " to " +
+                                  shape.str());
     float* fresh = allocate_for(shape);
     std::copy(data_, data_ + numel(), fresh);
     std::fill(fresh + numel(), fresh + need, 0.0f);
@@ -116,7 +120,8 @@ void set_max_tensor_bytes(int64_t bytes) { max_bytes = bytes; }
 
 void check_shape(const Tensor& t, const Shape& expected, const std::string& what) {
   if (t.shape() != expected)
-    throw std::invalid_argument(what + ": expected shape " + expected.str() + " but got " + t.shape().str());
+    throw std::invalid_argument(what + ": expected shape " + expected.str() + " but got " +
+                                t.shape().str());
 }
 
 }  // namespace minima

@@ -37,7 +37,8 @@ int default_threads() {
   int cpus = available_cpus();
   // A user's OPENBLAS_NUM_THREADS / OMP_NUM_THREADS is a ceiling, not a hint.
   for (const char* var : {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"})
-    if (const char* value = std::getenv(var); value && std::atoi(value) > 0) cpus = std::min(cpus, std::atoi(value));
+    if (const char* value = std::getenv(var); value && std::atoi(value) > 0)
+      cpus = std::min(cpus, std::atoi(value));
   return cpus;
 }
 

@@ -11,14 +11,16 @@
 
 namespace minima {
 
-Batcher::Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle, uint64_t seed,
-                 bool drop_last)
+Batcher::Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle,
+                 uint64_t seed, bool drop_last)
     : data_(&data), batch_size_(batch_size), shuffle_(shuffle), seed_(seed), drop_last_(drop_last) {
-  if (batch_size < 1) throw std::invalid_argument("batch size must be at least 1, got " + std::to_string(batch_size));
+  if (batch_size < 1)
+    throw std::invalid_argument("batch size must be at least 1, got " + std::to_string(batch_size));
   if (data.count < 1) throw std::invalid_argument("cannot serve batches of an empty data set");
   if (drop_last && batch_size > data.count)
-    throw std::invalid_argument("batch size " + std::to_string(batch_size) + " with drop_last exceeds the " +
-                                std::to_string(data.count) + " samples of the data set: no batch would be served");
+    throw std::invalid_argument("batch size " + std::to_string(batch_size) +
+                                " with drop_last exceeds the " + std::to_string(data.count) +
+                                " samples of the data set: no batch would be served");
   if (!(norm.std > 0.0f) || !std::isfinite(norm.std) || !std::isfinite(norm.mean))
     throw std::invalid_argument("normalization needs a finite mean and a positive std, got mean " +
                                 std::to_string(norm.mean) + ", std " + std::to_string(norm.std));
@@ -30,13 +32,15 @@ int64_t Batcher::samples_per_epoch() const {
   return drop_last_ ? data_->count / batch_size_ * batch_size_ : data_->count;
 }
 
-int64_t Batcher::batches_per_epoch() const { return (samples_per_epoch() + batch_size_ - 1) / batch_size_; }
+int64_t Batcher::batches_per_epoch() const {
+  return (samples_per_epoch() + batch_size_ - 1) / batch_size_;
+}
 
 void Batcher::seek(int64_t epoch, int64_t position) {
   if (epoch < 0 || position < 0 || position > samples_per_epoch())
     throw std::out_of_range("cannot seek to epoch " + std::to_string(epoch) + ", position " +
-                            std::to_string(position) + ": an epoch serves " + std::to_string(samples_per_epoch()) +
-                            " samples");
+                            std::to_string(position) + ": an epoch serves " +
+                            std::to_string(samples_per_epoch()) + " samples");
   epoch_ = epoch;
   position_ = position;
 }
@@ -48,7 +52,8 @@ void Batcher::prepare_order() {
   const auto end = std::to_chars(key + 6, key + sizeof key, epoch_).ptr;
   Rng rng = Rng::keyed(seed_, std::string_view(key, size_t(end - key)));
   std::iota(order_.begin(), order_.end(), int64_t(0));
-  for (int64_t i = int64_t(order_.size()) - 1; i > 0; --i) std::swap(order_[i], order_[rng.below(uint64_t(i) + 1)]);
+  for (int64_t i = int64_t(order_.size()) - 1; i > 0; --i)
+    std::swap(order_[i], order_[rng.below(uint64_t(i) + 1)]);
   order_epoch_ = epoch_;
 }
 

@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <vector>
 
-#include <minima/data/dataset.hpp>
 #include <minima/core/tensor.hpp>
+#include <minima/data/dataset.hpp>
 
 namespace minima {
 
@@ -24,7 +24,8 @@ struct Batch {
 // The Batcher keeps a reference to `data`, which must outlive it.
 class Batcher {
  public:
-  Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle, uint64_t seed, bool drop_last);
+  Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle, uint64_t seed,
+          bool drop_last);
 
   // Fills `batch` with the next batch of the current epoch (gather and
   // scaling in one pass) and returns true; at the end of an epoch returns

@@ -16,8 +16,8 @@ constexpr KnownDataset kKnownDatasets[] = {{"mnist", 60000, 784, 10}, {"fashion"
 // (elsewhere finish() refuses them as unknown keys).
 void parse_folder_keys(ConfigObject& c, DataConfig& d) {
   const std::vector<int> size = c.get<std::vector<int>>("size", {d.height, d.width});
-  c.expect(size.size() == 2 && size[0] >= 1 && size[1] >= 1 && size[0] <= 4096 && size[1] <= 4096, "size",
-           "[height, width] in pixels, each 1..4096");
+  c.expect(size.size() == 2 && size[0] >= 1 && size[1] >= 1 && size[0] <= 4096 && size[1] <= 4096,
+           "size", "[height, width] in pixels, each 1..4096");
   d.height = size[0];
   d.width = size[1];
   d.grayscale = c.get<bool>("grayscale", d.grayscale);
@@ -42,9 +42,11 @@ DataConfig parse_data(ConfigObject c) {
   c.expect(d.validation >= 0, "validation", "a number of samples >= 0");
   if (const KnownDataset* known = find_known(d.dataset))
     c.expect(d.validation < known->train_samples, "validation",
-             "fewer than the " + std::to_string(known->train_samples) + " training samples of " + d.dataset);
+             "fewer than the " + std::to_string(known->train_samples) + " training samples of " +
+                 d.dataset);
   d.normalize = c.get<std::string>("normalize", d.normalize);
-  c.expect(d.normalize == "scale" || d.normalize == "standardize", "normalize", "\"scale\" or \"standardize\"");
+  c.expect(d.normalize == "scale" || d.normalize == "standardize", "normalize",
+           "\"scale\" or \"standardize\"");
   if (d.dataset == "folder") parse_folder_keys(c, d);
   c.finish();
   return d;
@@ -52,7 +54,8 @@ DataConfig parse_data(ConfigObject c) {
 
 std::optional<Shape> known_sample_shape(const DataConfig& data) {
   if (const KnownDataset* known = find_known(data.dataset)) return Shape{known->features};
-  if (data.dataset == "folder") return Shape{int64_t(data.height) * data.width * (data.grayscale ? 1 : 3)};
+  if (data.dataset == "folder")
+    return Shape{int64_t(data.height) * data.width * (data.grayscale ? 1 : 3)};
   return std::nullopt;
 }
 
@@ -61,7 +64,9 @@ Shape sample_shape(const DataConfig& data) {
   fs::path file = fs::path(data.dir) / "train-images-idx3-ubyte";
   if (!fs::exists(file)) file += ".gz";
   if (!fs::exists(file))
-    throw std::runtime_error(data.dir + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
+    throw std::runtime_error(
+        data.dir +
+        ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
   const ImageSet header = read_idx_image_header(file.string());
   return Shape{header.rows * header.cols};
 }

@@ -11,13 +11,14 @@
 namespace minima {
 
 struct DataConfig {
-  std::string dataset = "mnist";  // "mnist" | "fashion" | "idx" (any IDX set in `dir`) | "folder" (image folders)
-  std::string dir;                // default: data/<dataset>
+  std::string dataset =
+      "mnist";      // "mnist" | "fashion" | "idx" (any IDX set in `dir`) | "folder" (image folders)
+  std::string dir;  // default: data/<dataset>
   // "folder" only: dir/train/<class>/*.png|jpg and dir/test/<class>/..., each
   // image resized to height x width (data.size: [height, width]), gray or RGB.
   int height = 28, width = 28;
   bool grayscale = true;
-  int64_t validation = 0;         // samples split off the end of the training set; eval uses them when > 0
+  int64_t validation = 0;  // samples split off the end of the training set; eval uses them when > 0
   std::string normalize = "scale";  // "scale" (x/255) | "standardize" (training set mean/std)
 };
 

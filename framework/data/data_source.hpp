@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <minima/data/dataset.hpp>
 #include <minima/data/data_config.hpp>
+#include <minima/data/dataset.hpp>
 
 namespace minima {
 
@@ -22,8 +22,8 @@ std::optional<std::vector<std::string>> read_class_names(const std::string& path
 // The data of a run, loaded once (several Trainers may share it).
 struct TrainingData {
   Dataset train;
-  Dataset eval;             // the validation split when data.validation > 0, else the test set
-  std::string eval_name;    // "validation" | "test"
+  Dataset eval;                 // the validation split when data.validation > 0, else the test set
+  std::string eval_name;        // "validation" | "test"
   Normalization normalization;  // from the training set
 };
 TrainingData load_training_data(const DataConfig& config);

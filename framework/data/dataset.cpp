@@ -12,8 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kFashionClassNames = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                                     "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+const std::vector<std::string> kFashionClassNames = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
 // "<dir>/<name>" if it exists, else "<dir>/<name>.gz" if that exists.
 std::string find_idx_file(const std::string& dir, const std::string& name) {
@@ -30,13 +31,15 @@ bool names_fashion(const std::string& dir) {
   fs::path path = fs::path(dir).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "data/fashion/"
   std::string name = path.filename().string();
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return name.find("fashion") != std::string::npos;
 }
 
 }  // namespace
 
-Dataset load_idx_dataset(const std::string& dir, const std::string& split, const IdxLimits& limits) {
+Dataset load_idx_dataset(const std::string& dir, const std::string& split,
+                         const IdxLimits& limits) {
   if (split != "train" && split != "test")
     throw std::invalid_argument("data split must be \"train\" or \"test\", got \"" + split + "\"");
   const std::string prefix = split == "train" ? "train" : "t10k";
@@ -45,8 +48,9 @@ Dataset load_idx_dataset(const std::string& dir, const std::string& split, const
   ImageSet images = read_idx_images(images_path, limits);
   const std::vector<uint8_t> labels = read_idx_labels(labels_path, limits);
   if (int64_t(labels.size()) != images.count)
-    throw std::runtime_error(labels_path + ": holds " + std::to_string(labels.size()) + " labels but " + images_path +
-                             " holds " + std::to_string(images.count) + " images");
+    throw std::runtime_error(labels_path + ": holds " + std::to_string(labels.size()) +
+                             " labels but " + images_path + " holds " +
+                             std::to_string(images.count) + " images");
 
   Dataset data;
   data.sample_shape = Shape{images.rows * images.cols};
@@ -56,15 +60,16 @@ Dataset load_idx_dataset(const std::string& dir, const std::string& split, const
   const int max_label = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end());
   data.num_classes = std::max(10, max_label + 1);
   const bool fashion = names_fashion(dir) && data.num_classes == int(kFashionClassNames.size());
-  for (int k = 0; k < data.num_classes; ++k) data.class_names.push_back(fashion ? kFashionClassNames[k] : std::to_string(k));
+  for (int k = 0; k < data.num_classes; ++k)
+    data.class_names.push_back(fashion ? kFashionClassNames[k] : std::to_string(k));
   return data;
 }
 
 std::pair<Dataset, Dataset> split_validation(Dataset all, int64_t validation_count) {
   if (validation_count < 0 || validation_count >= all.count)
     throw std::invalid_argument("validation count " + std::to_string(validation_count) +
-                                " must be at least 0 and less than the " + std::to_string(all.count) +
-                                " samples of the data set");
+                                " must be at least 0 and less than the " +
+                                std::to_string(all.count) + " samples of the data set");
   const int64_t train_count = all.count - validation_count;
   const int64_t features = all.sample_shape.numel();
   Dataset validation;
@@ -91,7 +96,8 @@ Normalization standardization_of(const Dataset& data) {
   for (int v = 0; v < 256; ++v) sum += double(histogram[v]) * (v / 255.0);
   const double mean = sum / n;
   double squares = 0.0;
-  for (int v = 0; v < 256; ++v) squares += double(histogram[v]) * (v / 255.0 - mean) * (v / 255.0 - mean);
+  for (int v = 0; v < 256; ++v)
+    squares += double(histogram[v]) * (v / 255.0 - mean) * (v / 255.0 - mean);
   const double deviation = std::sqrt(squares / n);
   if (deviation == 0.0)
     throw std::invalid_argument("cannot standardize: every pixel of the data set has the value " +

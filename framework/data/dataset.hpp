@@ -6,13 +6,13 @@
 #include <utility>
 #include <vector>
 
-#include <minima/data/idx.hpp>
 #include <minima/core/shape.hpp>
+#include <minima/data/idx.hpp>
 
 namespace minima {
 
 struct Dataset {
-  Shape sample_shape;                    // {rows*cols}, e.g. {784} (flattened)
+  Shape sample_shape;  // {rows*cols}, e.g. {784} (flattened)
   int64_t count = 0;
   int num_classes = 0;                   // max(10, 1 + max label)
   std::vector<uint8_t> pixels;           // [count, sample_shape.numel()]
@@ -25,7 +25,8 @@ struct Dataset {
 // Image and label counts must agree. Class names are Fashion-MNIST's when the
 // directory's name contains "fashion", else the digits "0", "1", ...
 // Missing files give an error that says how to fetch the data.
-Dataset load_idx_dataset(const std::string& dir, const std::string& split, const IdxLimits& limits = {});
+Dataset load_idx_dataset(const std::string& dir, const std::string& split,
+                         const IdxLimits& limits = {});
 
 // Splits off the last `validation_count` samples (deterministic, no shuffle)
 // as {train, validation}. Both keep the shape, classes and names.

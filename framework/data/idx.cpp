@@ -44,7 +44,8 @@ class IdxStream {
  public:
   explicit IdxStream(const std::string& path) : path_(path) {
     struct stat info;
-    if (::stat(path.c_str(), &info) != 0) throw file_error(path, std::string("cannot open: ") + std::strerror(errno));
+    if (::stat(path.c_str(), &info) != 0)
+      throw file_error(path, std::string("cannot open: ") + std::strerror(errno));
     if (!S_ISREG(info.st_mode)) throw file_error(path, "cannot open: not a regular file");
     file_ = gzopen(path.c_str(), "rb");
     if (!file_) throw file_error(path, std::string("cannot open: ") + std::strerror(errno));
@@ -91,8 +92,10 @@ class IdxStream {
     int code = Z_OK;
     const char* message = gzerror(file_, &code);
     if (code == Z_OK) return;
-    if (code == Z_BUF_ERROR) throw file_error(path_, "truncated gzip stream (the compressed data ends early)");
-    if (code == Z_ERRNO) throw file_error(path_, std::string("read error: ") + std::strerror(errno));
+    if (code == Z_BUF_ERROR)
+      throw file_error(path_, "truncated gzip stream (the compressed data ends early)");
+    if (code == Z_ERRNO)
+      throw file_error(path_, std::string("read error: ") + std::strerror(errno));
     throw file_error(path_, std::string("corrupt gzip data (") + message + ")");
   }
 
@@ -110,30 +113,33 @@ void read_header(IdxStream& in, uint32_t expected_magic, uint32_t* fields, int n
   if (got == 4) {
     const uint32_t magic = big_endian_u32(bytes);
     if (magic != expected_magic) {
-      std::string message = "wrong magic " + hex32(magic) + " (expected " + std::to_string(expected_magic) + " = " +
-                            hex32(expected_magic) + ", " + idx_kind(expected_magic) + ")";
+      std::string message = "wrong magic " + hex32(magic) + " (expected " +
+                            std::to_string(expected_magic) + " = " + hex32(expected_magic) + ", " +
+                            idx_kind(expected_magic) + ")";
       if (const char* kind = idx_kind(magic)) message += "; " + hex32(magic) + " marks " + kind;
       throw file_error(in.path(), message);
     }
     got += in.read(bytes + 4, header_bytes - 4);
   }
   if (got < header_bytes)
-    throw file_error(in.path(), "the file ends inside the " + std::to_string(header_bytes) + "-byte header of " +
-                                    idx_kind(expected_magic) + " (it holds " + std::to_string(got) + " bytes)");
+    throw file_error(in.path(), "the file ends inside the " + std::to_string(header_bytes) +
+                                    "-byte header of " + idx_kind(expected_magic) + " (it holds " +
+                                    std::to_string(got) + " bytes)");
   for (int i = 0; i < n; ++i) fields[i] = big_endian_u32(bytes + 4 * (i + 1));
 }
 
 // Bytes of a payload with the given dimensions, checked against overflow and
 // the limit. `claim` describes the header for error messages.
-int64_t payload_bytes(const IdxStream& in, std::initializer_list<uint32_t> dims, const std::string& claim,
-                      const IdxLimits& limits) {
+int64_t payload_bytes(const IdxStream& in, std::initializer_list<uint32_t> dims,
+                      const std::string& claim, const IdxLimits& limits) {
   int64_t bytes = 1;
   for (uint32_t d : dims)
     if (__builtin_mul_overflow(bytes, int64_t(d), &bytes))
       throw file_error(in.path(), claim + ", a size that overflows a 64-bit integer");
   if (bytes > limits.max_bytes)
-    throw file_error(in.path(), claim + " (" + std::to_string(bytes) + " bytes), more than the limit of " +
-                                    std::to_string(limits.max_bytes) + " bytes (IdxLimits::max_bytes)");
+    throw file_error(in.path(),
+                     claim + " (" + std::to_string(bytes) + " bytes), more than the limit of " +
+                         std::to_string(limits.max_bytes) + " bytes (IdxLimits::max_bytes)");
   return bytes;
 }
 
@@ -141,8 +147,9 @@ int64_t payload_bytes(const IdxStream& in, std::initializer_list<uint32_t> dims,
 // file holds exactly that many.
 std::vector<uint8_t> read_payload(IdxStream& in, int64_t expected, const std::string& claim) {
   const auto mismatch = [&](int64_t held) {
-    return file_error(in.path(), claim + " (" + std::to_string(expected) + " bytes) but the file holds " +
-                                     std::to_string(held) + " bytes after the header");
+    return file_error(in.path(), claim + " (" + std::to_string(expected) +
+                                     " bytes) but the file holds " + std::to_string(held) +
+                                     " bytes after the header");
   };
   const int64_t known = in.raw_bytes_left();
   if (known >= 0 && known != expected) throw mismatch(known);
@@ -151,7 +158,8 @@ std::vector<uint8_t> read_payload(IdxStream& in, int64_t expected, const std::st
   std::vector<uint8_t> data;
   int64_t got = 0;
   while (got < expected) {
-    const int64_t want = known >= 0 ? expected : std::min(expected, std::max(2 * got, int64_t(1) << 20));
+    const int64_t want =
+        known >= 0 ? expected : std::min(expected, std::max(2 * got, int64_t(1) << 20));
     data.resize(size_t(want));
     got += in.read(data.data() + got, want - got);
     if (got < want) break;
@@ -162,7 +170,8 @@ std::vector<uint8_t> read_payload(IdxStream& in, int64_t expected, const std::st
 }
 
 std::string image_claim(int64_t count, int64_t rows, int64_t cols) {
-  return "header says " + std::to_string(count) + " images of " + std::to_string(rows) + "x" + std::to_string(cols);
+  return "header says " + std::to_string(count) + " images of " + std::to_string(rows) + "x" +
+         std::to_string(cols);
 }
 
 // Reads and checks an image file's header: count, rows, cols.
@@ -170,7 +179,8 @@ ImageSet read_image_header(IdxStream& in) {
   uint32_t dims[3];
   read_header(in, kImageMagic, dims, 3);
   if (dims[1] == 0 || dims[2] == 0)
-    throw file_error(in.path(), image_claim(dims[0], dims[1], dims[2]) + "; rows and cols must be at least 1");
+    throw file_error(in.path(),
+                     image_claim(dims[0], dims[1], dims[2]) + "; rows and cols must be at least 1");
   ImageSet images;
   images.count = dims[0];
   images.rows = dims[1];
@@ -189,8 +199,8 @@ ImageSet read_idx_images(const std::string& path, const IdxLimits& limits) {
   IdxStream in(path);
   ImageSet images = read_image_header(in);
   const std::string claim = image_claim(images.count, images.rows, images.cols);
-  const int64_t bytes =
-      payload_bytes(in, {uint32_t(images.count), uint32_t(images.rows), uint32_t(images.cols)}, claim, limits);
+  const int64_t bytes = payload_bytes(
+      in, {uint32_t(images.count), uint32_t(images.rows), uint32_t(images.cols)}, claim, limits);
   images.pixels = read_payload(in, bytes, claim);
   return images;
 }

@@ -11,7 +11,8 @@ namespace {
 
 bool is_image_file(const fs::path& path) {
   std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".gif";
 }
 
@@ -26,19 +27,22 @@ std::vector<fs::path> image_files(const fs::path& class_dir) {
 }  // namespace
 
 std::vector<std::string> image_folder_classes(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw std::runtime_error(dir + ": not a directory (expected DIR/<class name>/<image files>)");
+  if (!fs::is_directory(dir))
+    throw std::runtime_error(dir + ": not a directory (expected DIR/<class name>/<image files>)");
   std::vector<std::string> names;
   for (const fs::directory_entry& e : fs::directory_iterator(dir))
     if (e.is_directory()) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  if (names.empty()) throw std::runtime_error(dir + ": no class folders (expected DIR/<class name>/<image files>)");
+  if (names.empty())
+    throw std::runtime_error(dir + ": no class folders (expected DIR/<class name>/<image files>)");
   return names;
 }
 
 Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& options,
                           const std::vector<std::string>& class_names) {
   if (options.height < 1 || options.width < 1)
-    throw std::invalid_argument(dir + ": image size must be positive, got " + std::to_string(options.height) + " x " +
+    throw std::invalid_argument(dir + ": image size must be positive, got " +
+                                std::to_string(options.height) + " x " +
                                 std::to_string(options.width));
   const std::vector<std::string> folders = image_folder_classes(dir);
   Dataset data;
@@ -54,9 +58,11 @@ Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& opti
                                "' is not one of the training classes");
     const std::vector<fs::path> files = image_files(fs::path(dir) / folder);
     if (files.empty())
-      throw std::runtime_error((fs::path(dir) / folder).string() + ": no .png, .jpg, .jpeg, .bmp or .gif files");
+      throw std::runtime_error((fs::path(dir) / folder).string() +
+                               ": no .png, .jpg, .jpeg, .bmp or .gif files");
     for (const fs::path& file : files) {
-      const Image image = resize_image(load_image(file.string(), channels, options.limits), options.width, options.height);
+      const Image image = resize_image(load_image(file.string(), channels, options.limits),
+                                       options.width, options.height);
       data.pixels.insert(data.pixels.end(), image.pixels.begin(), image.pixels.end());
       data.labels.push_back(int32_t(known - data.class_names.begin()));
     }
@@ -65,10 +71,12 @@ Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& opti
   return data;
 }
 
-Dataset load_image_folder_split(const std::string& dir, const std::string& split, const ImageFolderOptions& options) {
+Dataset load_image_folder_split(const std::string& dir, const std::string& split,
+                                const ImageFolderOptions& options) {
   const std::string train_dir = (fs::path(dir) / "train").string();
   if (split == "train") return load_image_folder(train_dir, options);
-  return load_image_folder((fs::path(dir) / split).string(), options, image_folder_classes(train_dir));
+  return load_image_folder((fs::path(dir) / split).string(), options,
+                           image_folder_classes(train_dir));
 }
 
 }  // namespace minima

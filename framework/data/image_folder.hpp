@@ -33,6 +33,7 @@ Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& opti
 
 // Split "train" or "test" of a data set kept as DIR/train/<class>/... and
 // DIR/test/<class>/...: the test split uses the training split's classes.
-Dataset load_image_folder_split(const std::string& dir, const std::string& split, const ImageFolderOptions& options);
+Dataset load_image_folder_split(const std::string& dir, const std::string& split,
+                                const ImageFolderOptions& options);
 
 }  // namespace minima

@@ -30,7 +30,9 @@ struct StbiFree {
 
 std::string decode_error(const std::string& path) {
   const char* reason = stbi_failure_reason();
-  return path + ": not a PNG, JPEG, BMP or GIF image (stb_image: " + (reason ? reason : "unknown error") + ")";
+  return path +
+         ": not a PNG, JPEG, BMP or GIF image (stb_image: " + (reason ? reason : "unknown error") +
+         ")";
 }
 
 // Median of the values on the image's outer border: the background level.
@@ -60,10 +62,12 @@ Image digit_on_black(const Image& gray, const std::string& source) {
   const int floor = invert ? 255 - background : background;
   const int peak = *std::max_element(out.pixels.begin(), out.pixels.end());
   if (peak - floor < kMinContrast)
-    throw std::invalid_argument(source + ": no digit found (the image is almost uniform: background " +
-                                std::to_string(background) + ", contrast " + std::to_string(peak - floor) + ")");
+    throw std::invalid_argument(
+        source + ": no digit found (the image is almost uniform: background " +
+        std::to_string(background) + ", contrast " + std::to_string(peak - floor) + ")");
   for (uint8_t& v : out.pixels) {
-    const int stretched = int(std::lround(double(std::max(0, v - floor)) * 255.0 / double(peak - floor)));
+    const int stretched =
+        int(std::lround(double(std::max(0, v - floor)) * 255.0 / double(peak - floor)));
     v = uint8_t(stretched < kNoise ? 0 : std::min(255, stretched));
   }
   return out;
@@ -79,7 +83,8 @@ Box ink_box(const Image& gray) {
   Box box{gray.width, gray.height, -1, -1};
   for (int y = 0; y < gray.height; ++y)
     for (int x = 0; x < gray.width; ++x)
-      if (gray.at(x, y) >= kInk) box = {std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x), std::max(box.y1, y)};
+      if (gray.at(x, y) >= kInk)
+        box = {std::min(box.x0, x), std::min(box.y0, y), std::max(box.x1, x), std::max(box.y1, y)};
   return box;  // never empty: the stretch maps the peak to 255
 }
 
@@ -92,41 +97,47 @@ int placement(double com, int size) {
 }  // namespace
 
 Image load_image(const std::string& path, int channels, const ImageLimits& limits) {
-  if (channels != 1 && channels != 3) throw std::invalid_argument("load_image: channels must be 1 or 3");
+  if (channels != 1 && channels != 3)
+    throw std::invalid_argument("load_image: channels must be 1 or 3");
   const std::string bytes = read_file(path, limits.max_file_bytes);
   if (bytes.empty()) throw std::runtime_error(path + ": empty file");
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int length = int(bytes.size());
   int width = 0, height = 0, file_channels = 0;
-  if (!stbi_info_from_memory(data, length, &width, &height, &file_channels)) throw std::runtime_error(decode_error(path));
+  if (!stbi_info_from_memory(data, length, &width, &height, &file_channels))
+    throw std::runtime_error(decode_error(path));
   if (width <= 0 || height <= 0 || width > limits.max_side || height > limits.max_side ||
       int64_t(width) * height > limits.max_pixels)
-    throw std::runtime_error(path + ": image of " + std::to_string(width) + " x " + std::to_string(height) +
-                             " pixels is outside the limits (1 to " + std::to_string(limits.max_side) + " per side, at most " +
+    throw std::runtime_error(path + ": image of " + std::to_string(width) + " x " +
+                             std::to_string(height) + " pixels is outside the limits (1 to " +
+                             std::to_string(limits.max_side) + " per side, at most " +
                              std::to_string(limits.max_pixels) + " pixels)");
 
   // Decode with an alpha channel, then composite over white.
   const int with_alpha = channels + 1;
   int got_w = 0, got_h = 0, ignored = 0;
-  std::unique_ptr<stbi_uc, StbiFree> decoded(stbi_load_from_memory(data, length, &got_w, &got_h, &ignored, with_alpha));
+  std::unique_ptr<stbi_uc, StbiFree> decoded(
+      stbi_load_from_memory(data, length, &got_w, &got_h, &ignored, with_alpha));
   if (!decoded) throw std::runtime_error(decode_error(path));
-  Image image{got_w, got_h, channels, std::vector<uint8_t>(size_t(got_w) * size_t(got_h) * size_t(channels))};
+  Image image{got_w, got_h, channels,
+              std::vector<uint8_t>(size_t(got_w) * size_t(got_h) * size_t(channels))};
   const stbi_uc* in = decoded.get();
   for (size_t p = 0; p < size_t(got_w) * size_t(got_h); ++p) {
     const int alpha = in[p * size_t(with_alpha) + size_t(channels)];
     // v over white: (v a + 255 (255 - a)) / 255, rounded.
     for (int c = 0; c < channels; ++c)
-      image.pixels[p * size_t(channels) + size_t(c)] =
-          uint8_t((in[p * size_t(with_alpha) + size_t(c)] * alpha + 255 * (255 - alpha) + 127) / 255);
+      image.pixels[p * size_t(channels) + size_t(c)] = uint8_t(
+          (in[p * size_t(with_alpha) + size_t(c)] * alpha + 255 * (255 - alpha) + 127) / 255);
   }
   return image;
 }
 
 Image resize_image(const Image& image, int width, int height) {
   if (width == image.width && height == image.height) return image;
-  Image out{width, height, image.channels, std::vector<uint8_t>(size_t(width) * size_t(height) * size_t(image.channels))};
-  if (!stbir_resize_uint8(image.pixels.data(), image.width, image.height, 0, out.pixels.data(), width, height, 0,
-                          image.channels))
+  Image out{width, height, image.channels,
+            std::vector<uint8_t>(size_t(width) * size_t(height) * size_t(image.channels))};
+  if (!stbir_resize_uint8(image.pixels.data(), image.width, image.height, 0, out.pixels.data(),
+                          width, height, 0, image.channels))
     throw std::runtime_error("resize_image: stb_image_resize failed");
   return out;
 }
@@ -145,14 +156,16 @@ CentreOfMass centre_of_mass(const Image& gray) {
 }
 
 Image prepare_like_mnist(const Image& gray, const std::string& source) {
-  if (gray.channels != 1) throw std::invalid_argument(source + ": prepare_like_mnist needs a gray image");
+  if (gray.channels != 1)
+    throw std::invalid_argument(source + ": prepare_like_mnist needs a gray image");
   const Image digit = digit_on_black(gray, source);
   const Box box = ink_box(digit);
 
   // Crop to the bounding box, scale its longer side to kBox.
   Image crop{box.width(), box.height(), 1, {}};
   for (int y = box.y0; y <= box.y1; ++y)
-    crop.pixels.insert(crop.pixels.end(), digit.pixels.begin() + std::ptrdiff_t(y * digit.width + box.x0),
+    crop.pixels.insert(crop.pixels.end(),
+                       digit.pixels.begin() + std::ptrdiff_t(y * digit.width + box.x0),
                        digit.pixels.begin() + std::ptrdiff_t(y * digit.width + box.x1 + 1));
   const double scale = double(kBox) / std::max(box.width(), box.height());
   const Image patch = resize_image(crop, std::max(1, int(std::lround(box.width() * scale))),
@@ -173,8 +186,8 @@ void write_png(const std::string& path, const Image& image) {
   auto append = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
   };
-  if (!stbi_write_png_to_func(append, &bytes, image.width, image.height, image.channels, image.pixels.data(),
-                              image.width * image.channels))
+  if (!stbi_write_png_to_func(append, &bytes, image.width, image.height, image.channels,
+                              image.pixels.data(), image.width * image.channels))
     throw std::runtime_error(path + ": cannot write: PNG encoding failed");
   write_file_atomically(path, bytes);
 }

@@ -20,7 +20,9 @@ struct Image {
   int width = 0, height = 0, channels = 1;
   std::vector<uint8_t> pixels;  // [height, width, channels]
 
-  uint8_t at(int x, int y, int c = 0) const { return pixels[(size_t(y) * size_t(width) + size_t(x)) * size_t(channels) + size_t(c)]; }
+  uint8_t at(int x, int y, int c = 0) const {
+    return pixels[(size_t(y) * size_t(width) + size_t(x)) * size_t(channels) + size_t(c)];
+  }
 };
 
 // Caps checked from the file's header before anything is decoded.

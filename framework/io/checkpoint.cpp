@@ -10,9 +10,11 @@
 
 namespace minima {
 
-void save_model(const std::string& path, Graph& graph, const std::map<std::string, std::string>& metadata) {
+void save_model(const std::string& path, Graph& graph,
+                const std::map<std::string, std::string>& metadata) {
   std::vector<TensorEntry> entries;
-  for (const StateEntry& s : graph.state()) entries.push_back(to_entry(s.name, *s.tensor, s.integer));
+  for (const StateEntry& s : graph.state())
+    entries.push_back(to_entry(s.name, *s.tensor, s.integer));
   std::map<std::string, std::string> all_metadata = metadata;
   all_metadata.try_emplace("format", "pt");  // what transformers checks for PyTorch weights
   save_safetensors(path, entries, all_metadata);
@@ -31,30 +33,36 @@ void load_model(const std::string& path, Graph& graph) {
     if (!e) throw std::runtime_error(path + ": missing tensor '" + s.name + "'");
     const std::string expected_dtype = s.integer ? "I64" : "F32";
     if (e->dtype != expected_dtype)
-      throw std::runtime_error(path + ": tensor '" + s.name + "' has dtype " + e->dtype + " but the model expects " +
-                               expected_dtype);
+      throw std::runtime_error(path + ": tensor '" + s.name + "' has dtype " + e->dtype +
+                               " but the model expects " + expected_dtype);
     staged.emplace_back(s.tensor->shape());
     copy_from_entry(*e, staged.back(), path);
   }
   for (const TensorEntry& e : file.tensors)
     if (!model_names.count(e.name))
-      throw std::runtime_error(path + ": unexpected tensor '" + e.name + "' (the model has no such parameter or buffer)");
+      throw std::runtime_error(path + ": unexpected tensor '" + e.name +
+                               "' (the model has no such parameter or buffer)");
 
   for (size_t i = 0; i < state.size(); ++i)
     std::copy(staged[i].data(), staged[i].data() + staged[i].numel(), state[i].tensor->data());
 }
 
-Normalization normalization_from_metadata(const std::map<std::string, std::string>& metadata, const std::string& path) {
+Normalization normalization_from_metadata(const std::map<std::string, std::string>& metadata,
+                                          const std::string& path) {
   Normalization n;
   for (auto [key, value] : {std::pair{kMeanKey, &n.mean}, std::pair{kStdKey, &n.std}}) {
     auto it = metadata.find(key);
-    if (it == metadata.end()) throw std::runtime_error(path + ": metadata has no '" + key + "' (not saved by minima train?)");
+    if (it == metadata.end())
+      throw std::runtime_error(path + ": metadata has no '" + key +
+                               "' (not saved by minima train?)");
     char* end = nullptr;
     *value = std::strtof(it->second.c_str(), &end);
     if (it->second.empty() || *end != '\0' || !std::isfinite(*value))
-      throw std::runtime_error(path + ": metadata '" + key + "' is '" + it->second + "', expected a number");
+      throw std::runtime_error(path + ": metadata '" + key + "' is '" + it->second +
+                               "', expected a number");
   }
-  if (!(n.std > 0)) throw std::runtime_error(path + ": metadata '" + std::string(kStdKey) + "' must be positive");
+  if (!(n.std > 0))
+    throw std::runtime_error(path + ": metadata '" + std::string(kStdKey) + "' must be positive");
   return n;
 }
 

@@ -15,7 +15,8 @@ namespace minima {
 
 // Writes atomically. metadata: {"format": "pt"} plus the caller's entries
 // (the caller's win on a clash).
-void save_model(const std::string& path, Graph& graph, const std::map<std::string, std::string>& metadata = {});
+void save_model(const std::string& path, Graph& graph,
+                const std::map<std::string, std::string>& metadata = {});
 
 // Loads by name into a built graph. Every state entry must be in the file
 // with the model's dtype and shape, and the file may hold nothing else. The
@@ -32,6 +33,7 @@ inline constexpr const char* kMeanKey = "minima.normalization.mean";
 inline constexpr const char* kStdKey = "minima.normalization.std";
 // The input normalization stored in a model file's metadata (saved by the
 // Trainer), so evaluation needs no training set.
-Normalization normalization_from_metadata(const std::map<std::string, std::string>& metadata, const std::string& path);
+Normalization normalization_from_metadata(const std::map<std::string, std::string>& metadata,
+                                          const std::string& path);
 
 }  // namespace minima

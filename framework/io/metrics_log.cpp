@@ -9,8 +9,10 @@
 
 namespace minima {
 
-MetricsLog::MetricsLog(std::string path, const char* mode) : path_(std::move(path)), file_(std::fopen(path_.c_str(), mode)) {
-  if (!file_) throw std::runtime_error(path_ + ": cannot open for writing: " + std::strerror(errno));
+MetricsLog::MetricsLog(std::string path, const char* mode)
+    : path_(std::move(path)), file_(std::fopen(path_.c_str(), mode)) {
+  if (!file_)
+    throw std::runtime_error(path_ + ": cannot open for writing: " + std::strerror(errno));
 }
 
 MetricsLog MetricsLog::create(const std::string& path) {
@@ -29,7 +31,8 @@ MetricsLog MetricsLog::resume(const std::string& path, int64_t last_step) {
     char* end = nullptr;
     const long long step = std::strtoll(line.c_str(), &end, 10);
     if (end == line.c_str() || *end != ',')
-      throw std::runtime_error(path + ": line " + std::to_string(line_number) + ": expected a row starting with a step number");
+      throw std::runtime_error(path + ": line " + std::to_string(line_number) +
+                               ": expected a row starting with a step number");
     if (step <= last_step) kept += line + "\n";
   }
   write_file_atomically(path, kept);
@@ -38,9 +41,11 @@ MetricsLog MetricsLog::resume(const std::string& path, int64_t last_step) {
 
 void MetricsLog::append(const EvalPoint& p) {
   // lr with %.9g: every digit of a float, so a schedule's values read back exactly.
-  std::fprintf(file_.get(), "%lld,%.6f,%.9g,%.6f,%.6f,%.6f,%.6f,%.3f\n", static_cast<long long>(p.step), p.epoch,
-               double(p.lr), p.train_loss, p.train_acc, p.eval_loss, p.eval_acc, p.seconds);
-  if (std::fflush(file_.get()) != 0) throw std::runtime_error(path_ + ": cannot write: " + std::strerror(errno));
+  std::fprintf(file_.get(), "%lld,%.6f,%.9g,%.6f,%.6f,%.6f,%.6f,%.3f\n",
+               static_cast<long long>(p.step), p.epoch, double(p.lr), p.train_loss, p.train_acc,
+               p.eval_loss, p.eval_acc, p.seconds);
+  if (std::fflush(file_.get()) != 0)
+    throw std::runtime_error(path_ + ": cannot write: " + std::strerror(errno));
 }
 
 }  // namespace minima

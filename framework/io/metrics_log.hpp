@@ -13,17 +13,18 @@ namespace minima {
 
 // The numbers of one evaluation point (one metrics row).
 struct EvalPoint {
-  int64_t step = 0;      // optimizer steps done
-  double epoch = 0;      // step / batches per epoch
-  float lr = 0;          // learning rate of the last step
+  int64_t step = 0;  // optimizer steps done
+  double epoch = 0;  // step / batches per epoch
+  float lr = 0;      // learning rate of the last step
   double train_loss = 0, train_acc = 0;
   double eval_loss = 0, eval_acc = 0;
-  double seconds = 0;    // wall time since the run started (resumes included)
+  double seconds = 0;  // wall time since the run started (resumes included)
 };
 
 class MetricsLog {
  public:
-  static constexpr const char* kHeader = "step,epoch,lr,train_loss,train_acc,eval_loss,eval_acc,seconds";
+  static constexpr const char* kHeader =
+      "step,epoch,lr,train_loss,train_acc,eval_loss,eval_acc,seconds";
 
   MetricsLog() = default;
   // Starts `path` afresh with the header.

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <set>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +15,8 @@
 namespace minima {
 
 // The format is little-endian; tensors are copied as raw memory.
-static_assert(std::endian::native == std::endian::little, "minima's safetensors I/O assumes a little-endian host");
+static_assert(std::endian::native == std::endian::little,
+              "minima's safetensors I/O assumes a little-endian host");
 
 namespace {
 
@@ -68,21 +69,24 @@ uint64_t read_u64_le(std::string_view bytes) {
 // A JSON array of non-negative integers (exactly `count` of them when count >= 0).
 bool is_count_list(const ordered_json& j, int count) {
   if (!j.is_array() || (count >= 0 && j.size() != size_t(count))) return false;
-  return std::all_of(j.begin(), j.end(), [](const ordered_json& v) { return v.is_number_unsigned(); });
+  return std::all_of(j.begin(), j.end(),
+                     [](const ordered_json& v) { return v.is_number_unsigned(); });
 }
 
 // Parses the header text; refuses invalid JSON and duplicate top-level keys
 // (which a plain parse would silently merge).
 ordered_json parse_header(std::string_view text, const std::string& source) {
-  if (text.empty() || text[0] != '{') refuse(source, "header does not start with '{' (not a safetensors file?)");
+  if (text.empty() || text[0] != '{')
+    refuse(source, "header does not start with '{' (not a safetensors file?)");
   std::string duplicate;
   std::set<std::string> seen;
   auto note_keys = [&](int depth, ordered_json::parse_event_t event, ordered_json& parsed) {
     // A real header is 3 levels deep; a hostile one nested millions of
     // levels deep would overflow the stack in nlohmann's recursive dump.
-    if (depth > kMaxHeaderDepth) refuse(source, "header is nested deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
-    if (event == ordered_json::parse_event_t::key && depth == 1 && !seen.insert(parsed.get<std::string>()).second &&
-        duplicate.empty())
+    if (depth > kMaxHeaderDepth)
+      refuse(source, "header is nested deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
+    if (event == ordered_json::parse_event_t::key && depth == 1 &&
+        !seen.insert(parsed.get<std::string>()).second && duplicate.empty())
       duplicate = parsed.get<std::string>();
     return true;
   };
@@ -105,7 +109,8 @@ std::map<std::string, std::string> read_metadata(const ordered_json& j, const st
   if (!j.is_object()) refuse(source, "__metadata__ is not an object of strings");
   std::map<std::string, std::string> metadata;
   for (const auto& [key, value] : j.items()) {
-    if (!value.is_string()) refuse(source, "__metadata__ '" + key + "' is " + value.dump() + ", not a string");
+    if (!value.is_string())
+      refuse(source, "__metadata__ '" + key + "' is " + value.dump() + ", not a string");
     metadata[key] = value.get<std::string>();
   }
   return metadata;
@@ -117,31 +122,42 @@ struct TensorInfo {
   uint64_t begin, end;
 };
 
-TensorInfo read_tensor_info(const std::string& name, const ordered_json& j, const std::string& source) {
+TensorInfo read_tensor_info(const std::string& name, const ordered_json& j,
+                            const std::string& source) {
   const std::string what = "tensor '" + name + "'";
-  if (!j.is_object() || j.size() != 3 || !j.contains("dtype") || !j.contains("shape") || !j.contains("data_offsets"))
-    refuse(source, what + " is " + j.dump() + ", expected exactly {\"dtype\", \"shape\", \"data_offsets\"}");
-  if (!j["dtype"].is_string()) refuse(source, what + " has dtype " + j["dtype"].dump() + ", expected a string");
+  if (!j.is_object() || j.size() != 3 || !j.contains("dtype") || !j.contains("shape") ||
+      !j.contains("data_offsets"))
+    refuse(source, what + " is " + j.dump() +
+                       ", expected exactly {\"dtype\", \"shape\", \"data_offsets\"}");
+  if (!j["dtype"].is_string())
+    refuse(source, what + " has dtype " + j["dtype"].dump() + ", expected a string");
   TensorInfo info;
   info.entry.name = name;
   info.entry.dtype = j["dtype"].get<std::string>();
   const int64_t element_bytes = element_size(info.entry.dtype);
-  if (element_bytes == 0) refuse(source, what + " has dtype " + info.entry.dtype + "; minima reads only F32 and I64");
+  if (element_bytes == 0)
+    refuse(source, what + " has dtype " + info.entry.dtype + "; minima reads only F32 and I64");
   if (!is_count_list(j["shape"], -1))
-    refuse(source, what + " has shape " + j["shape"].dump() + ", expected a list of non-negative integers");
+    refuse(source,
+           what + " has shape " + j["shape"].dump() + ", expected a list of non-negative integers");
   if (!is_count_list(j["data_offsets"], 2))
-    refuse(source, what + " has data_offsets " + j["data_offsets"].dump() + ", expected [begin, end]");
+    refuse(source,
+           what + " has data_offsets " + j["data_offsets"].dump() + ", expected [begin, end]");
   for (const ordered_json& d : j["shape"]) {
-    if (d.get<uint64_t>() > uint64_t(INT64_MAX)) refuse(source, what + " has a dimension too large to address");
+    if (d.get<uint64_t>() > uint64_t(INT64_MAX))
+      refuse(source, what + " has a dimension too large to address");
     info.entry.shape.push_back(d.get<int64_t>());
   }
   info.begin = j["data_offsets"][0].get<uint64_t>();
   info.end = j["data_offsets"][1].get<uint64_t>();
   const int64_t bytes = byte_size(info.entry.shape, element_bytes);
-  if (bytes < 0) refuse(source, what + " has shape " + shape_string(info.entry.shape) + ", too large to address");
+  if (bytes < 0)
+    refuse(source,
+           what + " has shape " + shape_string(info.entry.shape) + ", too large to address");
   if (info.end < info.begin || info.end - info.begin != uint64_t(bytes))
-    refuse(source, what + " has shape " + shape_string(info.entry.shape) + " (" + std::to_string(bytes) + " bytes as " +
-                       info.entry.dtype + ") but data_offsets " + j["data_offsets"].dump());
+    refuse(source, what + " has shape " + shape_string(info.entry.shape) + " (" +
+                       std::to_string(bytes) + " bytes as " + info.entry.dtype +
+                       ") but data_offsets " + j["data_offsets"].dump());
   return info;
 }
 
@@ -166,14 +182,18 @@ std::string encode_safetensors(const std::vector<TensorEntry>& tensors,
   uint64_t offset = 0;
   for (const TensorEntry& e : tensors) {
     const std::string what = "safetensors: tensor '" + e.name + "'";
-    if (e.name == kMetadataKey || header.contains(e.name)) throw std::invalid_argument(what + " is a duplicate or reserved name");
+    if (e.name == kMetadataKey || header.contains(e.name))
+      throw std::invalid_argument(what + " is a duplicate or reserved name");
     const int64_t element_bytes = element_size(e.dtype);
-    if (element_bytes == 0) throw std::invalid_argument(what + " has dtype '" + e.dtype + "', expected F32 or I64");
+    if (element_bytes == 0)
+      throw std::invalid_argument(what + " has dtype '" + e.dtype + "', expected F32 or I64");
     const int64_t bytes = byte_size(e.shape, element_bytes);
     if (bytes < 0 || uint64_t(bytes) != e.data.size())
-      throw std::invalid_argument(what + " holds " + std::to_string(e.data.size()) + " bytes but its shape " +
-                                  shape_string(e.shape) + " as " + e.dtype + " needs " + std::to_string(bytes));
-    header[e.name] = {{"dtype", e.dtype}, {"shape", e.shape}, {"data_offsets", {offset, offset + e.data.size()}}};
+      throw std::invalid_argument(what + " holds " + std::to_string(e.data.size()) +
+                                  " bytes but its shape " + shape_string(e.shape) + " as " +
+                                  e.dtype + " needs " + std::to_string(bytes));
+    header[e.name] = {
+        {"dtype", e.dtype}, {"shape", e.shape}, {"data_offsets", {offset, offset + e.data.size()}}};
     offset += e.data.size();
   }
   std::string text;
@@ -195,13 +215,15 @@ std::string encode_safetensors(const std::vector<TensorEntry>& tensors,
 
 SafetensorsContents decode_safetensors(std::string_view bytes, const std::string& source) {
   if (bytes.size() < 8)
-    refuse(source, "file of " + std::to_string(bytes.size()) + " bytes is too short for the 8-byte header length");
+    refuse(source, "file of " + std::to_string(bytes.size()) +
+                       " bytes is too short for the 8-byte header length");
   const uint64_t header_bytes = read_u64_le(bytes);
   if (header_bytes > kMaxHeaderBytes)
     refuse(source, "header of " + std::to_string(header_bytes) + " bytes exceeds the limit of " +
                        std::to_string(kMaxHeaderBytes));
   if (header_bytes > bytes.size() - 8)
-    refuse(source, "header length " + std::to_string(header_bytes) + " exceeds the " + std::to_string(bytes.size() - 8) +
+    refuse(source, "header length " + std::to_string(header_bytes) + " exceeds the " +
+                       std::to_string(bytes.size() - 8) +
                        " bytes after the length prefix (truncated file?)");
   const ordered_json header = parse_header(bytes.substr(8, header_bytes), source);
   const std::string_view body = bytes.substr(8 + header_bytes);
@@ -225,17 +247,21 @@ SafetensorsContents decode_safetensors(std::string_view bytes, const std::string
     const std::string what = "tensor '" + info.entry.name + "'";
     if (info.begin != expected_begin)
       refuse(source, what + " starts at data byte " + std::to_string(info.begin) + " but " +
-                         (previous ? "tensor '" + previous->entry.name + "' ends" : std::string("the data starts")) +
-                         " at " + std::to_string(expected_begin) + " (tensors must be contiguous, without overlaps or holes)");
+                         (previous ? "tensor '" + previous->entry.name + "' ends"
+                                   : std::string("the data starts")) +
+                         " at " + std::to_string(expected_begin) +
+                         " (tensors must be contiguous, without overlaps or holes)");
     if (info.end > body.size())
-      refuse(source, what + " ends at data byte " + std::to_string(info.end) + " but the file holds only " +
-                         std::to_string(body.size()) + " data bytes (truncated file?)");
+      refuse(source, what + " ends at data byte " + std::to_string(info.end) +
+                         " but the file holds only " + std::to_string(body.size()) +
+                         " data bytes (truncated file?)");
     info.entry.data = std::string(body.substr(info.begin, info.end - info.begin));
     expected_begin = info.end;
     previous = &info;
   }
   if (expected_begin != body.size())
-    refuse(source, std::to_string(body.size() - expected_begin) + " bytes follow the last tensor's data");
+    refuse(source,
+           std::to_string(body.size() - expected_begin) + " bytes follow the last tensor's data");
   for (TensorInfo& info : infos) contents.tensors.push_back(std::move(info.entry));
   return contents;
 }
@@ -259,7 +285,8 @@ TensorEntry to_entry(const std::string& name, const Tensor& t, bool as_int64) {
   e.data.resize(size_t(t.numel()) * sizeof(int64_t));
   for (int64_t i = 0; i < t.numel(); ++i) {
     if (!std::isfinite(values[i]) || std::trunc(values[i]) != values[i])
-      throw std::invalid_argument("tensor '" + name + "' holds " + std::to_string(values[i]) + ", not a whole number");
+      throw std::invalid_argument("tensor '" + name + "' holds " + std::to_string(values[i]) +
+                                  ", not a whole number");
     const int64_t v = static_cast<int64_t>(values[i]);
     std::memcpy(e.data.data() + i * sizeof v, &v, sizeof v);
   }
@@ -269,10 +296,12 @@ TensorEntry to_entry(const std::string& name, const Tensor& t, bool as_int64) {
 void copy_from_entry(const TensorEntry& e, Tensor& t, const std::string& source) {
   const std::string what = "tensor '" + e.name + "'";
   const bool is_int64 = e.dtype == "I64";
-  if (!is_int64 && e.dtype != "F32") refuse(source, what + " has dtype " + e.dtype + "; minima reads only F32 and I64");
+  if (!is_int64 && e.dtype != "F32")
+    refuse(source, what + " has dtype " + e.dtype + "; minima reads only F32 and I64");
   const std::vector<int64_t> expected = file_shape(t, is_int64);
   if (e.shape != expected)
-    refuse(source, what + " has shape " + shape_string(e.shape) + " but the model expects " + shape_string(expected));
+    refuse(source, what + " has shape " + shape_string(e.shape) + " but the model expects " +
+                       shape_string(expected));
   const size_t n = size_t(t.numel());
   if (e.data.size() != n * size_t(element_size(e.dtype)))
     refuse(source, what + " holds " + std::to_string(e.data.size()) + " bytes, not " +
@@ -285,7 +314,8 @@ void copy_from_entry(const TensorEntry& e, Tensor& t, const std::string& source)
   std::memcpy(values.data(), e.data.data(), n * sizeof(int64_t));
   for (int64_t v : values)
     if (v > kMaxExactFloatInteger || v < -kMaxExactFloatInteger)
-      refuse(source, what + " holds " + std::to_string(v) + ", which float32 cannot represent exactly");
+      refuse(source,
+             what + " holds " + std::to_string(v) + ", which float32 cannot represent exactly");
   std::copy(values.begin(), values.end(), t.data());
 }
 

@@ -24,14 +24,14 @@ namespace minima {
 
 struct TensorEntry {
   std::string name;
-  std::string dtype;            // "F32" or "I64"
-  std::vector<int64_t> shape;   // [] is a scalar (one element)
-  std::string data;             // raw little-endian bytes, numel * element size
+  std::string dtype;           // "F32" or "I64"
+  std::vector<int64_t> shape;  // [] is a scalar (one element)
+  std::string data;            // raw little-endian bytes, numel * element size
 };
 
 struct SafetensorsContents {
-  std::vector<TensorEntry> tensors;               // in file (offset) order
-  std::map<std::string, std::string> metadata;    // "__metadata__"
+  std::vector<TensorEntry> tensors;             // in file (offset) order
+  std::map<std::string, std::string> metadata;  // "__metadata__"
   // The tensor named `name`, or nullptr.
   const TensorEntry* find(const std::string& name) const;
 };

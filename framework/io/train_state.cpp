@@ -33,10 +33,13 @@ Rng::State parse_stream(const std::string& text, const std::string& key, const s
     errno = 0;
     word = std::strtoull(p, &end, 10);
     if (end == p || errno == ERANGE || (*end != ' ' && *end != '\0'))
-      throw std::runtime_error(path + ": metadata '" + key + "' is '" + text + "', expected four unsigned 64-bit integers");
+      throw std::runtime_error(path + ": metadata '" + key + "' is '" + text +
+                               "', expected four unsigned 64-bit integers");
     p = end;
   }
-  if (*p != '\0') throw std::runtime_error(path + ": metadata '" + key + "' is '" + text + "', expected four unsigned 64-bit integers");
+  if (*p != '\0')
+    throw std::runtime_error(path + ": metadata '" + key + "' is '" + text +
+                             "', expected four unsigned 64-bit integers");
   return state;
 }
 
@@ -61,14 +64,17 @@ class MetadataReader {
     char* end = nullptr;
     const long long v = std::strtoll(s.c_str(), &end, 10);
     if (s.empty() || *end != '\0' || v < 0)
-      throw std::runtime_error(path_ + ": metadata '" + key + "' is '" + s + "', expected a non-negative integer");
+      throw std::runtime_error(path_ + ": metadata '" + key + "' is '" + s +
+                               "', expected a non-negative integer");
     return v;
   }
   double real(const std::string& key) const {
     const std::string& s = text(key);
     char* end = nullptr;
     const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0') throw std::runtime_error(path_ + ": metadata '" + key + "' is '" + s + "', expected a number");
+    if (s.empty() || *end != '\0')
+      throw std::runtime_error(path_ + ": metadata '" + key + "' is '" + s +
+                               "', expected a number");
     return v;
   }
 
@@ -81,7 +87,8 @@ class MetadataReader {
 
 void save_train_state(const std::string& path, const TrainState& s, Optimizer& optimizer) {
   std::vector<TensorEntry> tensors;
-  for (const auto& [name, tensor] : optimizer.state()) tensors.push_back(to_entry(kPrefix + name, *tensor));
+  for (const auto& [name, tensor] : optimizer.state())
+    tensors.push_back(to_entry(kPrefix + name, *tensor));
   std::map<std::string, std::string> metadata = {
       {"format", kFormat},
       {"optimizer", optimizer.config().value("type", "")},
@@ -101,11 +108,12 @@ TrainState load_train_state(const std::string& path, Optimizer& optimizer) {
   const SafetensorsContents file = load_safetensors(path);
   const MetadataReader meta(file.metadata, path);
   if (meta.text("format") != kFormat)
-    throw std::runtime_error(path + ": format '" + meta.text("format") + "', expected '" + kFormat + "'");
+    throw std::runtime_error(path + ": format '" + meta.text("format") + "', expected '" + kFormat +
+                             "'");
   const std::string type = optimizer.config().value("type", "");
   if (meta.text("optimizer") != type)
-    throw std::runtime_error(path + ": holds the state of optimizer '" + meta.text("optimizer") + "' but the config asks for '" +
-                             type + "'");
+    throw std::runtime_error(path + ": holds the state of optimizer '" + meta.text("optimizer") +
+                             "' but the config asks for '" + type + "'");
   TrainState s;
   s.step = meta.integer("step");
   s.batcher_epoch = meta.integer("batcher_epoch");
@@ -115,7 +123,8 @@ TrainState load_train_state(const std::string& path, Optimizer& optimizer) {
   s.correct = meta.integer("train_correct");
   s.seen = meta.integer("train_seen");
   for (const auto& [key, text] : file.metadata)
-    if (key.starts_with(kStreamPrefix)) s.streams[key.substr(kStreamPrefix.size())] = parse_stream(text, key, path);
+    if (key.starts_with(kStreamPrefix))
+      s.streams[key.substr(kStreamPrefix.size())] = parse_stream(text, key, path);
 
   const auto state = optimizer.state();
   std::vector<const TensorEntry*> entries;
@@ -128,7 +137,9 @@ TrainState load_train_state(const std::string& path, Optimizer& optimizer) {
     for (const TensorEntry& e : file.tensors) {
       bool known = false;
       for (const auto& st : state) known = known || e.name == kPrefix + st.first;
-      if (!known) throw std::runtime_error(path + ": unexpected tensor '" + e.name + "' for optimizer '" + type + "'");
+      if (!known)
+        throw std::runtime_error(path + ": unexpected tensor '" + e.name + "' for optimizer '" +
+                                 type + "'");
     }
   for (size_t i = 0; i < state.size(); ++i) copy_from_entry(*entries[i], *state[i].second, path);
   return s;

@@ -9,18 +9,18 @@
 #include <map>
 #include <string>
 
-#include <minima/optim/optimizer.hpp>
 #include <minima/core/rng.hpp>
+#include <minima/optim/optimizer.hpp>
 
 namespace minima {
 
 struct TrainState {
-  int64_t step = 0;              // optimizer steps done
-  int64_t batcher_epoch = 0;     // Batcher::epoch() / position() after the last step
+  int64_t step = 0;           // optimizer steps done
+  int64_t batcher_epoch = 0;  // Batcher::epoch() / position() after the last step
   int64_t batcher_position = 0;
-  double seconds = 0;            // wall time of the run so far
+  double seconds = 0;  // wall time of the run so far
   // Running training statistics since the last evaluation point.
-  double loss_sum = 0;           // sum of batch mean loss * batch size
+  double loss_sum = 0;  // sum of batch mean loss * batch size
   int64_t correct = 0;
   int64_t seen = 0;
   std::map<std::string, Rng::State> streams;  // layer name -> its random stream's state

@@ -19,7 +19,9 @@ Tensor* tensor_of(const Layer& layer, const std::string& local_name) {
 
 Tensor& required_tensor(const Layer& layer, const std::string& local_name) {
   Tensor* t = tensor_of(layer, local_name);
-  if (!t) throw std::logic_error("fold_batchnorm: layer '" + layer.name() + "' has no '" + local_name + "'");
+  if (!t)
+    throw std::logic_error("fold_batchnorm: layer '" + layer.name() + "' has no '" + local_name +
+                           "'");
   return *t;
 }
 
@@ -48,7 +50,8 @@ std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::str
     else if (uses[input] != 1)
       skipped.push_back(bn.name() + ": the output of '" + input + "' also feeds other layers");
     else if (!bn.config().at("track_running_stats").get<bool>())
-      skipped.push_back(bn.name() + ": without running statistics, Eval mode normalizes with batch statistics");
+      skipped.push_back(bn.name() +
+                        ": without running statistics, Eval mode normalizes with batch statistics");
     else
       pairs[i] = dense->second;
   }
@@ -100,7 +103,8 @@ FoldedModel fold_batchnorm(Graph& graph) {
     std::vector<std::string> inputs = graph.inputs_of(source);
     for (std::string& in : inputs)
       if (renamed.count(in)) in = renamed[in];
-    const std::string above = result.layers.empty() ? Graph::kInputName : result.layers.back()["name"].get<std::string>();
+    const std::string above =
+        result.layers.empty() ? Graph::kInputName : result.layers.back()["name"].get<std::string>();
     spec.erase("inputs");
     if (inputs != std::vector<std::string>{above}) spec["inputs"] = inputs;
     result.layers.push_back(spec);
@@ -118,7 +122,8 @@ FoldedModel fold_batchnorm(Graph& graph) {
       continue;
     }
     for (Param* p : new_layer.params()) copy_values(required_tensor(old_layer, p->name), p->value);
-    for (Buffer* b : new_layer.buffers()) copy_values(required_tensor(old_layer, b->name), b->value);
+    for (Buffer* b : new_layer.buffers())
+      copy_values(required_tensor(old_layer, b->name), b->value);
   }
   return result;
 }

@@ -23,8 +23,8 @@
 namespace minima {
 
 struct FoldedModel {
-  json layers;  // the new layer list: folded Dense layers keep their names
-  Graph graph;  // built for the same input shape, holding the folded weights
+  json layers;                       // the new layer list: folded Dense layers keep their names
+  Graph graph;                       // built for the same input shape, holding the folded weights
   std::vector<std::string> folded;   // "fc1 + bn1" for each folded pair
   std::vector<std::string> skipped;  // "bn2: ..." why a BatchNorm stayed
 };

@@ -11,8 +11,9 @@ namespace minima {
 namespace {
 
 // Compares `analytic` (a copy) with central differences of `loss` over `value`.
-void compare(GradCheckResult& result, const std::string& label, Tensor& value, const Tensor& analytic,
-             const std::function<double()>& loss, const GradCheckOptions& o) {
+void compare(GradCheckResult& result, const std::string& label, Tensor& value,
+             const Tensor& analytic, const std::function<double()>& loss,
+             const GradCheckOptions& o) {
   for (int64_t k = 0; k < value.numel(); ++k) {
     // Divide by the step float32 actually took: far from zero, v +- h
     // rounds to a visibly different distance (near 1e4 by up to 5%).
@@ -25,7 +26,8 @@ void compare(GradCheckResult& result, const std::string& label, Tensor& value, c
     value[k] = saved;
     const double numeric = (plus - minus) / (double(up) - double(down));
     const double a = analytic[k];
-    const double error = std::fabs(a - numeric) / std::max({std::fabs(a), std::fabs(numeric), o.floor});
+    const double error =
+        std::fabs(a - numeric) / std::max({std::fabs(a), std::fabs(numeric), o.floor});
     ++result.checked;
     if (error > result.max_error || std::isnan(error)) {
       result.max_error = std::isnan(error) ? INFINITY : error;
@@ -46,7 +48,8 @@ std::string GradCheckResult::summary() const {
   return s.str();
 }
 
-GradCheckResult check_gradients(Layer& layer, const std::vector<Tensor>& inputs, const GradCheckOptions& o) {
+GradCheckResult check_gradients(Layer& layer, const std::vector<Tensor>& inputs,
+                                const GradCheckOptions& o) {
   std::vector<Tensor> x = inputs;
   std::vector<const Tensor*> ptrs;
   for (const Tensor& t : x) ptrs.push_back(&t);
@@ -70,9 +73,11 @@ GradCheckResult check_gradients(Layer& layer, const std::vector<Tensor>& inputs,
   for (Param* p : layer.params()) dparams.push_back(p->grad);
 
   GradCheckResult result;
-  for (size_t i = 0; i < x.size(); ++i) compare(result, "input " + std::to_string(i), x[i], dx[i], loss, o);
+  for (size_t i = 0; i < x.size(); ++i)
+    compare(result, "input " + std::to_string(i), x[i], dx[i], loss, o);
   for (size_t j = 0; j < dparams.size(); ++j)
-    compare(result, "param " + layer.params()[j]->name, layer.params()[j]->value, dparams[j], loss, o);
+    compare(result, "param " + layer.params()[j]->name, layer.params()[j]->value, dparams[j], loss,
+            o);
   result.passed = result.max_error <= o.tolerance;
   return result;
 }

@@ -25,7 +25,7 @@ struct GradCheckOptions {
   double tolerance = 1e-2;  // worst allowed error
   double floor = 1e-2;      // gradients smaller than this are compared absolutely
   Mode mode = Mode::Train;
-  uint64_t seed = 1;        // for R
+  uint64_t seed = 1;  // for R
 };
 
 struct GradCheckResult {
@@ -38,7 +38,8 @@ struct GradCheckResult {
 };
 
 // `layer` must be built for the inputs' per-sample shapes. Inputs are copied.
-GradCheckResult check_gradients(Layer& layer, const std::vector<Tensor>& inputs, const GradCheckOptions& options = {});
+GradCheckResult check_gradients(Layer& layer, const std::vector<Tensor>& inputs,
+                                const GradCheckOptions& options = {});
 
 // Whole network with softmax cross-entropy on `labels`; checks every parameter.
 GradCheckResult check_gradients(Graph& graph, const Tensor& x, std::span<const int32_t> labels,

@@ -19,7 +19,8 @@ void timed(const Graph::LayerTimer& timer, size_t layer, bool backward, Call&& c
   if (!timer) return call();
   const auto start = std::chrono::steady_clock::now();
   call();
-  timer(layer, backward, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  timer(layer, backward,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
 }
 }  // namespace
 
@@ -27,12 +28,14 @@ std::string Graph::where(const Node& n) const {
   return n.pointer.empty() ? "layer '" + n.layer->name() + "'" : n.pointer;
 }
 
-Layer& Graph::add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs, std::string pointer) {
+Layer& Graph::add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs,
+                  std::string pointer) {
   if (built_) throw std::logic_error("Graph::add after build()");
   if (layer->name().empty()) {
     int k = 1;
     auto taken = [&](const std::string& s) {
-      return std::any_of(nodes_.begin(), nodes_.end(), [&](const Node& n) { return n.layer->name() == s; });
+      return std::any_of(nodes_.begin(), nodes_.end(),
+                         [&](const Node& n) { return n.layer->name() == s; });
     };
     while (taken(layer->type() + std::to_string(k))) ++k;
     layer->set_name(layer->type() + std::to_string(k));
@@ -65,7 +68,8 @@ void Graph::resolve_inputs() {
   std::map<std::string, int> index;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const std::string& name = nodes_[i].layer->name();
-    if (name == kInputName) throw ConfigError(where(nodes_[i]) + "/name", "'input' is reserved for the network input");
+    if (name == kInputName)
+      throw ConfigError(where(nodes_[i]) + "/name", "'input' is reserved for the network input");
     if (!index.emplace(name, int(i)).second)
       throw ConfigError(where(nodes_[i]) + "/name", "duplicate layer name '" + name + "'");
   }
@@ -82,7 +86,9 @@ void Graph::resolve_inputs() {
       auto it = index.find(in);
       if (it == index.end())
         throw ConfigError(where(n) + "/inputs/" + std::to_string(j), "unknown input '" + in + "'");
-      if (it->second == int(i)) throw ConfigError(where(n) + "/inputs/" + std::to_string(j), "a layer cannot be its own input");
+      if (it->second == int(i))
+        throw ConfigError(where(n) + "/inputs/" + std::to_string(j),
+                          "a layer cannot be its own input");
       n.inputs.push_back(it->second);
     }
   }
@@ -101,8 +107,9 @@ void Graph::sort_topologically() {
       }
   for (size_t i = 0; i + 1 < count; ++i)
     if (users[i].empty())
-      throw ConfigError(where(nodes_[i]), "the output of '" + nodes_[i].layer->name() +
-                                              "' is never used (only the last layer may be the network output)");
+      throw ConfigError(where(nodes_[i]),
+                        "the output of '" + nodes_[i].layer->name() +
+                            "' is never used (only the last layer may be the network output)");
   std::vector<int> order;
   std::vector<bool> done(count, false);
   while (order.size() < count) {
@@ -120,7 +127,8 @@ void Graph::sort_topologically() {
             stuck = size_t(in);
             break;
           }
-      throw ConfigError(where(nodes_[stuck]) + "/inputs", "layer '" + nodes_[stuck].layer->name() + "' is part of a cycle");
+      throw ConfigError(where(nodes_[stuck]) + "/inputs",
+                        "layer '" + nodes_[stuck].layer->name() + "' is part of a cycle");
     }
     done[next] = true;
     order.push_back(int(next));
@@ -149,13 +157,15 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = nodes_[i];
     std::vector<Shape> shapes;
-    for (int in : n.inputs) shapes.push_back(in < 0 ? input_shape : nodes_[in].layer->output_shape());
+    for (int in : n.inputs)
+      shapes.push_back(in < 0 ? input_shape : nodes_[in].layer->output_shape());
     try {
       n.layer->build(shapes);
       for (Param* p : n.layer->params()) param_count += p->value.numel();
       if (param_count > max_tensor_bytes() / int64_t(sizeof(float)))
-        throw std::runtime_error("the parameters up to this layer (" + std::to_string(param_count) + ") need " +
-                                 format_bytes(param_count * int64_t(sizeof(float))) + " in one arena, more than the limit of " +
+        throw std::runtime_error("the parameters up to this layer (" + std::to_string(param_count) +
+                                 ") need " + format_bytes(param_count * int64_t(sizeof(float))) +
+                                 " in one arena, more than the limit of " +
                                  format_bytes(max_tensor_bytes()) + " per tensor");
     } catch (const ConfigError&) {
       throw;
@@ -164,7 +174,8 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
     }
     // Nobody reads the gradient of the network input: layers fed only by it
     // may skip computing their input gradient.
-    n.layer->set_needs_input_grad(std::any_of(n.inputs.begin(), n.inputs.end(), [](int in) { return in >= 0; }));
+    n.layer->set_needs_input_grad(
+        std::any_of(n.inputs.begin(), n.inputs.end(), [](int in) { return in >= 0; }));
     n.input_tensors.assign(n.inputs.size(), nullptr);
     for (size_t j = 0; j < n.inputs.size(); ++j)
       if (n.inputs[j] >= 0) {
@@ -179,7 +190,8 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
 void Graph::gather_params(uint64_t seed) {
   int64_t total = 0;
   for (Node& n : nodes_)
-    for (Param* p : n.layer->params()) total += (p->value.numel() + kArenaAlign - 1) / kArenaAlign * kArenaAlign;
+    for (Param* p : n.layer->params())
+      total += (p->value.numel() + kArenaAlign - 1) / kArenaAlign * kArenaAlign;
   values_ = Tensor(Shape{std::max<int64_t>(total, 1)});
   grads_ = Tensor(Shape{std::max<int64_t>(total, 1)});
   num_params_ = 0;
@@ -199,7 +211,8 @@ void Graph::gather_params(uint64_t seed) {
 
 void Graph::zero_grad() {
   float* g = grads_.data();
-  parallel_for(grads_.numel(), kParallelGrain, [=](int64_t begin, int64_t end) { std::fill(g + begin, g + end, 0.0f); });
+  parallel_for(grads_.numel(), kParallelGrain,
+               [=](int64_t begin, int64_t end) { std::fill(g + begin, g + end, 0.0f); });
 }
 
 const Shape& Graph::output_shape() const { return nodes_.back().layer->output_shape(); }
@@ -226,7 +239,8 @@ void Graph::backward(const Tensor& dy) {
       // Fan-out: the output's gradient is the sum over its consumers.
       n.grad_sum = nodes_[n.consumers[0].first].layer->input_grad(n.consumers[0].second);
       for (size_t c = 1; c < n.consumers.size(); ++c) {
-        const float* g = nodes_[n.consumers[c].first].layer->input_grad(n.consumers[c].second).data();
+        const float* g =
+            nodes_[n.consumers[c].first].layer->input_grad(n.consumers[c].second).data();
         float* sum = n.grad_sum.data();
         parallel_for(n.grad_sum.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
           for (int64_t k = begin; k < end; ++k) sum[k] += g[k];
@@ -247,7 +261,8 @@ Layer* Graph::find(const std::string& name) {
 std::vector<StateEntry> Graph::state() {
   std::vector<StateEntry> entries;
   for (Node& n : nodes_)
-    for (Param* p : n.layer->params()) entries.push_back({n.layer->name() + "." + p->name, &p->value, true, false});
+    for (Param* p : n.layer->params())
+      entries.push_back({n.layer->name() + "." + p->name, &p->value, true, false});
   for (Node& n : nodes_)
     for (Buffer* b : n.layer->buffers())
       entries.push_back({n.layer->name() + "." + b->name, &b->value, false, b->integer});
@@ -266,9 +281,10 @@ json Graph::config() const {
   for (size_t i = 0; i < nodes_.size(); ++i) {
     const Node& n = nodes_[i];
     json spec = {{"type", n.layer->type()}, {"name", n.layer->name()}};
-    const bool default_inputs = n.input_names.empty() ||
-                                (n.input_names.size() == 1 &&
-                                 n.input_names[0] == (i == 0 ? std::string(kInputName) : nodes_[i - 1].layer->name()));
+    const bool default_inputs =
+        n.input_names.empty() ||
+        (n.input_names.size() == 1 &&
+         n.input_names[0] == (i == 0 ? std::string(kInputName) : nodes_[i - 1].layer->name()));
     if (!default_inputs) spec["inputs"] = n.input_names;
     spec.update(n.layer->config());
     layers.push_back(spec);

@@ -22,8 +22,8 @@ namespace minima {
 struct StateEntry {
   std::string name;  // "fc1.weight", "bn1.running_var"
   Tensor* tensor;
-  bool trainable;    // a Param (else a Buffer)
-  bool integer;      // saved as int64 (num_batches_tracked)
+  bool trainable;  // a Param (else a Buffer)
+  bool integer;    // saved as int64 (num_batches_tracked)
 };
 
 class Graph {
@@ -37,7 +37,8 @@ class Graph {
   // Appends a layer. `inputs` name other layers or "input"; empty means the
   // previous layer (the network input for the first). A layer without a name
   // gets "<type><k>", e.g. "dense1". `pointer` locates it in a config.
-  Layer& add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs = {}, std::string pointer = "");
+  Layer& add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs = {},
+             std::string pointer = "");
   // The layers of a config's list (each {"type": ..., "name"?, "inputs"?, ...}).
   static Graph from_json(const json& layers, const std::string& pointer);
 
@@ -86,10 +87,10 @@ class Graph {
     std::unique_ptr<Layer> layer;
     std::vector<std::string> input_names;
     std::string pointer;
-    std::vector<int> inputs;                      // node indices, -1 = network input
-    std::vector<const Tensor*> input_tensors;     // forward's arguments
-    std::vector<std::pair<int, int>> consumers;   // (node, input slot)
-    Tensor grad_sum;                              // when several consumers
+    std::vector<int> inputs;                     // node indices, -1 = network input
+    std::vector<const Tensor*> input_tensors;    // forward's arguments
+    std::vector<std::pair<int, int>> consumers;  // (node, input slot)
+    Tensor grad_sum;                             // when several consumers
   };
   std::string where(const Node& n) const;
   void resolve_inputs();

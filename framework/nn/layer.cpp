@@ -12,9 +12,10 @@ Shape Layer::build(const std::vector<Shape>& input_shapes) {
   if (built_) throw std::logic_error(who(*this) + ": build() called twice");
   const int n = int(input_shapes.size());
   if (arity() == 0 ? n < 2 : n != arity())
-    throw std::invalid_argument(who(*this) + ": takes " +
-                                (arity() == 0 ? std::string("two or more inputs") : std::to_string(arity()) + " input(s)") +
-                                ", got " + std::to_string(n));
+    throw std::invalid_argument(
+        who(*this) + ": takes " +
+        (arity() == 0 ? std::string("two or more inputs") : std::to_string(arity()) + " input(s)") +
+        ", got " + std::to_string(n));
   input_shapes_ = input_shapes;
   output_shape_ = do_build(input_shapes);
   x_.assign(n, nullptr);
@@ -26,12 +27,13 @@ Shape Layer::build(const std::vector<Shape>& input_shapes) {
 const Tensor& Layer::forward(std::span<const Tensor* const> inputs, Mode mode) {
   if (!built_) throw std::logic_error(who(*this) + ": forward() before build()");
   if (inputs.size() != x_.size())
-    throw std::invalid_argument(who(*this) + ": expected " + std::to_string(x_.size()) + " input(s), got " +
-                                std::to_string(inputs.size()));
+    throw std::invalid_argument(who(*this) + ": expected " + std::to_string(x_.size()) +
+                                " input(s), got " + std::to_string(inputs.size()));
   const int64_t n = inputs[0]->shape().rank() ? inputs[0]->dim(0) : 0;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Shape expected = input_shapes_[i].with_batch(n);
-    if (inputs[i]->shape() != expected)  // the message is built only on error: a training step must not allocate
+    if (inputs[i]->shape() !=
+        expected)  // the message is built only on error: a training step must not allocate
       check_shape(*inputs[i], expected, who(*this) + " input " + std::to_string(i));
     x_[i] = inputs[i];
   }

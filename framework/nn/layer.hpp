@@ -32,7 +32,7 @@ struct Param {
 
 // Non-trainable state saved with the model (BatchNorm's running statistics).
 struct Buffer {
-  std::string name;      // local name: "running_mean"
+  std::string name;  // local name: "running_mean"
   Tensor value;
   bool integer = false;  // holds a count; saved as int64 (num_batches_tracked)
 };
@@ -96,7 +96,8 @@ class Layer {
 
   // Called from do_build: declare a parameter (zero-filled) or a buffer.
   void add_param(Param& p, std::string name, Shape shape);
-  void add_buffer(Buffer& b, std::string name, Shape shape, float fill = 0.0f, bool integer = false);
+  void add_buffer(Buffer& b, std::string name, Shape shape, float fill = 0.0f,
+                  bool integer = false);
 
  private:
   std::string name_;
@@ -121,7 +122,9 @@ class UnaryLayer : public Layer {
 
  private:
   Shape do_build(const std::vector<Shape>& input_shapes) final { return do_build(input_shapes[0]); }
-  void do_forward(std::span<const Tensor* const> x, Tensor& y, Mode mode) final { do_forward(*x[0], y, mode); }
+  void do_forward(std::span<const Tensor* const> x, Tensor& y, Mode mode) final {
+    do_forward(*x[0], y, mode);
+  }
   void do_backward(std::span<const Tensor* const> x, const Tensor& y, const Tensor& dy,
                    std::span<Tensor> dx) final {
     do_backward(*x[0], y, dy, dx[0]);

@@ -16,11 +16,13 @@ int64_t argmax_row(const Tensor& t, int64_t i) {
 }
 
 float SoftmaxCrossEntropy::forward(const Tensor& logits, std::span<const int32_t> labels) {
-  if (logits.shape().rank() != 2) throw std::invalid_argument("softmax cross-entropy: logits must be [N, C], got " + logits.shape().str());
+  if (logits.shape().rank() != 2)
+    throw std::invalid_argument("softmax cross-entropy: logits must be [N, C], got " +
+                                logits.shape().str());
   const int64_t n = logits.dim(0), c = logits.dim(1);
   if (int64_t(labels.size()) != n)
-    throw std::invalid_argument("softmax cross-entropy: " + std::to_string(labels.size()) + " labels for " +
-                                std::to_string(n) + " rows of logits");
+    throw std::invalid_argument("softmax cross-entropy: " + std::to_string(labels.size()) +
+                                " labels for " + std::to_string(n) + " rows of logits");
   probs_.resize(logits.shape());
   labels_ = labels;
   correct_ = 0;
@@ -28,8 +30,8 @@ float SoftmaxCrossEntropy::forward(const Tensor& logits, std::span<const int32_t
   for (int64_t i = 0; i < n; ++i) {
     const int32_t label = labels[i];
     if (label < 0 || label >= c)
-      throw std::invalid_argument("softmax cross-entropy: label " + std::to_string(label) + " outside [0, " +
-                                  std::to_string(c) + ")");
+      throw std::invalid_argument("softmax cross-entropy: label " + std::to_string(label) +
+                                  " outside [0, " + std::to_string(c) + ")");
     const float* z = logits.data() + i * c;
     float* p = probs_.data() + i * c;
     float zmax = z[0];

@@ -18,11 +18,11 @@ class SoftmaxCrossEntropy {
   const Tensor& backward();
 
   const Tensor& probabilities() const { return probs_; }  // [N, C]
-  int64_t correct() const { return correct_; }           // argmax == label in the last forward
+  int64_t correct() const { return correct_; }            // argmax == label in the last forward
 
  private:
-  Tensor probs_;   // [N, C]
-  Tensor dlogits_; // [N, C]
+  Tensor probs_;    // [N, C]
+  Tensor dlogits_;  // [N, C]
   std::span<const int32_t> labels_;
   int64_t correct_ = 0;
 };

@@ -14,7 +14,9 @@ void ModelBuilderRegistry::add(const std::string& type, ModelBuilder builder) {
     throw std::logic_error("model builder '" + type + "' is registered twice");
 }
 
-bool ModelBuilderRegistry::contains(const std::string& type) const { return builders_.count(type) > 0; }
+bool ModelBuilderRegistry::contains(const std::string& type) const {
+  return builders_.count(type) > 0;
+}
 
 std::vector<std::string> ModelBuilderRegistry::types() const {
   std::vector<std::string> names;
@@ -29,7 +31,8 @@ json ModelBuilderRegistry::expand(const json& spec, const std::string& pointer) 
   if (it == builders_.end()) {
     std::string known;
     for (const std::string& t : types()) known += (known.empty() ? "" : ", ") + t;
-    throw ConfigError(args.pointer_to("type"), "unknown model builder '" + type + "'; known builders: " + known);
+    throw ConfigError(args.pointer_to("type"),
+                      "unknown model builder '" + type + "'; known builders: " + known);
   }
   json layers = it->second(args);
   args.finish();

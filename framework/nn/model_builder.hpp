@@ -38,8 +38,8 @@ class ModelBuilderRegistry {
 
 // In a builder's .cpp: MINIMA_REGISTER_MODEL("mlp", build_mlp); build_mlp is
 // a json(ConfigObject&) function.
-#define MINIMA_REGISTER_MODEL(TYPE_NAME, FUNCTION)                             \
-  static const bool MINIMA_CONCAT(minima_registered_model_, __LINE__) = [] {  \
-    ::minima::ModelBuilderRegistry::instance().add(TYPE_NAME, FUNCTION);      \
-    return true;                                                              \
+#define MINIMA_REGISTER_MODEL(TYPE_NAME, FUNCTION)                           \
+  static const bool MINIMA_CONCAT(minima_registered_model_, __LINE__) = [] { \
+    ::minima::ModelBuilderRegistry::instance().add(TYPE_NAME, FUNCTION);     \
+    return true;                                                             \
   }()

@@ -16,7 +16,8 @@ void LayerRegistry::add(const std::string& type, LayerFactory factory) {
 }
 
 bool LayerRegistry::contains(const std::string& type) const {
-  return std::any_of(factories_.begin(), factories_.end(), [&](const auto& f) { return f.first == type; });
+  return std::any_of(factories_.begin(), factories_.end(),
+                     [&](const auto& f) { return f.first == type; });
 }
 
 std::vector<std::string> LayerRegistry::types() const {
@@ -29,11 +30,13 @@ std::vector<std::string> LayerRegistry::types() const {
 std::unique_ptr<Layer> LayerRegistry::create(const json& spec, const std::string& pointer) const {
   ConfigObject args(spec, pointer);
   const std::string type = args.required<std::string>("type");
-  auto it = std::find_if(factories_.begin(), factories_.end(), [&](const auto& f) { return f.first == type; });
+  auto it = std::find_if(factories_.begin(), factories_.end(),
+                         [&](const auto& f) { return f.first == type; });
   if (it == factories_.end()) {
     std::string known;
     for (const std::string& t : types()) known += (known.empty() ? "" : ", ") + t;
-    throw ConfigError(args.pointer_to("type"), "unknown layer type '" + type + "'; known types: " + known);
+    throw ConfigError(args.pointer_to("type"),
+                      "unknown layer type '" + type + "'; known types: " + known);
   }
   args.accept({"name", "inputs"});
   std::unique_ptr<Layer> layer;
@@ -49,7 +52,8 @@ std::unique_ptr<Layer> LayerRegistry::create(const json& spec, const std::string
 }
 
 std::unique_ptr<Layer> make_layer(const std::string& type, const json& args) {
-  if (!args.is_object()) throw ConfigError("/", "make_layer(\"" + type + "\"): expected an object of layer keys");
+  if (!args.is_object())
+    throw ConfigError("/", "make_layer(\"" + type + "\"): expected an object of layer keys");
   json spec = args;
   spec["type"] = type;
   return LayerRegistry::instance().create(spec, "");

@@ -43,10 +43,10 @@ std::unique_ptr<Layer> make_layer(const std::string& type, const json& args = js
 #define MINIMA_CONCAT(a, b) MINIMA_CONCAT_INNER(a, b)
 // In a layer's .cpp: MINIMA_REGISTER_LAYER("dense", Dense); Dense must have a
 // constructor taking ConfigObject&.
-#define MINIMA_REGISTER_LAYER(TYPE_NAME, CLASS)                                      \
-  static const bool MINIMA_CONCAT(minima_registered_, __LINE__) = [] {               \
+#define MINIMA_REGISTER_LAYER(TYPE_NAME, CLASS)                                        \
+  static const bool MINIMA_CONCAT(minima_registered_, __LINE__) = [] {                 \
     ::minima::LayerRegistry::instance().add(TYPE_NAME, [](::minima::ConfigObject& a) { \
-      return std::unique_ptr<::minima::Layer>(new CLASS(a));                         \
-    });                                                                              \
-    return true;                                                                     \
+      return std::unique_ptr<::minima::Layer>(new CLASS(a));                           \
+    });                                                                                \
+    return true;                                                                       \
   }()

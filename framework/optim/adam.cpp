@@ -27,8 +27,9 @@ Adam::Adam(ConfigObject& config, int64_t num_params)
 void Adam::step(Tensor& values, const Tensor& grads, float lr) {
   const int64_t n = values.numel();
   if (grads.numel() != n || m_.numel() != n)
-    throw std::invalid_argument("adam: parameter arena has " + std::to_string(n) + " values, gradients " +
-                                std::to_string(grads.numel()) + ", moments " + std::to_string(m_.numel()));
+    throw std::invalid_argument("adam: parameter arena has " + std::to_string(n) +
+                                " values, gradients " + std::to_string(grads.numel()) +
+                                ", moments " + std::to_string(m_.numel()));
   steps_[0] += 1.0f;
   const double t = steps_[0];
   // Bias corrections in double, as PyTorch computes them in Python floats.
@@ -54,7 +55,7 @@ std::vector<std::pair<std::string, Tensor*>> Adam::state() {
 }
 
 json Adam::config() const {
-  return {{"type", "adam"},   {"lr", lr_},   {"beta1", beta1_},
+  return {{"type", "adam"},  {"lr", lr_},   {"beta1", beta1_},
           {"beta2", beta2_}, {"eps", eps_}, {"weight_decay", weight_decay_}};
 }
 

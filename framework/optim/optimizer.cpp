@@ -13,7 +13,8 @@ std::unique_ptr<Optimizer> make_optimizer(ConfigObject& config, int64_t num_para
   else if (type == "adam")
     optimizer = std::make_unique<Adam>(config, num_params);
   else
-    throw ConfigError(config.pointer_to("type"), "unknown optimizer '" + type + "'; known: adam, sgd");
+    throw ConfigError(config.pointer_to("type"),
+                      "unknown optimizer '" + type + "'; known: adam, sgd");
   config.finish();
   return optimizer;
 }

@@ -13,7 +13,8 @@ namespace {
 // base_lr at step W - 1; afterwards the schedule's own decay applies.
 class WarmupSchedule : public Schedule {
  public:
-  WarmupSchedule(ConfigObject& config, int64_t total_steps) : warmup_(config.get<int64_t>("warmup_steps", 0)) {
+  WarmupSchedule(ConfigObject& config, int64_t total_steps)
+      : warmup_(config.get<int64_t>("warmup_steps", 0)) {
     config.expect(warmup_ >= 0, "warmup_steps", "an integer >= 0");
     config.expect(total_steps <= 0 || warmup_ < total_steps, "warmup_steps",
                   "fewer than the run's " + std::to_string(total_steps) + " steps");
@@ -58,7 +59,9 @@ class StepSchedule : public WarmupSchedule {
   float decayed(int64_t step, float base_lr) const override {
     return float(base_lr * std::pow(gamma_, double(step / step_size_)));
   }
-  json own_config() const override { return {{"type", "step"}, {"step_size", step_size_}, {"gamma", gamma_}}; }
+  json own_config() const override {
+    return {{"type", "step"}, {"step_size", step_size_}, {"gamma", gamma_}};
+  }
 
  private:
   int64_t step_size_;
@@ -71,7 +74,9 @@ class StepSchedule : public WarmupSchedule {
 class CosineSchedule : public WarmupSchedule {
  public:
   CosineSchedule(ConfigObject& config, int64_t total_steps)
-      : WarmupSchedule(config, total_steps), min_lr_(config.get<double>("min_lr", 0.0)), total_(total_steps) {
+      : WarmupSchedule(config, total_steps),
+        min_lr_(config.get<double>("min_lr", 0.0)),
+        total_(total_steps) {
     config.expect(min_lr_ >= 0, "min_lr", "a number >= 0");
   }
 
@@ -79,7 +84,8 @@ class CosineSchedule : public WarmupSchedule {
   float decayed(int64_t step, float base_lr) const override {
     const double span = double(std::max<int64_t>(total_ - warmup_, 1));
     const double t = std::min(double(step - warmup_), span);
-    return float(min_lr_ + (base_lr - min_lr_) * (1.0 + std::cos(std::numbers::pi * t / span)) / 2.0);
+    return float(min_lr_ +
+                 (base_lr - min_lr_) * (1.0 + std::cos(std::numbers::pi * t / span)) / 2.0);
   }
   json own_config() const override { return {{"type", "cosine"}, {"min_lr", min_lr_}}; }
 
@@ -100,7 +106,8 @@ std::unique_ptr<Schedule> make_schedule(ConfigObject& config, int64_t total_step
   else if (type == "cosine")
     schedule = std::make_unique<CosineSchedule>(config, total_steps);
   else
-    throw ConfigError(config.pointer_to("type"), "unknown schedule '" + type + "'; known: constant, cosine, step");
+    throw ConfigError(config.pointer_to("type"),
+                      "unknown schedule '" + type + "'; known: constant, cosine, step");
   config.finish();
   return schedule;
 }

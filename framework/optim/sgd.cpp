@@ -15,16 +15,17 @@ Sgd::Sgd(ConfigObject& config, int64_t num_params)
   config.expect(lr_ > 0, "lr", "a positive number");
   config.expect(momentum_ >= 0 && momentum_ < 1, "momentum", "a number in [0, 1)");
   config.expect(weight_decay_ >= 0, "weight_decay", "a number >= 0");
-  config.expect(!nesterov_ || momentum_ > 0, "nesterov", "false unless momentum > 0 (Nesterov needs momentum)");
+  config.expect(!nesterov_ || momentum_ > 0, "nesterov",
+                "false unless momentum > 0 (Nesterov needs momentum)");
   if (momentum_ > 0) velocity_ = Tensor(Shape{num_params});
 }
 
 void Sgd::step(Tensor& values, const Tensor& grads, float lr) {
   const int64_t n = values.numel();
   if (grads.numel() != n || (momentum_ > 0 && velocity_.numel() != n))
-    throw std::invalid_argument("sgd: parameter arena has " + std::to_string(n) + " values, gradients " +
-                                std::to_string(grads.numel()) + ", momentum buffer " +
-                                std::to_string(velocity_.numel()));
+    throw std::invalid_argument("sgd: parameter arena has " + std::to_string(n) +
+                                " values, gradients " + std::to_string(grads.numel()) +
+                                ", momentum buffer " + std::to_string(velocity_.numel()));
   const float mu = float(momentum_), wd = float(weight_decay_);
   const bool use_momentum = momentum_ > 0, nesterov = nesterov_;
   float* p = values.data();
@@ -48,7 +49,11 @@ std::vector<std::pair<std::string, Tensor*>> Sgd::state() {
 }
 
 json Sgd::config() const {
-  return {{"type", "sgd"}, {"lr", lr_}, {"momentum", momentum_}, {"nesterov", nesterov_}, {"weight_decay", weight_decay_}};
+  return {{"type", "sgd"},
+          {"lr", lr_},
+          {"momentum", momentum_},
+          {"nesterov", nesterov_},
+          {"weight_decay", weight_decay_}};
 }
 
 }  // namespace minima

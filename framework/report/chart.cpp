@@ -11,7 +11,7 @@ namespace minima {
 Rgb style_color(int i) {
   // Okabe & Ito (2008), "Color Universal Design": distinguishable with any
   // common colour-vision deficiency. Yellow is left out (unreadable on white).
-  static const Rgb palette[] = {{0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167},
+  static const Rgb palette[] = {{0, 114, 178}, {213, 94, 0},   {0, 158, 115}, {204, 121, 167},
                                 {230, 159, 0}, {86, 180, 233}, {0, 0, 0}};
   constexpr int n = sizeof(palette) / sizeof(palette[0]);
   return palette[((i % n) + n) % n];
@@ -25,7 +25,8 @@ const std::vector<double>& style_dash(int i) {
 }
 
 Marker style_marker(int i) {
-  static const Marker markers[] = {Marker::Circle, Marker::Square, Marker::Triangle, Marker::Diamond, Marker::Cross};
+  static const Marker markers[] = {Marker::Circle, Marker::Square, Marker::Triangle,
+                                   Marker::Diamond, Marker::Cross};
   constexpr int n = sizeof(markers) / sizeof(markers[0]);
   return markers[((i % n) + n) % n];
 }
@@ -85,17 +86,19 @@ struct Range {
 std::vector<double> multiples_in(double lo, double hi, double step) {
   std::vector<double> out;
   const double eps = step * 1e-9;
-  for (double k = std::ceil((lo - eps) / step); k * step <= hi + eps; k += 1) out.push_back(k * step);
+  for (double k = std::ceil((lo - eps) / step); k * step <= hi + eps; k += 1)
+    out.push_back(k * step);
   return out;
 }
 
 struct Axis {
-  double lo, hi;  // axis range (decades when logarithmic)
+  double lo, hi;                     // axis range (decades when logarithmic)
   std::vector<double> major, minor;  // tick values in data units
   double step = 1;                   // between major ticks (linear axes)
 };
 
-Axis linear_axis(Range data, std::optional<double> fixed_lo, std::optional<double> fixed_hi, int target) {
+Axis linear_axis(Range data, std::optional<double> fixed_lo, std::optional<double> fixed_hi,
+                 int target) {
   if (fixed_lo) data.lo = *fixed_lo;
   if (fixed_hi) data.hi = *fixed_hi;
   if (data.empty()) data = {0, 1};
@@ -145,7 +148,8 @@ double ChartLayout::map_y(double y) const {
   return plot.y + plot.h - (v - y_lo) / (y_hi - y_lo) * plot.h;
 }
 
-std::vector<std::vector<Point>> ChartLayout::project(const std::vector<double>& x, const std::vector<double>& y) const {
+std::vector<std::vector<Point>> ChartLayout::project(const std::vector<double>& x,
+                                                     const std::vector<double>& y) const {
   std::vector<std::vector<Point>> runs(1);
   const size_t n = std::min(x.size(), y.size());
   for (size_t i = 0; i < n; ++i) {
@@ -185,7 +189,8 @@ std::vector<std::vector<Point>> ChartLayout::band_outlines(const Band& band) con
 
 std::vector<Point> ChartLayout::marker_points(const Series& series, size_t position) const {
   std::vector<Point> points;
-  for (const auto& run : project(series.x, series.y)) points.insert(points.end(), run.begin(), run.end());
+  for (const auto& run : project(series.x, series.y))
+    points.insert(points.end(), run.begin(), run.end());
   std::vector<Point> marks;
   if (points.empty()) return marks;
   constexpr int kMarks = 8;
@@ -202,7 +207,8 @@ std::vector<Point> ChartLayout::marker_points(const Series& series, size_t posit
   return marks;
 }
 
-ChartLayout layout_chart(const Chart& chart, double width, double height, const TextWidth& text_width) {
+ChartLayout layout_chart(const Chart& chart, double width, double height,
+                         const TextWidth& text_width) {
   ChartLayout out;
   out.width = width;
   out.height = height;
@@ -220,17 +226,22 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
   yr.add_all(chart.guides, chart.log_y);
 
   const Axis xa = linear_axis(xr, chart.x_min, std::nullopt, std::clamp(int(width / 110), 3, 10));
-  const Axis ya = chart.log_y ? log_axis(yr, chart.y_min, chart.y_max)
-                              : linear_axis(yr, chart.y_min, chart.y_max, std::clamp(int(height / 70), 3, 8));
+  const Axis ya =
+      chart.log_y ? log_axis(yr, chart.y_min, chart.y_max)
+                  : linear_axis(yr, chart.y_min, chart.y_max, std::clamp(int(height / 70), 3, 8));
   auto y_label_of = [&](double v) {
-    return chart.log_y ? format_power_of_ten(int(std::lround(std::log10(v)))) : format_tick(v, ya.step);
+    return chart.log_y ? format_power_of_ten(int(std::lround(std::log10(v))))
+                       : format_tick(v, ya.step);
   };
 
   // Margins from the text they hold.
   double y_tick_width = 0;
-  for (double v : ya.major) y_tick_width = std::max(y_tick_width, text_width(y_label_of(v), FontSizes::tick));
-  const double left = kPad + (chart.y_label.empty() ? 0 : FontSizes::axis * kLineHeight) + y_tick_width + kTickGap;
-  const double last_x_label = xa.major.empty() ? 0 : text_width(format_tick(xa.major.back(), xa.step), FontSizes::tick);
+  for (double v : ya.major)
+    y_tick_width = std::max(y_tick_width, text_width(y_label_of(v), FontSizes::tick));
+  const double left =
+      kPad + (chart.y_label.empty() ? 0 : FontSizes::axis * kLineHeight) + y_tick_width + kTickGap;
+  const double last_x_label =
+      xa.major.empty() ? 0 : text_width(format_tick(xa.major.back(), xa.step), FontSizes::tick);
   const double right = std::max(kPad + 6, last_x_label / 2 + kPad);
   const double top = chart.title.empty() ? kPad + 4 : kPad + FontSizes::title * kLineHeight;
 
@@ -249,7 +260,8 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
     if (!chart.series[i].label.empty())
       entries.push_back({i, false, &chart.series[i].label, entry_width(chart.series[i].label)});
   for (size_t i = 0; i < chart.bands.size(); ++i)
-    if (!chart.bands[i].label.empty()) entries.push_back({i, true, &chart.bands[i].label, entry_width(chart.bands[i].label)});
+    if (!chart.bands[i].label.empty())
+      entries.push_back({i, true, &chart.bands[i].label, entry_width(chart.bands[i].label)});
   const double legend_left = left, legend_right = width - right;
   std::vector<int> row_of(entries.size());
   int rows = entries.empty() ? 0 : 1;
@@ -267,7 +279,8 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
   const double x_title_height = chart.x_label.empty() ? 0 : FontSizes::axis * kLineHeight;
   const double bottom = x_ticks_height + x_title_height + rows * row_height + kPad;
 
-  out.plot = {left, top, std::max(10.0, width - left - right), std::max(10.0, height - top - bottom)};
+  out.plot = {left, top, std::max(10.0, width - left - right),
+              std::max(10.0, height - top - bottom)};
   out.x_lo = xa.lo;
   out.x_hi = xa.hi;
   out.y_lo = ya.lo;
@@ -276,24 +289,36 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
 
   for (double v : xa.major) {
     out.x_ticks.push_back({v, out.map_x(v), true});
-    out.labels.push_back({format_tick(v, xa.step), {out.map_x(v), p.y + p.h + kTickGap + FontSizes::tick * 0.6},
-                          FontSizes::tick, Anchor::Middle});
+    out.labels.push_back({format_tick(v, xa.step),
+                          {out.map_x(v), p.y + p.h + kTickGap + FontSizes::tick * 0.6},
+                          FontSizes::tick,
+                          Anchor::Middle});
   }
   for (double v : ya.major) {
     out.y_ticks.push_back({v, out.map_y(v), true});
-    out.labels.push_back({y_label_of(v), {p.x - kTickGap, out.map_y(v)}, FontSizes::tick, Anchor::End});
+    out.labels.push_back(
+        {y_label_of(v), {p.x - kTickGap, out.map_y(v)}, FontSizes::tick, Anchor::End});
   }
   for (double v : ya.minor) out.y_ticks.push_back({v, out.map_y(v), false});
 
   if (!chart.title.empty())
-    out.labels.push_back({chart.title, {p.x + p.w / 2, kPad + FontSizes::title * 0.6}, FontSizes::title, Anchor::Middle,
-                          false, true});
+    out.labels.push_back({chart.title,
+                          {p.x + p.w / 2, kPad + FontSizes::title * 0.6},
+                          FontSizes::title,
+                          Anchor::Middle,
+                          false,
+                          true});
   if (!chart.x_label.empty())
-    out.labels.push_back({chart.x_label, {p.x + p.w / 2, p.y + p.h + x_ticks_height + FontSizes::axis * 0.7},
-                          FontSizes::axis, Anchor::Middle});
+    out.labels.push_back({chart.x_label,
+                          {p.x + p.w / 2, p.y + p.h + x_ticks_height + FontSizes::axis * 0.7},
+                          FontSizes::axis,
+                          Anchor::Middle});
   if (!chart.y_label.empty())
-    out.labels.push_back({chart.y_label, {kPad + FontSizes::axis * 0.6, p.y + p.h / 2}, FontSizes::axis,
-                          Anchor::Middle, true});
+    out.labels.push_back({chart.y_label,
+                          {kPad + FontSizes::axis * 0.6, p.y + p.h / 2},
+                          FontSizes::axis,
+                          Anchor::Middle,
+                          true});
 
   const double legend_top = p.y + p.h + x_ticks_height + x_title_height + row_height * 0.6;
   double x = legend_left;
@@ -301,7 +326,10 @@ ChartLayout layout_chart(const Chart& chart, double width, double height, const 
     if (i > 0 && row_of[i] != row_of[i - 1]) x = legend_left;
     const double y = legend_top + row_of[i] * row_height;
     out.legend.push_back({entries[i].index, entries[i].band, {x, y}});
-    out.labels.push_back({*entries[i].label, {x + out.swatch_width + kLegendGap, y}, FontSizes::legend, Anchor::Start});
+    out.labels.push_back({*entries[i].label,
+                          {x + out.swatch_width + kLegendGap, y},
+                          FontSizes::legend,
+                          Anchor::Start});
     x += entries[i].w;
   }
   return out;
@@ -323,7 +351,8 @@ std::vector<Point> marker_outline(Marker marker, Point at, double size) {
       break;
     case Marker::Square: {
       const double h = r * 0.85;
-      out = {{at.x - h, at.y - h}, {at.x + h, at.y - h}, {at.x + h, at.y + h}, {at.x - h, at.y + h}};
+      out = {
+          {at.x - h, at.y - h}, {at.x + h, at.y - h}, {at.x + h, at.y + h}, {at.x - h, at.y + h}};
       break;
     }
     case Marker::Triangle:
@@ -334,9 +363,10 @@ std::vector<Point> marker_outline(Marker marker, Point at, double size) {
       break;
     case Marker::Cross: {
       const double t = r * 0.35;  // half the bar thickness of a "+"
-      out = {{at.x - t, at.y - r}, {at.x + t, at.y - r}, {at.x + t, at.y - t}, {at.x + r, at.y - t},
-             {at.x + r, at.y + t}, {at.x + t, at.y + t}, {at.x + t, at.y + r}, {at.x - t, at.y + r},
-             {at.x - t, at.y + t}, {at.x - r, at.y + t}, {at.x - r, at.y - t}, {at.x - t, at.y - t}};
+      out = {{at.x - t, at.y - r}, {at.x + t, at.y - r}, {at.x + t, at.y - t},
+             {at.x + r, at.y - t}, {at.x + r, at.y + t}, {at.x + t, at.y + t},
+             {at.x + t, at.y + r}, {at.x - t, at.y + r}, {at.x - t, at.y + t},
+             {at.x - r, at.y + t}, {at.x - r, at.y - t}, {at.x - t, at.y - t}};
       break;
     }
   }
@@ -352,7 +382,8 @@ const std::vector<double> kSolid, kGuideDash{4, 4}, kBandEdgeDash{2, 3};
 
 void draw_marker(ChartPainter& painter, const LineStyle& style, Point at) {
   painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize + 2), kWhite, 1);
-  painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize), style_color(style.color), 1);
+  painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize),
+               style_color(style.color), 1);
 }
 
 }  // namespace
@@ -360,20 +391,25 @@ void draw_marker(ChartPainter& painter, const LineStyle& style, Point at) {
 void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& painter) {
   const Rect& p = layout.plot;
   const double left = p.x, right = p.x + p.w, top = p.y, bottom = p.y + p.h;
-  painter.area({{0, 0}, {layout.width, 0}, {layout.width, layout.height}, {0, layout.height}}, kWhite, 1);
+  painter.area({{0, 0}, {layout.width, 0}, {layout.width, layout.height}, {0, layout.height}},
+               kWhite, 1);
 
   for (const Tick& t : layout.y_ticks)
     painter.line({{left, t.pixel}, {right, t.pixel}}, t.major ? kGridMajor : kGridMinor, 1, kSolid);
-  for (const Tick& t : layout.x_ticks) painter.line({{t.pixel, top}, {t.pixel, bottom}}, kGridMajor, 1, kSolid);
+  for (const Tick& t : layout.x_ticks)
+    painter.line({{t.pixel, top}, {t.pixel, bottom}}, kGridMajor, 1, kSolid);
 
   painter.clip(&p);
   for (double g : chart.guides)
-    for (const auto& run : layout.project({layout.x_lo, layout.x_hi}, {g, g})) painter.line(run, kGuide, 1, kGuideDash);
+    for (const auto& run : layout.project({layout.x_lo, layout.x_hi}, {g, g}))
+      painter.line(run, kGuide, 1, kGuideDash);
   for (const Band& band : chart.bands) {
     const Rgb color = style_color(band.style.color);
-    for (const auto& outline : layout.band_outlines(band)) painter.area(outline, color, kBandOpacity);
+    for (const auto& outline : layout.band_outlines(band))
+      painter.area(outline, color, kBandOpacity);
     for (const auto* edge : {&band.lo, &band.hi})
-      for (const auto& run : layout.project(band.x, *edge)) painter.line(run, color, 1, kBandEdgeDash);
+      for (const auto& run : layout.project(band.x, *edge))
+        painter.line(run, color, 1, kBandEdgeDash);
     for (const auto& run : layout.project(band.x, band.mid))
       painter.line(run, color, kLineWidth, style_dash(band.style.dash));
   }
@@ -381,13 +417,17 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
     for (const auto& run : layout.project(s.x, s.y))
       painter.line(run, style_color(s.style.color), kLineWidth, style_dash(s.style.dash));
   for (size_t i = 0; i < chart.series.size(); ++i)
-    for (const Point& m : layout.marker_points(chart.series[i], i)) draw_marker(painter, chart.series[i].style, m);
+    for (const Point& m : layout.marker_points(chart.series[i], i))
+      draw_marker(painter, chart.series[i].style, m);
   painter.clip(nullptr);
 
-  painter.line({{left, top}, {right, top}, {right, bottom}, {left, bottom}, {left, top}}, kFrame, 1, kSolid);
-  for (const Tick& t : layout.x_ticks) painter.line({{t.pixel, bottom}, {t.pixel, bottom + kTickLength}}, kFrame, 1, kSolid);
+  painter.line({{left, top}, {right, top}, {right, bottom}, {left, bottom}, {left, top}}, kFrame, 1,
+               kSolid);
+  for (const Tick& t : layout.x_ticks)
+    painter.line({{t.pixel, bottom}, {t.pixel, bottom + kTickLength}}, kFrame, 1, kSolid);
   for (const Tick& t : layout.y_ticks)
-    painter.line({{left - (t.major ? kTickLength : kTickLength / 2), t.pixel}, {left, t.pixel}}, kFrame, 1, kSolid);
+    painter.line({{left - (t.major ? kTickLength : kTickLength / 2), t.pixel}, {left, t.pixel}},
+                 kFrame, 1, kSolid);
 
   for (const Label& label : layout.labels) painter.text(label, kInk);
 
@@ -397,7 +437,8 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
       const Band& band = chart.bands[item.index];
       const Rgb color = style_color(band.style.color);
       const double h = FontSizes::legend * 0.45;
-      painter.area({{a.x, a.y - h}, {b.x, a.y - h}, {b.x, a.y + h}, {a.x, a.y + h}}, color, kBandOpacity);
+      painter.area({{a.x, a.y - h}, {b.x, a.y - h}, {b.x, a.y + h}, {a.x, a.y + h}}, color,
+                   kBandOpacity);
       painter.line({{a.x, a.y - h}, {b.x, a.y - h}}, color, 1, kBandEdgeDash);
       painter.line({{a.x, a.y + h}, {b.x, a.y + h}}, color, 1, kBandEdgeDash);
       painter.line({a, b}, color, kLineWidth, style_dash(band.style.dash));

@@ -25,8 +25,8 @@ struct Rgb {
 };
 enum class Marker { Circle, Square, Triangle, Diamond, Cross };
 
-Rgb style_color(int i);                         // Okabe-Ito palette, cycled
-const std::vector<double>& style_dash(int i);   // dash, gap, ... in px; empty = solid
+Rgb style_color(int i);                        // Okabe-Ito palette, cycled
+const std::vector<double>& style_dash(int i);  // dash, gap, ... in px; empty = solid
 Marker style_marker(int i);
 
 struct Series {
@@ -107,7 +107,8 @@ struct ChartLayout {
   double map_x(double x) const;
   double map_y(double y) const;
   // Pixel polylines of (x, y), split where the axis cannot show a value.
-  std::vector<std::vector<Point>> project(const std::vector<double>& x, const std::vector<double>& y) const;
+  std::vector<std::vector<Point>> project(const std::vector<double>& x,
+                                          const std::vector<double>& y) const;
   // Closed outlines of a band's lo..hi area (one per unbroken stretch).
   std::vector<std::vector<Point>> band_outlines(const Band& band) const;
   // Where to draw markers on a line: a few evenly spaced points, offset
@@ -121,7 +122,8 @@ class ChartPainter {
  public:
   virtual ~ChartPainter() = default;
   // A polyline `width` px wide; `dash` as in style_dash(), continued across vertices.
-  virtual void line(const std::vector<Point>& points, Rgb color, double width, const std::vector<double>& dash) = 0;
+  virtual void line(const std::vector<Point>& points, Rgb color, double width,
+                    const std::vector<double>& dash) = 0;
   // A filled polygon (even-odd rule), `opacity` in (0, 1].
   virtual void area(const std::vector<Point>& outline, Rgb color, double opacity) = 0;
   virtual void text(const Label& label, Rgb color) = 0;
@@ -138,7 +140,8 @@ std::vector<Point> marker_outline(Marker marker, Point at, double size);
 
 // Lays out `chart` on a width x height canvas (px). The legend goes below
 // the plot, flowing into as many rows as it needs.
-ChartLayout layout_chart(const Chart& chart, double width, double height, const TextWidth& text_width);
+ChartLayout layout_chart(const Chart& chart, double width, double height,
+                         const TextWidth& text_width);
 
 // "Nice" ticks (1, 2 or 5 times a power of ten) covering [lo, hi]; about
 // `target` of them. The range returned by `nice_range` ends on ticks.

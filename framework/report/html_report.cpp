@@ -31,9 +31,13 @@ summary { cursor: pointer; font-weight: bold; }
 
 HtmlReport::HtmlReport(std::string title) : title_(std::move(title)) {}
 
-void HtmlReport::heading(const std::string& text) { body_ += "<h2>" + escape_xml(text) + "</h2>\n"; }
+void HtmlReport::heading(const std::string& text) {
+  body_ += "<h2>" + escape_xml(text) + "</h2>\n";
+}
 
-void HtmlReport::paragraph(const std::string& text) { body_ += "<p>" + escape_xml(text) + "</p>\n"; }
+void HtmlReport::paragraph(const std::string& text) {
+  body_ += "<p>" + escape_xml(text) + "</p>\n";
+}
 
 std::string HtmlReport::svg(const Chart& chart, int width, int height) {
   return render_svg(chart, {width, height, "chart" + std::to_string(charts_++)});
@@ -62,14 +66,17 @@ void HtmlReport::table(const TextTable& table) {
 }
 
 void HtmlReport::code(const std::string& caption, const std::string& text) {
-  body_ += "<details open=\"open\"><summary>" + escape_xml(caption) + "</summary>\n<pre>" + escape_xml(text) +
-           "</pre></details>\n";
+  body_ += "<details open=\"open\"><summary>" + escape_xml(caption) + "</summary>\n<pre>" +
+           escape_xml(text) + "</pre></details>\n";
 }
 
 std::string HtmlReport::html() const {
-  return "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" xml:lang=\"en\">\n<head>\n"
-         "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
-         "<title>" + escape_xml(title_) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
+  return "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" "
+         "xml:lang=\"en\">\n<head>\n"
+         "<meta charset=\"utf-8\"/>\n<meta name=\"viewport\" content=\"width=device-width, "
+         "initial-scale=1\"/>\n"
+         "<title>" +
+         escape_xml(title_) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
          escape_xml(title_) + "</h1>\n" + body_ + "</body>\n</html>\n";
 }
 

@@ -14,7 +14,7 @@ namespace minima {
 
 std::string to_ascii(const std::string& text) {
   static const std::pair<const char*, const char*> lookalikes[] = {
-      {"\u2014", "-"}, {"\u2013", "-"}, {"\u2212", "-"}, {"\u00d7", "x"}, {"\u2265", ">="},
+      {"\u2014", "-"},  {"\u2013", "-"}, {"\u2212", "-"},   {"\u00d7", "x"}, {"\u2265", ">="},
       {"\u2264", "<="}, {"\u00b5", "u"}, {"\u2026", "..."}, {"\u00b7", "."}, {"\u2248", "~"}};
   std::string out;
   for (size_t i = 0; i < text.size();) {
@@ -38,22 +38,25 @@ std::string to_ascii(const std::string& text) {
 namespace {
 
 constexpr int kSupersample = 3;
-constexpr double kGlyphUnits = 9;        // stb_easy_font line: 7 units of capitals + descenders
-constexpr double kGlyphCentre = 3.5;     // units below the top: centre of digits and capitals
+constexpr double kGlyphUnits = 9;     // stb_easy_font line: 7 units of capitals + descenders
+constexpr double kGlyphCentre = 3.5;  // units below the top: centre of digits and capitals
 
 int glyph_width(std::string ascii) { return stb_easy_font_width(ascii.data()); }
 
 class Raster : public ChartPainter {
  public:
   Raster(int width, int height)
-      : w_(width * kSupersample), h_(height * kSupersample), rgb_(size_t(w_) * size_t(h_) * 3, 1.0f) {
+      : w_(width * kSupersample),
+        h_(height * kSupersample),
+        rgb_(size_t(w_) * size_t(h_) * 3, 1.0f) {
     clip(nullptr);
   }
 
-  void line(const std::vector<Point>& points, Rgb color, double width, const std::vector<double>& dash) override {
+  void line(const std::vector<Point>& points, Rgb color, double width,
+            const std::vector<double>& dash) override {
     const std::vector<Point> pts = crisp(points);
     const double r = width * kSupersample / 2;
-    size_t phase = 0;                                   // index into dash
+    size_t phase = 0;                                         // index into dash
     double left = dash.empty() ? 0 : dash[0] * kSupersample;  // length left in this dash entry
     for (size_t i = 1; i < pts.size(); ++i) {
       const Point a = scaled(pts[i - 1]), b = scaled(pts[i]);
@@ -67,7 +70,8 @@ class Raster : public ChartPainter {
       double done = 0;
       while (done < length) {
         const double step = std::min(left, length - done);
-        if (phase % 2 == 0) capsule(along(a, b, done / length), along(a, b, (done + step) / length), r, color);
+        if (phase % 2 == 0)
+          capsule(along(a, b, done / length), along(a, b, (done + step) / length), r, color);
         done += step;
         left -= step;
         if (left <= 1e-9) {
@@ -86,12 +90,14 @@ class Raster : public ChartPainter {
       y_max = std::max(y_max, p.y * kSupersample);
     }
     std::vector<double> crossings;
-    for (int y = std::max(clip_y0_, int(std::floor(y_min))); y < std::min(clip_y1_, int(std::ceil(y_max))); ++y) {
+    for (int y = std::max(clip_y0_, int(std::floor(y_min)));
+         y < std::min(clip_y1_, int(std::ceil(y_max))); ++y) {
       const double cy = y + 0.5;
       crossings.clear();
       for (size_t i = 0, j = outline.size() - 1; i < outline.size(); j = i++) {
         const Point a = scaled(outline[j]), b = scaled(outline[i]);
-        if ((a.y <= cy) != (b.y <= cy)) crossings.push_back(a.x + (cy - a.y) / (b.y - a.y) * (b.x - a.x));
+        if ((a.y <= cy) != (b.y <= cy))
+          crossings.push_back(a.x + (cy - a.y) / (b.y - a.y) * (b.x - a.x));
       }
       std::sort(crossings.begin(), crossings.end());
       for (size_t k = 0; k + 1 < crossings.size(); k += 2) {
@@ -105,10 +111,13 @@ class Raster : public ChartPainter {
   void text(const Label& label, Rgb color) override {
     std::string ascii = to_ascii(label.text);
     std::vector<char> quads(ascii.size() * 64 * 16 + 64);  // at most 16 quads a glyph
-    const int count = stb_easy_font_print(0, 0, ascii.data(), nullptr, quads.data(), int(quads.size()));
+    const int count =
+        stb_easy_font_print(0, 0, ascii.data(), nullptr, quads.data(), int(quads.size()));
     const double unit = label.size / kGlyphUnits * kSupersample;
     const double width = glyph_width(ascii) * unit;
-    const double shift = label.anchor == Anchor::Start ? 0 : label.anchor == Anchor::Middle ? width / 2 : width;
+    const double shift = label.anchor == Anchor::Start    ? 0
+                         : label.anchor == Anchor::Middle ? width / 2
+                                                          : width;
     const Point at = scaled(label.at);
     for (int bold = 0; bold <= (label.bold ? 1 : 0); ++bold) {
       for (int q = 0; q < count; ++q) {
@@ -116,7 +125,8 @@ class Raster : public ChartPainter {
         const float* v0 = reinterpret_cast<const float*>(&quads[size_t(q) * 64]);
         const float* v2 = reinterpret_cast<const float*>(&quads[size_t(q) * 64 + 32]);
         // Local coordinates: x along the text from the anchor, y down from the centre line.
-        const double lx0 = v0[0] * unit - shift + bold * unit * 0.5, lx1 = v2[0] * unit - shift + bold * unit * 0.5;
+        const double lx0 = v0[0] * unit - shift + bold * unit * 0.5,
+                     lx1 = v2[0] * unit - shift + bold * unit * 0.5;
         const double ly0 = (v0[1] - kGlyphCentre) * unit, ly1 = (v2[1] - kGlyphCentre) * unit;
         if (label.vertical)  // rotated -90 degrees: (x, y) -> (y, -x)
           fill(at.x + ly0, at.y - lx1, at.x + ly1, at.y - lx0, color);
@@ -150,7 +160,10 @@ class Raster : public ChartPainter {
           float sum = 0;
           for (int dy = 0; dy < kSupersample; ++dy)
             for (int dx = 0; dx < kSupersample; ++dx)
-              sum += rgb_[(size_t(y * kSupersample + dy) * size_t(w_) + size_t(x * kSupersample + dx)) * 3 + size_t(c)];
+              sum += rgb_[(size_t(y * kSupersample + dy) * size_t(w_) +
+                           size_t(x * kSupersample + dx)) *
+                              3 +
+                          size_t(c)];
           image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * 3 + size_t(c)] =
               uint8_t(std::lround(std::clamp(sum * norm, 0.0f, 255.0f)));
         }
@@ -170,7 +183,9 @@ class Raster : public ChartPainter {
     for (const Point& p : pts) out.push_back({std::floor(p.x) + 0.5, std::floor(p.y) + 0.5});
     return out;
   }
-  static Point along(Point a, Point b, double t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+  static Point along(Point a, Point b, double t) {
+    return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t};
+  }
 
   void blend(int x, int y, Rgb c, double opacity) {
     float* p = &rgb_[(size_t(y) * size_t(w_) + size_t(x)) * 3];
@@ -197,8 +212,10 @@ class Raster : public ChartPainter {
   }
 
   void fill(double x0, double y0, double x1, double y1, Rgb color) {
-    const int ix0 = std::max(clip_x0_, int(std::lround(x0))), ix1 = std::min(clip_x1_, int(std::lround(x1)));
-    const int iy0 = std::max(clip_y0_, int(std::lround(y0))), iy1 = std::min(clip_y1_, int(std::lround(y1)));
+    const int ix0 = std::max(clip_x0_, int(std::lround(x0))),
+              ix1 = std::min(clip_x1_, int(std::lround(x1)));
+    const int iy0 = std::max(clip_y0_, int(std::lround(y0))),
+              iy1 = std::min(clip_y1_, int(std::lround(y1)));
     for (int y = iy0; y < iy1; ++y)
       for (int x = ix0; x < ix1; ++x) blend(x, y, color, 1);
   }
@@ -215,7 +232,8 @@ double png_text_width(const std::string& text, double size) {
 }
 
 RgbImage render_rgb(const Chart& chart, int width, int height) {
-  if (width < 16 || height < 16) throw std::invalid_argument("chart image must be at least 16x16 px");
+  if (width < 16 || height < 16)
+    throw std::invalid_argument("chart image must be at least 16x16 px");
   const ChartLayout layout = layout_chart(chart, width, height, png_text_width);
   Raster raster(width, height);
   paint_chart(chart, layout, raster);
@@ -228,7 +246,8 @@ void write_png_chart(const Chart& chart, const std::string& path, int width, int
   auto append = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
   };
-  if (!stbi_write_png_to_func(append, &png, image.width, image.height, 3, image.pixels.data(), image.width * 3))
+  if (!stbi_write_png_to_func(append, &png, image.width, image.height, 3, image.pixels.data(),
+                              image.width * 3))
     throw std::runtime_error(path + ": cannot encode PNG");
   write_file_atomically(path, png);
 }

@@ -22,7 +22,8 @@ struct RgbImage {
 
 RgbImage render_rgb(const Chart& chart, int width, int height);
 // Renders and writes `path` atomically (write_file_atomically).
-void write_png_chart(const Chart& chart, const std::string& path, int width = 960, int height = 560);
+void write_png_chart(const Chart& chart, const std::string& path, int width = 960,
+                     int height = 560);
 
 // Width in px of `text` in the PNG's bitmap font at `size` px.
 double png_text_width(const std::string& text, double size);

@@ -29,7 +29,8 @@ std::vector<char> printable(const std::string& text) {
 }  // namespace
 
 Image make_canvas(int width, int height, int channels, Color background) {
-  Image image{width, height, channels, std::vector<uint8_t>(size_t(width) * size_t(height) * size_t(channels))};
+  Image image{width, height, channels,
+              std::vector<uint8_t>(size_t(width) * size_t(height) * size_t(channels))};
   fill_rect(image, 0, 0, width, height, background);
   return image;
 }
@@ -40,15 +41,18 @@ void fill_rect(Image& image, int x0, int y0, int x1, int y1, Color color) {
   for (int y = y0; y < y1; ++y)
     for (int x = x0; x < x1; ++x)
       for (int c = 0; c < image.channels; ++c)
-        image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * size_t(image.channels) + size_t(c)] = color[size_t(c)];
+        image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * size_t(image.channels) +
+                     size_t(c)] = color[size_t(c)];
 }
 
 void draw_zoomed(Image& canvas, int x, int y, const Image& image, int zoom) {
   for (int row = 0; row < image.height; ++row)
     for (int col = 0; col < image.width; ++col) {
       const Color color = image.channels == 1 ? gray_level(image.at(col, row))
-                                              : Color{image.at(col, row, 0), image.at(col, row, 1), image.at(col, row, 2)};
-      fill_rect(canvas, x + col * zoom, y + row * zoom, x + (col + 1) * zoom, y + (row + 1) * zoom, color);
+                                              : Color{image.at(col, row, 0), image.at(col, row, 1),
+                                                      image.at(col, row, 2)};
+      fill_rect(canvas, x + col * zoom, y + row * zoom, x + (col + 1) * zoom, y + (row + 1) * zoom,
+                color);
     }
 }
 
@@ -60,11 +64,13 @@ void draw_text(Image& canvas, int x, int y, const std::string& text, Color color
     unsigned char rgba[4];
   };
   std::vector<Vertex> vertices(chars.size() * 4 * 24);
-  const int quads = stb_easy_font_print(0, 0, chars.data(), nullptr, vertices.data(), int(vertices.size() * sizeof(Vertex)));
+  const int quads = stb_easy_font_print(0, 0, chars.data(), nullptr, vertices.data(),
+                                        int(vertices.size() * sizeof(Vertex)));
   for (int q = 0; q < quads; ++q) {
-    const Vertex* v = &vertices[size_t(q) * 4];  // corners: top-left, top-right, bottom-right, bottom-left
-    fill_rect(canvas, x + int(v[0].x * float(scale)), y + int(v[0].y * float(scale)), x + int(v[2].x * float(scale)),
-              y + int(v[2].y * float(scale)), color);
+    const Vertex* v =
+        &vertices[size_t(q) * 4];  // corners: top-left, top-right, bottom-right, bottom-left
+    fill_rect(canvas, x + int(v[0].x * float(scale)), y + int(v[0].y * float(scale)),
+              x + int(v[2].x * float(scale)), y + int(v[2].y * float(scale)), color);
   }
 }
 

@@ -9,9 +9,9 @@ namespace minima {
 namespace {
 
 constexpr int kZoom = 3;
-constexpr int kPad = 6;         // around each tile
-constexpr int kLine = 12;       // caption line height (stb_easy_font)
-constexpr int kCharWidth = 6;   // a glyph's advance, about
+constexpr int kPad = 6;        // around each tile
+constexpr int kLine = 12;      // caption line height (stb_easy_font)
+constexpr int kCharWidth = 6;  // a glyph's advance, about
 
 // `text` cut to fit `width` pixels.
 std::string fitted(const std::string& text, int width) {
@@ -22,23 +22,26 @@ std::string fitted(const std::string& text, int width) {
 Image sample_image(const Dataset& data, const SampleGeometry& g, int64_t index) {
   const size_t features = size_t(g.height) * size_t(g.width) * size_t(g.channels);
   const auto begin = data.pixels.begin() + std::ptrdiff_t(size_t(index) * features);
-  return Image{g.width, g.height, g.channels, std::vector<uint8_t>(begin, begin + std::ptrdiff_t(features))};
+  return Image{g.width, g.height, g.channels,
+               std::vector<uint8_t>(begin, begin + std::ptrdiff_t(features))};
 }
 
 }  // namespace
 
 Image draw_misclassified_grid(const Dataset& data, const SampleGeometry& geometry,
-                              const std::vector<Misclassified>& samples, const std::string& title, int columns) {
+                              const std::vector<Misclassified>& samples, const std::string& title,
+                              int columns) {
   if (int64_t(geometry.height) * geometry.width * geometry.channels != data.sample_shape.numel())
-    throw std::invalid_argument("draw_misclassified_grid: the geometry does not match the samples' features");
+    throw std::invalid_argument(
+        "draw_misclassified_grid: the geometry does not match the samples' features");
   const int tile_w = std::max(geometry.width * kZoom, 10 * kCharWidth) + 2 * kPad;
   const int tile_h = geometry.height * kZoom + 2 * kLine + 2 * kPad;
   const int count = int(samples.size());
   const int cols = std::max(1, std::min(columns, count));
   const int rows = (count + cols - 1) / cols;
   const int header = kLine + 2 * kPad;
-  Image canvas = make_canvas(std::max(cols * tile_w, text_width(title) + 2 * kPad), header + rows * tile_h, 3,
-                             gray_level(255));
+  Image canvas = make_canvas(std::max(cols * tile_w, text_width(title) + 2 * kPad),
+                             header + rows * tile_h, 3, gray_level(255));
   draw_text(canvas, kPad, kPad, title, gray_level(0));
   const int text_room = tile_w - 2 * kPad;
   for (int k = 0; k < count; ++k) {
@@ -46,9 +49,10 @@ Image draw_misclassified_grid(const Dataset& data, const SampleGeometry& geometr
     const int x = (k % cols) * tile_w + kPad, y = header + (k / cols) * tile_h + kPad;
     draw_zoomed(canvas, x, y, sample_image(data, geometry, s.index), kZoom);
     const int caption = y + geometry.height * kZoom + 2;
-    draw_text(canvas, x, caption, fitted("true " + data.class_names[size_t(s.label)], text_room), gray_level(0));
-    draw_text(canvas, x, caption + kLine, fitted("pred " + data.class_names[size_t(s.predicted)], text_room),
-              {200, 0, 0});
+    draw_text(canvas, x, caption, fitted("true " + data.class_names[size_t(s.label)], text_room),
+              gray_level(0));
+    draw_text(canvas, x, caption + kLine,
+              fitted("pred " + data.class_names[size_t(s.predicted)], text_room), {200, 0, 0});
   }
   return canvas;
 }

@@ -15,6 +15,7 @@ namespace minima {
 // A grid (`columns` wide) of the samples, zoomed 3x, each captioned
 // "true <name>" and "pred <name>" (in red), under a title line.
 Image draw_misclassified_grid(const Dataset& data, const SampleGeometry& geometry,
-                              const std::vector<Misclassified>& samples, const std::string& title, int columns = 10);
+                              const std::vector<Misclassified>& samples, const std::string& title,
+                              int columns = 10);
 
 }  // namespace minima

@@ -7,7 +7,8 @@ namespace {
 
 // Columns of a terminal a UTF-8 string takes (one per code point).
 size_t display_width(const std::string& s) {
-  return size_t(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return size_t(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace
@@ -15,7 +16,8 @@ size_t display_width(const std::string& s) {
 std::string format_text_table(const TextTable& table) {
   std::vector<size_t> widths(table.header.size(), 0);
   auto measure = [&](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) widths[i] = std::max(widths[i], display_width(cells[i]));
+    for (size_t i = 0; i < cells.size() && i < widths.size(); ++i)
+      widths[i] = std::max(widths[i], display_width(cells[i]));
   };
   measure(table.header);
   for (const TableRow& r : table.rows) measure(r.cells);

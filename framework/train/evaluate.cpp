@@ -19,14 +19,17 @@ double EvalResult::class_accuracy(int c) const {
   return n ? double(confusion_at(c, c)) / double(n) : 0.0;
 }
 
-EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& normalization, int64_t batch_size) {
+EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& normalization,
+                    int64_t batch_size) {
   if (model.output_shape().numel() != data.num_classes)
     throw std::invalid_argument("the model has " + std::to_string(model.output_shape().numel()) +
-                                " outputs but the data set has " + std::to_string(data.num_classes) + " classes");
+                                " outputs but the data set has " +
+                                std::to_string(data.num_classes) + " classes");
   EvalResult result;
   result.num_classes = data.num_classes;
   result.confusion.assign(size_t(data.num_classes) * size_t(data.num_classes), 0);
-  Batcher batcher(data, batch_size, normalization, /*shuffle=*/false, /*seed=*/0, /*drop_last=*/false);
+  Batcher batcher(data, batch_size, normalization, /*shuffle=*/false, /*seed=*/0,
+                  /*drop_last=*/false);
   Batch batch;
   SoftmaxCrossEntropy loss;
   double loss_sum = 0;
@@ -34,7 +37,8 @@ EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& norm
     const Tensor& logits = model.forward(batch.x, Mode::Eval);
     loss_sum += double(loss.forward(logits, batch.labels)) * double(batch.size());
     for (int64_t i = 0; i < batch.size(); ++i)
-      ++result.confusion[size_t(batch.labels[i]) * size_t(data.num_classes) + size_t(argmax_row(logits, i))];
+      ++result.confusion[size_t(batch.labels[i]) * size_t(data.num_classes) +
+                         size_t(argmax_row(logits, i))];
     result.correct += loss.correct();
     result.count += batch.size();
   }
@@ -42,8 +46,9 @@ EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& norm
   return result;
 }
 
-std::vector<Misclassified> find_misclassified(Graph& model, const Dataset& data, const Normalization& normalization,
-                                              int64_t limit, int64_t& wrong_total) {
+std::vector<Misclassified> find_misclassified(Graph& model, const Dataset& data,
+                                              const Normalization& normalization, int64_t limit,
+                                              int64_t& wrong_total) {
   std::vector<Misclassified> wrong;
   wrong_total = 0;
   Batcher batcher(data, 500, normalization, /*shuffle=*/false, /*seed=*/0, /*drop_last=*/false);
@@ -55,7 +60,8 @@ std::vector<Misclassified> find_misclassified(Graph& model, const Dataset& data,
       const int predicted = int(argmax_row(logits, i));
       if (predicted == batch.labels[size_t(i)]) continue;
       ++wrong_total;
-      if (int64_t(wrong.size()) < limit) wrong.push_back({offset + i, batch.labels[size_t(i)], predicted});
+      if (int64_t(wrong.size()) < limit)
+        wrong.push_back({offset + i, batch.labels[size_t(i)], predicted});
     }
     offset += batch.size();
   }

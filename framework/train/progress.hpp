@@ -5,7 +5,8 @@
 //   Epoch 2/10
 //    420/1000 [===========>..................] - ETA: 6s - loss: 0.3124 - acc: 91.20%
 // Otherwise one line per evaluation point:
-//   step 1000/50000  epoch 1.20  lr 2.0  loss 0.2345  acc 93.10%  eval_loss 0.2100  eval_acc 94.00%  12.3s
+//   step 1000/50000  epoch 1.20  lr 2.0  loss 0.2345  acc 93.10%  eval_loss 0.2100
+//   eval_acc 94.00%  12.3s
 // Lines are formatted into fixed buffers: printing never allocates.
 #include <cstdint>
 #include <cstdio>
@@ -15,7 +16,7 @@
 namespace minima {
 
 enum class ProgressStyle {
-  Auto,   // Bar when `out` is a terminal, else Lines
+  Auto,  // Bar when `out` is a terminal, else Lines
   Bar,
   Lines,
   Quiet,  // nothing
@@ -24,7 +25,8 @@ enum class ProgressStyle {
 class Progress {
  public:
   Progress() = default;  // Quiet
-  Progress(ProgressStyle style, int64_t total_steps, int64_t steps_per_epoch, std::FILE* out = stdout);
+  Progress(ProgressStyle style, int64_t total_steps, int64_t steps_per_epoch,
+           std::FILE* out = stdout);
 
   ProgressStyle style() const { return style_; }
   // Training is about to run steps (from, to] before its next evaluation.

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <minima/core/atomic_file.hpp>
 #include <minima/config/config_override.hpp>
-#include <minima/nn/graph.hpp>
+#include <minima/core/atomic_file.hpp>
 #include <minima/data/idx.hpp>
+#include <minima/nn/graph.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/optim/optimizer.hpp>
 #include <minima/optim/schedule.hpp>
@@ -38,7 +38,8 @@ TrainConfig parse_train(ConfigObject c) {
   t.steps = c.get<int64_t>("steps", 0);
   c.expect(t.steps >= 0, "steps", "an integer >= 0");
   if (t.epochs > 0 && t.steps > 0)
-    throw ConfigError(c.pointer_to("steps"), "cannot be combined with epochs; give exactly one of them");
+    throw ConfigError(c.pointer_to("steps"),
+                      "cannot be combined with epochs; give exactly one of them");
   if (t.epochs == 0 && t.steps == 0)
     throw ConfigError(c.pointer(), "expected a training length: \"epochs\" or \"steps\" > 0");
   t.eval_every = c.get<int64_t>("eval_every", t.eval_every);
@@ -55,7 +56,8 @@ OutputConfig parse_output(ConfigObject c, const std::string& source) {
   o.dir = c.get<std::string>("dir", "runs/" + (stem.empty() ? std::string("run") : stem));
   c.expect(!o.dir.empty(), "dir", "a directory path");
   o.checkpoint_every = c.get<int64_t>("checkpoint_every", o.checkpoint_every);
-  c.expect(o.checkpoint_every >= 0, "checkpoint_every", "a number of steps >= 0 (0 = at every evaluation)");
+  c.expect(o.checkpoint_every >= 0, "checkpoint_every",
+           "a number of steps >= 0 (0 = at every evaluation)");
   c.finish();
   return o;
 }
@@ -68,8 +70,9 @@ json resolve_layers(const json& layers, const DataConfig& data, uint64_t seed) {
   if (const KnownDataset* known = find_known(data.dataset)) {
     graph.build(Shape{known->features}, seed);
     if (graph.output_shape() != Shape{known->classes})
-      throw ConfigError("/model", "the network outputs " + graph.output_shape().str() + " per sample, but " +
-                                      data.dataset + " has " + std::to_string(known->classes) + " classes");
+      throw ConfigError("/model", "the network outputs " + graph.output_shape().str() +
+                                      " per sample, but " + data.dataset + " has " +
+                                      std::to_string(known->classes) + " classes");
   }
   return graph.config();
 }
@@ -79,7 +82,8 @@ json resolve_layers(const json& layers, const DataConfig& data, uint64_t seed) {
 // be exactly the builder's expansion.
 void parse_model(ConfigObject& top, RunConfig& config) {
   const json& written = top.raw("model");
-  const std::string expected = "expected {\"layers\": [...]} or a model builder such as {\"type\": \"mlp\", ...}";
+  const std::string expected =
+      "expected {\"layers\": [...]} or a model builder such as {\"type\": \"mlp\", ...}";
   if (!written.is_object()) throw ConfigError("/model", expected);
   if (!written.contains("type")) {
     ConfigObject model(written, "/model");
@@ -101,7 +105,8 @@ void parse_model(ConfigObject& top, RunConfig& config) {
   while (i < listed.size() && i < config.layers.size() && listed[i] == config.layers[i]) ++i;
   throw ConfigError("/model/layers/" + std::to_string(i),
                     "differs from what the " + config.model["type"].get<std::string>() +
-                        " builder expands to; delete /model/layers to use the builder, or /model/type to use the list");
+                        " builder expands to; delete /model/layers to use the builder, or "
+                        "/model/type to use the list");
 }
 
 // A training batch of one gives BatchNorm no variance to normalize with
@@ -110,8 +115,9 @@ void check_batch_statistics(const RunConfig& run) {
   if (run.train.batch_size > 1) return;
   for (const json& layer : run.layers)
     if (layer.value("type", "") == "batchnorm")
-      throw ConfigError("/train/batch_size", "expected at least 2 with batchnorm layer '" + layer.value("name", "") +
-                                                 "' (it normalizes over the batch; one sample has no variance)");
+      throw ConfigError("/train/batch_size",
+                        "expected at least 2 with batchnorm layer '" + layer.value("name", "") +
+                            "' (it normalizes over the batch; one sample has no variance)");
 }
 
 // "line L, column C" (1-based) of the last character nlohmann read; its
@@ -164,7 +170,8 @@ RunConfig load_run_config(const std::string& path, const std::vector<std::string
   // deep would overflow the stack in nlohmann's recursive copy and dump.
   const auto depth_guard = [&](int depth, json::parse_event_t, json&) {
     if (depth > kMaxConfigDepth)
-      throw std::runtime_error(path + ": nested deeper than " + std::to_string(kMaxConfigDepth) + " levels");
+      throw std::runtime_error(path + ": nested deeper than " + std::to_string(kMaxConfigDepth) +
+                               " levels");
     return true;
   };
   json config;
@@ -184,22 +191,22 @@ json RunConfig::resolved() const {
   json resolved_model = model;
   resolved_model["layers"] = layers;
   json all = {{"description", description},
-          {"seed", seed},
-          {"data",
-           {{"dataset", data.dataset},
-            {"dir", data.dir},
-            {"validation", data.validation},
-            {"normalize", data.normalize}}},
-          {"model", resolved_model},
-          {"optimizer", optimizer},
-          {"schedule", schedule},
-          {"train",
-           {{"batch_size", train.batch_size},
-            {"epochs", train.epochs},
-            {"steps", train.steps},
-            {"eval_every", train.eval_every},
-            {"threads", train.threads}}},
-          {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
+              {"seed", seed},
+              {"data",
+               {{"dataset", data.dataset},
+                {"dir", data.dir},
+                {"validation", data.validation},
+                {"normalize", data.normalize}}},
+              {"model", resolved_model},
+              {"optimizer", optimizer},
+              {"schedule", schedule},
+              {"train",
+               {{"batch_size", train.batch_size},
+                {"epochs", train.epochs},
+                {"steps", train.steps},
+                {"eval_every", train.eval_every},
+                {"threads", train.threads}}},
+              {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
   if (data.dataset == "folder") {
     all["data"]["size"] = {data.height, data.width};
     all["data"]["grayscale"] = data.grayscale;
@@ -210,7 +217,10 @@ json RunConfig::resolved() const {
 void check_same_run(const RunConfig& run, const RunConfig& requested, const std::string& run_dir) {
   auto trajectory = [](const RunConfig& c) {
     return json{{"seed", c.seed},
-                {"data", {{"dataset", c.data.dataset}, {"validation", c.data.validation}, {"normalize", c.data.normalize}}},
+                {"data",
+                 {{"dataset", c.data.dataset},
+                  {"validation", c.data.validation},
+                  {"normalize", c.data.normalize}}},
                 {"train", {{"batch_size", c.train.batch_size}}},
                 {"model", {{"layers", c.layers}}}};
   };
@@ -218,9 +228,12 @@ void check_same_run(const RunConfig& run, const RunConfig& requested, const std:
   const json patch = json::diff(a, b);
   if (patch.empty()) return;
   const json::json_pointer where(patch[0]["path"].get<std::string>());
-  auto shown = [&](const json& j) { return j.contains(where) ? j.at(where).dump() : std::string("nothing"); };
-  throw std::runtime_error("cannot resume " + run_dir + " with " + requested.source + ": it differs at " + where.to_string() +
-                           " (the run has " + shown(a) + ", the config " + shown(b) +
+  auto shown = [&](const json& j) {
+    return j.contains(where) ? j.at(where).dump() : std::string("nothing");
+  };
+  throw std::runtime_error("cannot resume " + run_dir + " with " + requested.source +
+                           ": it differs at " + where.to_string() + " (the run has " + shown(a) +
+                           ", the config " + shown(b) +
                            "); a resumed run must keep the seed, model, data and batch size");
 }
 

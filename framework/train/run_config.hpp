@@ -15,7 +15,7 @@ namespace minima {
 
 struct TrainConfig {
   int64_t batch_size = 60;
-  int64_t epochs = 0;      // exactly one of epochs / steps is > 0
+  int64_t epochs = 0;  // exactly one of epochs / steps is > 0
   int64_t steps = 0;
   int64_t eval_every = 0;  // steps between evaluations; 0 = once per epoch
   int threads = 0;         // threads (GEMM slices and loops); 0 = choose_threads()
@@ -31,10 +31,10 @@ struct RunConfig {
   std::string description;
   uint64_t seed = 0;
   DataConfig data;
-  json model;         // as written: {"layers": [...]} or a builder such as {"type": "mlp", ...}
-  json layers;        // the model expanded to an explicit layer list
-  json optimizer;     // validated; read by make_optimizer()
-  json schedule;      // validated; read by make_schedule()
+  json model;      // as written: {"layers": [...]} or a builder such as {"type": "mlp", ...}
+  json layers;     // the model expanded to an explicit layer list
+  json optimizer;  // validated; read by make_optimizer()
+  json schedule;   // validated; read by make_schedule()
   TrainConfig train;
   OutputConfig output;
 
@@ -45,8 +45,8 @@ struct RunConfig {
 // Parses and validates a config. `source` names it in messages and gives
 // the default output directory.
 RunConfig parse_run_config(const json& config, const std::string& source);
-// Reads `path` (refusing files over 1 MB: configs are a few KB), applies `--set` style overrides ("optimizer.lr=0.1") in
-// order, then parses. JSON syntax errors name the file, line and column.
+// Reads `path` (refusing files over 1 MB: configs are a few KB), applies `--set` style overrides
+// ("optimizer.lr=0.1") in order, then parses. JSON syntax errors name the file, line and column.
 RunConfig load_run_config(const std::string& path, const std::vector<std::string>& overrides = {});
 
 // Refuses to resume `run` with `requested` when they differ in anything

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include <minima/io/checkpoint.hpp>
 #include <minima/data/data_source.hpp>
+#include <minima/io/checkpoint.hpp>
 #include <minima/io/safetensors.hpp>
 #include <minima/train/trainer.hpp>
 
@@ -13,12 +13,15 @@ namespace fs = std::filesystem;
 
 ModelFiles model_files(const std::string& run_dir_or_checkpoint) {
   const bool is_dir = fs::is_directory(run_dir_or_checkpoint);
-  const fs::path dir = is_dir ? fs::path(run_dir_or_checkpoint) : fs::path(run_dir_or_checkpoint).parent_path();
-  return {(dir / "config.json").string(), is_dir ? (dir / "model.safetensors").string() : run_dir_or_checkpoint,
+  const fs::path dir =
+      is_dir ? fs::path(run_dir_or_checkpoint) : fs::path(run_dir_or_checkpoint).parent_path();
+  return {(dir / "config.json").string(),
+          is_dir ? (dir / "model.safetensors").string() : run_dir_or_checkpoint,
           (dir / "classes.json").string()};
 }
 
-SavedModel load_saved_model(const ModelFiles& files, const Shape& input_shape, const std::vector<std::string>& overrides) {
+SavedModel load_saved_model(const ModelFiles& files, const Shape& input_shape,
+                            const std::vector<std::string>& overrides) {
   SavedModel m{files, load_run_config(files.config, overrides), {}, {}, {}, {}};
   m.graph = Graph::from_json(m.config.layers, "/model/layers");
   m.graph.build(input_shape, m.config.seed);
@@ -31,8 +34,9 @@ SavedModel load_saved_model(const ModelFiles& files, const Shape& input_shape, c
   const int64_t outputs = m.graph.output_shape().numel();
   if (auto names = read_class_names(files.classes)) {
     if (int64_t(names->size()) != outputs)
-      throw std::runtime_error(files.classes + ": lists " + std::to_string(names->size()) + " classes but the model has " +
-                               std::to_string(outputs) + " outputs");
+      throw std::runtime_error(files.classes + ": lists " + std::to_string(names->size()) +
+                               " classes but the model has " + std::to_string(outputs) +
+                               " outputs");
     m.class_names = *names;
   } else {
     for (int64_t k = 0; k < outputs; ++k) m.class_names.push_back(std::to_string(k));

@@ -10,7 +10,8 @@ int64_t dense_macs_per_sample(const Graph& graph) {
   int64_t macs = 0;
   for (size_t i = 0; i < graph.size(); ++i)
     for (const Param* p : graph.layer(i).params())
-      if (p->value.shape().rank() == 2) macs += p->value.numel();  // a [H, D] weight: D * H per sample
+      if (p->value.shape().rank() == 2)
+        macs += p->value.numel();  // a [H, D] weight: D * H per sample
   return macs;
 }
 

@@ -7,13 +7,13 @@
 #include <filesystem>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/io/checkpoint.hpp>
-#include <minima/data/data_source.hpp>
-#include <minima/train/evaluate.hpp>
-#include <minima/io/safetensors.hpp>
 #include <minima/core/threads.hpp>
-#include <minima/train/thread_choice.hpp>
+#include <minima/data/data_source.hpp>
+#include <minima/io/checkpoint.hpp>
+#include <minima/io/safetensors.hpp>
 #include <minima/io/train_state.hpp>
+#include <minima/train/evaluate.hpp>
+#include <minima/train/thread_choice.hpp>
 
 namespace minima {
 namespace {
@@ -29,7 +29,8 @@ std::string float_text(float v) {
 // The batch size, if the training set has at least one whole batch.
 int64_t checked_batch_size(const RunConfig& config, const Dataset& train) {
   if (config.train.batch_size > train.count)
-    throw ConfigError("/train/batch_size", "expected at most the " + std::to_string(train.count) + " training samples, got " +
+    throw ConfigError("/train/batch_size", "expected at most the " + std::to_string(train.count) +
+                                               " training samples, got " +
                                                std::to_string(config.train.batch_size));
   return config.train.batch_size;
 }
@@ -37,27 +38,34 @@ int64_t checked_batch_size(const RunConfig& config, const Dataset& train) {
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, TrainerOptions options)
-    : Trainer(config, std::make_shared<const TrainingData>(load_training_data(config.data)), std::move(options)) {}
+    : Trainer(config, std::make_shared<const TrainingData>(load_training_data(config.data)),
+              std::move(options)) {}
 
-Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data, TrainerOptions options)
+Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data,
+                 TrainerOptions options)
     : config_(config),
       options_(std::move(options)),
       data_(std::move(data)),
       model_(Graph::from_json(config.layers, "/model/layers")),
-      batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization, /*shuffle=*/true, config.seed,
+      batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization,
+               /*shuffle=*/true, config.seed,
                /*drop_last=*/true) {
   model_.build(data_->train.sample_shape, config_.seed);
   if (model_.output_shape().numel() != data_->train.num_classes)
-    throw ConfigError("/model", "expected a last layer with " + std::to_string(data_->train.num_classes) +
-                                    " outputs (one per class of the data set), got " + model_.output_shape().str());
+    throw ConfigError("/model", "expected a last layer with " +
+                                    std::to_string(data_->train.num_classes) +
+                                    " outputs (one per class of the data set), got " +
+                                    model_.output_shape().str());
   steps_per_epoch_ = batcher_.batches_per_epoch();
-  total_steps_ = config_.train.steps > 0 ? config_.train.steps : config_.train.epochs * steps_per_epoch_;
+  total_steps_ =
+      config_.train.steps > 0 ? config_.train.steps : config_.train.epochs * steps_per_epoch_;
   eval_every_ = config_.train.eval_every > 0 ? config_.train.eval_every : steps_per_epoch_;
   ConfigObject optimizer(config_.optimizer, "/optimizer");
   optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
   ConfigObject schedule(config_.schedule, "/schedule");
   schedule_ = make_schedule(schedule, total_steps_);
-  threads_ = config_.train.threads > 0 ? config_.train.threads : choose_threads(model_, config_.train.batch_size);
+  threads_ = config_.train.threads > 0 ? config_.train.threads
+                                       : choose_threads(model_, config_.train.batch_size);
   progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();
@@ -65,7 +73,9 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
     start_fresh();
 }
 
-std::string Trainer::path(const char* file) const { return (std::filesystem::path(config_.output.dir) / file).string(); }
+std::string Trainer::path(const char* file) const {
+  return (std::filesystem::path(config_.output.dir) / file).string();
+}
 std::string Trainer::model_path() const { return path("model.safetensors"); }
 
 void Trainer::start_fresh() {
@@ -81,7 +91,8 @@ void Trainer::start_fresh() {
 void Trainer::resume() {
   const std::string& dir = config_.output.dir;
   if (!std::filesystem::exists(path("train_state.safetensors")))
-    throw std::runtime_error(dir + ": nothing to resume from (no train_state.safetensors; the run wrote no checkpoint)");
+    throw std::runtime_error(
+        dir + ": nothing to resume from (no train_state.safetensors; the run wrote no checkpoint)");
   const TrainState s = load_train_state(path("train_state.safetensors"), *optimizer_);
   load_model(model_path(), model_);
   const auto metadata = load_safetensors(model_path()).metadata;
@@ -91,12 +102,13 @@ void Trainer::resume() {
                              " like train_state.safetensors (interrupted between the two writes?)");
   if (s.step >= total_steps_)
     throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
-                             std::to_string(total_steps_) + " steps (raise train.steps or train.epochs to train longer)");
+                             std::to_string(total_steps_) +
+                             " steps (raise train.steps or train.epochs to train longer)");
   for (const auto& [layer, stream] : model_.random_streams()) {
     const auto saved = s.streams.find(layer);
     if (saved == s.streams.end())
-      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" + layer +
-                               "' (metadata 'stream." + layer + "')");
+      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" +
+                               layer + "' (metadata 'stream." + layer + "')");
     stream->set_state(saved->second);
   }
   batcher_.seek(s.batcher_epoch, s.batcher_position);
@@ -145,12 +157,14 @@ EvalPoint Trainer::run() {
 
 void Trainer::train_step(float lr) {
   lr_ = lr;
-  if (!batcher_.next(batch_) && !batcher_.next(batch_))  // false ends an epoch; the next call starts the next one
+  if (!batcher_.next(batch_) &&
+      !batcher_.next(batch_))  // false ends an epoch; the next call starts the next one
     throw std::logic_error("the training batcher gave no batch");
   model_.zero_grad();
   const Tensor& logits = model_.forward(batch_.x, Mode::Train);
   const float loss = loss_.forward(logits, batch_.labels);
-  if (!std::isfinite(loss)) diverged(step_ + 1, std::string("loss is ") + (std::isnan(loss) ? "nan" : "inf"));
+  if (!std::isfinite(loss))
+    diverged(step_ + 1, std::string("loss is ") + (std::isnan(loss) ? "nan" : "inf"));
   model_.backward(loss_.backward());
   optimizer_->step(model_.values(), model_.grads(), lr);
   ++step_;
@@ -176,7 +190,8 @@ void Trainer::evaluation_point() {
 }
 
 double Trainer::seconds() const {
-  return seconds_before_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  return seconds_before_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
 void Trainer::write_checkpoint() {
@@ -187,7 +202,8 @@ void Trainer::write_checkpoint() {
              {{kStepKey, std::to_string(step_)},
               {kMeanKey, float_text(data_->normalization.mean)},
               {kStdKey, float_text(data_->normalization.std)}});
-  TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_, {}};
+  TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_,
+               {}};
   for (const auto& [layer, stream] : model_.random_streams()) s.streams[layer] = stream->state();
   save_train_state(path("train_state.safetensors"), s, *optimizer_);
   checkpoint_step_ = step_;
@@ -197,11 +213,12 @@ void Trainer::diverged(int64_t step, const std::string& what) {
   progress_.interrupt();
   char lr_text[32];
   Progress::format_lr(lr_text, sizeof lr_text, lr_);
-  const std::string checkpoint = checkpoint_step_ >= 0 ? "the last good checkpoint is " + model_path() + " (step " +
-                                                             std::to_string(checkpoint_step_) + ")"
-                                                       : "no checkpoint was written yet";
-  throw TrainingDiverged("training diverged at step " + std::to_string(step) + ": " + what + " (lr " + lr_text + "); " +
-                         checkpoint);
+  const std::string checkpoint = checkpoint_step_ >= 0
+                                     ? "the last good checkpoint is " + model_path() + " (step " +
+                                           std::to_string(checkpoint_step_) + ")"
+                                     : "no checkpoint was written yet";
+  throw TrainingDiverged("training diverged at step " + std::to_string(step) + ": " + what +
+                         " (lr " + lr_text + "); " + checkpoint);
 }
 
 }  // namespace minima

@@ -24,13 +24,13 @@
 #include <minima/data/batcher.hpp>
 #include <minima/data/data_source.hpp>
 #include <minima/data/dataset.hpp>
+#include <minima/io/metrics_log.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
-#include <minima/io/metrics_log.hpp>
 #include <minima/optim/optimizer.hpp>
+#include <minima/optim/schedule.hpp>
 #include <minima/train/progress.hpp>
 #include <minima/train/run_config.hpp>
-#include <minima/optim/schedule.hpp>
 
 namespace minima {
 
@@ -60,7 +60,8 @@ class Trainer {
   // Loads the data named by the config.
   explicit Trainer(const RunConfig& config, TrainerOptions options = {});
   // Shares data already loaded (compare runs several variants on one copy).
-  Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data, TrainerOptions options = {});
+  Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> data,
+          TrainerOptions options = {});
 
   // Trains to the last step (or until stopped) and returns the last
   // evaluation point. Throws TrainingDiverged at a non-finite loss (the last
@@ -108,10 +109,10 @@ class Trainer {
   int threads_ = 1;
   int64_t steps_per_epoch_ = 0, total_steps_ = 0, eval_every_ = 0;
   int64_t step_ = 0, checkpoint_step_ = -1;
-  float lr_ = 0;  // of the last step
+  float lr_ = 0;               // of the last step
   double seconds_before_ = 0;  // wall time before this run() (earlier sessions of a resumed run)
   std::chrono::steady_clock::time_point start_;  // of this run()
-  double loss_sum_ = 0;        // running training statistics since the last evaluation point
+  double loss_sum_ = 0;  // running training statistics since the last evaluation point
   int64_t correct_ = 0, seen_ = 0;
   EvalPoint last_eval_;
   bool stopped_ = false;
