@@ -24,10 +24,6 @@ constexpr int64_t kBlockRows = kChunkAlign;
 // Forward and backward each read a row's features in two passes or more.
 constexpr int64_t kRowPasses = 2;
 
-// x - mu with mu held as mean + rest (see compute_batch_statistics): exact
-// in float when x is near the mean.
-inline float centered(float x, float mean, float rest) { return (x - mean) - rest; }
-
 // sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
 // into acc[t * d + k] for every feature k.
 template <size_t Terms, class AddRow>
@@ -55,6 +51,23 @@ void column_sums(int64_t m, int64_t d, std::vector<float>& partials,
     }
   }
 }
+
+// Runs row(i) for every row i of an [m, d] batch on the pool.
+template <class Row>
+void for_each_row(int64_t m, int64_t d, const Row& row) {
+  parallel_for(m, grain_for(kRowPasses * d), [&row](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) row(i);
+  });
+}
+
+// The batch mean mu, held as a float plus the remainder its rounding
+// dropped (see compute_batch_statistics), so that x - mu is exact in float
+// when x is near the mean.
+struct SplitMean {
+  const float* value;  // [D] float(mu)
+  const float* rest;   // [D] mu - float(mu)
+  float centered(int64_t k, float x) const { return (x - value[k]) - rest[k]; }  // x - mu
+};
 
 }  // namespace
 
@@ -116,21 +129,21 @@ void BatchNorm::init_params(Rng&) {
 void BatchNorm::compute_batch_statistics(const Tensor& x) {
   const int64_t m = x.dim(0), d = features_;
   const float* in = x.data();
-  float *hi = mean_.data(), *lo = mean_rest_.data();
   column_sums<1>(m, d, partials_, {center_.data()}, [=](int64_t i, float* acc) {
     const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) acc[k] += row[k] - in[k];
   });
   for (int64_t k = 0; k < d; ++k) {
     center_[k] = double(in[k]) + center_[k] / double(m);
-    hi[k] = float(center_[k]);
-    lo[k] = float(center_[k] - double(hi[k]));
+    mean_[k] = float(center_[k]);
+    mean_rest_[k] = float(center_[k] - double(mean_[k]));
   }
+  const SplitMean mu{mean_.data(), mean_rest_.data()};
   column_sums<1>(m, d, partials_, {var_.data()}, [=](int64_t i, float* acc) {
     const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) {
-      const float c = centered(row[k], hi[k], lo[k]);
-      acc[k] += c * c;
+      const float xc = mu.centered(k, row[k]);
+      acc[k] += xc * xc;
     }
   });
   for (int64_t k = 0; k < d; ++k) {
@@ -153,81 +166,95 @@ void BatchNorm::update_running_statistics(int64_t m) {
   }
 }
 
+// Train (Ioffe & Szegedy, Alg. 1), per feature over the m rows of the batch:
+//   mu = 1/m sum x,  var = 1/m sum (x - mu)^2,  inv_std = 1 / sqrt(var + eps),
+//   xhat = (x - mu) * inv_std,  y = gamma * xhat + beta.
+// Eval with running statistics: mu = running_mean, var = running_var.
 void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
   const int64_t m = x.dim(0), d = features_;
-  used_batch_stats_ = mode == Mode::Train || !track_;
+  used_batch_stats_ = mode == Mode::Train || !track_;  // like PyTorch, also in Eval without them
   if (used_batch_stats_) {
-    // Like PyTorch, also in Eval without running statistics.
-    if (m < 2)
-      throw std::invalid_argument(
-          "batchnorm '" + name() + "': " +
-          (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
-          " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
+    check_batch_size(m, mode);
     compute_batch_statistics(x);
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
-    for (int64_t k = 0; k < d; ++k) {
-      mean_[k] = running_mean_.value[k];
-      mean_rest_[k] = 0.0f;
-      inv_std_[k] = float(1.0 / std::sqrt(double(running_var_.value[k]) + eps_));
-    }
+    use_running_statistics();
   }
-  // y = gamma * (x - mu) * inv_std + beta = (x - mu) * scale + beta.
-  float *scale = factors_.data(), *shift = scale + d;
+  // y = gamma * xhat + beta = (x - mu) * gamma_inv_std + beta
+  float *gamma_inv_std = factors_.data(), *beta = gamma_inv_std + d;
   for (int64_t k = 0; k < d; ++k) {
-    scale[k] = float((affine_ ? gamma_.value[k] : 1.0f) * double(inv_std_[k]));
-    shift[k] = affine_ ? beta_.value[k] : 0.0f;
+    gamma_inv_std[k] = float(gamma(k) * double(inv_std_[k]));
+    beta[k] = affine_ ? beta_.value[k] : 0.0f;
   }
-  const float *in = x.data(), *hi = mean_.data(), *lo = mean_rest_.data();
+  const SplitMean mu{mean_.data(), mean_rest_.data()};
+  const float* in = x.data();
   float* out = y.data();
-  parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i)
-      for (int64_t k = 0; k < d; ++k)
-        out[i * d + k] = centered(in[i * d + k], hi[k], lo[k]) * scale[k] + shift[k];
+  for_each_row(m, d, [=](int64_t i) {
+    for (int64_t k = 0; k < d; ++k)
+      out[i * d + k] = mu.centered(k, in[i * d + k]) * gamma_inv_std[k] + beta[k];
   });
 }
 
-// With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3):
+// With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3), per feature:
 //   dbeta = sum dy,  dgamma = sum dy * xhat,
-//   dx = gamma * inv_std / m * (m dy - sum dy - xhat * sum(dy * xhat)),
-// computed as dx = a dy - b - c (x - mu) per feature with a = gamma inv_std,
-// b = a mean(dy), c = a inv_std^2 mean(dy (x - mu)). When the running
-// statistics normalized (eval), mu and inv_std are constants: b = c = 0.
+//   dx = gamma * inv_std * (dy - dbeta / m - xhat * dgamma / m).
+// With the running statistics (eval), mu and inv_std are constants:
+//   dx = gamma * inv_std * dy.
 void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   const int64_t m = x.dim(0), d = features_;
-  const float *in = x.data(), *g = dy.data(), *hi = mean_.data(), *lo = mean_rest_.data();
-  const float* inv_std = inv_std_.data();
-  if (affine_ || used_batch_stats_) {
+  const SplitMean mu{mean_.data(), mean_rest_.data()};
+  const float *in = x.data(), *g = dy.data();
+  if (affine_ || used_batch_stats_) {  // sum_dy_ = dbeta, sum_dy_xc_ = sum dy * (x - mu)
     column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()},
                    [=](int64_t i, float* acc) {
-                     const float *xr = in + i * d, *gr = g + i * d;
-                     float* acc_xc = acc + d;
                      for (int64_t k = 0; k < d; ++k) {
-                       acc[k] += gr[k];
-                       acc_xc[k] += gr[k] * centered(xr[k], hi[k], lo[k]);
+                       acc[k] += g[i * d + k];
+                       acc[d + k] += g[i * d + k] * mu.centered(k, in[i * d + k]);
                      }
                    });
   }
   if (affine_) {
     for (int64_t k = 0; k < d; ++k) {
-      beta_.grad[k] += float(sum_dy_[k]);
-      gamma_.grad[k] += float(sum_dy_xc_[k] * inv_std[k]);
+      beta_.grad[k] += float(sum_dy_[k]);                    // dbeta
+      gamma_.grad[k] += float(sum_dy_xc_[k] * inv_std_[k]);  // dgamma
     }
   }
-  float *a = factors_.data(), *b = a + d, *c = a + 2 * d;
+  // dx = gamma_inv_std * dy - dbeta_term - (x - mu) * xhat_term, where
+  // dbeta_term = gamma_inv_std * dbeta / m and
+  // xhat_term = gamma_inv_std * inv_std * dgamma / m (both 0 in eval).
+  float *gamma_inv_std = factors_.data(), *dbeta_term = gamma_inv_std + d,
+        *xhat_term = gamma_inv_std + 2 * d;
   for (int64_t k = 0; k < d; ++k) {
-    const double scale = (affine_ ? gamma_.value[k] : 1.0f) * double(inv_std[k]);
-    a[k] = float(scale);
-    b[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
-    c[k] = used_batch_stats_ ? float(scale * inv_std[k] * inv_std[k] * sum_dy_xc_[k] / double(m))
-                             : 0.0f;
+    const double scale = gamma(k) * double(inv_std_[k]);
+    const double dgamma = sum_dy_xc_[k] * inv_std_[k];
+    gamma_inv_std[k] = float(scale);
+    dbeta_term[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
+    xhat_term[k] = used_batch_stats_ ? float(scale * inv_std_[k] * dgamma / double(m)) : 0.0f;
   }
   float* out = dx.data();
-  parallel_for(m, grain_for(kRowPasses * d), [=](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i)
-      for (int64_t k = 0; k < d; ++k)
-        out[i * d + k] = a[k] * g[i * d + k] - b[k] - c[k] * centered(in[i * d + k], hi[k], lo[k]);
+  for_each_row(m, d, [=](int64_t i) {
+    for (int64_t k = 0; k < d; ++k)
+      out[i * d + k] = gamma_inv_std[k] * g[i * d + k] - dbeta_term[k] -
+                       xhat_term[k] * mu.centered(k, in[i * d + k]);
   });
+}
+
+// A batch of one sample has no spread to normalize by (PyTorch refuses it too).
+void BatchNorm::check_batch_size(int64_t m, Mode mode) const {
+  if (m >= 2) return;
+  throw std::invalid_argument(
+      "batchnorm '" + name() +
+      "': " + (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
+      " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
+}
+
+// mu = running_mean (exact in float: no remainder), inv_std from running_var.
+void BatchNorm::use_running_statistics() {
+  for (int64_t k = 0; k < features_; ++k) {
+    mean_[k] = running_mean_.value[k];
+    mean_rest_[k] = 0.0f;
+    inv_std_[k] = float(1.0 / std::sqrt(double(running_var_.value[k]) + eps_));
+  }
 }
 
 }  // namespace minima

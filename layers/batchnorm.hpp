@@ -36,8 +36,11 @@ class BatchNorm : public UnaryLayer {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
-  void compute_batch_statistics(const Tensor& x);
+  void check_batch_size(int64_t m, Mode mode) const;
+  void compute_batch_statistics(const Tensor& x);  // mean_, mean_rest_, inv_std_, var_
+  void use_running_statistics();                   // the same from the running buffers
   void update_running_statistics(int64_t m);
+  float gamma(int64_t k) const { return affine_ ? gamma_.value[k] : 1.0f; }
 
   double eps_;
   std::optional<double> momentum_;
@@ -52,7 +55,7 @@ class BatchNorm : public UnaryLayer {
   std::vector<double> center_;  // [D] the batch mean in double
   std::vector<double> var_;     // [D] biased batch variance
   std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's column sums
-  Tensor factors_;               // [3, D] per-feature factors of the current elementwise pass
+  Tensor factors_;               // [3, D] per-feature factors of forward's and backward's row pass
   std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
   bool used_batch_stats_ = false;
 };

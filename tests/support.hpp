@@ -21,7 +21,7 @@
 
 namespace minima::test {
 
-// tests/data/pytorch_reference.json (see /work/shared/reference/README.md),
+// tests/data/pytorch_reference.json (values PyTorch 1.13 computed in float64),
 // parsed once.
 inline const nlohmann::json& reference() {
   static const nlohmann::json data = [] {

@@ -3,46 +3,14 @@
 // in one of the example's files (which the install test builds and runs).
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-namespace {
+#include "tests/markdown_blocks.hpp"
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The fenced blocks of `markdown` in one of `languages`, without the fences.
-std::vector<std::string> code_blocks(const std::string& markdown,
-                                     const std::vector<std::string>& languages) {
-  std::vector<std::string> blocks;
-  std::istringstream lines(markdown);
-  std::string line, block;
-  bool inside = false, wanted = false;
-  while (std::getline(lines, line)) {
-    if (line.rfind("```", 0) == 0) {
-      if (inside && wanted) blocks.push_back(block);
-      if (!inside) {
-        const std::string language = line.substr(3);
-        wanted = std::find(languages.begin(), languages.end(), language) != languages.end();
-        block.clear();
-      }
-      inside = !inside;
-      continue;
-    }
-    if (inside) block += line + "\n";
-  }
-  return blocks;
-}
-
-}  // namespace
+using minima::test::code_blocks;
+using minima::test::read_text;
 
 TEST_CASE("examples/custom_layer/README.md: every code block is the example's actual code") {
   const std::filesystem::path dir =

@@ -34,8 +34,7 @@ constexpr auto kPollBeforeSleep = std::chrono::microseconds(200);
 // A job is cut into a few chunks per thread. Thread t (the caller is 0)
 // owns the t-th run of consecutive chunks and takes those first, so the
 // same rows of a layer and the same slice of a weight matrix land on the
-// same core step after step and stay in its cache (taken first-come, the
-// optimizer's update ran 2.5x slower on two threads than on one). A thread
+// same core step after step and stay in its cache (docs/speed.md). A thread
 // out of chunks of its own takes another's not yet started, from the far
 // end: a worker that wakes late (tens of microseconds on a virtual
 // machine, milliseconds on a busy one) takes fewer chunks or none, and the

@@ -16,11 +16,9 @@ int64_t dense_macs_per_sample(const Graph& graph) {
 }
 
 int choose_threads(const Graph& graph, int64_t batch) {
-  // One more thread per 16M multiply-adds in a forward pass. Measured on 2
-  // cores, step ms on 1 vs 2 threads (`minima bench`, the range over a
-  // quiet and a busy host): paper (6M at batch 60) 0.33 vs 0.26-0.37, relu
-  // (34M) 1.72 vs 0.92-1.20, wide (477M) 26.5 vs 13.5-15.5. Small steps gain
-  // little from a second core and lose much when the host is busy.
+  // One more thread per 16M multiply-adds in a forward pass: small steps
+  // gain little from a second core and lose much when the host is busy
+  // (docs/speed.md has the measurements behind the rule).
   constexpr double kMacsPerThread = 16e6;
   const double macs = double(dense_macs_per_sample(graph)) * double(batch);
   return std::clamp(int(macs / kMacsPerThread), 1, default_threads());

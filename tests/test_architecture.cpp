@@ -1,0 +1,62 @@
+// The folders depend on each other in one direction only
+// (docs/architecture.md): each library folder includes only itself and the
+// folders before it, layers and models sit on the library, the report
+// library on all of it, and nothing outside cli/ includes the CLI's code.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "tests/markdown_blocks.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Folder (relative to the source root) -> the <minima/X/...> folders it may include.
+const std::map<std::string, std::set<std::string>>& allowed() {
+  static const std::map<std::string, std::set<std::string>> table = [] {
+    const char* order[] = {"core", "config", "nn", "optim", "data", "io", "train"};
+    std::map<std::string, std::set<std::string>> t;
+    std::set<std::string> before;
+    for (const char* folder : order) {
+      before.insert(folder);
+      t[std::string("framework/") + folder] = before;
+    }
+    t["layers"] = {"core", "config", "nn", "layers"};
+    t["models"] = {"core", "config", "nn", "layers", "models"};
+    t["framework/report"] = before;
+    t["framework/report"].insert({"layers", "models", "report"});
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+TEST_CASE("architecture: includes follow the folders' order") {
+  const fs::path root(MINIMA_SOURCE_DIR);
+  const std::regex library_include(R"(#include\s*<minima/([a-z_]+)/)");
+  const std::regex cli_include(R"(#include\s*"cli/)");
+  int files = 0;
+  for (const auto& [folder, may_include] : allowed()) {
+    for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
+      const std::string ext = entry.path().extension().string();
+      if (ext != ".hpp" && ext != ".cpp") continue;
+      ++files;
+      std::istringstream lines(minima::test::read_text(entry.path()));
+      std::string line;
+      while (std::getline(lines, line)) {
+        std::smatch m;
+        INFO(fs::relative(entry.path(), root).string() << ": " << line);
+        CHECK_FALSE(std::regex_search(line, cli_include));
+        if (std::regex_search(line, m, library_include)) CHECK(may_include.count(m[1].str()) == 1);
+      }
+    }
+  }
+  CHECK(files > 100);
+}
