@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include <minima/data/data_source.hpp>
 #include <minima/report/sample_grid.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/saved_model.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -52,69 +54,62 @@ void write_samples(const std::string& path, SavedModel& model, const Dataset& te
   std::printf("\nwrote %s: %s\n", path.c_str(), title.c_str());
 }
 
-int run_eval(const std::vector<std::string>& args) {
-  std::string target, weights, config_path, samples;
+struct EvalArgs {
+  std::string target, weights, config, samples;
   std::vector<std::string> overrides;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--set") {
-      overrides.push_back(option_value(args, i));
-    } else if (args[i].starts_with("--set=")) {
-      overrides.push_back(args[i].substr(6));
-    } else if (args[i] == "--weights") {
-      weights = option_value(args, i);
-    } else if (args[i] == "--config") {
-      config_path = option_value(args, i);
-    } else if (args[i] == "--samples") {
-      samples = option_value(args, i);
-    } else if (args[i].starts_with("-")) {
-      throw UsageError("unknown option '" + args[i] + "'");
-    } else if (target.empty()) {
-      target = args[i];
-    } else {
-      throw UsageError("expected one RUN_DIR or checkpoint, got '" + target + "' and '" + args[i] +
-                       "'");
-    }
-  }
-  if (weights.empty() != config_path.empty())
-    throw UsageError("--weights and --config go together");
-  if (!weights.empty() && !target.empty())
+};
+
+int run_eval(const EvalArgs& a) {
+  if (a.weights.empty() != a.config.empty()) throw UsageError("--weights and --config go together");
+  if (!a.weights.empty() && !a.target.empty())
     throw UsageError("give a RUN_DIR or --weights with --config, not both");
-  if (target.empty() && weights.empty())
+  if (a.target.empty() && a.weights.empty())
     throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
   const ModelFiles files =
-      weights.empty() ? model_files(target)
-                      : ModelFiles{config_path, weights,
-                                   (fs::path(config_path).parent_path() / "classes.json").string()};
-  const RunConfig config = load_run_config(files.config, overrides);
+      a.weights.empty() ? model_files(a.target)
+                        : ModelFiles{a.config, a.weights,
+                                     (fs::path(a.config).parent_path() / "classes.json").string()};
+  const RunConfig config = load_run_config(files.config, a.overrides);
 
   const Dataset test = load_split(config.data, "test");
-  SavedModel model = load_saved_model(files, test.sample_shape, overrides);
+  SavedModel model = load_saved_model(files, test.sample_shape, a.overrides);
   const EvalResult result = evaluate(model.graph, test, model.normalization);
   std::printf("model      %s\ntest set   %s (%lld samples)\n", files.weights.c_str(),
               config.data.dir.c_str(), static_cast<long long>(test.count));
   print_result(result, test);
-  if (!samples.empty()) write_samples(samples, model, test);
+  if (!a.samples.empty()) write_samples(a.samples, model, test);
   return 0;
+}
+
+CommandRun declare_eval(CLI::App& app) {
+  auto args = std::make_shared<EvalArgs>();
+  app.add_option("RUN_DIR_OR_CHECKPOINT", args->target,
+                 "a run directory or a .safetensors file with the config.json beside it");
+  add_config_overrides(app, args->overrides,
+                       "override a config value, e.g. --set data.dir=/data/mnist");
+  app.add_option("--weights", args->weights,
+                 "weights from anywhere (e.g. written by PyTorch's safetensors)")
+      ->type_name("FILE");
+  app.add_option("--config", args->config,
+                 "the run config describing them; every tensor name and shape\n"
+                 "must match the model (the first mismatch is named)")
+      ->type_name("CONFIG");
+  app.add_option("--samples", args->samples,
+                 "also draw the misclassified test samples (up to 100) with\n"
+                 "their true and predicted classes")
+      ->type_name("GRID.png");
+  app.footer(
+      "Loads RUN_DIR/config.json and RUN_DIR/model.safetensors (or the given\n"
+      ".safetensors file, with the config.json beside it), evaluates the model in\n"
+      "Eval mode on the config's test set and prints the loss, the accuracy, the\n"
+      "accuracy per class and the confusion matrix (rows = true class).\n"
+      "Instead of RUN_DIR_OR_CHECKPOINT, --weights FILE --config CONFIG name both files.");
+  return [args] { return run_eval(*args); };
 }
 
 }  // namespace
 
-MINIMA_COMMAND(
-    "eval", "evaluate a trained model on the test set",
-    "usage: minima eval RUN_DIR_OR_CHECKPOINT [--set key=value ...] [--samples GRID.png]\n"
-    "       minima eval --weights FILE.safetensors --config CONFIG.json [...]\n"
-    "\n"
-    "Loads RUN_DIR/config.json and RUN_DIR/model.safetensors (or the given\n"
-    ".safetensors file, with the config.json beside it), evaluates the model in\n"
-    "Eval mode on the config's test set and prints the loss, the accuracy, the\n"
-    "accuracy per class and the confusion matrix (rows = true class).\n"
-    "\n"
-    "  --set key=value   override a config value, e.g. --set data.dir=/data/mnist\n"
-    "  --weights FILE    weights from anywhere (e.g. written by PyTorch's safetensors)\n"
-    "  --config CONFIG   the run config describing them; every tensor name and shape\n"
-    "                    must match the model (the first mismatch is named)\n"
-    "  --samples F.png   also draw the misclassified test samples (up to 100) with\n"
-    "                    their true and predicted classes\n",
-    run_eval);
+MINIMA_REGISTER(command_registry(), "eval",
+                (CommandEntry{"evaluate a trained model on the test set", declare_eval}));
 
 }  // namespace minima::cli

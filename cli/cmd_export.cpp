@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
@@ -14,6 +15,7 @@
 #include <minima/nn/fold_batchnorm.hpp>
 #include <minima/train/saved_model.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -24,27 +26,6 @@ struct ExportOptions {
   std::string run_dir, out_dir;
   int64_t batch = 1000;  // samples per timed forward
 };
-
-ExportOptions parse_options(const std::vector<std::string>& args) {
-  ExportOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--fold-bn") {
-      o.out_dir = option_value(args, i);
-    } else if (a == "--batch") {
-      o.batch = integer_option(args, i, 2, 999999);
-    } else if (a.starts_with("-")) {
-      throw UsageError("unknown option '" + a + "'");
-    } else if (o.run_dir.empty()) {
-      o.run_dir = a;
-    } else {
-      throw UsageError("expected one RUN_DIR, got '" + o.run_dir + "' and '" + a + "'");
-    }
-  }
-  if (o.run_dir.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
-  if (o.out_dir.empty()) throw UsageError("expected --fold-bn OUT_DIR");
-  return o;
-}
 
 // The largest difference between the two models' outputs for a sample,
 // relative to that sample's largest output: max_i max_k |got_ik - exp_ik| /
@@ -90,8 +71,9 @@ std::string joined(const std::vector<std::string>& items) {
   return s;
 }
 
-int run_export(const std::vector<std::string>& args) {
-  const ExportOptions options = parse_options(args);
+int run_export(const ExportOptions& options) {
+  if (options.run_dir.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
+  if (options.out_dir.empty()) throw UsageError("expected --fold-bn OUT_DIR");
   const ModelFiles files = model_files(options.run_dir);
   const RunConfig config = load_run_config(files.config);
   SavedModel model = load_saved_model(files, sample_shape(config.data));
@@ -137,22 +119,31 @@ int run_export(const std::vector<std::string>& args) {
   return 0;
 }
 
+CommandRun declare_export(CLI::App& app) {
+  auto options = std::make_shared<ExportOptions>();
+  app.add_option("RUN_DIR_OR_CHECKPOINT", options->run_dir, "the trained model, as for eval");
+  app.add_option("--fold-bn", options->out_dir, "where to write the folded model")
+      ->type_name("OUT_DIR");
+  app.add_option("--batch", options->batch, "samples per timed forward pass")
+      ->type_name("N")
+      ->check(whole_number(2, 999999))
+      ->capture_default_str();
+  app.footer(
+      "Folds every BatchNorm that directly follows a Dense layer (whose output\n"
+      "feeds only that BatchNorm) into the Dense, using its running statistics:\n"
+      "  W' = gamma / sqrt(var + eps) * W\n"
+      "  b' = gamma * (b - mean) / sqrt(var + eps) + beta\n"
+      "and drops the BatchNorm. Writes OUT_DIR/config.json and model.safetensors\n"
+      "(and classes.json), which `minima eval` and `minima predict` read like a\n"
+      "run directory. The folded model computes the same Eval-mode outputs; the\n"
+      "command checks that on random inputs and times both models.");
+  return [options] { return run_export(*options); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND("export", "write an inference copy of a model with BatchNorm folded into Dense",
-               "usage: minima export RUN_DIR_OR_CHECKPOINT --fold-bn OUT_DIR [--batch N]\n"
-               "\n"
-               "Folds every BatchNorm that directly follows a Dense layer (whose output\n"
-               "feeds only that BatchNorm) into the Dense, using its running statistics:\n"
-               "  W' = gamma / sqrt(var + eps) * W\n"
-               "  b' = gamma * (b - mean) / sqrt(var + eps) + beta\n"
-               "and drops the BatchNorm. Writes OUT_DIR/config.json and model.safetensors\n"
-               "(and classes.json), which `minima eval` and `minima predict` read like a\n"
-               "run directory. The folded model computes the same Eval-mode outputs; the\n"
-               "command checks that on random inputs and times both models.\n"
-               "\n"
-               "  --fold-bn OUT_DIR   where to write the folded model\n"
-               "  --batch N           samples per timed forward pass (default 1000)\n",
-               run_export);
+MINIMA_REGISTER(command_registry(), "export",
+                (CommandEntry{"write an inference copy of a model with BatchNorm folded into Dense",
+                              declare_export}));
 
 }  // namespace minima::cli

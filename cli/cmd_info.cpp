@@ -1,6 +1,7 @@
 // `minima info`: what minima runs on (CPU, BLAS, kernel, threads) and a GEMM sanity check.
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include <minima/core/threads.hpp>
 #include "cli/command.hpp"
@@ -9,12 +10,7 @@
 namespace minima::cli {
 namespace {
 
-int run_info(const std::vector<std::string>& args) {
-  bool as_json = false;
-  for (const std::string& a : args) {
-    if (a != "--json") throw UsageError("unknown argument '" + a + "'");
-    as_json = true;
-  }
+int run_info(bool as_json) {
   const SystemInfo info = system_info();
   const GemmCheck check = gemm_sanity_check();
   if (as_json) {
@@ -31,15 +27,22 @@ int run_info(const std::vector<std::string>& args) {
   return check.ok ? 0 : 1;
 }
 
+CommandRun declare_info(CLI::App& app) {
+  auto as_json = std::make_shared<bool>(false);
+  app.add_flag("--json", *as_json, "print the same facts as JSON");
+  app.footer(
+      "Prints the CPU model and vector extensions, the BLAS build and the kernel\n"
+      "it selected, thread counts, and a warning when the kernel is narrower than\n"
+      "the CPU supports (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU). Then\n"
+      "multiplies small matrices with BLAS and with a double-precision loop and\n"
+      "says OK or WRONG with the largest error; exits 1 when WRONG.");
+  return [as_json] { return run_info(*as_json); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND("info", "show the CPU, BLAS library, kernel and threads minima runs on",
-               "usage: minima info [--json]\n\n"
-               "Prints the CPU model and vector extensions, the BLAS build and the kernel\n"
-               "it selected, thread counts, and a warning when the kernel is narrower than\n"
-               "the CPU supports (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU). Then\n"
-               "multiplies small matrices with BLAS and with a double-precision loop and\n"
-               "says OK or WRONG with the largest error; exits 1 when WRONG.\n",
-               run_info);
+MINIMA_REGISTER(command_registry(), "info",
+                (CommandEntry{"show the CPU, BLAS library, kernel and threads minima runs on",
+                              declare_info}));
 
 }  // namespace minima::cli

@@ -7,16 +7,19 @@
 namespace minima::cli {
 namespace {
 
-int run_layers(const std::vector<std::string>& args) {
-  if (!args.empty()) throw UsageError("takes no arguments");
+int run_layers() {
   for (const std::string& type : LayerRegistry::instance().types()) std::cout << type << "\n";
   return 0;
 }
 
+CommandRun declare_layers(CLI::App& app) {
+  app.footer("Prints every registered layer type name, one per line.");
+  return run_layers;
+}
+
 }  // namespace
 
-MINIMA_COMMAND("layers", "list the layer types a config can use",
-               "usage: minima layers\n\nPrints every registered layer type name, one per line.\n",
-               run_layers);
+MINIMA_REGISTER(command_registry(), "layers",
+                (CommandEntry{"list the layer types a config can use", declare_layers}));
 
 }  // namespace minima::cli

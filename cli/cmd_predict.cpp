@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <limits>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 
@@ -12,6 +14,7 @@
 #include <minima/report/sample_grid.hpp>
 #include <minima/train/saved_model.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -23,29 +26,6 @@ struct PredictOptions {
   int top = 3;
   std::string show_input;
 };
-
-PredictOptions parse_options(const std::vector<std::string>& args) {
-  PredictOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--json") {
-      o.json = true;
-    } else if (a == "--top") {
-      o.top = int(integer_option(args, i, 1, std::numeric_limits<int>::max()));
-    } else if (a == "--show-input") {
-      o.show_input = option_value(args, i);
-    } else if (a.starts_with("-")) {
-      throw UsageError("unknown option '" + a + "'");
-    } else if (o.target.empty()) {
-      o.target = a;
-    } else {
-      o.images.push_back(a);
-    }
-  }
-  if (o.target.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
-  if (o.images.empty()) throw UsageError("expected one or more image files after " + o.target);
-  return o;
-}
 
 // The pixels the model reads, prepared the way its training data was: a
 // model trained on an image folder sees the image resized to data.size;
@@ -160,8 +140,10 @@ void print_json(const std::vector<Prediction>& predictions, const SavedModel& mo
   std::cout << out.dump() << "\n";
 }
 
-int run_predict(const std::vector<std::string>& args) {
-  const PredictOptions options = parse_options(args);
+int run_predict(const PredictOptions& options) {
+  if (options.target.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
+  if (options.images.empty())
+    throw UsageError("expected one or more image files after " + options.target);
   const ModelFiles files = model_files(options.target);
   const RunConfig config = load_run_config(files.config);
   const SampleGeometry geometry = input_geometry(config.data);
@@ -186,30 +168,41 @@ int run_predict(const std::vector<std::string>& args) {
   return failed ? 1 : 0;
 }
 
+CommandRun declare_predict(CLI::App& app) {
+  auto options = std::make_shared<PredictOptions>();
+  app.add_option("RUN_DIR_OR_CHECKPOINT", options->target, "the trained model, as for eval");
+  app.add_option("IMAGE", options->images, "the image files to classify");
+  app.add_flag("--json", options->json,
+               "print JSON: per file the top classes, the logits and\n"
+               "the input pixels, or its error");
+  app.add_option("--top", options->top, "how many classes to show")
+      ->type_name("K")
+      ->check(whole_number(1, std::numeric_limits<int>::max()))
+      ->capture_default_str();
+  app.add_option("--show-input", options->show_input,
+                 "write the input the model saw (28x28 per image, side\n"
+                 "by side), to see why a digit was misread")
+      ->type_name("OUT.png");
+  app.footer(
+      "Loads the model like `minima eval` and prints, one line per image, its K\n"
+      "most probable classes with their softmax probabilities.\n"
+      "\n"
+      "Each image is converted to gray and prepared the way MNIST's digits were:\n"
+      "a light background is inverted, the digit's bounding box is scaled to fit\n"
+      "20x20 pixels keeping its aspect ratio and centred by its centre of mass in a\n"
+      "28x28 field. A model trained on an image folder (data.dataset \"folder\")\n"
+      "instead sees the image resized to its data.size, gray or RGB as trained.\n"
+      "\n"
+      "A file that cannot be read (missing, empty, not an image, larger than\n"
+      "16384 pixels per side) is reported on stderr and the others still run;\n"
+      "the exit code is then 1.");
+  return [options] { return run_predict(*options); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND("predict", "classify image files (PNG/JPEG/BMP/GIF) with a trained model",
-               "usage: minima predict RUN_DIR_OR_CHECKPOINT IMAGE... [--json] [--top K] "
-               "[--show-input OUT.png]\n"
-               "\n"
-               "Loads the model like `minima eval` and prints, one line per image, its K\n"
-               "most probable classes (default 3) with their softmax probabilities.\n"
-               "\n"
-               "Each image is converted to gray and prepared the way MNIST's digits were:\n"
-               "a light background is inverted, the digit's bounding box is scaled to fit\n"
-               "20x20 pixels keeping its aspect ratio and centred by its centre of mass in a\n"
-               "28x28 field. A model trained on an image folder (data.dataset \"folder\")\n"
-               "instead sees the image resized to its data.size, gray or RGB as trained.\n"
-               "\n"
-               "A file that cannot be read (missing, empty, not an image, larger than\n"
-               "16384 pixels per side) is reported on stderr and the others still run;\n"
-               "the exit code is then 1.\n"
-               "\n"
-               "  --json              print JSON: per file the top classes, the logits and\n"
-               "                      the input pixels, or its error\n"
-               "  --top K             how many classes to show (default 3)\n"
-               "  --show-input F.png  write the input the model saw (28x28 per image, side\n"
-               "                      by side), to see why a digit was misread\n",
-               run_predict);
+MINIMA_REGISTER(command_registry(), "predict",
+                (CommandEntry{"classify image files (PNG/JPEG/BMP/GIF) with a trained model",
+                              declare_predict}));
 
 }  // namespace minima::cli

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <minima/nn/graph.hpp>
 #include <minima/train/run_config.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -36,24 +38,15 @@ std::string joined(const std::vector<std::string>& names) {
   return s;
 }
 
-int run_summary(const std::vector<std::string>& args) {
-  std::string path;
+struct SummaryArgs {
+  std::string config;
   std::vector<std::string> overrides;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--set") {
-      if (i + 1 == args.size()) throw UsageError("--set needs key=value");
-      overrides.push_back(args[++i]);
-    } else if (args[i].starts_with("-")) {
-      throw UsageError("unknown option '" + args[i] + "'");
-    } else if (path.empty()) {
-      path = args[i];
-    } else {
-      throw UsageError("expected one config file, got '" + path + "' and '" + args[i] + "'");
-    }
-  }
-  if (path.empty()) throw UsageError("missing the config file");
+};
 
-  const RunConfig config = load_run_config(path, overrides);
+int run_summary(const SummaryArgs& args) {
+  if (args.config.empty()) throw UsageError("missing the config file");
+  const std::string& path = args.config;
+  const RunConfig config = load_run_config(path, args.overrides);
   const Shape input = sample_shape(config.data);
   Graph graph = Graph::from_json(config.layers, "/model/layers");
   graph.build(input, config.seed);
@@ -93,17 +86,24 @@ int run_summary(const std::vector<std::string>& args) {
   return 0;
 }
 
+CommandRun declare_summary(CLI::App& app) {
+  auto args = std::make_shared<SummaryArgs>();
+  app.add_option("CONFIG", args->config, "the run config (JSON)");
+  add_config_overrides(app, args->overrides,
+                       "override a config value first, e.g. --set model.batchnorm=true");
+  app.footer(
+      "Prints each layer of the config's model (after expanding builders such as\n"
+      "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
+      "inputs when it is not fed by the layer above; then the totals.\n"
+      "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
+      "from the header of <data.dir>/train-images-idx3-ubyte[.gz].");
+  return [args] { return run_summary(*args); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND(
-    "summary", "print a config's model as a layer table with parameter counts",
-    "usage: minima summary CONFIG [--set key=value ...]\n\n"
-    "Prints each layer of the config's model (after expanding builders such as\n"
-    "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
-    "inputs when it is not fed by the layer above; then the totals.\n"
-    "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
-    "from the header of <data.dir>/train-images-idx3-ubyte[.gz].\n\n"
-    "  --set key=value   override a config value first, e.g. --set model.batchnorm=true\n",
-    run_summary);
+MINIMA_REGISTER(command_registry(), "summary",
+                (CommandEntry{"print a config's model as a layer table with parameter counts",
+                              declare_summary}));
 
 }  // namespace minima::cli

@@ -3,10 +3,12 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include <minima/core/blas.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -21,30 +23,6 @@ struct TrainArgs {
   std::string resume;
   bool quiet = false;
 };
-
-TrainArgs parse_args(const std::vector<std::string>& args) {
-  TrainArgs a;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--set")
-      a.overrides.push_back(option_value(args, i));
-    else if (arg.starts_with("--set="))
-      a.overrides.push_back(arg.substr(6));
-    else if (arg == "--resume")
-      a.resume = option_value(args, i);
-    else if (arg == "--quiet" || arg == "-q")
-      a.quiet = true;
-    else if (arg.starts_with("-"))
-      throw UsageError("unknown option '" + arg + "'");
-    else if (a.config.empty())
-      a.config = arg;
-    else
-      throw UsageError("expected one CONFIG file, got '" + a.config + "' and '" + arg + "'");
-  }
-  if (a.config.empty() && a.resume.empty())
-    throw UsageError("expected a CONFIG file (or --resume RUN_DIR)");
-  return a;
-}
 
 // The config to run: CONFIG, or for --resume the run's own config.json
 // (CONFIG may replace it if it describes the same run).
@@ -75,8 +53,9 @@ void print_start(const Trainer& t, bool resuming) {
   std::fflush(stdout);
 }
 
-int run_train(const std::vector<std::string>& args) {
-  const TrainArgs a = parse_args(args);
+int run_train(const TrainArgs& a) {
+  if (a.config.empty() && a.resume.empty())
+    throw UsageError("expected a CONFIG file (or --resume RUN_DIR)");
   TrainerOptions options;
   options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.resume = !a.resume.empty();
@@ -111,26 +90,33 @@ int run_train(const std::vector<std::string>& args) {
   return 0;
 }
 
+CommandRun declare_train(CLI::App& app) {
+  auto args = std::make_shared<TrainArgs>();
+  app.add_option("CONFIG", args->config, "the run config (JSON)");
+  add_config_overrides(app, args->overrides,
+                       "override a config value by its dotted path, e.g.\n"
+                       "--set optimizer.lr=0.5 --set data.dir=/data/mnist");
+  app.add_option("--resume", args->resume,
+                 "continue an interrupted run from its last checkpoint,\n"
+                 "with RUN_DIR/config.json (or CONFIG, if it describes the\n"
+                 "same model, data, seed and batch size)")
+      ->type_name("RUN_DIR");
+  app.add_flag("-q,--quiet", args->quiet, "print only the final result");
+  app.footer(
+      "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
+      "config.json, metrics.csv (one row per evaluation), model.safetensors and\n"
+      "train_state.safetensors (checkpoints, written atomically).\n"
+      "\n"
+      "On a terminal a progress bar is drawn per epoch (or evaluation interval);\n"
+      "otherwise one line per evaluation. Ctrl-C stops at the next step, saves a\n"
+      "checkpoint and exits with status 130. A non-finite loss stops the run with\n"
+      "an error naming the last good checkpoint.");
+  return [args] { return run_train(*args); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND("train", "train a model from a JSON config",
-               "usage: minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]\n"
-               "\n"
-               "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
-               "config.json, metrics.csv (one row per evaluation), model.safetensors and\n"
-               "train_state.safetensors (checkpoints, written atomically).\n"
-               "\n"
-               "  --set key=value   override a config value by its dotted path, e.g.\n"
-               "                    --set optimizer.lr=0.5 --set data.dir=/data/mnist\n"
-               "  --resume RUN_DIR  continue an interrupted run from its last checkpoint,\n"
-               "                    with RUN_DIR/config.json (or CONFIG, if it describes the\n"
-               "                    same model, data, seed and batch size)\n"
-               "  --quiet           print only the final result\n"
-               "\n"
-               "On a terminal a progress bar is drawn per epoch (or evaluation interval);\n"
-               "otherwise one line per evaluation. Ctrl-C stops at the next step, saves a\n"
-               "checkpoint and exits with status 130. A non-finite loss stops the run with\n"
-               "an error naming the last good checkpoint.\n",
-               run_train);
+MINIMA_REGISTER(command_registry(), "train",
+                (CommandEntry{"train a model from a JSON config", declare_train}));
 
 }  // namespace minima::cli

@@ -1,42 +1,35 @@
 #pragma once
 // `minima <command> ...`: each command lives in its own cmd_<name>.cpp and
-// registers itself with MINIMA_COMMAND, so main.cpp never changes.
-#include <cstdint>
+// adds itself to command_registry() with MINIMA_REGISTER, so main.cpp never
+// changes when a command is added:
+//   MINIMA_REGISTER(command_registry(), "train", (CommandEntry{"train a model", declare_train}));
+// main.cpp gives each command a CLI11 subcommand, lets its entry declare the
+// options there, parses, and calls the function the entry returned.
 #include <functional>
-#include <limits>
 #include <stdexcept>
 #include <string>
-#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <minima/config/registry.hpp>
 
 namespace minima::cli {
 
-struct Command {
-  std::string name;
+// Runs a command whose options were parsed; returns the exit status.
+using CommandRun = std::function<int()>;
+
+struct CommandEntry {
   std::string summary;  // one line for `minima --help`
-  std::string usage;    // full text for `minima <name> --help`
-  std::function<int(const std::vector<std::string>& args)> run;  // args after the command name
+  // Declares the command's options (and its description) on `app`, binding
+  // them to variables the returned function reads when it runs.
+  std::function<CommandRun(CLI::App& app)> declare;
 };
 
-std::vector<Command>& commands();
-bool register_command(Command command);
+Registry<CommandEntry>& command_registry();
 
-// An error in how a command was called: printed with its usage line, exit 2.
+// A mistake in how a command was called that the parser cannot see (a
+// missing positional, options that go together): exit status 2.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The value after option args[i] (i moves onto it); "<option> needs a value"
-// when there is none.
-const std::string& option_value(const std::vector<std::string>& args, size_t& i);
-// The same, as a whole number in [lo, hi]; otherwise "<option> expects a
-// positive integer" (lo = 1, hi at least INT_MAX) or "an integer lo..hi".
-int64_t integer_option(const std::vector<std::string>& args, size_t& i, int64_t lo = 1,
-                       int64_t hi = std::numeric_limits<int64_t>::max());
-
 }  // namespace minima::cli
-
-#define MINIMA_COMMAND_CONCAT_INNER(a, b) a##b
-#define MINIMA_COMMAND_CONCAT(a, b) MINIMA_COMMAND_CONCAT_INNER(a, b)
-#define MINIMA_COMMAND(...)                                            \
-  static const bool MINIMA_COMMAND_CONCAT(minima_command_, __LINE__) = \
-      ::minima::cli::register_command({__VA_ARGS__})

@@ -1,55 +1,96 @@
-// The minima command-line tool: dispatches to the registered commands.
-#include <algorithm>
-#include <cstdio>
+// The minima command-line tool: one CLI11 subcommand per registered command
+// (command_registry()), plus `minima help [COMMAND]` and `minima --version`.
 #include <exception>
 #include <iostream>
+#include <map>
+#include <string>
 
+#include <CLI/CLI.hpp>
 #include <minima/core/threads.hpp>
 #include "cli/command.hpp"
+#include "cli/usage_message.hpp"
 
 namespace {
 
-void print_help() {
-  auto cmds = minima::cli::commands();
-  std::sort(cmds.begin(), cmds.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
-  std::cout
-      << "minima - a minimal neural-network framework built around Batch Normalization\n\n"
-         "usage: minima <command> [options]   (minima <command> --help for details)\n\ncommands:\n";
-  for (const auto& c : cmds) std::printf("  %-9s %s\n", c.name.c_str(), c.summary.c_str());
+using namespace minima::cli;
+
+// A command-line mistake: one line naming it, then where to read the usage; exit status 2.
+int usage_failure(const CLI::App& app, const std::string& message) {
+  if (app.get_parent() == nullptr) {
+    std::cerr << "minima: " << message << " (see minima --help)\n";
+  } else {
+    const std::string command = "minima " + app.get_name();
+    std::string usage = CLI::Formatter().make_usage(&app, command);
+    while (!usage.empty() && usage.back() == '\n') usage.pop_back();
+    std::cerr << command << ": " << message << "\n"
+              << usage << "   (" << command << " --help for details)\n";
+  }
+  return 2;
+}
+
+// The (sub)command that was being parsed: the one selected, else minima itself.
+const CLI::App& parsed_command(const CLI::App& minima) {
+  const auto selected = minima.get_subcommands();
+  return selected.empty() ? minima : *selected.front();
+}
+
+// `minima help [COMMAND]`: the text `minima [COMMAND] --help` prints.
+int print_help(const CLI::App& minima, const std::string& topic) {
+  if (topic.empty()) {
+    std::cout << minima.help();
+    return 0;
+  }
+  if (!command_registry().contains(topic))
+    return usage_failure(minima, "unknown command '" + topic + "'");
+  std::cout << minima.get_subcommand(topic)->help(minima.get_name());
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace minima::cli;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    print_help();
-    return args.empty() ? 2 : 0;
+  CLI::App minima("minima - a minimal neural-network framework built around Batch Normalization",
+                  "minima");
+  minima.set_version_flag("--version", "minima " MINIMA_VERSION, "print the version and exit");
+  minima.require_subcommand(0, 1);
+  minima.footer("minima COMMAND --help (or minima help COMMAND) describes a command's options.");
+  // A single-valued option given twice keeps its last value.
+  minima.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+
+  std::map<const CLI::App*, CommandRun> runs;
+  for (const std::string& name : command_registry().names()) {
+    const CommandEntry& entry = *command_registry().find(name);
+    CLI::App* command = minima.add_subcommand(name, entry.summary);
+    runs[command] = entry.declare(*command);
   }
-  const auto& cmds = commands();
-  auto it =
-      std::find_if(cmds.begin(), cmds.end(), [&](const Command& c) { return c.name == args[0]; });
-  if (it == cmds.end()) {
-    std::cerr << "minima: unknown command '" << args[0] << "' (see minima --help)\n";
+  std::string help_topic;
+  CLI::App* help = minima.add_subcommand("help", "describe minima or one of its commands");
+  help->add_option("COMMAND", help_topic, "the command to describe");
+
+  if (argc == 1) {
+    std::cout << minima.help();
     return 2;
   }
-  std::vector<std::string> rest(args.begin() + 1, args.end());
-  if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
-      std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
-    std::cout << it->usage;
-    return 0;
+  try {
+    minima.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return minima.exit(e);  // --help, --version
+    const CLI::App& failed = parsed_command(minima);
+    return usage_failure(failed, usage_message(e, failed));
   }
+  if (help->parsed()) return print_help(minima, help_topic);
+  const CLI::App& command = parsed_command(minima);
+  if (&command == &minima) return usage_failure(minima, "expected a command");
+
   // eval, predict and the rest compute on every CPU too; train and bench
   // set their own count (train.threads, --threads).
   minima::set_threads(minima::default_threads());
   try {
-    return it->run(rest);
+    return runs.at(&command)();
   } catch (const UsageError& e) {
-    std::cerr << "minima " << it->name << ": " << e.what() << "\n\n" << it->usage;
-    return 2;
+    return usage_failure(command, e.what());
   } catch (const std::exception& e) {
-    std::cerr << "minima " << it->name << ": error: " << e.what() << "\n";
+    std::cerr << "minima " << command.get_name() << ": error: " << e.what() << "\n";
     return 1;
   }
 }

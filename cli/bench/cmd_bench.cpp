@@ -1,11 +1,14 @@
 // `minima bench`: training-step and inference speed against the GEMM-only bound.
 #include <cstdio>
 #include <iostream>
+#include <limits>
+#include <memory>
 
 #include <minima/core/threads.hpp>
 #include <minima/train/thread_choice.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/command.hpp"
+#include "cli/options.hpp"
 #include "cli/system_info.hpp"
 
 namespace minima::cli {
@@ -29,29 +32,33 @@ void print_profile(const BenchResult& r) {
     std::printf("  %-20s %8.3f  %5.1f%%\n", part.c_str(), value.first, 100.0 * value.second);
 }
 
-int run_bench_command(const std::vector<std::string>& args) {
+struct BenchArgs {
   BenchOptions options;
   bool as_json = false;
+  std::vector<std::string> names, configs;  // NETWORK... and --config FILE...
+};
+
+// The networks the command line named (NETWORK and --config FILE in the
+// order given), else all named ones.
+std::vector<BenchNetwork> chosen_networks(const BenchArgs& args, const CLI::App& app) {
+  const CLI::Option* name_option = app.get_option("NETWORK");
+  const CLI::Option* config_option = app.get_option("--config");
   std::vector<BenchNetwork> networks;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "--threads")
-      options.threads = int(integer_option(args, i, 1, std::numeric_limits<int>::max()));
-    else if (a == "--steps")
-      options.steps = integer_option(args, i);
-    else if (a == "--profile")
-      options.profile = true;
-    else if (a == "--json")
-      as_json = true;
-    else if (a == "--config") {
-      if (i + 1 >= args.size()) throw UsageError("--config needs a file");
-      networks.push_back(config_bench_network(args[++i]));
-    } else if (a.rfind("--", 0) == 0)
-      throw UsageError("unknown option '" + a + "'");
-    else
-      networks.push_back(named_bench_network(a));
+  size_t next_name = 0, next_config = 0;
+  for (const CLI::Option* given : app.parse_order()) {
+    if (given == name_option)
+      networks.push_back(named_bench_network(args.names.at(next_name++)));
+    else if (given == config_option)
+      networks.push_back(config_bench_network(args.configs.at(next_config++)));
   }
   if (networks.empty()) networks = named_bench_networks();
+  return networks;
+}
+
+int run_bench_command(const BenchArgs& args, const CLI::App& app) {
+  const BenchOptions& options = args.options;
+  const bool as_json = args.as_json;
+  const std::vector<BenchNetwork> networks = chosen_networks(args, app);
 
   const SystemInfo info = system_info();
   if (!as_json) {
@@ -84,28 +91,42 @@ int run_bench_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+CommandRun declare_bench(CLI::App& app) {
+  auto args = std::make_shared<BenchArgs>();
+  app.add_option("NETWORK", args->names, "a network below (default: all of them)");
+  add_repeatable_option(app, "--config", args->configs,
+                        "a run config's model, batch size and threads (repeatable)")
+      ->type_name("FILE");
+  app.add_option("--threads", args->options.threads,
+                 "threads for GEMMs and minima's own loops\n"
+                 "(default: chosen per network, see choose_threads)")
+      ->type_name("N")
+      ->check(whole_number(1, std::numeric_limits<int>::max()));
+  app.add_option("--steps", args->options.steps,
+                 "timed steps per measurement (default: about one second's worth)")
+      ->type_name("N")
+      ->check(whole_number());
+  app.add_flag("--profile", args->options.profile,
+               "also print each part's share of a step (layer types, loss, optimizer)");
+  app.add_flag("--json", args->as_json, "print the machine facts and results as JSON");
+  app.footer(
+      "Times a training step (forward + loss + backward + SGD update, lr 0.1) and an\n"
+      "inference pass on synthetic MNIST-shaped data, and the step's GEMM-only lower\n"
+      "bound: its cblas_sgemm calls replayed alone with the same shapes and threads.\n"
+      "ratio = step / bound (1.00x would be all time in GEMM).\n"
+      "\n"
+      "networks:\n"
+      "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
+      "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
+      "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
+      "  (-nobn: the same without batchnorm layers)");
+  return [args, &app] { return run_bench_command(*args, app); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND(
-    "bench", "time the training step and inference against the GEMM-only bound",
-    "usage: minima bench [NETWORK...] [--config FILE]... [--threads N] [--steps N] [--profile] "
-    "[--json]\n\n"
-    "Times a training step (forward + loss + backward + SGD update, lr 0.1) and an\n"
-    "inference pass on synthetic MNIST-shaped data, and the step's GEMM-only lower\n"
-    "bound: its cblas_sgemm calls replayed alone with the same shapes and threads.\n"
-    "ratio = step / bound (1.00x would be all time in GEMM).\n\n"
-    "networks (default: all):\n"
-    "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
-    "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
-    "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
-    "  (-nobn: the same without batchnorm layers)\n"
-    "  --config FILE       a run config's model, batch size and threads (repeatable)\n\n"
-    "options:\n"
-    "  --threads N  threads for GEMMs and minima's own loops (default: chosen per network, see "
-    "choose_threads)\n"
-    "  --steps N    timed steps per measurement (default: about one second's worth)\n"
-    "  --profile    also print each part's share of a step (layer types, loss, optimizer)\n"
-    "  --json       print the machine facts and results as JSON\n",
-    run_bench_command);
+MINIMA_REGISTER(command_registry(), "bench",
+                (CommandEntry{"time the training step and inference against the GEMM-only bound",
+                              declare_bench}));
 
 }  // namespace minima::cli

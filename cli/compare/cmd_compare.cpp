@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <memory>
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
@@ -13,6 +14,7 @@
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_report.hpp"
 #include "cli/compare/probe.hpp"
+#include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
@@ -28,32 +30,6 @@ struct CompareArgs {
   std::string png;
   bool quiet = false;
 };
-
-CompareArgs parse_args(const std::vector<std::string>& args) {
-  CompareArgs a;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "--set")
-      a.overrides.push_back(option_value(args, i));
-    else if (arg.starts_with("--set="))
-      a.overrides.push_back(arg.substr(6));
-    else if (arg == "--out")
-      a.out = option_value(args, i);
-    else if (arg == "--png")
-      a.png = option_value(args, i);
-    else if (arg == "--quiet" || arg == "-q")
-      a.quiet = true;
-    else if (arg.starts_with("-"))
-      throw UsageError("unknown option '" + arg + "'");
-    else if (a.config.empty())
-      a.config = arg;
-    else
-      throw UsageError("expected one COMPARE_CONFIG file, got '" + a.config + "' and '" + arg +
-                       "'");
-  }
-  if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
-  return a;
-}
 
 // One variant, checked and ready to train.
 struct Plan {
@@ -139,8 +115,8 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
   return notes;
 }
 
-int run_compare(const std::vector<std::string>& args) {
-  const CompareArgs a = parse_args(args);
+int run_compare(const CompareArgs& a) {
+  if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
   const CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
   const std::vector<Plan> plans = plan_runs(compare, out_dir);
@@ -231,39 +207,44 @@ int run_compare(const std::vector<std::string>& args) {
   return 0;
 }
 
+CommandRun declare_compare(CLI::App& app) {
+  auto args = std::make_shared<CompareArgs>();
+  app.add_option("COMPARE_CONFIG", args->config, "the compare config (JSON)");
+  add_config_overrides(app, args->overrides,
+                       "override a value in every run (last, over the compare\n"
+                       "config's own settings), e.g. --set train.steps=2000");
+  app.add_option("--out", args->out, "the run folder")->type_name("DIR");
+  app.add_option("--png", args->png, "also write the accuracy chart as a PNG image")
+      ->type_name("FILE");
+  app.add_flag("-q,--quiet", args->quiet, "print only the table");
+  app.footer(
+      "Trains every variant COMPARE_CONFIG names, one after the other, with the same\n"
+      "seed and data order, and writes a run folder (default runs/<config name>):\n"
+      "one subfolder per variant (config.json, metrics.csv, probe.csv, checkpoints)\n"
+      "and report.html, a self-contained page with the learning curves, the\n"
+      "percentiles of a hidden unit's input over training (the paper's Figure 1)\n"
+      "and the table of steps to reach each test accuracy, which is also printed.\n"
+      "\n"
+      "A compare config is one of\n"
+      "  {\"base\": \"paper_fig1_bn.json\",\n"
+      "   \"variants\": {\"without BN\": {\"model.batchnorm\": false}, \"with BN\": {}}}\n"
+      "  {\"configs\": [\"mnist_mlp.json\", \"mnist_mlp_bn.json\"]}\n"
+      "  {\"base\": ..., \"sweep\": {\"key\": \"optimizer.lr\", \"values\": [0.1, 2]}, "
+      "\"variants\": {...}}\n"
+      "with optional \"description\", \"baseline\", \"seed\", \"eval_every\", \"thresholds\"\n"
+      "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and "
+      "\"output\".\n"
+      "Paths are relative to the compare config.\n"
+      "\n"
+      "Ctrl-C stops the current run at its next step and writes the report of what\n"
+      "finished (exit status 130).");
+  return [args] { return run_compare(*args); };
+}
+
 }  // namespace
 
-MINIMA_COMMAND(
-    "compare", "train variants side by side (e.g. with and without BN) and report",
-    "usage: minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] "
-    "[--quiet]\n"
-    "\n"
-    "Trains every variant COMPARE_CONFIG names, one after the other, with the same\n"
-    "seed and data order, and writes a run folder (default runs/<config name>):\n"
-    "one subfolder per variant (config.json, metrics.csv, probe.csv, checkpoints)\n"
-    "and report.html, a self-contained page with the learning curves, the\n"
-    "percentiles of a hidden unit's input over training (the paper's Figure 1)\n"
-    "and the table of steps to reach each test accuracy, which is also printed.\n"
-    "\n"
-    "A compare config is one of\n"
-    "  {\"base\": \"paper_fig1_bn.json\",\n"
-    "   \"variants\": {\"without BN\": {\"model.batchnorm\": false}, \"with BN\": {}}}\n"
-    "  {\"configs\": [\"mnist_mlp.json\", \"mnist_mlp_bn.json\"]}\n"
-    "  {\"base\": ..., \"sweep\": {\"key\": \"optimizer.lr\", \"values\": [0.1, 2]}, \"variants\": "
-    "{...}}\n"
-    "with optional \"description\", \"baseline\", \"seed\", \"eval_every\", \"thresholds\"\n"
-    "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and "
-    "\"output\".\n"
-    "Paths are relative to the compare config.\n"
-    "\n"
-    "  --set key=value   override a value in every run (last, over the compare\n"
-    "                    config's own settings), e.g. --set train.steps=2000\n"
-    "  --out DIR         the run folder\n"
-    "  --png FILE        also write the accuracy chart as a PNG image\n"
-    "  --quiet           print only the table\n"
-    "\n"
-    "Ctrl-C stops the current run at its next step and writes the report of what\n"
-    "finished (exit status 130).\n",
-    run_compare);
+MINIMA_REGISTER(command_registry(), "compare",
+                (CommandEntry{"train variants side by side (e.g. with and without BN) and report",
+                              declare_compare}));
 
 }  // namespace minima::cli
