@@ -26,7 +26,17 @@ CLI::Option* add_repeatable_option(CLI::App& app, const std::string& name,
 
 CLI::Option* add_config_overrides(CLI::App& app, std::vector<std::string>& overrides,
                                   const std::string& help) {
-  return add_repeatable_option(app, "--set", overrides, help)->type_name("KEY=VALUE");
+  const CLI::Validator assignment(
+      [](const std::string& text) {
+        const size_t eq = text.find('=');
+        return eq != std::string::npos && eq > 0
+                   ? std::string()
+                   : "expects KEY=VALUE (e.g. optimizer.lr=0.1), got '" + text + "'";
+      },
+      "KEY=VALUE");
+  return add_repeatable_option(app, "--set", overrides, help)
+      ->type_name("KEY=VALUE")
+      ->check(assignment);
 }
 
 CLI::Validator whole_number(int64_t lo, int64_t hi) {

@@ -15,6 +15,7 @@ CLI::Option* add_repeatable_option(CLI::App& app, const std::string& name,
                                    std::vector<std::string>& values, const std::string& help);
 
 // `--set KEY=VALUE` (or `--set=KEY=VALUE`), repeatable: config overrides by dotted path.
+// A value without "=" (or with an empty KEY) is a command-line mistake.
 CLI::Option* add_config_overrides(CLI::App& app, std::vector<std::string>& overrides,
                                   const std::string& help);
 

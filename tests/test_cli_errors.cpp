@@ -170,6 +170,13 @@ TEST_CASE("cli: command-line mistakes exit 2 with the usage") {
               "minima export: --batch expects an integer 2..999999, got '+50'", 2);
   check_error({"bench", "--steps", "12x"},
               "minima bench: --steps expects a positive integer, got '12x'", 2);
+  for (const char* command : {"train", "eval", "summary", "compare"})
+    check_error({command, "a.json", "--set", "optimizer.lr"},
+                std::string("minima ") + command +
+                    ": --set expects KEY=VALUE (e.g. optimizer.lr=0.1), got 'optimizer.lr'",
+                2);
+  check_error({"train", "a.json", "--set==1"},
+              "minima train: --set expects KEY=VALUE (e.g. optimizer.lr=0.1), got '=1'", 2);
 }
 
 namespace {
