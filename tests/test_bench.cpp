@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <minima/core/gemm_check.hpp>
 #include <minima/nn/model_builder.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
@@ -155,30 +156,19 @@ TEST_CASE("run_bench reports every measurement, a profile that adds up, and JSON
         doctest::Approx(r.step.median / r.gemm_bound.median));
 }
 
-TEST_CASE("system facts: vector extensions, kernel width, the Haswell-on-AVX-512 warning") {
-  const auto ext =
-      vector_extensions_from_flags("fpu sse4_2 avx fma avx2 avx512f avx512bw hypervisor");
-  CHECK(ext == std::vector<std::string>{"sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw"});
-  CHECK(cpu_isa(ext) == "avx512");
-  CHECK(cpu_isa(vector_extensions_from_flags("sse4_2 avx fma avx2")) == "avx2");
-  CHECK(cpu_isa({}) == "sse");
-  CHECK(kernel_isa("Haswell") == "avx2");
-  CHECK(kernel_isa("SkylakeX") == "avx512");
-  CHECK(kernel_isa("Cooperlake") == "avx512");
-  CHECK(kernel_isa("mystery") == "");
-  const std::string warning = kernel_warning("Haswell", "avx2", "avx512", "Haswell");
-  CHECK(warning.find("'Haswell' uses avx2 but this CPU supports avx512") != std::string::npos);
-  CHECK(warning.find("OPENBLAS_CORETYPE=Haswell") != std::string::npos);
-  CHECK(kernel_warning("SkylakeX", "avx512", "avx512", "") == "");
-  CHECK(kernel_warning("Haswell", "avx2", "avx2", "") == "");
-  CHECK(kernel_warning("mystery", "", "avx512", "") == "");
-
+TEST_CASE("system facts: the kernel in use, who chose it and why, as text and JSON") {
   const SystemInfo info = system_info();
   CHECK(info.blas_config.find("OpenBLAS") != std::string::npos);
   CHECK(!info.blas_corename.empty());
   CHECK(info.threads >= 1);
   CHECK(describe(info).find("kernel:  " + info.blas_corename) != std::string::npos);
-  CHECK(to_json(info)["blas_corename"] == info.blas_corename);
+  CHECK(describe(info).find(", chosen by " + std::string(to_string(info.kernel.source)) + ": " +
+                            info.kernel.reason) != std::string::npos);
+  const json j = to_json(info);
+  CHECK(j["blas_corename"] == info.blas_corename);
+  CHECK(j["blas_kernel"]["name"] == info.kernel.kernel);
+  CHECK(j["blas_kernel"]["source"] == to_string(info.kernel.source));
+  CHECK(j["blas_kernel"]["reason"] == info.kernel.reason);
   CHECK(peak_rss_bytes() > 0);
   const GemmCheck check = gemm_sanity_check();
   CHECK(check.ok);
@@ -202,6 +192,8 @@ TEST_CASE("minima info and minima bench --json from the command line") {
   CHECK(r["gemm_calls"] == 11);  // 4 forward, 4 dW, 3 dx (none for the input)
   CHECK(r["step_ms"]["count"] == 3);
   CHECK(!j["system"]["blas_corename"].get<std::string>().empty());
+  for (const char* key : {"name", "source", "reason", "warning"})
+    CHECK_MESSAGE(j["system"]["blas_kernel"].contains(key), key);
   CHECK(j["peak_rss_bytes"].get<int64_t>() > 0);
 
   auto [bad, bad_status] = run(std::string(MINIMA_CLI) + " bench nosuch");
