@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # minima's training step beside PyTorch's on the same networks, the same
 # OpenBLAS and the same OpenBLAS kernel: `minima bench --json` (default
-# threads), then scripts/bench_pytorch.py on 1 and on 2 threads (PyTorch's
+# threads), then scripts/bench_pytorch.py in three thread settings (PyTorch's
 # best is compared), and a side-by-side table of median step times.
 #
 # Same kernel on both sides: PyTorch runs with the kernel minima reports
@@ -33,20 +33,25 @@ echo "== minima bench --json $*" >&2
 "$minima" bench --json "$@" > "$work/minima.json"
 kernel="$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["system"]["blas_corename"])' "$work/minima.json")"
 
-# PyTorch on the kernel minima ran with (unless the user chose one for both).
+# PyTorch on the kernel minima ran with (unless the user chose one for both),
+# in three thread settings (PyTorch's OpenMP threads : OpenBLAS's threads);
+# its best is compared. On 2 cores both pools at 2 threads spin against each
+# other, so 1:2 (one OpenMP thread, GEMMs on two) is tried too.
 coretype="${OPENBLAS_CORETYPE:-$kernel}"
-for threads in 1 2; do
-  echo "== PyTorch, $threads thread(s), OPENBLAS_CORETYPE=$coretype" >&2
-  OPENBLAS_CORETYPE="$coretype" OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads \
-    "$python" "$root/scripts/bench_pytorch.py" "$threads" "${TORCH_SECONDS:-1}" \
-    > "$work/torch$threads.json"
+settings="1:1 2:2 1:2"
+for setting in $settings; do
+  omp=${setting%:*} blas=${setting#*:}
+  echo "== PyTorch, $omp OpenMP : $blas OpenBLAS thread(s), OPENBLAS_CORETYPE=$coretype" >&2
+  OPENBLAS_CORETYPE="$coretype" OPENBLAS_NUM_THREADS=$blas OMP_NUM_THREADS=$omp \
+    "$python" "$root/scripts/bench_pytorch.py" "$omp" "${TORCH_SECONDS:-1}" \
+    > "$work/torch-$omp-$blas.json"
 done
 
-"$python" - "$work" <<'EOF'
+"$python" - "$work" $settings <<'EOF'
 import json, sys
-work = sys.argv[1]
+work, settings = sys.argv[1], sys.argv[2:]
 m = json.load(open(f"{work}/minima.json"))
-torch_runs = [json.load(open(f"{work}/torch{t}.json")) for t in (1, 2)]
+torch_runs = [json.load(open(f"{work}/torch-{s.replace(':', '-')}.json")) for s in settings]
 system = m["system"]
 kernel = system["blas_kernel"]
 print(f"cpu: {system['cpu_model']} ({system['cpu_isa']}), {m['available_cpus']} CPUs available")
@@ -59,9 +64,10 @@ for run in torch_runs:
         sys.exit(f"bench-pytorch: PyTorch ran with kernel {run['openblas_kernel']}, minima with "
                  f"{system['blas_corename']}: not comparable")
 print()
-print("| network | batch | minima threads | minima step ms | PyTorch 1 thread ms | "
-      "PyTorch 2 threads ms | PyTorch best ms | minima / PyTorch |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+columns = " | ".join(f"PyTorch {s} ms" for s in settings)
+print(f"| network | batch | minima threads | minima step ms | {columns} | PyTorch best ms | "
+      "minima / PyTorch best |")
+print("| --- " * (6 + len(settings)) + "|")
 for r in m["results"]:
     name = r["network"]
     t = [next((x for x in run["results"] if x["network"] == name), None) for run in torch_runs]
@@ -69,6 +75,9 @@ for r in m["results"]:
         continue
     best = min(x["step_ms"] for x in t)
     ms = r["step_ms"]["median"]
-    print(f"| {name} | {r['batch']} | {r['threads']} | {ms:.3f} | {t[0]['step_ms']:.3f} | "
-          f"{t[1]['step_ms']:.3f} | {best:.3f} | {ms / best:.2f}x |")
+    cells = " | ".join(f"{x['step_ms']:.3f}" for x in t)
+    print(f"| {name} | {r['batch']} | {r['threads']} | {ms:.3f} | {cells} | {best:.3f} | "
+          f"{ms / best:.2f}x |")
+print()
+print("PyTorch a:b = a OpenMP threads (torch.set_num_threads), b OpenBLAS threads.")
 EOF

@@ -1,7 +1,7 @@
 """Times the training step of `minima bench`'s networks in PyTorch (float32, CPU).
 
-One process per thread count (scripts/bench-pytorch.sh runs it with
-OPENBLAS_NUM_THREADS and OMP_NUM_THREADS set to THREADS): the same layers as
+One process per thread setting (scripts/bench-pytorch.sh runs it with
+OMP_NUM_THREADS = THREADS and OPENBLAS_NUM_THREADS of its own): the same layers as
 minima's "mlp" builder (Linear without bias before BatchNorm1d, eps 1e-5,
 momentum 0.1), sigmoid or ReLU, softmax cross-entropy, SGD lr 0.1, synthetic
 inputs in [0, 1) with random labels. A step is zero_grad + forward + loss +
