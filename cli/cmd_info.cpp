@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include <minima/core/gemm_check.hpp>
 #include <minima/core/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/system_info.hpp"
@@ -31,10 +32,14 @@ CommandRun declare_info(CLI::App& app) {
   auto as_json = std::make_shared<bool>(false);
   app.add_flag("--json", *as_json, "print the same facts as JSON");
   app.footer(
-      "Prints the CPU model and vector extensions, the BLAS build and the kernel\n"
-      "it selected, thread counts, and a warning when the kernel is narrower than\n"
-      "the CPU supports (e.g. OPENBLAS_CORETYPE=Haswell on an AVX-512 CPU). Then\n"
-      "multiplies small matrices with BLAS and with a double-precision loop and\n"
+      "Prints the CPU model and vector extensions, the BLAS build, the kernel in use\n"
+      "and who chose it: OpenBLAS (its own detection), minima, or the user\n"
+      "(OPENBLAS_CORETYPE). When OpenBLAS falls back to a generic kernel on a CPU\n"
+      "with AVX2 or AVX-512, minima restarts itself once with the best kernel for\n"
+      "the CPU and keeps it only if it passes the GEMM check below;\n"
+      "MINIMA_BLAS_KERNEL=openblas keeps OpenBLAS's choice. A set OPENBLAS_CORETYPE\n"
+      "is never changed; a warning says when it leaves a wider kernel unused.\n"
+      "Then multiplies small matrices with BLAS and with a double-precision loop and\n"
       "says OK or WRONG with the largest error; exits 1 when WRONG.");
   return [as_json] { return run_info(*as_json); };
 }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include <minima/core/blas.hpp>
+#include <minima/core/blas_kernel.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
 #include "cli/options.hpp"
@@ -44,12 +45,12 @@ void print_start(const Trainer& t, bool resuming) {
                 static_cast<long long>(t.step()));
   std::printf(
       "%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d "
-      "thread%s (BLAS kernel %s)\n",
+      "thread%s (BLAS kernel %s, chosen by %s)\n",
       c.source.c_str(), static_cast<long long>(t.total_steps()),
       static_cast<long long>(t.steps_per_epoch()), static_cast<long long>(c.train.batch_size),
       static_cast<long long>(t.model().num_params()), t.eval_name().c_str(),
       static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",
-      blas_corename().c_str());
+      blas_corename().c_str(), to_string(blas_kernel_decision().source));
   std::fflush(stdout);
 }
 

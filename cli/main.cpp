@@ -6,6 +6,7 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <minima/core/blas_kernel.hpp>
 #include <minima/core/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/usage_message.hpp"
@@ -49,6 +50,8 @@ int print_help(const CLI::App& minima, const std::string& topic) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenBLAS's kernel for this CPU, or a better one (may re-execute minima once).
+  minima::use_best_blas_kernel(argv);
   CLI::App minima("minima - a minimal neural-network framework built around Batch Normalization",
                   "minima");
   minima.set_version_flag("--version", "minima " MINIMA_VERSION, "print the version and exit");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <minima/core/gemm_check.hpp>
 #include <minima/nn/model_builder.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
@@ -95,14 +96,54 @@ TEST_CASE(
                                              "TN m=6 n=8 k=5 beta=1",  "TN m=8 n=20 k=5 beta=1"};
   CHECK(call_strs(calls) == expected);
 
+  // They point at the step's own memory: the weights and gradients in the
+  // graph's arenas (forward reads fc1's weight, dW of fc1 accumulates into its gradient).
+  auto in = [](const void* p, Tensor& arena) {
+    return p >= arena.data() && p < arena.data() + arena.numel();
+  };
+  CHECK(in(calls[0].b, step.graph().values()));
+  CHECK(in(calls[7].c, step.graph().grads()));
+
   GemmReplay replay(calls);
   CHECK(replay.flops() == doctest::Approx(2.0 * (5 * 8 * 20 + 5 * 6 * 8 + 5 * 10 * 6 + 10 * 6 * 5 +
                                                  5 * 6 * 10 + 6 * 8 * 5 + 5 * 8 * 6 + 8 * 20 * 5)));
+  // The replay issues exactly the recorded calls: the same operands, leading
+  // dimensions, alpha and beta, through the same code as gemm().
   std::vector<GemmCall> replayed;
   set_gemm_recorder(&replayed);
   replay.run();
   set_gemm_recorder(nullptr);
-  CHECK(call_strs(replayed) == expected);
+  REQUIRE(replayed.size() == calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) {
+    CAPTURE(call_str(calls[i]));
+    const GemmCall &a = calls[i], &b = replayed[i];
+    CHECK((a.trans_a == b.trans_a && a.trans_b == b.trans_b && a.m == b.m && a.n == b.n &&
+           a.k == b.k && a.a == b.a && a.b == b.b && a.c == b.c && a.lda == b.lda &&
+           a.ldb == b.ldb && a.ldc == b.ldc && a.alpha == b.alpha && a.beta == b.beta));
+  }
+}
+
+TEST_CASE("gemm_profile: one row per shape, in the step's order, calls and shares that add up") {
+  TrainingStep step(named_bench_network("paper"), {{"type", "sgd"}, {"lr", 0.1}});
+  const GemmReplay replay(record_step_gemms(step));
+  REQUIRE(replay.calls().size() == 11);  // 4 forward, 4 dW, 3 dx (none for the input)
+  const std::vector<GemmProfileRow> rows = gemm_profile(replay, 3);
+  int calls = 0;
+  double share = 0;
+  for (const GemmProfileRow& r : rows) {
+    calls += r.calls;
+    share += r.share;
+    CHECK(r.ms >= 0);
+  }
+  CHECK(calls == 11);
+  CHECK(share == doctest::Approx(1.0));
+  // The first row is fc1's forward x W^T: [60, 784] x [100, 784]^T.
+  REQUIRE(!rows.empty());
+  CHECK((!rows[0].trans_a && rows[0].trans_b && rows[0].m == 60 && rows[0].n == 100 &&
+         rows[0].k == 784));
+  CHECK(rows[0].calls == 1);
+  // fc2 and fc3 forward share one shape: [60, 100] x [100, 100]^T, two calls.
+  CHECK((rows[1].m == 60 && rows[1].n == 100 && rows[1].k == 100 && rows[1].calls == 2));
 }
 
 TEST_CASE("TrainingStep trains: the loss on a fixed batch falls") {
@@ -155,30 +196,19 @@ TEST_CASE("run_bench reports every measurement, a profile that adds up, and JSON
         doctest::Approx(r.step.median / r.gemm_bound.median));
 }
 
-TEST_CASE("system facts: vector extensions, kernel width, the Haswell-on-AVX-512 warning") {
-  const auto ext =
-      vector_extensions_from_flags("fpu sse4_2 avx fma avx2 avx512f avx512bw hypervisor");
-  CHECK(ext == std::vector<std::string>{"sse4_2", "avx", "fma", "avx2", "avx512f", "avx512bw"});
-  CHECK(cpu_isa(ext) == "avx512");
-  CHECK(cpu_isa(vector_extensions_from_flags("sse4_2 avx fma avx2")) == "avx2");
-  CHECK(cpu_isa({}) == "sse");
-  CHECK(kernel_isa("Haswell") == "avx2");
-  CHECK(kernel_isa("SkylakeX") == "avx512");
-  CHECK(kernel_isa("Cooperlake") == "avx512");
-  CHECK(kernel_isa("mystery") == "");
-  const std::string warning = kernel_warning("Haswell", "avx2", "avx512", "Haswell");
-  CHECK(warning.find("'Haswell' uses avx2 but this CPU supports avx512") != std::string::npos);
-  CHECK(warning.find("OPENBLAS_CORETYPE=Haswell") != std::string::npos);
-  CHECK(kernel_warning("SkylakeX", "avx512", "avx512", "") == "");
-  CHECK(kernel_warning("Haswell", "avx2", "avx2", "") == "");
-  CHECK(kernel_warning("mystery", "", "avx512", "") == "");
-
+TEST_CASE("system facts: the kernel in use, who chose it and why, as text and JSON") {
   const SystemInfo info = system_info();
   CHECK(info.blas_config.find("OpenBLAS") != std::string::npos);
   CHECK(!info.blas_corename.empty());
   CHECK(info.threads >= 1);
   CHECK(describe(info).find("kernel:  " + info.blas_corename) != std::string::npos);
-  CHECK(to_json(info)["blas_corename"] == info.blas_corename);
+  CHECK(describe(info).find(", chosen by " + std::string(to_string(info.kernel.source)) + ": " +
+                            info.kernel.reason) != std::string::npos);
+  const json j = to_json(info);
+  CHECK(j["blas_corename"] == info.blas_corename);
+  CHECK(j["blas_kernel"]["name"] == info.kernel.kernel);
+  CHECK(j["blas_kernel"]["source"] == to_string(info.kernel.source));
+  CHECK(j["blas_kernel"]["reason"] == info.kernel.reason);
   CHECK(peak_rss_bytes() > 0);
   const GemmCheck check = gemm_sanity_check();
   CHECK(check.ok);
@@ -202,6 +232,8 @@ TEST_CASE("minima info and minima bench --json from the command line") {
   CHECK(r["gemm_calls"] == 11);  // 4 forward, 4 dW, 3 dx (none for the input)
   CHECK(r["step_ms"]["count"] == 3);
   CHECK(!j["system"]["blas_corename"].get<std::string>().empty());
+  for (const char* key : {"name", "source", "reason", "warning"})
+    CHECK_MESSAGE(j["system"]["blas_kernel"].contains(key), key);
   CHECK(j["peak_rss_bytes"].get<int64_t>() > 0);
 
   auto [bad, bad_status] = run(std::string(MINIMA_CLI) + " bench nosuch");

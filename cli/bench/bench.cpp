@@ -140,32 +140,45 @@ std::vector<GemmCall> record_step_gemms(TrainingStep& step) {
   return calls;
 }
 
-GemmReplay::GemmReplay(std::vector<GemmCall> calls, uint64_t seed) : calls_(std::move(calls)) {
-  Rng rng(seed);
-  auto random = [&](Shape shape) {
-    Tensor t(shape);
-    for (int64_t i = 0; i < t.numel(); ++i) t[i] = 0.1f * (rng.uniform() - 0.5f);
-    return t;
-  };
-  for (const GemmCall& c : calls_) {
-    a_.push_back(random(c.trans_a ? Shape{c.k, c.m} : Shape{c.m, c.k}));
-    b_.push_back(random(c.trans_b ? Shape{c.n, c.k} : Shape{c.k, c.n}));
-    c_.push_back(random(Shape{c.m, c.n}));
-  }
-}
-
-void GemmReplay::run() {
-  for (size_t i = 0; i < calls_.size(); ++i) {
-    const GemmCall& c = calls_[i];
-    gemm(a_[i], c.trans_a ? Trans::Yes : Trans::No, b_[i], c.trans_b ? Trans::Yes : Trans::No,
-         c_[i], 1.0f, c.beta);
-  }
+void GemmReplay::run() const {
+  for (const GemmCall& call : calls_) run_gemm(call);
 }
 
 double GemmReplay::flops() const {
   double total = 0;
   for (const GemmCall& c : calls_) total += 2.0 * double(c.m) * double(c.n) * double(c.k);
   return total;
+}
+
+std::vector<GemmProfileRow> gemm_profile(const GemmReplay& replay, int64_t repeats) {
+  const std::vector<GemmCall>& calls = replay.calls();
+  std::vector<std::vector<double>> ms(calls.size());
+  for (int64_t r = 0; r < repeats; ++r)
+    for (size_t i = 0; i < calls.size(); ++i) {
+      const auto start = Clock::now();
+      replay.run(i);
+      ms[i].push_back(ms_since(start));
+    }
+  std::vector<GemmProfileRow> rows;
+  double total = 0;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const GemmCall& c = calls[i];
+    auto row = std::find_if(rows.begin(), rows.end(), [&](const GemmProfileRow& r) {
+      return r.trans_a == c.trans_a && r.trans_b == c.trans_b && r.m == c.m && r.n == c.n &&
+             r.k == c.k && r.beta == c.beta;
+    });
+    if (row == rows.end())
+      row = rows.insert(rows.end(), {c.trans_a, c.trans_b, c.m, c.n, c.k, c.beta});
+    const double median = timing_stats(ms[i]).median;
+    ++row->calls;
+    row->ms += median;
+    total += median;
+  }
+  for (GemmProfileRow& row : rows) {
+    row.share = total > 0 ? row.ms / total : 0;
+    row.gflops = row.ms > 0 ? 2.0 * row.m * row.n * row.k * row.calls / (row.ms * 1e6) : 0;
+  }
+  return rows;
 }
 
 namespace {
@@ -265,6 +278,7 @@ BenchResult run_bench(const BenchNetwork& network, const BenchOptions& options) 
     StepProfile profile;
     for (int64_t i = 0; i < std::max<int64_t>(steps / rounds, 10); ++i) step.train(&profile);
     result.profile = profile_shares(profile);
+    result.gemm_profile = gemm_profile(replay, std::max<int64_t>(steps / rounds, 10));
   }
   return result;
 }
@@ -287,6 +301,21 @@ json to_json(const BenchResult& r) {
     for (const auto& [part, value] : r.profile)
       profile.push_back({{"part", part}, {"ms", value.first}, {"share", value.second}});
     j["profile"] = profile;
+  }
+  if (!r.gemm_profile.empty()) {
+    json gemms = json::array();
+    for (const GemmProfileRow& g : r.gemm_profile)
+      gemms.push_back({{"trans_a", g.trans_a},
+                       {"trans_b", g.trans_b},
+                       {"m", g.m},
+                       {"n", g.n},
+                       {"k", g.k},
+                       {"beta", g.beta},
+                       {"calls", g.calls},
+                       {"ms", g.ms},
+                       {"share", g.share},
+                       {"gflops", g.gflops}});
+    j["gemm_profile"] = gemms;
   }
   return j;
 }

@@ -2,7 +2,8 @@
 // Timing harness behind `minima bench`: the training step (forward + loss +
 // backward + optimizer update) and the inference pass of a network on
 // synthetic MNIST-shaped data, and the step's GEMM-only lower bound (its
-// cblas_sgemm calls, recorded during one step and replayed alone).
+// gemm() calls, recorded during one step and replayed alone on the step's
+// own buffers with the same slices and threads).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -76,26 +77,45 @@ class TrainingStep {
   std::vector<int32_t> labels_;  // [N]
 };
 
-// The cblas_sgemm calls of one training step (after a warm-up step).
+// The gemm() calls of one training step (after a warm-up step), pointing at
+// the step's own buffers.
 std::vector<GemmCall> record_step_gemms(TrainingStep& step);
 
-// Replays recorded GEMM shapes on buffers of their own (random contents,
-// allocated once): run() performs every call once, in order.
+// Replays recorded GEMMs on the memory they were recorded on, through
+// run_gemm(): the code gemm() runs, so the same slices on the same threads,
+// the same operands, leading dimensions and alignment as in the step. run()
+// performs every call once, in order. The recorded step must outlive the
+// replay; the C operands are overwritten (a step recomputes them: forward
+// outputs, and gradients after zero_grad), the A and B operands only read.
 class GemmReplay {
  public:
-  explicit GemmReplay(std::vector<GemmCall> calls, uint64_t seed = 7);
-  void run();
+  explicit GemmReplay(std::vector<GemmCall> calls) : calls_(std::move(calls)) {}
+  void run() const;
+  void run(size_t call) const { run_gemm(calls_[call]); }
   const std::vector<GemmCall>& calls() const { return calls_; }
   double flops() const;  // 2 m n k summed over the calls
 
  private:
   std::vector<GemmCall> calls_;
-  std::vector<Tensor> a_, b_, c_;
 };
 
+// One line of the per-GEMM profile: the calls of a step with one shape.
+struct GemmProfileRow {
+  bool trans_a = false, trans_b = false;
+  int m = 0, n = 0, k = 0;
+  float beta = 0;
+  int calls = 0;      // per step
+  double ms = 0;      // per step: the calls' median times, summed
+  double share = 0;   // of all the step's GEMMs timed this way
+  double gflops = 0;  // of these calls
+};
+// Times each call of `replay` alone, `repeats` times, and sums the medians
+// per shape (in the order the step first issues each shape).
+std::vector<GemmProfileRow> gemm_profile(const GemmReplay& replay, int64_t repeats);
+
 struct BenchOptions {
-  int threads =
-      0;  // threads (minima's loops and GEMM slices); 0 = the network's, else choose_threads()
+  // threads (minima's loops and GEMM slices); 0 = the network's, else choose_threads()
+  int threads = 0;
   int64_t steps = 0;    // timed steps per measurement; 0 = about a second's worth
   int64_t warmup = 10;  // untimed steps first
   bool profile = false;
@@ -112,6 +132,7 @@ struct BenchResult {
   // Part of a step -> (ms per step, share of the step) when profiled; parts
   // are "<layer type> forward|backward", "loss", "optimizer", "other".
   std::vector<std::pair<std::string, std::pair<double, double>>> profile;
+  std::vector<GemmProfileRow> gemm_profile;  // when profiled
 
   double samples_per_second() const {
     return step.median > 0 ? double(batch) * 1e3 / step.median : 0;

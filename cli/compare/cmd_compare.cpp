@@ -8,6 +8,7 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/blas_kernel.hpp>
 #include <minima/report/png_chart.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
@@ -111,7 +112,9 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
                   "; hidden-unit percentiles over its first " +
                   std::to_string(std::min(compare.probe.batch, first.data->eval.count)) +
                   " samples.");
-  notes.push_back("BLAS kernels: OpenBLAS " + blas_corename() + ".");
+  notes.push_back("BLAS kernels: OpenBLAS " + blas_corename() + ", chosen by " +
+                  to_string(blas_kernel_decision().source) + " (" + blas_kernel_decision().reason +
+                  ").");
   return notes;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include <minima/core/blas_kernel.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/nn/registry.hpp>
@@ -41,7 +42,10 @@ float accuracy(Graph& net, const Tensor& x, const std::vector<int32_t>& labels) 
 
 }  // namespace
 
-int main() {
+int main(int, char** argv) {
+  // 0. The best OpenBLAS kernel for this CPU (may re-execute the program once).
+  use_best_blas_kernel(argv);
+
   // 1. The network, layer by layer: make_layer takes the same keys as a config.
   Graph net;
   net.add(make_layer("dense", {{"units", 64}}));

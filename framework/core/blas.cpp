@@ -24,21 +24,32 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
     throw std::invalid_argument("gemm: cannot multiply " + a.shape().str() + (ta ? "^T" : "") +
                                 " by " + b.shape().str() + (tb ? "^T" : "") + " into " +
                                 c.shape().str());
-  if (g_recorder) g_recorder->push_back({ta, tb, int(m), int(n), int(k), beta});
+  const GemmCall call{ta,       tb,       int(m),   int(n),      int(k),      alpha, beta,
+                      a.data(), b.data(), c.data(), int(a_cols), int(b_cols), int(n)};
+  run_gemm(call);
+}
+
+void run_gemm(const GemmCall& call) {
+  if (g_recorder) g_recorder->push_back(call);
+  const bool ta = call.trans_a, tb = call.trans_b;
+  const int m = call.m, n = call.n, k = call.k, lda = call.lda, ldb = call.ldb, ldc = call.ldc;
+  const float alpha = call.alpha, beta = call.beta;
+  const float *a = call.a, *b = call.b;
+  float* c = call.c;
   if (m == 0 || n == 0) return;
   if (k == 0) {  // op(A) op(B) is all zeros (and BLAS refuses a leading dimension of 0)
-    float* out = c.data();
-    for (int64_t i = 0; i < m * n; ++i) out[i] = beta == 0.0f ? 0.0f : beta * out[i];
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        float& out = c[int64_t(i) * ldc + j];
+        out = beta == 0.0f ? 0.0f : beta * out;
+      }
     return;
   }
   const CBLAS_TRANSPOSE op_a = ta ? CblasTrans : CblasNoTrans,
                         op_b = tb ? CblasTrans : CblasNoTrans;
-  const float *a_data = a.data(), *b_data = b.data();
-  float* c_data = c.data();
   const int threads = parallel_threads();
-  if (threads == 1 || m * n * k < kSplitMacs) {
-    cblas_sgemm(CblasRowMajor, op_a, op_b, int(m), int(n), int(k), alpha, a_data, int(a_cols),
-                b_data, int(b_cols), beta, c_data, int(n));
+  if (threads == 1 || int64_t(m) * n * k < kSplitMacs) {
+    cblas_sgemm(CblasRowMajor, op_a, op_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
   // One OpenBLAS call per pool thread on its own slice of C (OpenBLAS
@@ -47,15 +58,13 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
   // the operand packed once per slice is then the smaller one.
   if (m >= n) {  // rows of C: rows of op(A)
     parallel_for(m, (m + threads - 1) / threads, [=](int64_t begin, int64_t end) {
-      cblas_sgemm(CblasRowMajor, op_a, op_b, int(end - begin), int(n), int(k), alpha,
-                  a_data + (ta ? begin : begin * a_cols), int(a_cols), b_data, int(b_cols), beta,
-                  c_data + begin * n, int(n));
+      cblas_sgemm(CblasRowMajor, op_a, op_b, int(end - begin), n, k, alpha,
+                  a + (ta ? begin : begin * lda), lda, b, ldb, beta, c + begin * ldc, ldc);
     });
   } else {  // columns of C: columns of op(B)
     parallel_for(n, (n + threads - 1) / threads, [=](int64_t begin, int64_t end) {
-      cblas_sgemm(CblasRowMajor, op_a, op_b, int(m), int(end - begin), int(k), alpha, a_data,
-                  int(a_cols), b_data + (tb ? begin * b_cols : begin), int(b_cols), beta,
-                  c_data + begin, int(n));
+      cblas_sgemm(CblasRowMajor, op_a, op_b, m, int(end - begin), k, alpha, a, lda,
+                  b + (tb ? begin * ldb : begin), ldb, beta, c + begin, ldc);
     });
   }
 }

@@ -15,14 +15,22 @@ enum class Trans { No, Yes };
 void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor& c,
           float alpha = 1.0f, float beta = 0.0f);
 
-// One recorded call, enough to replay it with the same shapes (for the
-// GEMM-only lower bound in `minima bench`).
+// One product as gemm() hands it to BLAS, row-major: C (m x n, leading
+// dimension ldc) = alpha * op(A) op(B) + beta * C, op(A) m x k, op(B) k x n.
+// It points at the caller's memory, so it can be run again on the same
+// buffers (the GEMM-only bound of `minima bench` replays a step's calls).
 struct GemmCall {
-  bool trans_a, trans_b;
-  int m, n, k;
-  float beta;
+  bool trans_a = false, trans_b = false;
+  int m = 0, n = 0, k = 0;
+  float alpha = 1.0f, beta = 0.0f;
+  const float* a = nullptr;
+  const float* b = nullptr;
+  float* c = nullptr;
+  int lda = 0, ldb = 0, ldc = 0;
 };
-// While a recorder is set, every gemm() appends its call to it.
+// Runs a call exactly as gemm() does: the same slices on the same threads.
+void run_gemm(const GemmCall& call);
+// While a recorder is set, every gemm() and run_gemm() appends its call to it.
 void set_gemm_recorder(std::vector<GemmCall>* recorder);
 
 // BLAS runtime facts and control.

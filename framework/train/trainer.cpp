@@ -13,6 +13,7 @@
 #include <minima/io/safetensors.hpp>
 #include <minima/io/train_state.hpp>
 #include <minima/train/evaluate.hpp>
+#include <minima/train/run_system.hpp>
 #include <minima/train/thread_choice.hpp>
 
 namespace minima {
@@ -71,6 +72,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
     resume();
   else
     start_fresh();
+  write_file_atomically(path("system.json"), run_system(threads_).dump(2) + "\n");
 }
 
 std::string Trainer::path(const char* file) const {
