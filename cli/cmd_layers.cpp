@@ -1,7 +1,7 @@
 // `minima layers`: the registered layer types.
 #include <iostream>
 
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "cli/command.hpp"
 
 namespace minima::cli {
@@ -9,7 +9,7 @@ namespace {
 
 int run_layers(const std::vector<std::string>& args) {
   if (!args.empty()) throw UsageError("takes no arguments");
-  for (const std::string& type : LayerRegistry::instance().types()) std::cout << type << "\n";
+  for (const std::string& type : layer_registry().names()) std::cout << type << "\n";
   return 0;
 }
 

@@ -245,10 +245,9 @@ TEST_CASE("graph: add/build misuse") {
   Graph g;
   CHECK_THROWS_AS(g.build(Shape{2}, 1), std::invalid_argument);  // no layers
   Graph h;
-  h.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 2}}, "/x"));
+  h.add(minima::create_layer(json{{"type", "dense"}, {"units", 2}}, "/x"));
   h.build(Shape{3}, 1);
   CHECK_THROWS_AS(h.build(Shape{3}, 1), std::logic_error);
-  CHECK_THROWS_AS(h.add(minima::LayerRegistry::instance().create(json{{"type", "relu"}}, "/x")),
-                  std::logic_error);
+  CHECK_THROWS_AS(h.add(minima::create_layer(json{{"type", "relu"}}, "/x")), std::logic_error);
   CHECK(h.layer(0).name() == "dense1");
 }

@@ -7,7 +7,7 @@
 
 #include <minima/core/format.hpp>
 #include <minima/core/parallel.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 namespace {
@@ -55,7 +55,7 @@ Graph Graph::from_json(const json& layers, const std::string& pointer) {
   for (size_t i = 0; i < layers.size(); ++i) {
     const std::string at = pointer + "/" + std::to_string(i);
     const json& spec = layers[i];
-    std::unique_ptr<Layer> layer = LayerRegistry::instance().create(spec, at);
+    std::unique_ptr<Layer> layer = create_layer(spec, at);
     ConfigObject names(spec, at);
     layer->set_name(names.get<std::string>("name", ""));
     if (spec.contains("name")) names.expect(!layer->name().empty(), "name", "a non-empty string");

@@ -96,7 +96,7 @@ void parse_model(ConfigObject& top, RunConfig& config) {
   }
   config.model = written;
   config.model.erase("layers");
-  const json expanded = ModelBuilderRegistry::instance().expand(config.model, "/model");
+  const json expanded = expand_model(config.model, "/model");
   config.layers = resolve_layers(expanded, config.data, config.seed);
   if (!written.contains("layers")) return;
   const json listed = resolve_layers(written["layers"], config.data, config.seed);
