@@ -154,11 +154,11 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
   run.data = parse_data(section(top, "data"));
   parse_model(top, run);
   ConfigObject optimizer = top.child("optimizer");
-  run.optimizer = make_optimizer(optimizer, 0)->config();
+  run.optimizer = resolve_optimizer(optimizer);
   run.train = parse_train(section(top, "train"));
   check_batch_statistics(run);
   ConfigObject schedule = section(top, "schedule");
-  run.schedule = make_schedule(schedule, run.train.steps)->config();
+  run.schedule = resolve_schedule(schedule, run.train.steps);
   run.output = parse_output(section(top, "output"), source);
   top.finish();
   return run;
