@@ -1,14 +1,14 @@
 // `minima layers`: the registered layer types.
 #include <iostream>
 
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "cli/command.hpp"
 
 namespace minima::cli {
 namespace {
 
 int run_layers() {
-  for (const std::string& type : LayerRegistry::instance().types()) std::cout << type << "\n";
+  for (const std::string& type : layer_registry().names()) std::cout << type << "\n";
   return 0;
 }
 

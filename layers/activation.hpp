@@ -2,7 +2,8 @@
 // Elementwise activations share one implementation: an Op supplies
 //   static float forward(float x)
 //   static float derivative(float x, float y)   // dy/dx, from input or output
-// and each activation's .cpp registers Activation<Op> under its name.
+// Each activation's header names the layer (using Relu = Activation<ReluOp>)
+// and its .cpp instantiates it and registers it under Op::name.
 #include <cstdint>
 
 #include <minima/config/config_object.hpp>
@@ -14,6 +15,8 @@ namespace minima {
 template <class Op>
 class Activation : public UnaryLayer {
  public:
+  Activation() = default;
+  // An activation has no keys.
   explicit Activation(ConfigObject&) {}
   std::string type() const override { return Op::name; }
   json config() const override { return json::object(); }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 

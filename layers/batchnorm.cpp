@@ -5,8 +5,9 @@
 #include <cmath>
 #include <stdexcept>
 
+#include <minima/config/option_error.hpp>
 #include <minima/core/parallel.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 
@@ -69,17 +70,28 @@ struct SplitMean {
   float centered(int64_t k, float x) const { return (x - value[k]) - rest[k]; }  // x - mu
 };
 
+BatchNormOptions read_options(ConfigObject& args) {
+  const BatchNormOptions defaults;
+  return {
+      .eps = args.get<double>("eps", defaults.eps),
+      .momentum = args.get_nullable<double>("momentum", defaults.momentum),
+      .affine = args.get<bool>("affine", defaults.affine),
+      .track_running_stats = args.get<bool>("track_running_stats", defaults.track_running_stats)};
+}
+
 }  // namespace
 
-BatchNorm::BatchNorm(ConfigObject& args)
-    : eps_(args.get<double>("eps", 1e-5)),
-      momentum_(args.get_nullable<double>("momentum", 0.1)),
-      affine_(args.get<bool>("affine", true)),
-      track_(args.get<bool>("track_running_stats", true)) {
-  args.expect(eps_ > 0, "eps", "a positive number");
-  args.expect(!momentum_ || (*momentum_ >= 0 && *momentum_ <= 1), "momentum",
-              "a number in [0, 1] or null");
+BatchNorm::BatchNorm(Options options)
+    : eps_(options.eps),
+      momentum_(options.momentum),
+      affine_(options.affine),
+      track_(options.track_running_stats) {
+  expect_option(eps_ > 0, "batchnorm", "eps", "a positive number");
+  expect_option(!momentum_ || (*momentum_ >= 0 && *momentum_ <= 1), "batchnorm", "momentum",
+                "a number in [0, 1] or null");
 }
+
+BatchNorm::BatchNorm(ConfigObject& args) : BatchNorm(read_options(args)) {}
 
 json BatchNorm::config() const {
   return {{"eps", eps_},

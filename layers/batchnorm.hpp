@@ -13,8 +13,21 @@
 
 namespace minima {
 
+// BatchNorm's settings with their defaults (the config's keys of the same
+// names): BatchNorm({.momentum = 0.01}).
+struct BatchNormOptions {
+  double eps = 1e-5;
+  std::optional<double> momentum = 0.1;  // std::nullopt: cumulative average (config: null)
+  bool affine = true;
+  bool track_running_stats = true;
+};
+
 class BatchNorm : public UnaryLayer {
  public:
+  using Options = BatchNormOptions;
+  // Throws OptionError for eps <= 0 or a momentum outside [0, 1].
+  explicit BatchNorm(Options options = {});
+  // Reads the keys of Options.
   explicit BatchNorm(ConfigObject& args);
   std::string type() const override { return "batchnorm"; }
   json config() const override;

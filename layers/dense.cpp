@@ -3,34 +3,56 @@
 #include <algorithm>
 #include <cmath>
 
+#include <minima/config/option_error.hpp>
 #include <minima/core/blas.hpp>
 #include <minima/core/parallel.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 
 MINIMA_REGISTER_LAYER("dense", Dense);
 
+namespace {
+
+DenseOptions read_options(ConfigObject& args) {
+  const DenseOptions defaults;
+  return {.bias = args.get<bool>("bias", defaults.bias),
+          .init = args.get<std::string>("init", defaults.init),
+          .std = args.get<double>("std", defaults.std)};
+}
+
+}  // namespace
+
+Dense::Dense(int64_t units, Options options) : units_(units), options_(std::move(options)) {
+  check();
+}
+
 Dense::Dense(ConfigObject& args)
-    : units_(args.required<int64_t>("units")),
-      use_bias_(args.get<bool>("bias", true)),
-      init_(args.get<std::string>("init", "he")),
-      std_(args.get<double>("std", 0.01)) {
-  args.expect(units_ > 0, "units", "a positive integer");
-  args.expect(init_ == "he" || init_ == "xavier" || init_ == "gaussian" || init_ == "zeros", "init",
-              "one of \"he\", \"xavier\", \"gaussian\", \"zeros\"");
-  args.expect(std_ > 0, "std", "a positive number");
+    : units_(args.required<int64_t>("units")), options_(read_options(args)) {
+  check();
+}
+
+const std::vector<std::string>& Dense::inits() {
+  static const std::vector<std::string> names = {"he", "xavier", "gaussian", "zeros"};
+  return names;
+}
+
+void Dense::check() const {
+  expect_option(units_ > 0, "dense", "units", "a positive integer");
+  expect_option(std::find(inits().begin(), inits().end(), options_.init) != inits().end(), "dense",
+                "init", one_of(inits()));
+  expect_option(options_.std > 0, "dense", "std", "a positive number");
 }
 
 json Dense::config() const {
-  json c = {{"units", units_}, {"bias", use_bias_}, {"init", init_}};
-  if (init_ == "gaussian") c["std"] = std_;
+  json c = {{"units", units_}, {"bias", options_.bias}, {"init", options_.init}};
+  if (options_.init == "gaussian") c["std"] = options_.std;
   return c;
 }
 
 Shape Dense::do_build(const Shape& input_shape) {
   add_param(weight_, "weight", Shape{units_, input_shape.numel()});
-  if (use_bias_) add_param(bias_, "bias", Shape{units_});
+  if (options_.bias) add_param(bias_, "bias", Shape{units_});
   return Shape{units_};
 }
 
@@ -38,23 +60,24 @@ void Dense::init_params(Rng& rng) {
   const double fan_in = double(weight_.value.dim(1)), fan_out = double(units_);
   Tensor& w = weight_.value;
   for (int64_t k = 0; k < w.numel(); ++k) {
-    if (init_ == "he")  // Kaiming normal for ReLU: std = sqrt(2 / fan_in)
+    if (options_.init == "he")  // Kaiming normal for ReLU: std = sqrt(2 / fan_in)
       w[k] = float(rng.normal() * std::sqrt(2.0 / fan_in));
-    else if (init_ == "xavier")  // Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+    else if (options_.init ==
+             "xavier")  // Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
       w[k] = float((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / (fan_in + fan_out)));
-    else if (init_ == "gaussian")
-      w[k] = float(rng.normal() * std_);
+    else if (options_.init == "gaussian")
+      w[k] = float(rng.normal() * options_.std);
     else
       w[k] = 0.0f;
   }
-  if (use_bias_) bias_.value.zero();
+  if (options_.bias) bias_.value.zero();
 }
 
 void Dense::do_forward(const Tensor& x, Tensor& y, Mode) {
   // x: [N, D], y: [N, H]. The bias is fused: rows of y start as b, then
   // GEMM adds x W^T on top (beta = 1).
   float beta = 0.0f;
-  if (use_bias_) {
+  if (options_.bias) {
     const float* b = bias_.value.data();
     float* out = y.data();
     const int64_t h = units_;
@@ -70,7 +93,7 @@ void Dense::do_forward(const Tensor& x, Tensor& y, Mode) {
 void Dense::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   if (needs_input_grad()) gemm(dy, Trans::No, weight_.value, Trans::No, dx);
   gemm(dy, Trans::Yes, x, Trans::No, weight_.grad, 1.0f, 1.0f);
-  if (use_bias_) {
+  if (options_.bias) {
     float* db = bias_.grad.data();
     const float* g = dy.data();
     const int64_t n = dy.dim(0), h = units_;

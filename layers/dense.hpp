@@ -2,21 +2,39 @@
 // dense: y = x W^T + b, PyTorch Linear layout (W is [H, D]).
 // Config: {"type": "dense", "units": H, "bias": true,
 //          "init": "he" | "xavier" | "gaussian" | "zeros", "std": 0.01}
+#include <string>
+#include <vector>
+
 #include <minima/config/config_object.hpp>
 #include <minima/nn/layer.hpp>
 
 namespace minima {
 
+// Dense's settings besides its width, with their defaults (the config's
+// keys of the same names): Dense(100, {.bias = false}).
+struct DenseOptions {
+  bool bias = true;
+  std::string init = "he";  // one of Dense::inits()
+  double std = 0.01;        // the weights' standard deviation with init "gaussian"
+};
+
 class Dense : public UnaryLayer {
  public:
+  using Options = DenseOptions;
+  // Throws OptionError for units <= 0, an unknown init or std <= 0.
+  explicit Dense(int64_t units, Options options = {});
+  // Reads "units" and the keys of Options.
   explicit Dense(ConfigObject& args);
+  // The weight initialisations "init" may name, in the order messages list them.
+  static const std::vector<std::string>& inits();
+
   std::string type() const override { return "dense"; }
   json config() const override;
   void init_params(Rng& rng) override;
 
   Param& weight() { return weight_; }
   Param& bias() { return bias_; }
-  bool has_bias() const { return use_bias_; }
+  bool has_bias() const { return options_.bias; }
 
  protected:
   Shape do_build(const Shape& input_shape) override;
@@ -24,10 +42,10 @@ class Dense : public UnaryLayer {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
+  void check() const;
+
   int64_t units_;
-  bool use_bias_;
-  std::string init_;
-  double std_;
+  Options options_;
   Param weight_;  // [H, D]
   Param bias_;    // [H]
 };

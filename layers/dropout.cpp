@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include <minima/nn/registry.hpp>
+#include <minima/config/option_error.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 
 MINIMA_REGISTER_LAYER("dropout", Dropout);
 
-Dropout::Dropout(ConfigObject& args) : p_(args.get<double>("p", 0.5)) {
-  args.expect(p_ >= 0.0 && p_ < 1.0, "p", "a drop probability in [0, 1)");
+Dropout::Dropout(double p) : p_(p) {
+  expect_option(p_ >= 0.0 && p_ < 1.0, "dropout", "p", "a drop probability in [0, 1)");
 }
+
+Dropout::Dropout(ConfigObject& args) : Dropout(args.get<double>("p", kDefaultP)) {}
 
 void Dropout::hold_mask(bool hold) {
   hold_ = hold;

@@ -16,6 +16,10 @@ namespace minima {
 
 class Dropout : public UnaryLayer {
  public:
+  static constexpr double kDefaultP = 0.5;
+  // Throws OptionError unless p is in [0, 1): Dropout(0.2).
+  explicit Dropout(double p = kDefaultP);
+  // Reads "p".
   explicit Dropout(ConfigObject& args);
   std::string type() const override { return "dropout"; }
   json config() const override { return {{"p", p_}}; }

@@ -1,16 +1,11 @@
-// sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
-#include <minima/core/fast_exp.hpp>
-#include <minima/layers/activation.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/layers/sigmoid.hpp>
+
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 
-struct SigmoidOp {
-  static constexpr const char* name = "sigmoid";
-  static float forward(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
-  static float derivative(float, float y) { return y * (1.0f - y); }
-};
+template class Activation<SigmoidOp>;
 
-MINIMA_REGISTER_LAYER("sigmoid", Activation<SigmoidOp>);
+MINIMA_REGISTER_ACTIVATION(SigmoidOp::name, Sigmoid);
 
 }  // namespace minima

@@ -1,17 +1,11 @@
-// tanh: y = tanh(x), dy/dx = 1 - y^2.
-#include <cmath>
+#include <minima/layers/tanh.hpp>
 
-#include <minima/layers/activation.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 
-struct TanhOp {
-  static constexpr const char* name = "tanh";
-  static float forward(float x) { return std::tanh(x); }
-  static float derivative(float, float y) { return 1.0f - y * y; }
-};
+template class Activation<TanhOp>;
 
-MINIMA_REGISTER_LAYER("tanh", Activation<TanhOp>);
+MINIMA_REGISTER_ACTIVATION(TanhOp::name, Tanh);
 
 }  // namespace minima

@@ -1,20 +1,24 @@
 #include <minima/models/mlp.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include <minima/layers/dense.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include <minima/nn/model_builder.hpp>
 
 namespace minima {
 
-MINIMA_REGISTER_MODEL("mlp", build_mlp);
+MINIMA_REGISTER(model_registry(), "mlp", build_mlp);
 
 json build_mlp(ConfigObject& spec) {
+  const DenseOptions dense_defaults;
   const std::vector<int> hidden = spec.required<std::vector<int>>("hidden");
   const std::string activation = spec.get<std::string>("activation", "relu");
   const bool batchnorm = spec.get<bool>("batchnorm", false);
-  const std::string init = spec.get<std::string>("init", "he");
-  const double std = spec.get<double>("std", 0.01);
+  const std::string init = spec.get<std::string>("init", dense_defaults.init);
+  const double std = spec.get<double>("std", dense_defaults.std);
   const int64_t classes = spec.get<int64_t>("classes", 10);
   const double dropout = spec.get<double>("dropout", 0.0);
 
@@ -22,10 +26,10 @@ json build_mlp(ConfigObject& spec) {
     if (hidden[i] <= 0)
       throw ConfigError(spec.pointer_to("hidden") + "/" + std::to_string(i),
                         "expected a positive number of units, got " + std::to_string(hidden[i]));
-  spec.expect(activation == "relu" || activation == "sigmoid" || activation == "tanh", "activation",
-              "one of \"relu\", \"sigmoid\", \"tanh\"");
-  spec.expect(init == "he" || init == "xavier" || init == "gaussian" || init == "zeros", "init",
-              "one of \"he\", \"xavier\", \"gaussian\", \"zeros\"");
+  const LayerEntry* entry = layer_registry().find(activation);
+  spec.expect(entry && entry->activation, "activation", one_of(activation_types()));
+  const std::vector<std::string>& inits = Dense::inits();
+  spec.expect(std::find(inits.begin(), inits.end(), init) != inits.end(), "init", one_of(inits));
   spec.expect(std > 0, "std", "a positive number");
   spec.expect(init == "gaussian" || !spec.has("std"), "std", "only with \"init\": \"gaussian\"");
   spec.expect(classes > 0, "classes", "a positive integer");

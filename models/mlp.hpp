@@ -1,9 +1,12 @@
 #pragma once
 // The "mlp" model builder: a multilayer perceptron, with or without Batch
 // Normalization, as in Ioffe & Szegedy (2015), Figure 1.
-//   {"type": "mlp", "hidden": [100, 100, 100], "activation": "relu" | "sigmoid" | "tanh",
-//    "batchnorm": false, "init": "he" | "xavier" | "gaussian" | "zeros",
-//    "std": 0.01 (only with init "gaussian"), "classes": 10, "dropout": 0}
+//   {"type": "mlp", "hidden": [100, 100, 100], "activation": "relu",
+//    "batchnorm": false, "init": "he", "std": 0.01 (only with init "gaussian"),
+//    "classes": 10, "dropout": 0}
+// "activation" names any layer registered as one (relu, sigmoid, tanh, or a
+// user's MINIMA_REGISTER_ACTIVATION); "init", "std" and their defaults are
+// the dense layer's (Dense::inits(), DenseOptions).
 // expands, for hidden layer i = 1..L, to
 //   dense "fc<i>" (no bias with batchnorm: BN's beta replaces it),
 //   batchnorm "bn<i>" (with batchnorm), activation "<activation><i>",

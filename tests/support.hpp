@@ -17,7 +17,7 @@
 #include <minima/core/rng.hpp>
 #include <minima/core/tensor.hpp>
 #include <minima/nn/layer.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima::test {
 
@@ -86,7 +86,7 @@ inline Tensor random_normal(Shape shape, Rng& rng, float mean = 0.0f, float std 
 // `input_shape` and initialised from `seed`.
 inline std::unique_ptr<Layer> make_layer(const nlohmann::json& spec, const Shape& input_shape,
                                          uint64_t seed = 7) {
-  std::unique_ptr<Layer> layer = LayerRegistry::instance().create(spec, "/test");
+  std::unique_ptr<Layer> layer = create_layer(spec, "/test");
   layer->set_name(spec.at("type").get<std::string>());
   layer->build({input_shape});
   Rng rng(seed);

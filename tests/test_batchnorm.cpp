@@ -259,7 +259,7 @@ TEST_CASE("batchnorm: names, defaults and per-sample shape") {
   CHECK(bn->beta()[0] == 0.0f);
   CHECK(bn->running_var()[3] == 1.0f);
   CHECK(bn->running_mean()[3] == 0.0f);
-  auto made = minima::LayerRegistry::instance().create(json{{"type", "batchnorm"}}, "/x");
+  auto made = minima::create_layer(json{{"type", "batchnorm"}}, "/x");
   made->set_name("bn");
   CHECK_THROWS_WITH(made->build({Shape{2, 3}}), doctest::Contains("put it after a dense layer"));
 }

@@ -10,7 +10,7 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/io/safetensors.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/idx_fixtures.hpp"
 #include "tests/train_fixture.hpp"
@@ -71,7 +71,7 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
   };
   SUBCASE("unknown layer type: the known ones are listed") {
     std::string known;
-    for (const std::string& type : minima::LayerRegistry::instance().types())
+    for (const std::string& type : minima::layer_registry().names())
       known += (known.empty() ? "" : ", ") + type;
     REQUIRE(known.find("batchnorm") != std::string::npos);
     REQUIRE(known.find("dense") != std::string::npos);

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "cli/compare/probe.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"

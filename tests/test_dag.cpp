@@ -9,7 +9,7 @@
 
 #include <minima/nn/gradcheck.hpp>
 #include <minima/nn/graph.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 using namespace minima;
 

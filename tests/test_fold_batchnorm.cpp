@@ -6,7 +6,7 @@
 #include <minima/core/rng.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
 #include <minima/nn/graph.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "tests/support.hpp"
 
 using namespace minima;
@@ -130,7 +130,7 @@ TEST_CASE("fold_batchnorm leaves BatchNorms it cannot fold, saying why") {
 TEST_CASE(
     "fold_batchnorm in a branching graph: rewrites inputs that named a folded BatchNorm, skips a "
     "shared Dense") {
-  if (!LayerRegistry::instance().contains("add")) {
+  if (!layer_registry().contains("add")) {
     MESSAGE("skipped: no \"add\" layer registered");
     return;
   }

@@ -245,10 +245,31 @@ TEST_CASE("graph: add/build misuse") {
   Graph g;
   CHECK_THROWS_AS(g.build(Shape{2}, 1), std::invalid_argument);  // no layers
   Graph h;
-  h.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 2}}, "/x"));
+  h.add(minima::create_layer(json{{"type", "dense"}, {"units", 2}}, "/x"));
   h.build(Shape{3}, 1);
   CHECK_THROWS_AS(h.build(Shape{3}, 1), std::logic_error);
-  CHECK_THROWS_AS(h.add(minima::LayerRegistry::instance().create(json{{"type", "relu"}}, "/x")),
-                  std::logic_error);
+  CHECK_THROWS_AS(h.add(minima::create_layer(json{{"type", "relu"}}, "/x")), std::logic_error);
   CHECK(h.layer(0).name() == "dense1");
+}
+
+TEST_CASE("graph: infer_shapes gives the output shape without parameter storage") {
+  const json layers = json::parse(R"([{"type": "dense", "units": 5}, {"type": "relu"},
+                                      {"type": "dense", "units": 3}])");
+  Graph shaped = Graph::from_json(layers, "/model/layers");
+  CHECK(shaped.infer_shapes(Shape{4}) == Shape{3});
+  CHECK(shaped.values().empty());
+  for (const minima::Param* p : shaped.layer(0).params()) {
+    CHECK(p->value.empty());
+    CHECK(p->shape.numel() > 0);
+  }
+  CHECK_THROWS_AS(shaped.add(minima::create_layer(json{{"type", "relu"}}, "/x")), std::logic_error);
+  // build() then gives storage and initial values, as without infer_shapes.
+  CHECK_THROWS_AS(shaped.build(Shape{6}, 1), std::logic_error);
+  shaped.build(Shape{4}, 1);
+  Graph direct = Graph::from_json(layers, "/model/layers");
+  direct.build(Shape{4}, 1);
+  REQUIRE(shaped.num_params() == 5 * 4 + 5 + 3 * 5 + 3);
+  REQUIRE(direct.num_params() == shaped.num_params());
+  for (int64_t k = 0; k < direct.values().numel(); ++k)
+    REQUIRE(shaped.values()[k] == direct.values()[k]);
 }

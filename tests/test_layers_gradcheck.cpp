@@ -19,7 +19,7 @@
 #include <minima/layers/batchnorm.hpp>
 #include <minima/nn/gradcheck.hpp>
 #include <minima/nn/graph.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "tests/support.hpp"
 
 using minima::check_gradients;
@@ -115,14 +115,14 @@ const LayerShape kShapes[] = {{Shape{1}, 1}, {Shape{5}, 3}, {Shape{7}, 8}, {Shap
 }  // namespace
 
 TEST_CASE("every registered layer type has a gradient check") {
-  for (const std::string& type : minima::LayerRegistry::instance().types()) {
+  for (const std::string& type : minima::layer_registry().names()) {
     INFO(
         "layer type '" << type
                        << "' is registered but has no gradient check in test_layers_gradcheck.cpp");
     CHECK(std::count(kGradientCheckedTypes.begin(), kGradientCheckedTypes.end(), type) == 1);
   }
   for (const std::string& type : kGradientCheckedTypes)
-    CHECK(minima::LayerRegistry::instance().contains(type));
+    CHECK(minima::layer_registry().contains(type));
 }
 
 TEST_CASE("gradcheck dense, with and without bias, several shapes") {
@@ -322,9 +322,9 @@ TEST_CASE("the whole-network checker catches a wrong input gradient inside the n
   const Tensor x = minima::test::random_normal(Shape{6, 4}, rng);
   const std::vector<int32_t> labels = {0, 2, 1, 1, 0, 2};
   minima::Graph g;
-  g.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 5}}, "/0"));
+  g.add(minima::create_layer(json{{"type", "dense"}, {"units", 5}}, "/0"));
   g.add(std::make_unique<WrongDouble>());  // no parameters: only fc1's gradients can show the bug
-  g.add(minima::LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 3}}, "/2"));
+  g.add(minima::create_layer(json{{"type", "dense"}, {"units", 3}}, "/2"));
   g.build(Shape{4}, 3);
   const GradCheckResult r = check_gradients(g, x, labels);
   CHECK_FALSE(r.passed);

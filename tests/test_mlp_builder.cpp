@@ -11,7 +11,7 @@ using namespace minima;
 
 namespace {
 
-json expand(const json& spec) { return ModelBuilderRegistry::instance().expand(spec, "/model"); }
+json expand(const json& spec) { return expand_model(spec, "/model"); }
 
 std::vector<std::string> names(const json& layers) {
   std::vector<std::string> out;
@@ -122,5 +122,5 @@ TEST_CASE("mlp errors name the pointer") {
         "hidden, init, std, type");
   CHECK(error_of({{"type", "resnet"}})
             .starts_with("/model/type: unknown model builder 'resnet'; known builders: "));
-  CHECK(ModelBuilderRegistry::instance().contains("mlp"));
+  CHECK(model_registry().contains("mlp"));
 }

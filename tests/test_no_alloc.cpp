@@ -59,8 +59,7 @@ struct Training {
   float last_loss = 0;
 
   Training(const json& model, const json& optimizer_config, const Dataset& data, int64_t batch_size)
-      : graph(Graph::from_json(ModelBuilderRegistry::instance().expand(model, "/model"),
-                               "/model/layers")),
+      : graph(Graph::from_json(expand_model(model, "/model"), "/model/layers")),
         batcher(data, batch_size, Normalization{0.13f, 0.31f}, true, 5, false) {
     graph.build(data.sample_shape, 11);
     ConfigObject config(optimizer_config, "/optimizer");

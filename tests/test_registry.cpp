@@ -1,83 +1,50 @@
-// LayerRegistry: type names -> layers, with errors that name the JSON
-// pointer and list what exists.
+// Registry<Entry>: the one name -> entry table behind layers, model
+// builders, optimizers and schedules.
 #include <doctest/doctest.h>
 
-#include <algorithm>
-#include <memory>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include <minima/nn/registry.hpp>
+#include <minima/config/registry.hpp>
 #include "tests/support.hpp"
 
-using minima::json;
-using minima::LayerRegistry;
+using minima::Registry;
 
-namespace {
-
-std::string create_error(const json& spec) {
-  return minima::test::config_error(
-      [&] { LayerRegistry::instance().create(spec, "/model/layers/2"); });
+TEST_CASE("registry: add, find, contains; names are sorted") {
+  Registry<int> numbers("number", "known numbers");
+  numbers.add("two", 2);
+  numbers.add("one", 1);
+  numbers.add("three", 3);
+  CHECK(numbers.names() == std::vector<std::string>{"one", "three", "two"});
+  CHECK(numbers.contains("one"));
+  CHECK_FALSE(numbers.contains("four"));
+  REQUIRE(numbers.find("three") != nullptr);
+  CHECK(*numbers.find("three") == 3);
+  CHECK(numbers.find("four") == nullptr);
+  CHECK(numbers.at("two", "/x/type") == 2);
 }
 
-}  // namespace
-
-TEST_CASE("registry: the core layers are registered, sorted") {
-  const auto types = LayerRegistry::instance().types();
-  CHECK(std::is_sorted(types.begin(), types.end()));
-  for (const char* t : {"batchnorm", "dense", "relu", "sigmoid", "tanh"}) {
-    CAPTURE(t);
-    CHECK(LayerRegistry::instance().contains(t));
-    CHECK(std::count(types.begin(), types.end(), t) == 1);
-  }
-  CHECK_FALSE(LayerRegistry::instance().contains("Dense"));
+TEST_CASE("registry: a name cannot be registered twice") {
+  Registry<int> numbers("number");
+  numbers.add("one", 1);
+  CHECK_THROWS_WITH_AS(numbers.add("one", 11), "number 'one' is registered twice",
+                       std::logic_error);
+  CHECK(*numbers.find("one") == 1);
+  CHECK(numbers.names().size() == 1);
 }
 
-TEST_CASE("registry: create() builds the named type with its keys") {
-  auto layer = LayerRegistry::instance().create(
-      json{{"type", "dense"}, {"units", 5}, {"bias", false}, {"name", "fc"}}, "/model/layers/0");
-  CHECK(layer->type() == "dense");
-  CHECK(layer->config() == json{{"units", 5}, {"bias", false}, {"init", "he"}});
-  CHECK(layer->name().empty());  // "name" and "inputs" are left to the caller
-  CHECK(
-      LayerRegistry::instance().create(json{{"type", "relu"}, {"inputs", {"fc"}}}, "/x")->type() ==
-      "relu");
-}
-
-TEST_CASE("registry: an unknown type lists every known type") {
-  std::string known;
-  for (const std::string& t : LayerRegistry::instance().types())
-    known += (known.empty() ? "" : ", ") + t;
-  CHECK(create_error(json{{"type", "dens"}, {"units", 3}}) ==
-        "/model/layers/2/type: unknown layer type 'dens'; known types: " + known);
-}
-
-TEST_CASE("registry: bad specs name the pointer of the bad value") {
-  CHECK(create_error(json{{"units", 3}}) == "/model/layers/2/type: is required (a string)");
-  CHECK(create_error(json{{"type", 3}}) == "/model/layers/2/type: expected a string, got 3");
-  CHECK(create_error(json::array({"dense"})) ==
-        "/model/layers/2: expected an object {...}, got [\"dense\"]");
-  CHECK(create_error(json{{"type", "dense"}}) == "/model/layers/2/units: is required (an integer)");
-  CHECK(create_error(json{{"type", "dense"}, {"units", 0}}) ==
-        "/model/layers/2/units: expected a positive integer, got 0");
-  CHECK(create_error(json{{"type", "dense"}, {"units", 3}, {"unit", 3}}) ==
-        "/model/layers/2/unit: unknown key; known keys here: bias, init, inputs, name, std, type, "
-        "units");
-  CHECK(create_error(json{{"type", "relu"}, {"units", 3}}) ==
-        "/model/layers/2/units: unknown key; known keys here: inputs, name, type");
-  CHECK(create_error(json{{"type", "batchnorm"}, {"momentum", 2}}) ==
-        "/model/layers/2/momentum: expected a number in [0, 1] or null, got 2");
-  CHECK(create_error(json{{"type", "batchnorm"}, {"eps", 0}}) ==
-        "/model/layers/2/eps: expected a positive number, got 0");
-}
-
-TEST_CASE("registry: a type cannot be registered twice") {
-  const auto before = LayerRegistry::instance().types();
-  CHECK_THROWS_WITH_AS(
-      LayerRegistry::instance().add("dense", [](minima::ConfigObject&) { return nullptr; }),
-      "layer type 'dense' is registered twice", std::logic_error);
-  CHECK(LayerRegistry::instance().types() == before);
-  // The original factory still works.
-  CHECK(LayerRegistry::instance().create(json{{"type", "dense"}, {"units", 2}}, "/x")->type() ==
-        "dense");
+TEST_CASE("registry: an unknown name lists the known ones, at the pointer") {
+  Registry<int> numbers("number", "known numbers");
+  numbers.add("two", 2);
+  numbers.add("one", 1);
+  CHECK(numbers.unknown("six") == "unknown number 'six'; known numbers: one, two");
+  std::string pointer;
+  CHECK(minima::test::config_error([&] { numbers.at("six", "/optimizer/type"); }, &pointer) ==
+        "/optimizer/type: unknown number 'six'; known numbers: one, two");
+  CHECK(pointer == "/optimizer/type");
+  // The default label is "known".
+  Registry<int> plain("optimizer");
+  plain.add("sgd", 0);
+  CHECK(plain.unknown("rmsprop") == "unknown optimizer 'rmsprop'; known: sgd");
 }

@@ -53,8 +53,8 @@ std::vector<BenchNetwork> named_bench_networks() {
     for (bool bn : {true, false}) {
       const json spec = {
           {"type", "mlp"}, {"hidden", s.hidden}, {"activation", s.activation}, {"batchnorm", bn}};
-      networks.push_back({std::string(s.name) + (bn ? "" : "-nobn"),
-                          ModelBuilderRegistry::instance().expand(spec, "/model"), s.batch});
+      networks.push_back(
+          {std::string(s.name) + (bn ? "" : "-nobn"), expand_model(spec, "/model"), s.batch});
     }
   return networks;
 }

@@ -5,12 +5,15 @@
 // Build: part of minima's build (target cpp_api_mlp); run: ./build/cpp_api_mlp
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include <minima/core/blas_kernel.hpp>
+#include <minima/layers/batchnorm.hpp>
+#include <minima/layers/dense.hpp>
+#include <minima/layers/relu.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
-#include <minima/nn/registry.hpp>
 
 using namespace minima;
 
@@ -46,15 +49,18 @@ int main(int, char** argv) {
   // 0. The best OpenBLAS kernel for this CPU (may re-execute the program once).
   use_best_blas_kernel(argv);
 
-  // 1. The network, layer by layer: make_layer takes the same keys as a config.
+  // 1. The network, layer by layer, from typed layers. The settings a config
+  //    writes as keys are fields of each layer's Options, with the same
+  //    defaults: Dense(64, {.bias = false}) is {"type": "dense", "units": 64,
+  //    "bias": false}; make_layer("dense", {{"units", 64}}) takes the keys.
   Graph net;
-  net.add(make_layer("dense", {{"units", 64}}));
-  net.add(make_layer("batchnorm"));
-  net.add(make_layer("relu"));
-  net.add(make_layer("dense", {{"units", 64}}));
-  net.add(make_layer("batchnorm"));
-  net.add(make_layer("relu"));
-  net.add(make_layer("dense", {{"units", kClasses}}));
+  net.add(std::make_unique<Dense>(64));
+  net.add(std::make_unique<BatchNorm>(BatchNorm::Options{.momentum = 0.1}));
+  net.add(std::make_unique<Relu>());
+  net.add(std::make_unique<Dense>(64, Dense::Options{.init = "he"}));
+  net.add(std::make_unique<BatchNorm>());
+  net.add(std::make_unique<Relu>());
+  net.add(std::make_unique<Dense>(kClasses));
   net.build(Shape{2}, /*seed=*/1);  // input: 2 features per sample
 
   Tensor train_x, test_x;

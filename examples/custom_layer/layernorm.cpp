@@ -3,7 +3,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 // The one line that makes "layernorm" usable in any config.
 MINIMA_REGISTER_LAYER("layernorm", LayerNorm);

@@ -93,6 +93,12 @@ std::string describe() {
 
 }  // namespace
 
+std::string one_of(const std::vector<std::string>& choices) {
+  std::string text = "one of ";
+  for (size_t i = 0; i < choices.size(); ++i) text += (i ? ", \"" : "\"") + choices[i] + "\"";
+  return text;
+}
+
 ConfigError::ConfigError(const std::string& pointer, const std::string& message)
     : std::runtime_error(pointer + ": " + message), pointer_(pointer) {}
 

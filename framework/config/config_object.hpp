@@ -24,6 +24,9 @@ class ConfigError : public std::runtime_error {
   std::string pointer_;
 };
 
+// `one of "a", "b", "c"`: the choices an expect() message offers, in order.
+std::string one_of(const std::vector<std::string>& choices);
+
 class ConfigObject {
  public:
   // `pointer` is where `object` sits in the whole config, e.g. "/model/layers/3".

@@ -25,15 +25,19 @@ std::atomic<int64_t> max_bytes{int64_t(4) << 30};
 
 // Storage for `shape`, refused above the limit before allocating.
 float* allocate_for(const Shape& shape) {
+  check_tensor_size(shape);
+  return allocate_aligned(shape.numel());
+}
+
+}  // namespace
+
+void check_tensor_size(const Shape& shape) {
   const int64_t count = shape.numel();
   if (count > max_bytes / int64_t(sizeof(float)))
     throw std::runtime_error("a tensor of shape " + shape.str() + " needs " +
                              format_bytes(count > INT64_MAX / 4 ? INT64_MAX : count * 4) +
                              ", more than the limit of " + format_bytes(max_bytes) + " per tensor");
-  return allocate_aligned(count);
 }
-
-}  // namespace
 
 void Tensor::FreeDeleter::operator()(float* p) const { std::free(p); }
 

@@ -67,6 +67,9 @@ class Tensor {
 // parameters to it too (they share one arena).
 int64_t max_tensor_bytes();
 void set_max_tensor_bytes(int64_t bytes);
+// Throws what allocating a tensor of `shape` over that limit throws, without
+// allocating (for shapes declared now and given storage later).
+void check_tensor_size(const Shape& shape);
 
 // Throws std::invalid_argument "<what>: expected shape [a, b] but got [c, d]".
 void check_shape(const Tensor& t, const Shape& expected, const std::string& what);

@@ -7,7 +7,7 @@
 
 #include <minima/core/format.hpp>
 #include <minima/core/parallel.hpp>
-#include <minima/nn/registry.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 namespace {
@@ -30,7 +30,7 @@ std::string Graph::where(const Node& n) const {
 
 Layer& Graph::add(std::unique_ptr<Layer> layer, std::vector<std::string> inputs,
                   std::string pointer) {
-  if (built_) throw std::logic_error("Graph::add after build()");
+  if (shaped_) throw std::logic_error("Graph::add after infer_shapes() or build()");
   if (layer->name().empty()) {
     int k = 1;
     auto taken = [&](const std::string& s) {
@@ -55,7 +55,7 @@ Graph Graph::from_json(const json& layers, const std::string& pointer) {
   for (size_t i = 0; i < layers.size(); ++i) {
     const std::string at = pointer + "/" + std::to_string(i);
     const json& spec = layers[i];
-    std::unique_ptr<Layer> layer = LayerRegistry::instance().create(spec, at);
+    std::unique_ptr<Layer> layer = create_layer(spec, at);
     ConfigObject names(spec, at);
     layer->set_name(names.get<std::string>("name", ""));
     if (spec.contains("name")) names.expect(!layer->name().empty(), "name", "a non-empty string");
@@ -147,8 +147,8 @@ void Graph::sort_topologically() {
   nodes_ = std::move(sorted);
 }
 
-void Graph::build(const Shape& input_shape, uint64_t seed) {
-  if (built_) throw std::logic_error("Graph::build called twice");
+const Shape& Graph::infer_shapes(const Shape& input_shape) {
+  if (shaped_) throw std::logic_error("Graph::infer_shapes called twice");
   if (nodes_.empty()) throw std::invalid_argument("a network needs at least one layer");
   resolve_inputs();
   sort_topologically();
@@ -160,8 +160,8 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
     for (int in : n.inputs)
       shapes.push_back(in < 0 ? input_shape : nodes_[in].layer->output_shape());
     try {
-      n.layer->build(shapes);
-      for (Param* p : n.layer->params()) param_count += p->value.numel();
+      n.layer->build(shapes, ParamStorage::Owner);
+      for (Param* p : n.layer->params()) param_count += p->shape.numel();
       if (param_count > max_tensor_bytes() / int64_t(sizeof(float)))
         throw std::runtime_error("the parameters up to this layer (" + std::to_string(param_count) +
                                  ") need " + format_bytes(param_count * int64_t(sizeof(float))) +
@@ -183,6 +183,17 @@ void Graph::build(const Shape& input_shape, uint64_t seed) {
         nodes_[n.inputs[j]].consumers.emplace_back(int(i), int(j));
       }
   }
+  shaped_ = true;
+  return output_shape();
+}
+
+void Graph::build(const Shape& input_shape, uint64_t seed) {
+  if (built_) throw std::logic_error("Graph::build called twice");
+  if (!shaped_)
+    infer_shapes(input_shape);
+  else if (input_shape != input_shape_)
+    throw std::logic_error("Graph::build for input " + input_shape.str() +
+                           " after infer_shapes for " + input_shape_.str());
   gather_params(seed);
   built_ = true;
 }
@@ -191,14 +202,14 @@ void Graph::gather_params(uint64_t seed) {
   int64_t total = 0;
   for (Node& n : nodes_)
     for (Param* p : n.layer->params())
-      total += (p->value.numel() + kArenaAlign - 1) / kArenaAlign * kArenaAlign;
+      total += (p->shape.numel() + kArenaAlign - 1) / kArenaAlign * kArenaAlign;
   values_ = Tensor(Shape{std::max<int64_t>(total, 1)});
   grads_ = Tensor(Shape{std::max<int64_t>(total, 1)});
   num_params_ = 0;
   int64_t offset = 0;
   for (Node& n : nodes_) {
     for (Param* p : n.layer->params()) {
-      const Shape shape = p->value.shape();
+      const Shape shape = p->shape;
       p->value = Tensor::view(values_.data() + offset, shape);
       p->grad = Tensor::view(grads_.data() + offset, shape);
       offset += (shape.numel() + kArenaAlign - 1) / kArenaAlign * kArenaAlign;

@@ -42,10 +42,15 @@ class Graph {
   // The layers of a config's list (each {"type": ..., "name"?, "inputs"?, ...}).
   static Graph from_json(const json& layers, const std::string& pointer);
 
-  // Checks the wiring, builds each layer for per-sample `input_shape`, puts
-  // parameters into the arenas and initialises them: layer L draws from
+  // Checks the wiring and builds each layer for per-sample `input_shape`:
+  // shapes and parameter declarations only, no parameter storage. Returns
+  // the network's per-sample output shape. Enough to check a config; the
+  // graph cannot run until build(). Errors name the layer's JSON pointer.
+  const Shape& infer_shapes(const Shape& input_shape);
+  // infer_shapes() (unless done, for the same shape), then puts parameters
+  // into the arenas and initialises them: layer L draws from
   // Rng::keyed(seed, L's name), so adding a layer leaves the others' weights
-  // unchanged. Errors name the layer's JSON pointer.
+  // unchanged.
   void build(const Shape& input_shape, uint64_t seed);
 
   // x: [N, input_shape] -> output [N, output_shape].
@@ -101,6 +106,7 @@ class Graph {
   Shape input_shape_;
   Tensor values_, grads_;
   int64_t num_params_ = 0;
+  bool shaped_ = false;  // infer_shapes() done
   bool built_ = false;
   LayerTimer layer_timer_;
 };

@@ -8,7 +8,7 @@ namespace {
 std::string who(const Layer& l) { return "layer '" + l.name() + "' (" + l.type() + ")"; }
 }  // namespace
 
-Shape Layer::build(const std::vector<Shape>& input_shapes) {
+Shape Layer::build(const std::vector<Shape>& input_shapes, ParamStorage storage) {
   if (built_) throw std::logic_error(who(*this) + ": build() called twice");
   const int n = int(input_shapes.size());
   if (arity() == 0 ? n < 2 : n != arity())
@@ -18,6 +18,11 @@ Shape Layer::build(const std::vector<Shape>& input_shapes) {
         ", got " + std::to_string(n));
   input_shapes_ = input_shapes;
   output_shape_ = do_build(input_shapes);
+  if (storage == ParamStorage::Layer)
+    for (Param* p : params_) {
+      p->value = Tensor(p->shape);
+      p->grad = Tensor(p->shape);
+    }
   x_.assign(n, nullptr);
   dx_.resize(n);
   built_ = true;
@@ -61,9 +66,9 @@ void Layer::zero_grad() {
 }
 
 void Layer::add_param(Param& p, std::string name, Shape shape) {
+  check_tensor_size(shape);
   p.name = std::move(name);
-  p.value = Tensor(shape);
-  p.grad = Tensor(shape);
+  p.shape = shape;
   params_.push_back(&p);
 }
 

@@ -26,9 +26,15 @@ enum class Mode { Train, Eval };
 // views into the graph's flat parameter and gradient arenas.
 struct Param {
   std::string name;  // local name: "weight", "bias"
+  Shape shape;       // declared in build; value and grad have it once given storage
   Tensor value;
   Tensor grad;
 };
+
+// Who gives a layer's parameters their storage when it is built: the layer
+// itself (used on its own), or its owner, which points them into its arenas
+// afterwards (a Graph; until then value and grad are empty).
+enum class ParamStorage { Layer, Owner };
 
 // Non-trainable state saved with the model (BatchNorm's running statistics).
 struct Buffer {
@@ -54,8 +60,9 @@ class Layer {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
 
-  // 1. Per-sample input shapes -> per-sample output shape. Once.
-  Shape build(const std::vector<Shape>& input_shapes);
+  // 1. Per-sample input shapes -> per-sample output shape, and the
+  //    parameters declared with their shapes. Once.
+  Shape build(const std::vector<Shape>& input_shapes, ParamStorage storage = ParamStorage::Layer);
   // 2. Fill parameters with their initial values (called after build).
   virtual void init_params(Rng& rng) { (void)rng; }
   // 3. Inputs are batches [N, ...]; returns the output [N, ...], a buffer the
@@ -94,7 +101,8 @@ class Layer {
   virtual void do_backward(std::span<const Tensor* const> x, const Tensor& y, const Tensor& dy,
                            std::span<Tensor> dx) = 0;
 
-  // Called from do_build: declare a parameter (zero-filled) or a buffer.
+  // Called from do_build: declare a parameter (zero-filled once it has
+  // storage, see ParamStorage) or a buffer.
   void add_param(Param& p, std::string name, Shape shape);
   void add_buffer(Buffer& b, std::string name, Shape shape, float fill = 0.0f,
                   bool integer = false);

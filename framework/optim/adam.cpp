@@ -8,21 +8,30 @@
 
 namespace minima {
 
-Adam::Adam(ConfigObject& config, int64_t num_params)
-    : lr_(config.get<double>("lr", 0.001)),
-      beta1_(config.get<double>("beta1", 0.9)),
-      beta2_(config.get<double>("beta2", 0.999)),
-      eps_(config.get<double>("eps", 1e-8)),
-      weight_decay_(config.get<double>("weight_decay", 0.0)),
-      m_(Shape{num_params}),
-      v_(Shape{num_params}),
-      steps_(Shape{1}) {
-  config.expect(lr_ > 0, "lr", "a positive number");
-  config.expect(beta1_ >= 0 && beta1_ < 1, "beta1", "a number in [0, 1)");
-  config.expect(beta2_ >= 0 && beta2_ < 1, "beta2", "a number in [0, 1)");
-  config.expect(eps_ > 0, "eps", "a positive number");
-  config.expect(weight_decay_ >= 0, "weight_decay", "a number >= 0");
+MINIMA_REGISTER(optimizer_registry(), "adam", optimizer_entry<Adam>());
+
+Adam::Options Adam::read(ConfigObject& config) {
+  const Options defaults;
+  const Options o = {.lr = config.get<double>("lr", defaults.lr),
+                     .beta1 = config.get<double>("beta1", defaults.beta1),
+                     .beta2 = config.get<double>("beta2", defaults.beta2),
+                     .eps = config.get<double>("eps", defaults.eps),
+                     .weight_decay = config.get<double>("weight_decay", defaults.weight_decay)};
+  config.expect(o.lr > 0, "lr", "a positive number");
+  config.expect(o.beta1 >= 0 && o.beta1 < 1, "beta1", "a number in [0, 1)");
+  config.expect(o.beta2 >= 0 && o.beta2 < 1, "beta2", "a number in [0, 1)");
+  config.expect(o.eps > 0, "eps", "a positive number");
+  config.expect(o.weight_decay >= 0, "weight_decay", "a number >= 0");
+  return o;
 }
+
+json Adam::to_json(const Options& o) {
+  return {{"type", "adam"},   {"lr", o.lr},   {"beta1", o.beta1},
+          {"beta2", o.beta2}, {"eps", o.eps}, {"weight_decay", o.weight_decay}};
+}
+
+Adam::Adam(ConfigObject& config, int64_t num_params)
+    : options_(read(config)), m_(Shape{num_params}), v_(Shape{num_params}), steps_(Shape{1}) {}
 
 void Adam::step(Tensor& values, const Tensor& grads, float lr) {
   const int64_t n = values.numel();
@@ -33,9 +42,11 @@ void Adam::step(Tensor& values, const Tensor& grads, float lr) {
   steps_[0] += 1.0f;
   const double t = steps_[0];
   // Bias corrections in double, as PyTorch computes them in Python floats.
-  const float step_size = float(lr / (1.0 - std::pow(beta1_, t)));
-  const float inv_sqrt_bc2 = float(1.0 / std::sqrt(1.0 - std::pow(beta2_, t)));
-  const float b1 = float(beta1_), b2 = float(beta2_), eps = float(eps_), wd = float(weight_decay_);
+  const Options& o = options_;
+  const float step_size = float(lr / (1.0 - std::pow(o.beta1, t)));
+  const float inv_sqrt_bc2 = float(1.0 / std::sqrt(1.0 - std::pow(o.beta2, t)));
+  const float b1 = float(o.beta1), b2 = float(o.beta2), eps = float(o.eps),
+              wd = float(o.weight_decay);
   float* p = values.data();
   const float* dp = grads.data();
   float* m = m_.data();
@@ -52,11 +63,6 @@ void Adam::step(Tensor& values, const Tensor& grads, float lr) {
 
 std::vector<std::pair<std::string, Tensor*>> Adam::state() {
   return {{"adam_m", &m_}, {"adam_v", &v_}, {"adam_step", &steps_}};
-}
-
-json Adam::config() const {
-  return {{"type", "adam"},  {"lr", lr_},   {"beta1", beta1_},
-          {"beta2", beta2_}, {"eps", eps_}, {"weight_decay", weight_decay_}};
 }
 
 }  // namespace minima

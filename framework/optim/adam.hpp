@@ -13,16 +13,28 @@ namespace minima {
 
 class Adam : public Optimizer {
  public:
+  struct Options {
+    double lr = 0.001;
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    double eps = 1e-8;
+    double weight_decay = 0.0;
+  };
+  // Reads and checks the keys above except "type".
+  static Options read(ConfigObject& config);
+  // The resolved config object, "type" included.
+  static json to_json(const Options& options);
+
   // Reads the keys above except "type"; num_params sizes the moments.
   Adam(ConfigObject& config, int64_t num_params);
 
   void step(Tensor& values, const Tensor& grads, float lr) override;
-  float base_lr() const override { return float(lr_); }
+  float base_lr() const override { return float(options_.lr); }
   std::vector<std::pair<std::string, Tensor*>> state() override;
-  json config() const override;
+  json config() const override { return to_json(options_); }
 
  private:
-  double lr_, beta1_, beta2_, eps_, weight_decay_;
+  Options options_;
   Tensor m_;      // [P] first moment
   Tensor v_;      // [P] second moment
   Tensor steps_;  // [1] updates done so far (t - 1); a float is exact up to 2^24 steps

@@ -1,20 +1,23 @@
 #include <minima/optim/optimizer.hpp>
 
-#include <minima/optim/adam.hpp>
-#include <minima/optim/sgd.hpp>
-
 namespace minima {
+
+Registry<OptimizerEntry>& optimizer_registry() {
+  static Registry<OptimizerEntry> registry("optimizer");
+  return registry;
+}
+
+json resolve_optimizer(ConfigObject& config) {
+  const std::string type = config.required<std::string>("type");
+  json resolved = optimizer_registry().at(type, config.pointer_to("type")).resolve(config);
+  config.finish();
+  return resolved;
+}
 
 std::unique_ptr<Optimizer> make_optimizer(ConfigObject& config, int64_t num_params) {
   const std::string type = config.required<std::string>("type");
-  std::unique_ptr<Optimizer> optimizer;
-  if (type == "sgd")
-    optimizer = std::make_unique<Sgd>(config, num_params);
-  else if (type == "adam")
-    optimizer = std::make_unique<Adam>(config, num_params);
-  else
-    throw ConfigError(config.pointer_to("type"),
-                      "unknown optimizer '" + type + "'; known: adam, sgd");
+  auto optimizer =
+      optimizer_registry().at(type, config.pointer_to("type")).make(config, num_params);
   config.finish();
   return optimizer;
 }

@@ -1,12 +1,14 @@
 #pragma once
 // Optimizers update the whole flat parameter arena in one pass.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <minima/config/config_object.hpp>
+#include <minima/config/registry.hpp>
 #include <minima/core/tensor.hpp>
 
 namespace minima {
@@ -25,10 +27,38 @@ class Optimizer {
   virtual json config() const = 0;
 };
 
-// From the config's "optimizer" object:
+// A registered optimizer: how to check its config object and how to make it.
+struct OptimizerEntry {
+  // Reads and checks the keys besides "type" and returns the whole object
+  // with defaults filled in ("type" included), constructing nothing.
+  std::function<json(ConfigObject& config)> resolve;
+  // The optimizer the keys describe, with state for num_params values.
+  std::function<std::unique_ptr<Optimizer>(ConfigObject& config, int64_t num_params)> make;
+};
+
+// Each optimizer registers in its own .cpp:
+//   MINIMA_REGISTER(optimizer_registry(), "sgd", optimizer_entry<Sgd>());
+// Unknown names read "unknown optimizer 'x'; known: adam, sgd".
+Registry<OptimizerEntry>& optimizer_registry();
+
+// The entry of an optimizer class O with
+//   static O::Options read(ConfigObject&)    reads and checks the keys
+//   static json to_json(const O::Options&)   the resolved object
+//   O(ConfigObject&, int64_t num_params)
+template <class O>
+OptimizerEntry optimizer_entry() {
+  return {[](ConfigObject& config) { return O::to_json(O::read(config)); },
+          [](ConfigObject& config, int64_t num_params) -> std::unique_ptr<Optimizer> {
+            return std::make_unique<O>(config, num_params);
+          }};
+}
+
+// From the config's "optimizer" object, e.g.
 //   {"type": "sgd", "lr": 0.1, "momentum": 0, "nesterov": false, "weight_decay": 0}
 //   {"type": "adam", "lr": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0}
-// num_params sizes the state. Errors name the JSON pointer.
+// resolve_optimizer() checks it and fills in its defaults; make_optimizer()
+// builds it, num_params sizing the state. Errors name the JSON pointer.
+json resolve_optimizer(ConfigObject& config);
 std::unique_ptr<Optimizer> make_optimizer(ConfigObject& config, int64_t num_params);
 
 }  // namespace minima

@@ -12,17 +12,27 @@ namespace minima {
 
 class Sgd : public Optimizer {
  public:
+  struct Options {
+    double lr = 0.0;  // required
+    double momentum = 0.0;
+    double weight_decay = 0.0;
+    bool nesterov = false;
+  };
+  // Reads and checks the keys above except "type".
+  static Options read(ConfigObject& config);
+  // The resolved config object, "type" included.
+  static json to_json(const Options& options);
+
   // Reads the keys above except "type"; num_params sizes the momentum buffer.
   Sgd(ConfigObject& config, int64_t num_params);
 
   void step(Tensor& values, const Tensor& grads, float lr) override;
-  float base_lr() const override { return float(lr_); }
+  float base_lr() const override { return float(options_.lr); }
   std::vector<std::pair<std::string, Tensor*>> state() override;
-  json config() const override;
+  json config() const override { return to_json(options_); }
 
  private:
-  double lr_, momentum_, weight_decay_;
-  bool nesterov_;
+  Options options_;
   Tensor velocity_;  // [P] momentum buffer v; empty when momentum is 0
 };
 

@@ -62,13 +62,15 @@ OutputConfig parse_output(ConfigObject c, const std::string& source) {
   return o;
 }
 
-// Validates a layer list by building it (for a known input shape) and
-// returns it with every layer's defaults filled in.
-json resolve_layers(const json& layers, const DataConfig& data, uint64_t seed) {
+// Validates a layer list and returns it with every layer's defaults filled
+// in. Making the layers checks their keys (constructors only read options);
+// for a data set of known size, shape inference also checks the wiring and
+// that the network outputs one value per class. No parameter is allocated.
+json resolve_layers(const json& layers, const DataConfig& data) {
   const std::string pointer = "/model/layers";
   Graph graph = Graph::from_json(layers, pointer);
   if (const KnownDataset* known = find_known(data.dataset)) {
-    graph.build(Shape{known->features}, seed);
+    graph.infer_shapes(Shape{known->features});
     if (graph.output_shape() != Shape{known->classes})
       throw ConfigError("/model", "the network outputs " + graph.output_shape().str() +
                                       " per sample, but " + data.dataset + " has " +
@@ -91,15 +93,15 @@ void parse_model(ConfigObject& top, RunConfig& config) {
     model.raw("layers");
     model.finish();
     config.model = written;
-    config.layers = resolve_layers(written["layers"], config.data, config.seed);
+    config.layers = resolve_layers(written["layers"], config.data);
     return;
   }
   config.model = written;
   config.model.erase("layers");
-  const json expanded = ModelBuilderRegistry::instance().expand(config.model, "/model");
-  config.layers = resolve_layers(expanded, config.data, config.seed);
+  const json expanded = expand_model(config.model, "/model");
+  config.layers = resolve_layers(expanded, config.data);
   if (!written.contains("layers")) return;
-  const json listed = resolve_layers(written["layers"], config.data, config.seed);
+  const json listed = resolve_layers(written["layers"], config.data);
   if (listed == config.layers) return;
   size_t i = 0;
   while (i < listed.size() && i < config.layers.size() && listed[i] == config.layers[i]) ++i;
@@ -154,11 +156,11 @@ RunConfig parse_run_config(const json& config, const std::string& source) {
   run.data = parse_data(section(top, "data"));
   parse_model(top, run);
   ConfigObject optimizer = top.child("optimizer");
-  run.optimizer = make_optimizer(optimizer, 0)->config();
+  run.optimizer = resolve_optimizer(optimizer);
   run.train = parse_train(section(top, "train"));
   check_batch_statistics(run);
   ConfigObject schedule = section(top, "schedule");
-  run.schedule = make_schedule(schedule, run.train.steps)->config();
+  run.schedule = resolve_schedule(schedule, run.train.steps);
   run.output = parse_output(section(top, "output"), source);
   top.finish();
   return run;

@@ -1,0 +1,17 @@
+#pragma once
+// relu: y = max(x, 0).
+#include <minima/layers/activation.hpp>
+
+namespace minima {
+
+struct ReluOp {
+  static constexpr const char* name = "relu";
+  static float forward(float x) { return x > 0.0f ? x : 0.0f; }
+  static float derivative(float x, float) { return x > 0.0f ? 1.0f : 0.0f; }
+};
+
+// Relu(): the "relu" layer, typed.
+using Relu = Activation<ReluOp>;
+extern template class Activation<ReluOp>;
+
+}  // namespace minima

@@ -1,0 +1,18 @@
+#pragma once
+// sigmoid: y = 1 / (1 + e^-x), dy/dx = y (1 - y).
+#include <minima/core/fast_exp.hpp>
+#include <minima/layers/activation.hpp>
+
+namespace minima {
+
+struct SigmoidOp {
+  static constexpr const char* name = "sigmoid";
+  static float forward(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+  static float derivative(float, float y) { return y * (1.0f - y); }
+};
+
+// Sigmoid(): the "sigmoid" layer, typed.
+using Sigmoid = Activation<SigmoidOp>;
+extern template class Activation<SigmoidOp>;
+
+}  // namespace minima
