@@ -61,7 +61,16 @@ int run_train(const TrainArgs& a) {
   options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.resume = !a.resume.empty();
   options.stop = &stop_requested;
-  Trainer trainer(config_for(a), options);
+  const RunConfig config = config_for(a);
+  // Settings the data or the layers cannot take are found while building:
+  // name the config file they are about.
+  Trainer trainer = [&] {
+    try {
+      return Trainer(config, options);
+    } catch (const ConfigError& e) {
+      throw e.in_file(config.source);
+    }
+  }();
   if (!a.quiet) print_start(trainer, options.resume);
 
   // The first Ctrl-C asks the loop to stop at the next step; a second one kills.

@@ -1,6 +1,7 @@
 #include <minima/models/mlp.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ MINIMA_REGISTER(model_registry(), "mlp", build_mlp);
 
 json build_mlp(ConfigObject& spec) {
   const DenseOptions dense_defaults;
-  const std::vector<int> hidden = spec.required<std::vector<int>>("hidden");
+  const std::vector<int64_t> hidden = spec.required<std::vector<int64_t>>("hidden");
   const std::string activation = spec.get<std::string>("activation", "relu");
   const bool batchnorm = spec.get<bool>("batchnorm", false);
   const std::string init = spec.get<std::string>("init", dense_defaults.init);
@@ -22,10 +23,16 @@ json build_mlp(ConfigObject& spec) {
   const int64_t classes = spec.get<int64_t>("classes", 10);
   const double dropout = spec.get<double>("dropout", 0.0);
 
-  for (size_t i = 0; i < hidden.size(); ++i)
+  for (size_t i = 0; i < hidden.size(); ++i) {
+    const std::string at = spec.pointer_to("hidden") + "/" + std::to_string(i);
     if (hidden[i] <= 0)
-      throw ConfigError(spec.pointer_to("hidden") + "/" + std::to_string(i),
+      throw ConfigError(at,
                         "expected a positive number of units, got " + std::to_string(hidden[i]));
+    if (hidden[i] > std::numeric_limits<int>::max())
+      throw ConfigError(at, std::to_string(hidden[i]) + " units is more than the " +
+                                std::to_string(std::numeric_limits<int>::max()) +
+                                " a dense layer can have");
+  }
   const LayerEntry* entry = layer_registry().find(activation);
   spec.expect(entry && entry->activation, "activation", one_of(activation_types()));
   const std::vector<std::string>& inits = Dense::inits();

@@ -67,7 +67,8 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
   const std::string config = dir.path("c.json");
   write_text(config, kTinyConfig);
   const auto summary_error = [&](const std::string& assignment, const std::string& message) {
-    check_error({"summary", config, "--set", assignment}, "minima summary: error: " + message);
+    check_error({"summary", config, "--set", assignment},
+                "minima summary: error: " + config + ": " + message);
   };
   SUBCASE("unknown layer type: the known ones are listed") {
     std::string known;
@@ -252,19 +253,22 @@ TEST_CASE("cli: training settings the data or the layers cannot take") {
   const std::string config = blob_run(dir);
   SUBCASE("a batch of one with BatchNorm in training") {
     check_error({"train", config, "--quiet", "--set", "train.batch_size=1"},
-                "minima train: error: /train/batch_size: expected at least 2 with batchnorm layer "
-                "'bn1' (it normalizes "
-                "over the batch; one sample has no variance)");
+                "minima train: error: " + config +
+                    ": /train/batch_size: expected at least 2 with batchnorm layer "
+                    "'bn1' (it normalizes "
+                    "over the batch; one sample has no variance)");
   }
   SUBCASE("a batch larger than the training set") {
     check_error({"train", config, "--quiet", "--set", "train.batch_size=1000"},
-                "minima train: error: /train/batch_size: expected at most the 256 training "
-                "samples, got 1000");
+                "minima train: error: " + config +
+                    ": /train/batch_size: expected at most the 256 training "
+                    "samples, got 1000");
   }
   SUBCASE("an output layer that does not match the classes") {
     check_error({"train", config, "--quiet", "--set", "model.layers.3.units=4"},
-                "minima train: error: /model: expected a last layer with 10 outputs (one per class "
-                "of the data set), got [4]");
+                "minima train: error: " + config +
+                    ": /model: expected a last layer with 10 outputs (one per class "
+                    "of the data set), got [4]");
   }
 }
 
@@ -359,4 +363,38 @@ TEST_CASE(
     minima::write_file_atomically(model, "");
     eval_error(model + ": file of 0 bytes is too short for the 8-byte header length");
   }
+}
+
+TEST_CASE("cli: a config given to the wrong command says which command it is for") {
+  TempDir dir("cli_wrong_command");
+  const std::string run_config = dir.path("run.json"), compare_config = dir.path("compare.json");
+  write_text(run_config, kTinyConfig);
+  write_text(compare_config,
+             R"({"base": "run.json", "variants": {"plain": {}, "bn": {"model.batchnorm": true}}})");
+  check_error({"train", compare_config},
+              "minima train: error: " + compare_config +
+                  ": a comparison of runs (it has \"base\"), not a run config: run it with `minima "
+                  "compare " +
+                  compare_config + "`");
+  check_error({"compare", run_config},
+              "minima compare: error: " + run_config +
+                  ": a run config (it has \"model\"), not a comparison of runs: train it with "
+                  "`minima train " +
+                  run_config + "`");
+}
+
+TEST_CASE("cli: --set can fill a section the config leaves out") {
+  TempDir dir("cli_set_section");
+  const std::string config = dir.path("c.json");
+  nlohmann::json tiny = nlohmann::json::parse(kTinyConfig);
+  REQUIRE_FALSE(tiny.contains("output"));
+  write_text(config, tiny.dump());
+  const CliResult r = run_cli({"summary", config, "--set", "output.dir=" + dir.path("elsewhere")});
+  CAPTURE(r.err);
+  CHECK(r.exit_code == 0);
+  // A typo in a section name is still refused, by the validation.
+  check_error({"summary", config, "--set", "outptu.dir=x"},
+              "minima summary: error: " + config +
+                  ": /outptu: unknown key; known keys here: data, description, model, optimizer, "
+                  "output, schedule, seed, train");
 }

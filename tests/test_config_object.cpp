@@ -49,7 +49,8 @@ TEST_CASE("ConfigObject type errors name the pointer, the expected type and the 
   CHECK(config_error([&] { c.get<int64_t>("half", 0); }) ==
         "/model/layers/3/half: expected an integer, got 1.5");
   CHECK(config_error([&] { c.get<int>("huge", 0); }) ==
-        "/model/layers/3/huge: expected an integer, got 3000000000.0");
+        "/model/layers/3/huge: expected an integer from -2147483648 to 2147483647, got "
+        "3000000000.0");
   CHECK(config_error([&] { c.get<bool>("flag", false); }) ==
         "/model/layers/3/flag: expected true or false, got 1");
   CHECK(config_error([&] { c.get<std::string>("name", ""); }) ==

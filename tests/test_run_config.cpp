@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <minima/config/config_override.hpp>
+#include <minima/core/threads.hpp>
 #include <minima/train/run_config.hpp>
 
 using namespace minima;
@@ -139,14 +140,25 @@ TEST_CASE("run config errors name the pointer") {
       {"data={\"dirr\": \"x\"}",
        "/data/dirr: unknown key; known keys here: dataset, dir, normalize, validation"},
       {"train.batch_size=0", "/train/batch_size: expected a positive integer, got 0"},
-      {"train.epochs=2", "/train/steps: cannot be combined with epochs; give exactly one of them"},
+      {"train.epochs=2",
+       "/train/steps: cannot be combined with epochs; give exactly one of them (to train by steps "
+       "a config that gives epochs: --set train.epochs=0)"},
       {"train.steps=0", "/train: expected a training length: \"epochs\" or \"steps\" > 0"},
       {"train.steps=-1", "/train/steps: expected an integer >= 0, got -1"},
       {"train.epochs=-1", "/train/epochs: expected an integer >= 0, got -1"},
       {"train.eval_every=-1",
        "/train/eval_every: expected a number of steps >= 0 (0 = once per epoch), got -1"},
-      {"train.threads=-2",
-       "/train/threads: expected a number of threads >= 0 (0 = automatic), got -2"},
+      {"train.threads=-2", "/train/threads: expected a number of threads from 0 (automatic) to " +
+                               std::to_string(4 * minima::available_cpus()) +
+                               " (4 x the CPUs this process may use), got -2"},
+      {"train.threads=100000",
+       "/train/threads: expected a number of threads from 0 (automatic) to " +
+           std::to_string(4 * minima::available_cpus()) +
+           " (4 x the CPUs this process may use), got 100000"},
+      {"train.threads=2147483648",
+       "/train/threads: expected an integer from -2147483648 to 2147483647, got 2147483648"},
+      {"model.hidden=[8, 1099511627776]",
+       "/model/hidden/1: 1099511627776 units is more than the 2147483647 a dense layer can have"},
       {"train.batch=3",
        "/train/batch: unknown key; known keys here: batch_size, epochs, eval_every, steps, "
        "threads"},

@@ -207,6 +207,12 @@ void assign_slugs(std::vector<CompareVariant>& variants) {
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
                                    const std::vector<std::string>& overrides) {
   const json plain = json::parse(doc.dump());
+  if (plain.is_object() && plain.contains("model") && !plain.contains("base") &&
+      !plain.contains("configs"))
+    throw std::runtime_error(source +
+                             ": a run config (it has \"model\"), not a comparison of runs: "
+                             "train it with `minima train " +
+                             source + "`");
   ConfigObject top(plain, "");
   const fs::path dir = fs::path(source).parent_path();
   auto resolve = [&](const std::string& p) {
@@ -269,9 +275,7 @@ CompareConfig load_compare_config(const std::string& path,
   try {
     return parse_compare_config(doc, path, overrides);
   } catch (const ConfigError& e) {
-    const std::string what = e.what();
-    throw ConfigError(path + ": " + e.pointer(),
-                      what.substr(std::min(what.size(), e.pointer().size() + 2)));
+    throw e.in_file(path);
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 namespace minima {
 namespace {
@@ -91,6 +92,16 @@ std::string describe() {
     return Reader<T>::what;
 }
 
+// "expected <what T is>, got <v>"; for a whole number beyond int, its range.
+template <class T>
+std::string mismatch(const json& v) {
+  if constexpr (std::is_same_v<T, int>)
+    if (Reader<int64_t>::ok(v))
+      return "expected an integer from " + std::to_string(INT32_MIN) + " to " +
+             std::to_string(INT32_MAX) + ", got " + show(v);
+  return "expected " + describe<T>() + ", got " + show(v);
+}
+
 }  // namespace
 
 std::string one_of(const std::vector<std::string>& choices) {
@@ -100,7 +111,11 @@ std::string one_of(const std::vector<std::string>& choices) {
 }
 
 ConfigError::ConfigError(const std::string& pointer, const std::string& message)
-    : std::runtime_error(pointer + ": " + message), pointer_(pointer) {}
+    : std::runtime_error(pointer + ": " + message), pointer_(pointer), message_(message) {}
+
+ConfigError ConfigError::in_file(const std::string& path) const {
+  return ConfigError(path + ": " + pointer_, message_);
+}
 
 ConfigObject::ConfigObject(const json& object, std::string pointer)
     : object_(object), pointer_(std::move(pointer)) {
@@ -115,8 +130,7 @@ T ConfigObject::required(const std::string& key) {
   if (!object_.contains(key))
     throw ConfigError(pointer_to(key), "is required (" + describe<T>() + ")");
   const json& v = object_.at(key);
-  if (!Reader<T>::ok(v))
-    throw ConfigError(pointer_to(key), "expected " + describe<T>() + ", got " + show(v));
+  if (!Reader<T>::ok(v)) throw ConfigError(pointer_to(key), mismatch<T>(v));
   return Reader<T>::read(v);
 }
 
@@ -178,6 +192,7 @@ MINIMA_INSTANTIATE(float)
 MINIMA_INSTANTIATE(bool)
 MINIMA_INSTANTIATE(std::string)
 MINIMA_INSTANTIATE(std::vector<int>)
+MINIMA_INSTANTIATE(std::vector<int64_t>)
 MINIMA_INSTANTIATE(std::vector<double>)
 MINIMA_INSTANTIATE(std::vector<std::string>)
 #undef MINIMA_INSTANTIATE

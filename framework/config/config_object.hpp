@@ -19,9 +19,12 @@ class ConfigError : public std::runtime_error {
  public:
   ConfigError(const std::string& pointer, const std::string& message);
   const std::string& pointer() const { return pointer_; }
+  const std::string& message() const { return message_; }
+  // The same error about file `path`: "<path>: <pointer>: <message>".
+  ConfigError in_file(const std::string& path) const;
 
  private:
-  std::string pointer_;
+  std::string pointer_, message_;
 };
 
 // `one of "a", "b", "c"`: the choices an expect() message offers, in order.

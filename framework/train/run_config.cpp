@@ -6,6 +6,7 @@
 
 #include <minima/config/config_override.hpp>
 #include <minima/core/atomic_file.hpp>
+#include <minima/core/threads.hpp>
 #include <minima/data/idx.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/model_builder.hpp>
@@ -39,13 +40,17 @@ TrainConfig parse_train(ConfigObject c) {
   c.expect(t.steps >= 0, "steps", "an integer >= 0");
   if (t.epochs > 0 && t.steps > 0)
     throw ConfigError(c.pointer_to("steps"),
-                      "cannot be combined with epochs; give exactly one of them");
+                      "cannot be combined with epochs; give exactly one of them (to train "
+                      "by steps a config that gives epochs: --set train.epochs=0)");
   if (t.epochs == 0 && t.steps == 0)
     throw ConfigError(c.pointer(), "expected a training length: \"epochs\" or \"steps\" > 0");
   t.eval_every = c.get<int64_t>("eval_every", t.eval_every);
   c.expect(t.eval_every >= 0, "eval_every", "a number of steps >= 0 (0 = once per epoch)");
   t.threads = c.get<int>("threads", t.threads);
-  c.expect(t.threads >= 0, "threads", "a number of threads >= 0 (0 = automatic)");
+  const int max_threads = 4 * available_cpus();
+  c.expect(t.threads >= 0 && t.threads <= max_threads, "threads",
+           "a number of threads from 0 (automatic) to " + std::to_string(max_threads) +
+               " (4 x the CPUs this process may use)");
   c.finish();
   return t;
 }
@@ -143,6 +148,15 @@ std::string reason(const json::parse_error& e) {
   return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// The sections a config may leave out, added empty (all defaults) so that
+// `--set output.dir=X` can set a key in one; an empty section reads exactly
+// like an absent one.
+void add_optional_sections(json& config) {
+  if (!config.is_object()) return;
+  for (const char* section : {"data", "train", "schedule", "output"})
+    if (!config.contains(section)) config[section] = json::object();
+}
+
 }  // namespace
 
 RunConfig parse_run_config(const json& config, const std::string& source) {
@@ -185,8 +199,17 @@ RunConfig load_run_config(const std::string& path, const std::vector<std::string
     const std::string what = e.what();
     throw std::runtime_error(path + ": " + what.substr(what.find("] ") + 2, 120));
   }
-  for (const std::string& assignment : overrides) apply_override(config, assignment);
-  return parse_run_config(config, path);
+  if (config.is_object() && (config.contains("base") || config.contains("configs")))
+    throw std::runtime_error(path + ": a comparison of runs (it has \"" +
+                             (config.contains("base") ? "base" : "configs") +
+                             "\"), not a run config: run it with `minima compare " + path + "`");
+  add_optional_sections(config);
+  try {
+    for (const std::string& assignment : overrides) apply_override(config, assignment);
+    return parse_run_config(config, path);
+  } catch (const ConfigError& e) {
+    throw e.in_file(path);
+  }
 }
 
 json RunConfig::resolved() const {
