@@ -52,6 +52,15 @@ int run_cli(const std::string& args, const std::string& output_file, std::string
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The two-blob data set in `tmp` and base.json: a small sigmoid MLP with BN on it.
+void write_sigmoid_bn_base(const test::TempDir& tmp) {
+  test::write_blobs(tmp.path());
+  json base = test::blob_config_json(tmp.path(), "unused");
+  base["model"] = {
+      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  write_file_atomically(tmp.path("base.json"), base.dump());
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -110,11 +119,7 @@ TEST_CASE(
     "minima compare: trains each variant, writes metrics, probe values, report and PNG, prints the "
     "table") {
   test::TempDir tmp("compare_cli");
-  test::write_blobs(tmp.path());
-  json base = test::blob_config_json(tmp.path(), "unused");
-  base["model"] = {
-      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
-  write_file_atomically(tmp.path("base.json"), base.dump());
+  write_sigmoid_bn_base(tmp);
   write_file_atomically(tmp.path("cmp.json"),
                         R"({"description": "blobs <with> & without BN", "base": "base.json",
       "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
@@ -183,7 +188,9 @@ TEST_CASE(
   CHECK(output.find("expected a COMPARE_CONFIG file") != std::string::npos);
 }
 
-TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of what finished") {
+TEST_CASE(
+    "minima compare: one after the other, Ctrl-C stops the current run and leaves a report of what "
+    "finished") {
   test::TempDir tmp("compare_cli_interrupt");
   test::write_blobs(tmp.path());
   write_file_atomically(tmp.path("base.json"),
@@ -194,7 +201,8 @@ TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of w
                         R"({"base": "base.json", "variants": {"first": {}, "second": {}}})");
   // SIGINT once the first run has evaluated (not after a fixed time: a
   // loaded machine may not have reached the first step by then).
-  test::CliProcess compare({"compare", tmp.path("cmp.json"), "--quiet", "--out", tmp.path("out")});
+  test::CliProcess compare(
+      {"compare", tmp.path("cmp.json"), "--quiet", "--jobs", "1", "--out", tmp.path("out")});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!std::filesystem::exists(tmp.path("out/first/probe.csv")) &&
          std::chrono::steady_clock::now() < deadline)
@@ -212,4 +220,32 @@ TEST_CASE("minima compare: Ctrl-C stops the current run and leaves a report of w
   CHECK(report.find("(stopped)</td>") != std::string::npos);
   CHECK(report.find(">second<") == std::string::npos);  // never started
   CHECK_FALSE(std::filesystem::exists(tmp.path("out/second")));
+}
+
+TEST_CASE(
+    "minima compare: side by side (--jobs 2) writes the same metrics and probes as --jobs 1") {
+  test::TempDir tmp("compare_cli_jobs");
+  write_sigmoid_bn_base(tmp);
+  write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json",
+      "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}, "lr half":
+      {"optimizer.lr": 0.5}}, "probe": {"batch": 32}})");
+  std::string one, two;
+  REQUIRE(run_cli("compare " + tmp.path("cmp.json") + " --jobs 1 --out " + tmp.path("one"),
+                  tmp.path("one.txt"), one) == 0);
+  REQUIRE(run_cli("compare " + tmp.path("cmp.json") + " --jobs 2 --out " + tmp.path("two"),
+                  tmp.path("two.txt"), two) == 0);
+  INFO(two);
+  for (const char* slug : {"without-bn", "with-bn", "lr-half"}) {
+    const std::string a = tmp.path("one/") + slug, b = tmp.path("two/") + slug;
+    CHECK(test::metrics_without_seconds(a + "/metrics.csv").size() == 5);
+    CHECK(test::metrics_without_seconds(a + "/metrics.csv") ==
+          test::metrics_without_seconds(b + "/metrics.csv"));
+    CHECK(read_file(a + "/probe.csv") == read_file(b + "/probe.csv"));
+    CHECK(read_file(a + "/model.safetensors") == read_file(b + "/model.safetensors"));
+  }
+  // Side by side, each evaluation is one line named by its variant.
+  CHECK(two.find("[with BN] step 40/40 ") != std::string::npos);
+  CHECK(two.find("[without BN] step 10/40 ") != std::string::npos);
+  CHECK(one.find("[with BN] step") == std::string::npos);
+  CHECK(two.find("\nwithout BN ") < two.find("\nwith BN "));  // the table keeps the config's order
 }
