@@ -84,8 +84,9 @@ TEST_CASE("hostile: an IDX header whose rows x cols overflows is refused by ever
   }
   const auto refused = [&](const char* prefix) {
     return dir.path(std::string(prefix) + "-images-idx3-ubyte") +
-           ": header says 0 images of 4294967295x4294967295, each image, a size that overflows "
-           "a 64-bit integer";
+           ": header says 0 images of 4294967295x4294967295; one image would be "
+           "18446744065119617025 bytes, more than the limit of 2147483648 bytes "
+           "(IdxLimits::max_bytes)";
   };
   const std::string config = dir.path("blobs.json");
   write_file_atomically(config, blob_config_json(dir.path(), dir.path("run")).dump());
@@ -100,8 +101,8 @@ TEST_CASE("hostile: an IDX header whose rows x cols overflows is refused by ever
   write_raw(dir.path("train-images-idx3-ubyte"), idx_images(4, 65536, 65536, {}));
   CHECK(error_line({"summary", config}) ==
         "minima summary: error: " + dir.path("train-images-idx3-ubyte") +
-            ": header says 4 images of 65536x65536, each image (4294967296 bytes), more than the "
-            "limit of 2147483648 bytes (IdxLimits::max_bytes)");
+            ": header says 4 images of 65536x65536; one image would be 4294967296 bytes, more "
+            "than the limit of 2147483648 bytes (IdxLimits::max_bytes)");
 }
 
 TEST_CASE("hostile: non-finite weights are refused by eval and predict, naming the tensor") {
