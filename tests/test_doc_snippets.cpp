@@ -38,9 +38,9 @@ TEST_CASE("README and docs: every cpp block compiles with -Wall -Wextra -Werror"
     for (size_t i = 0; i < blocks.size(); ++i) {
       const std::string file = dir.path("snippet_" + std::to_string(compiled) + ".cpp");
       std::ofstream(file) << blocks[i];
-      const auto [status, output] = run_command(std::string(MINIMA_CXX) +
-                                                " -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I" +
-                                                MINIMA_INCLUDE_DIR + " " + file);
+      const auto [status, output] = run_command(
+          std::string(MINIMA_CXX) + " -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I" +
+          MINIMA_INCLUDE_DIR + " " + file);
       INFO(doc.filename().string() << ", cpp block " << i + 1 << ":\n" << blocks[i] << output);
       CHECK(status == 0);
       ++compiled;

@@ -33,6 +33,15 @@ namespace {
 const json kEveryStep = {{"train", {{"steps", 30}, {"eval_every", 10}}},
                          {"output", {{"checkpoint_every", 1}}}};
 
+// The blobs and their config (run directory TMP/run) in `tmp`; returns the config's path.
+std::string write_every_step_run(const TempDir& tmp) {
+  test::write_blobs(tmp.path());
+  const std::string config = tmp.path("blobs.json");
+  write_file_atomically(config,
+                        test::blob_config_json(tmp.path(), tmp.path("run"), kEveryStep).dump());
+  return config;
+}
+
 struct Outcome {
   std::string model;                 // model.safetensors' bytes
   std::vector<std::string> metrics;  // metrics.csv without the seconds
@@ -71,10 +80,7 @@ Outcome finish(const std::string& config, const std::string& run) {
 
 TEST_CASE("kill: SIGKILL inside every step of a save leaves a run that resumes byte-identically") {
   TempDir tmp("kill_hook");
-  test::write_blobs(tmp.path());
-  const std::string config = tmp.path("blobs.json");
-  write_file_atomically(config,
-                        test::blob_config_json(tmp.path(), tmp.path("run"), kEveryStep).dump());
+  const std::string config = write_every_step_run(tmp);
   REQUIRE(run_cli({"train", config, "--quiet"}).exit_code == 0);
   const Outcome straight = outcome(tmp.path("run"));
   REQUIRE(straight.metrics.size() == 4);
@@ -102,10 +108,7 @@ TEST_CASE("kill: SIGKILL inside every step of a save leaves a run that resumes b
 
 TEST_CASE("kill: SIGKILL at 50 random instants, each resumed, ends byte-identical") {
   TempDir tmp("kill_random");
-  test::write_blobs(tmp.path());
-  const std::string config = tmp.path("blobs.json");
-  write_file_atomically(config,
-                        test::blob_config_json(tmp.path(), tmp.path("run"), kEveryStep).dump());
+  const std::string config = write_every_step_run(tmp);
   const auto start = std::chrono::steady_clock::now();
   REQUIRE(run_cli({"train", config, "--quiet"}).exit_code == 0);
   const auto run_time = std::chrono::duration_cast<std::chrono::microseconds>(
