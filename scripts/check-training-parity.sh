@@ -10,7 +10,7 @@
 # Environment: MINIMA (the CLI, default build/minima), PYTHON (a python3 with torch).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-minima="${MINIMA:-$root/build/minima}"
+minima="${MINIMA:-${BUILD_DIR:-$root/build}/minima}"
 
 bash "$root/scripts/install-deps.sh" python3-torch
 python=""
