@@ -1,5 +1,7 @@
-// `minima summary CONFIG [--set k=v ...]`: the model's layer table, like
-// Keras' model.summary(): name, type, output shape, parameter count.
+// `minima summary CONFIG [--set k=v ...] [--save-init FILE.safetensors]`:
+// the model's layer table, like Keras' model.summary(): name, type, output
+// shape, parameter count; optionally the initial weights `minima train`
+// starts from (the same build with the config's seed).
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -7,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <minima/io/checkpoint.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/train/run_config.hpp>
 #include "cli/command.hpp"
@@ -41,6 +44,7 @@ std::string joined(const std::vector<std::string>& names) {
 struct SummaryArgs {
   std::string config;
   std::vector<std::string> overrides;
+  std::string save_init;
 };
 
 int run_summary(const SummaryArgs& args) {
@@ -83,6 +87,10 @@ int run_summary(const SummaryArgs& args) {
               buffer_values > 0 ? " (running statistics, not trained)" : "");
   std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped(bytes).c_str(),
               double(bytes) / (1 << 20));
+  if (!args.save_init.empty()) {
+    save_model(args.save_init, graph);
+    std::printf("Initial weights:  %s\n", args.save_init.c_str());
+  }
   return 0;
 }
 
@@ -91,6 +99,10 @@ CommandRun declare_summary(CLI::App& app) {
   app.add_option("CONFIG", args->config, "the run config (JSON)");
   add_config_overrides(app, args->overrides,
                        "override a config value first, e.g. --set model.batchnorm=true");
+  app.add_option("--save-init", args->save_init,
+                 "also write the initial weights that minima train starts\n"
+                 "from (same seed) as safetensors, e.g. to train them elsewhere")
+      ->type_name("FILE.safetensors");
   app.footer(
       "Prints each layer of the config's model (after expanding builders such as\n"
       "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"

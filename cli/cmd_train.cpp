@@ -94,9 +94,8 @@ int run_train(const TrainArgs& a) {
   std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n",
               static_cast<long long>(last.step), last.epoch, trainer.eval_name().c_str(),
               last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc, last.seconds);
-  std::printf(
-      "run directory: %s (config.json, metrics.csv, model.safetensors, train_state.safetensors)\n",
-      dir.c_str());
+  std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, checkpoints/)\n",
+              dir.c_str());
   return 0;
 }
 
@@ -114,8 +113,10 @@ CommandRun declare_train(CLI::App& app) {
   app.add_flag("-q,--quiet", args->quiet, "print only the final result");
   app.footer(
       "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
-      "config.json, metrics.csv (one row per evaluation), model.safetensors and\n"
-      "train_state.safetensors (checkpoints, written atomically).\n"
+      "config.json, metrics.csv (one row per evaluation) and checkpoints: each in\n"
+      "checkpoints/step-<S>/ (model.safetensors + train_state.safetensors), committed\n"
+      "by atomically pointing the symlink model.safetensors at it. A run locks its\n"
+      "directory: a second run into it is refused.\n"
       "\n"
       "On a terminal a progress bar is drawn per epoch (or evaluation interval);\n"
       "otherwise one line per evaluation. Ctrl-C stops at the next step, saves a\n"

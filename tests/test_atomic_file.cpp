@@ -1,11 +1,16 @@
 #include <doctest/doctest.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <minima/core/atomic_file.hpp>
 #include "tests/temp_dir.hpp"
@@ -110,4 +115,40 @@ TEST_CASE("read_file refuses a file over the limit before reading it, and names 
                        std::runtime_error);
   CHECK_THROWS_WITH_AS(read_file(dir.path()),
                        (dir.path() + ": cannot read: Is a directory").c_str(), std::runtime_error);
+}
+
+TEST_CASE("read_file reads a FIFO to its end, and stops a stream at the limit") {
+  TempDir dir("atomic_fifo");
+  const std::string fifo = dir.path("pipe");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  for (const auto& [bytes, limit] : {std::pair{std::string(200000, 'p'), int64_t(1) << 20},
+                                     std::pair{std::string(5000, 'q'), int64_t(4096)}}) {
+    std::thread writer([&, bytes = bytes] {
+      std::ofstream out(fifo, std::ios::binary);  // blocks until read_file opens the FIFO
+      out << bytes;
+    });
+    std::string got, error;
+    try {
+      got = read_file(fifo, limit);
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+    }
+    writer.join();
+    if (int64_t(bytes.size()) <= limit) {
+      CHECK(got == bytes);
+    } else {
+      CHECK(error == fifo + ": more data than the limit of 4.0 KB");
+    }
+  }
+}
+
+TEST_CASE("replace_symlink_atomically points a symlink at a new target, leaving no temp file") {
+  TempDir dir("atomic_symlink");
+  write_file_atomically(dir.path("a"), "first");
+  write_file_atomically(dir.path("b"), "second");
+  replace_symlink_atomically(dir.path("link"), "a");
+  CHECK(read_file(dir.path("link")) == "first");
+  replace_symlink_atomically(dir.path("link"), "b");
+  CHECK(read_file(dir.path("link")) == "second");
+  CHECK(dir.files() == std::vector<std::string>{"a", "b", "link"});
 }

@@ -135,7 +135,8 @@ TEST_CASE(
   } catch (const std::runtime_error& e) {
     message = e.what();
   }
-  CHECK(message == run + "/model.safetensors: cannot write: " + std::strerror(ENOSPC));
+  CHECK(message ==
+        run + "/checkpoints/step-20/model.safetensors: cannot write: " + std::strerror(ENOSPC));
   CHECK(load_checkpoint(run) == "10");
   CHECK(temp_files(run).empty());
 
@@ -177,7 +178,7 @@ TEST_CASE(
   const CliResult full = run_cli({"train", "--resume", run, "--set", "train.steps=40", "--quiet"});
   CHECK(single_error_line(full) ==
         "minima train: error: " + run +
-            "/model.safetensors: cannot write: " + std::strerror(ENOSPC));
+            "/checkpoints/step-30/model.safetensors: cannot write: " + std::strerror(ENOSPC));
   CHECK(test::read_text(run + "/model.safetensors") == checkpoint);
   CHECK(load_checkpoint(run) == "20");
   CHECK(temp_files(run).empty());
@@ -206,7 +207,7 @@ TEST_CASE(
 
   const CliResult r = run_cli({"train", "--resume", run, "--set", "train.steps=40", "--quiet"});
   CHECK(single_error_line(r) ==
-        "minima train: error: " + run + "/config.json: cannot write: " + std::strerror(EROFS));
+        "minima train: error: " + run + "/lock: cannot open: " + std::strerror(EROFS));
   CHECK(test::read_text(run + "/model.safetensors") == checkpoint);
   CHECK(load_checkpoint(run) == "20");
   // Evaluating needs no write.
@@ -219,28 +220,33 @@ TEST_CASE(
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
   const std::string config = write_config(tmp.path("blobs.json"), tmp.path(), run);
+  // The 3rd replacement named model.safetensors: step 20's weights (the
+  // 2nd is the symlink committing step 10).
   CliOptions kill_second_save;
-  kill_second_save.env = {{"MINIMA_TEST_KILL_DURING_SAVE", "model.safetensors:2"}};
+  kill_second_save.env = {{"MINIMA_TEST_KILL_DURING_SAVE", "model.safetensors:3"}};
   const CliResult killed = run_cli({"train", config, "--quiet"}, kill_second_save);
   CAPTURE(killed.err);
   REQUIRE(killed.signal == SIGKILL);
 
-  // The half-written temp file is there, beside the untouched step-10 checkpoint.
-  const std::vector<std::string> temps = temp_files(run);
+  // The half-written temp file is there, in step 20's directory, beside the
+  // untouched step-10 checkpoint.
+  const std::vector<std::string> temps = temp_files(run + "/checkpoints/step-20");
   REQUIRE(temps.size() == 1);
   CHECK(temps[0].starts_with("model.safetensors.tmp."));
   const int64_t full_size = int64_t(fs::file_size(run + "/model.safetensors"));
-  CHECK(int64_t(fs::file_size(run + "/" + temps[0])) == full_size / 2);
+  CHECK(int64_t(fs::file_size(run + "/checkpoints/step-20/" + temps[0])) == full_size / 2);
   CHECK(load_checkpoint(run) == "10");
-  CHECK(load_safetensors(run + "/train_state.safetensors").metadata.at("step") == "10");
+  CHECK(fs::read_symlink(run + "/model.safetensors") == "checkpoints/step-10/model.safetensors");
 
-  // Resuming continues from step 10, and its first save removes the dead writer's temp file.
+  // Resuming continues from step 10 and leaves only its last checkpoint.
   check_success(run_cli({"train", "--resume", run, "--quiet"}));
   CHECK(load_checkpoint(run) == "40");
   CHECK(temp_files(run).empty());
+  CHECK(fs::read_symlink(run + "/model.safetensors") == "checkpoints/step-40/model.safetensors");
+  CHECK(!fs::exists(run + "/checkpoints/step-20"));
 }
 
-TEST_CASE("faults: SIGKILL half-way through writing train_state.safetensors") {
+TEST_CASE("faults: SIGKILL between the two files of a checkpoint resumes from the previous one") {
   TempDir tmp("faults_kill_state");
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
@@ -249,15 +255,32 @@ TEST_CASE("faults: SIGKILL half-way through writing train_state.safetensors") {
   kill_second_save.env = {{"MINIMA_TEST_KILL_DURING_SAVE", "train_state.safetensors:2"}};
   REQUIRE(run_cli({"train", config, "--quiet"}, kill_second_save).signal == SIGKILL);
 
-  // Both files are whole: the model from step 20, the training state from step 10.
-  CHECK(load_checkpoint(run) == "20");
-  CHECK(load_safetensors(run + "/train_state.safetensors").metadata.at("step") == "10");
+  // Step 20's weights are written, its training state is not: step 10 stays committed.
+  CHECK(load_checkpoint(run) == "10");
+  CHECK(
+      load_safetensors(run + "/checkpoints/step-10/train_state.safetensors").metadata.at("step") ==
+      "10");
   check_success(run_cli({"eval", run}));
-  // They no longer form one checkpoint: resuming refuses with a clear message.
-  const CliResult r = run_cli({"train", "--resume", run, "--quiet"});
-  CHECK(single_error_line(r) ==
-        "minima train: error: " + run + "/model.safetensors is not from step 10 like " +
-            "train_state.safetensors (interrupted between the two writes?)");
+  check_success(run_cli({"train", "--resume", run, "--quiet"}));
+  CHECK(load_checkpoint(run) == "40");
+}
+
+TEST_CASE("faults: a run written before checkpoint directories still resumes") {
+  TempDir tmp("faults_legacy");
+  test::write_blobs(tmp.path());
+  const std::string run = tmp.path("run");
+  const std::string config = write_config(tmp.path("blobs.json"), tmp.path(), run);
+  check_success(run_cli({"train", config, "--quiet", "--set", "train.steps=20"}));
+  // The old layout: both files as regular files in the run directory.
+  const std::string step = run + "/checkpoints/step-20/";
+  fs::remove(run + "/model.safetensors");
+  fs::rename(step + "model.safetensors", run + "/model.safetensors");
+  fs::rename(step + "train_state.safetensors", run + "/train_state.safetensors");
+  fs::remove_all(run + "/checkpoints");
+  check_success(run_cli({"train", "--resume", run, "--quiet", "--set", "train.steps=40"}));
+  CHECK(load_checkpoint(run) == "40");
+  CHECK(fs::is_symlink(run + "/model.safetensors"));
+  CHECK(!fs::exists(run + "/train_state.safetensors"));
 }
 
 TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged checkpoint") {
@@ -273,7 +296,7 @@ TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged 
     fs::remove_all(run);
     CliProcess train({"train", config, "--quiet"});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(run + "/train_state.safetensors") &&
+    while (!fs::is_symlink(run + "/model.safetensors") &&
            std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     std::this_thread::sleep_for(std::chrono::microseconds(rng.below(50000)));
@@ -281,9 +304,10 @@ TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged 
     const CliResult r = train.wait();
     CAPTURE(r.err);
     REQUIRE(r.signal == SIGKILL);
-    // Whatever the moment, both files are complete and valid.
+    // Whatever the moment, both files of the committed checkpoint are complete and valid.
     CHECK_NOTHROW(load_checkpoint(run));
-    CHECK_NOTHROW(load_safetensors(run + "/train_state.safetensors"));
+    const fs::path committed = fs::path(run) / fs::read_symlink(run + "/model.safetensors");
+    CHECK_NOTHROW(load_safetensors((committed.parent_path() / "train_state.safetensors").string()));
   }
 }
 

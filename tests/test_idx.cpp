@@ -121,12 +121,18 @@ TEST_CASE("zero rows or cols are refused") {
 TEST_CASE("sizes that overflow or exceed the limit are refused before allocating") {
   TempDir dir("idx");
   const std::string path = dir.path("images");
-  // (2^32 - 1)^3 bytes overflows int64; the file itself is 16 bytes.
-  write_raw(path, idx_images(0xffffffff, 0xffffffff, 0xffffffff, {}));
-  CHECK(error_of([&] { read_idx_images(path); }) ==
-        path +
-            ": header says 4294967295 images of 4294967295x4294967295, a size that overflows a "
-            "64-bit integer");
+  // (2^32 - 1)^3 bytes overflows int64; the file itself is 16 bytes. One
+  // image alone is over the limit, and is refused first; with no images
+  // at all too (rows * cols once overflowed downstream).
+  for (const uint32_t count : {0xffffffffu, 0u}) {
+    write_raw(path, idx_images(count, 0xffffffff, 0xffffffff, {}));
+    CHECK(error_of([&] { read_idx_images(path); }) ==
+          path + ": header says " + std::to_string(count) +
+              " images of 4294967295x4294967295; one image would be 18446744065119617025 bytes, "
+              "more than the limit of 2147483648 bytes (IdxLimits::max_bytes)");
+    CHECK(error_of([&] { read_idx_image_header(path); }) ==
+          error_of([&] { read_idx_images(path); }));
+  }
   // 4 TB claimed: refused by the default 2 GiB limit (allocating it would fail or take minutes).
   write_raw(path, idx_images(0xffffffff, 1000, 1000, {}));
   CHECK(error_of([&] { read_idx_images(path); }) ==

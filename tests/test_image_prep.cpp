@@ -5,6 +5,7 @@
 
 #include <stb_image_write.h>
 
+#include <minima/core/atomic_file.hpp>
 #include <minima/data/image_prep.hpp>
 #include <minima/report/raster.hpp>
 #include "tests/image_fixtures.hpp"
@@ -172,9 +173,9 @@ TEST_CASE(
         huge +
             ": image of 9000 x 9000 pixels is outside the limits (1 to 16384 per side, at "
             "most 67108864 pixels)");
-  // Beyond 2^30 bytes stb_image itself refuses the header (and reports an unknown type).
+  // Beyond 2^30 bytes stb_image itself refuses the header: its reason is kept.
   test::write_bytes(huge, test::png_header_only(100000, 100000));
-  CHECK(load_error(huge).rfind(huge + ": not a PNG, JPEG, BMP or GIF image", 0) == 0);
+  CHECK(load_error(huge) == huge + ": cannot decode the image (stb_image: too large)");
   ImageLimits small;
   small.max_side = 16;
   small.max_pixels = 64;
@@ -195,4 +196,31 @@ TEST_CASE("resize_image gives exactly the requested size and keeps a uniform ima
   CHECK(small.width == 7);
   CHECK(small.height == 9);
   CHECK(small.pixels == std::vector<uint8_t>(63, 77));
+}
+
+TEST_CASE("load_image reads a top-down BMP (negative height) the right way up") {
+  TempDir dir("image_bmp");
+  std::vector<uint8_t> gray(28 * 28, 255);
+  for (int x = 0; x < 28; ++x) gray[size_t(x)] = 0;  // the top row is black
+  const std::string path = dir.path("top_down.bmp");
+  test::write_bytes(path, test::bmp_top_down(28, 28, gray));
+  const Image image = load_image(path, 1);
+  CHECK(image.width == 28);
+  CHECK(image.height == 28);
+  CHECK(image.pixels == gray);
+}
+
+TEST_CASE("load_image keeps stb_image's reason for a truncated PNG") {
+  TempDir dir("image_truncated");
+  std::vector<uint8_t> gray(64 * 64);
+  for (size_t i = 0; i < gray.size(); ++i) gray[i] = uint8_t(i * 7 + i / 13);
+  const std::string path = dir.path("cut.png");
+  REQUIRE(stbi_write_png(path.c_str(), 64, 64, 1, gray.data(), 64));
+  const std::string whole = read_file(path);
+  test::write_bytes(path, whole.substr(0, whole.size() / 2));
+  CHECK(load_error(path) == path + ": cannot decode the image (stb_image: outofdata)");
+  // Not an earlier file's reason: a valid file first, then the truncated one.
+  test::write_bytes(dir.path("notes.png"), "not pixels");
+  CHECK(load_error(dir.path("notes.png")).ends_with("(stb_image: unknown image type)"));
+  CHECK(load_error(path) == path + ": cannot decode the image (stb_image: outofdata)");
 }

@@ -121,15 +121,16 @@ TEST_CASE(
   CHECK_THROWS_WITH(Trainer(config, quiet(true)), doctest::Contains("nothing to resume from"));
 
   Trainer(config, quiet(false, 20)).run();
-  const std::string state_at_20 = test::read_text(tmp.path("run/train_state.safetensors"));
+  const std::string state_at_20 =
+      test::read_text(tmp.path("run/checkpoints/step-20/train_state.safetensors"));
   Trainer(config, quiet(true)).run();
   CHECK_THROWS_WITH(
       Trainer(config, quiet(true)),
       doctest::Contains(
           "the run already did 40 of its 40 steps (raise train.steps or train.epochs"));
 
-  write_file_atomically(tmp.path("run/train_state.safetensors"),
-                        state_at_20);  // model.safetensors is at step 40
+  // A hand-made mix in the committed checkpoint: model.safetensors is at step 40.
+  write_file_atomically(tmp.path("run/checkpoints/step-40/train_state.safetensors"), state_at_20);
   CHECK_THROWS_WITH(Trainer(config, quiet(true)),
                     doctest::Contains("model.safetensors is not from step 20"));
 

@@ -303,5 +303,10 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
   CHECK(output.find("minima train: interrupted at step ") != std::string::npos);
   CHECK(output.find("continue with: minima train --resume " + (tmp.path("run"))) !=
         std::string::npos);
-  CHECK(std::filesystem::exists(tmp.path("run/train_state.safetensors")));
+  // The checkpoint is committed: the symlink names a directory holding both files.
+  REQUIRE(std::filesystem::is_symlink(tmp.path("run/model.safetensors")));
+  const std::filesystem::path weights =
+      std::filesystem::path(tmp.path("run")) /
+      std::filesystem::read_symlink(tmp.path("run/model.safetensors"));
+  CHECK(std::filesystem::exists(weights.parent_path() / "train_state.safetensors"));
 }

@@ -67,18 +67,26 @@ int write_all(int fd, std::string_view bytes) {
 }
 
 // TEST HOOK for the crash-safety tests: MINIMA_TEST_KILL_DURING_SAVE=<file
-// name>:<n> kills this process with SIGKILL in the middle of the n-th write
-// of a file with that name (e.g. "model.safetensors:2"): after half of the
-// temp file is on disk, before the rename. Unset, it costs one getenv.
-bool kill_requested(const std::string& path) {
+// name>:<n>[:renamed] kills this process with SIGKILL during the n-th
+// atomic replacement of a file (or symlink) with that name: half-way
+// through writing the temp file, before the rename (default), or right
+// after the rename ("renamed"). Unset, it costs one getenv.
+enum class KillAt { Never, HalfWay, Renamed };
+
+KillAt kill_requested(const std::string& path) {
   const char* hook = std::getenv("MINIMA_TEST_KILL_DURING_SAVE");
-  if (!hook) return false;
-  const std::string spec = hook;
+  if (!hook) return KillAt::Never;
+  std::string spec = hook;
+  KillAt when = KillAt::HalfWay;
+  if (spec.ends_with(":renamed")) {
+    spec.resize(spec.size() - std::strlen(":renamed"));
+    when = KillAt::Renamed;
+  }
   const size_t colon = spec.rfind(':');
   const std::string name = path.substr(path.find_last_of('/') + 1);
-  if (colon == std::string::npos || spec.substr(0, colon) != name) return false;
+  if (colon == std::string::npos || spec.substr(0, colon) != name) return KillAt::Never;
   static std::atomic<int> writes{0};
-  return ++writes == std::atoi(spec.c_str() + colon + 1);
+  return ++writes == std::atoi(spec.c_str() + colon + 1) ? when : KillAt::Never;
 }
 
 // Writes, syncs and closes the temp file; returns the errno of the failure.
@@ -122,16 +130,15 @@ void remove_stale_temp_files(const std::string& path) {
   }
 }
 
-}  // namespace
-
-void write_file_atomically(const std::string& path, std::string_view bytes) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  int error = write_temp_file(temp, bytes, kill_requested(path));
+// Renames the finished temp file (or symlink) over `path` and makes that
+// durable; `error` is the errno of preparing the temp file (0: it is ready).
+void commit_temp(const std::string& temp, const std::string& path, int error, KillAt kill) {
   if (error == 0 && ::rename(temp.c_str(), path.c_str()) != 0) error = errno;
   if (error != 0) {
     ::unlink(temp.c_str());
     fail(path, "write", error);
   }
+  if (kill == KillAt::Renamed) ::raise(SIGKILL);
   remove_stale_temp_files(path);
   // Makes the rename itself durable. The new file is in place by now, so a
   // failure here is reported but cannot bring the old file back.
@@ -139,24 +146,52 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   if (dir.get() < 0 || ::fsync(dir.get()) != 0) fail(path, "write", errno);
 }
 
+std::string temp_name(const std::string& path) {
+  return path + ".tmp." + std::to_string(::getpid());
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const std::string temp = temp_name(path);
+  const KillAt kill = kill_requested(path);
+  commit_temp(temp, path, write_temp_file(temp, bytes, kill == KillAt::HalfWay), kill);
+}
+
+void replace_symlink_atomically(const std::string& path, const std::string& target) {
+  const std::string temp = temp_name(path);
+  const KillAt kill = kill_requested(path);
+  ::unlink(temp.c_str());  // a leftover of this pid (a reused pid of a killed writer)
+  int error = ::symlink(target.c_str(), temp.c_str()) == 0 ? 0 : errno;
+  if (error == 0 && kill == KillAt::HalfWay) ::raise(SIGKILL);
+  commit_temp(temp, path, error, kill);
+}
+
 std::string read_file(const std::string& path, int64_t max_bytes) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat info {};
   if (fd.get() < 0 || ::fstat(fd.get(), &info) != 0) fail(path, "read", errno);
   if (S_ISDIR(info.st_mode)) fail(path, "read", EISDIR);
+  const std::string limit = "the limit of " + format_bytes(max_bytes);
   if (info.st_size > max_bytes)
-    throw std::runtime_error(path + ": " + format_bytes(info.st_size) + " exceeds the limit of " +
-                             format_bytes(max_bytes));
-  std::string bytes(static_cast<size_t>(info.st_size), '\0');
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
+    throw std::runtime_error(path + ": " + format_bytes(info.st_size) + " exceeds " + limit);
+  // Reads to EOF, not to st_size: a pipe, a FIFO or a device reports 0
+  // bytes, and a growing file more than it said. One byte past the limit
+  // proves the file too large.
+  std::string bytes;
+  bytes.reserve(size_t(info.st_size));
+  char chunk[1 << 16];
+  for (;;) {
+    const size_t want =
+        size_t(std::min<int64_t>(sizeof chunk, max_bytes + 1 - int64_t(bytes.size())));
+    ssize_t n = ::read(fd.get(), chunk, want);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) fail(path, "read", errno);
-    if (n == 0) break;  // the file shrank while we read it
-    done += static_cast<size_t>(n);
+    if (n == 0) break;
+    bytes.append(chunk, size_t(n));
+    if (int64_t(bytes.size()) > max_bytes)
+      throw std::runtime_error(path + ": more data than " + limit);
   }
-  bytes.resize(done);
   return bytes;
 }
 

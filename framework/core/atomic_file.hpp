@@ -18,9 +18,16 @@ namespace minima {
 // (they would share the temp name).
 void write_file_atomically(const std::string& path, std::string_view bytes);
 
-// The whole file. Refuses a file larger than `max_bytes` before reading it
-// ("<path>: 3.0 GB exceeds the limit of 2.0 GB"); other failures say
-// "<path>: cannot read: <strerror>".
+// Points the symlink `path` at `target` (relative to path's directory)
+// atomically: a symlink "<path>.tmp.<pid>" renamed over `path`, then the
+// directory fsynced. Errors as for write_file_atomically.
+void replace_symlink_atomically(const std::string& path, const std::string& target);
+
+// The whole file, read to its end (a pipe, FIFO or device too, whose size
+// is unknown up front). Refuses a file larger than `max_bytes` before
+// reading it ("<path>: 3.0 GB exceeds the limit of 2.0 GB"), or as soon as
+// a stream passes it ("<path>: more data than the limit of 1.0 MB"); other
+// failures say "<path>: cannot read: <strerror>".
 std::string read_file(const std::string& path, int64_t max_bytes = int64_t(1) << 31);
 
 namespace testing {
@@ -30,8 +37,9 @@ namespace testing {
 void fail_writes_after(int64_t bytes);
 // TEST-ONLY, read from the environment (set it for a child process):
 // MINIMA_TEST_KILL_DURING_SAVE=<file name>:<n> kills the process (SIGKILL)
-// half-way through writing the temp file of the n-th write of a file with
-// that name, before the rename.
+// half-way through writing the temp file of the n-th write of a file (or
+// symlink) with that name, before the rename; "<file name>:<n>:renamed"
+// kills it right after that rename.
 }  // namespace testing
 
 }  // namespace minima

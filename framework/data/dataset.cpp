@@ -16,17 +16,6 @@ const std::vector<std::string> kFashionClassNames = {
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
 
-// "<dir>/<name>" if it exists, else "<dir>/<name>.gz" if that exists.
-std::string find_idx_file(const std::string& dir, const std::string& name) {
-  for (const std::string& candidate : {name, name + ".gz"}) {
-    const fs::path path = fs::path(dir) / candidate;
-    if (fs::exists(path)) return path.string();
-  }
-  throw std::runtime_error(dir + ": neither " + name + " nor " + name +
-                           ".gz found; to get the data run scripts/fetch-data.sh mnist " + dir +
-                           " (or: fetch-data.sh fashion " + dir + " for Fashion-MNIST)");
-}
-
 bool names_fashion(const std::string& dir) {
   fs::path path = fs::path(dir).lexically_normal();
   if (!path.has_filename()) path = path.parent_path();  // "data/fashion/"
@@ -34,6 +23,32 @@ bool names_fashion(const std::string& dir) {
   std::transform(name.begin(), name.end(), name.begin(),
                  [](unsigned char c) { return char(std::tolower(c)); });
   return name.find("fashion") != std::string::npos;
+}
+
+// How to get the data into `dir`: Fashion-MNIST for a directory named like
+// it, else MNIST.
+std::string fetch_hint(const std::string& dir) {
+  if (names_fashion(dir)) return "to get Fashion-MNIST run scripts/fetch-data.sh fashion " + dir;
+  return "to get the data run scripts/fetch-data.sh mnist " + dir + " (or: fetch-data.sh fashion " +
+         dir + " for Fashion-MNIST)";
+}
+
+// "<dir>/<name>" if it exists, else "<dir>/<name>.gz" if that exists.
+std::string find_idx_file(const std::string& dir, const std::string& name) {
+  if (!fs::is_directory(dir)) {
+    std::error_code error;
+    const std::string relative =
+        fs::path(dir).is_relative()
+            ? " (relative to the current directory, " + fs::current_path(error).string() + ")"
+            : "";
+    throw std::runtime_error(dir + ": no such directory" + relative + "; " + fetch_hint(dir));
+  }
+  for (const std::string& candidate : {name, name + ".gz"}) {
+    const fs::path path = fs::path(dir) / candidate;
+    if (fs::exists(path)) return path.string();
+  }
+  throw std::runtime_error(dir + ": neither " + name + " nor " + name + ".gz found; " +
+                           fetch_hint(dir));
 }
 
 }  // namespace

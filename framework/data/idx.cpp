@@ -174,13 +174,22 @@ std::string image_claim(int64_t count, int64_t rows, int64_t cols) {
          std::to_string(cols);
 }
 
-// Reads and checks an image file's header: count, rows, cols.
-ImageSet read_image_header(IdxStream& in) {
+// Reads and checks an image file's header: count, rows, cols. One image
+// (rows * cols bytes, the size of a sample everywhere downstream) must fit
+// the limit too, so that an empty set of absurdly large images is refused
+// here rather than overflow later. rows * cols < 2^64: exact in uint64_t.
+ImageSet read_image_header(IdxStream& in, const IdxLimits& limits) {
   uint32_t dims[3];
   read_header(in, kImageMagic, dims, 3);
+  const std::string claim = image_claim(dims[0], dims[1], dims[2]);
   if (dims[1] == 0 || dims[2] == 0)
-    throw file_error(in.path(),
-                     image_claim(dims[0], dims[1], dims[2]) + "; rows and cols must be at least 1");
+    throw file_error(in.path(), claim + "; rows and cols must be at least 1");
+  const uint64_t image_bytes = uint64_t(dims[1]) * dims[2];
+  if (image_bytes > uint64_t(limits.max_bytes))
+    throw file_error(in.path(), claim + "; one image would be " + std::to_string(image_bytes) +
+                                    " bytes, more than the limit of " +
+                                    std::to_string(limits.max_bytes) +
+                                    " bytes (IdxLimits::max_bytes)");
   ImageSet images;
   images.count = dims[0];
   images.rows = dims[1];
@@ -190,14 +199,14 @@ ImageSet read_image_header(IdxStream& in) {
 
 }  // namespace
 
-ImageSet read_idx_image_header(const std::string& path) {
+ImageSet read_idx_image_header(const std::string& path, const IdxLimits& limits) {
   IdxStream in(path);
-  return read_image_header(in);
+  return read_image_header(in, limits);
 }
 
 ImageSet read_idx_images(const std::string& path, const IdxLimits& limits) {
   IdxStream in(path);
-  ImageSet images = read_image_header(in);
+  ImageSet images = read_image_header(in, limits);
   const std::string claim = image_claim(images.count, images.rows, images.cols);
   const int64_t bytes = payload_bytes(
       in, {uint32_t(images.count), uint32_t(images.rows), uint32_t(images.cols)}, claim, limits);

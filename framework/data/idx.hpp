@@ -6,6 +6,8 @@
 // the file name. Headers are checked before anything is allocated: a wrong
 // magic, a size that overflows or exceeds the limit, and a payload that does
 // not match the header are errors (std::runtime_error starting with the path).
+// Every product of header fields (count * rows * cols, and rows * cols for
+// one image) is checked for overflow and against the limit.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,7 +26,7 @@ struct ImageSet {
 ImageSet read_idx_images(const std::string& path, const IdxLimits& limits = {});
 // Only the header (count, rows, cols; pixels left empty): the input shape
 // without reading the images.
-ImageSet read_idx_image_header(const std::string& path);
+ImageSet read_idx_image_header(const std::string& path, const IdxLimits& limits = {});
 std::vector<uint8_t> read_idx_labels(const std::string& path, const IdxLimits& limits = {});
 
 }  // namespace minima

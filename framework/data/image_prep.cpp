@@ -1,6 +1,7 @@
 #include <minima/data/image_prep.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -28,10 +29,40 @@ struct StbiFree {
   void operator()(stbi_uc* p) const { stbi_image_free(p); }
 };
 
-std::string decode_error(const std::string& path) {
+// stb_image keeps its last failure reason until the next failure, so a
+// reason read after a call may be an earlier file's. clear_stb_reason()
+// sets a known one (by failing on no bytes) and returns it; stb_reason()
+// then yields "" unless a later failure replaced it.
+const char* clear_stb_reason() {
+  int w = 0, h = 0, c = 0;
+  stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(""), 0, &w, &h, &c);
+  return stbi_failure_reason();
+}
+
+std::string stb_reason(const char* cleared) {
   const char* reason = stbi_failure_reason();
+  return reason && reason != cleared ? reason : "";
+}
+
+// Why `stbi_info_from_memory` refused the bytes. It tries every format in
+// turn, so its own reason is the last format's ("unknown image type") even
+// when an earlier one recognised the file and refused its header (a
+// 100000 x 100000 PNG: "too large"). The loader stops at the first format
+// whose signature matches, so its reason is the real one; it fails at the
+// same header checks, before allocating pixels.
+std::string info_failure(const stbi_uc* data, int length) {
+  const char* cleared = clear_stb_reason();
+  int w = 0, h = 0, c = 0;
+  std::unique_ptr<stbi_uc, StbiFree> pixels(stbi_load_from_memory(data, length, &w, &h, &c, 1));
+  const std::string reason = pixels ? "" : stb_reason(cleared);
+  return reason.empty() ? "unknown image type" : reason;
+}
+
+std::string decode_error(const std::string& path, const std::string& reason) {
+  if (reason == "unknown image type")
+    return path + ": not a PNG, JPEG, BMP or GIF image (stb_image: " + reason + ")";
   return path +
-         ": not a PNG, JPEG, BMP or GIF image (stb_image: " + (reason ? reason : "unknown error") +
+         ": cannot decode the image (stb_image: " + (reason.empty() ? "gave no reason" : reason) +
          ")";
 }
 
@@ -105,7 +136,10 @@ Image load_image(const std::string& path, int channels, const ImageLimits& limit
   const int length = int(bytes.size());
   int width = 0, height = 0, file_channels = 0;
   if (!stbi_info_from_memory(data, length, &width, &height, &file_channels))
-    throw std::runtime_error(decode_error(path));
+    throw std::runtime_error(decode_error(path, info_failure(data, length)));
+  // A top-down BMP stores its height negated; stb's header reader passes
+  // that on, its loader flips the rows and reports the magnitude.
+  if (height < 0 && height != INT_MIN) height = -height;
   if (width <= 0 || height <= 0 || width > limits.max_side || height > limits.max_side ||
       int64_t(width) * height > limits.max_pixels)
     throw std::runtime_error(path + ": image of " + std::to_string(width) + " x " +
@@ -116,9 +150,10 @@ Image load_image(const std::string& path, int channels, const ImageLimits& limit
   // Decode with an alpha channel, then composite over white.
   const int with_alpha = channels + 1;
   int got_w = 0, got_h = 0, ignored = 0;
+  const char* cleared = clear_stb_reason();
   std::unique_ptr<stbi_uc, StbiFree> decoded(
       stbi_load_from_memory(data, length, &got_w, &got_h, &ignored, with_alpha));
-  if (!decoded) throw std::runtime_error(decode_error(path));
+  if (!decoded) throw std::runtime_error(decode_error(path, stb_reason(cleared)));
   Image image{got_w, got_h, channels,
               std::vector<uint8_t>(size_t(got_w) * size_t(got_h) * size_t(channels))};
   const stbi_uc* in = decoded.get();

@@ -9,6 +9,18 @@
 #include <minima/io/safetensors.hpp>
 
 namespace minima {
+namespace {
+
+// A NaN or infinite weight would make every prediction meaningless.
+void check_finite(const Tensor& t, const std::string& name, const std::string& path) {
+  for (int64_t k = 0; k < t.numel(); ++k)
+    if (!std::isfinite(t[k]))
+      throw std::runtime_error(path + ": tensor '" + name + "' holds " +
+                               (std::isnan(t[k]) ? "NaN" : "an infinite value") + " at element " +
+                               std::to_string(k) + " (weights must be finite)");
+}
+
+}  // namespace
 
 void save_model(const std::string& path, Graph& graph,
                 const std::map<std::string, std::string>& metadata) {
@@ -23,20 +35,25 @@ void save_model(const std::string& path, Graph& graph,
 void load_model(const std::string& path, Graph& graph) {
   const SafetensorsContents file = load_safetensors(path);
   const std::vector<StateEntry> state = graph.state();
+  std::map<std::string, const TensorEntry*> by_name;
+  for (const TensorEntry& e : file.tensors) by_name[e.name] = &e;
 
   // Validate by copying into staging tensors; the graph is written only after all succeed.
   std::vector<Tensor> staged;
   std::set<std::string> model_names;
   for (const StateEntry& s : state) {
     model_names.insert(s.name);
-    const TensorEntry* e = file.find(s.name);
-    if (!e) throw std::runtime_error(path + ": missing tensor '" + s.name + "'");
+    const auto found = by_name.find(s.name);
+    if (found == by_name.end())
+      throw std::runtime_error(path + ": missing tensor '" + s.name + "'");
+    const TensorEntry* e = found->second;
     const std::string expected_dtype = s.integer ? "I64" : "F32";
     if (e->dtype != expected_dtype)
       throw std::runtime_error(path + ": tensor '" + s.name + "' has dtype " + e->dtype +
                                " but the model expects " + expected_dtype);
     staged.emplace_back(s.tensor->shape());
     copy_from_entry(*e, staged.back(), path);
+    check_finite(staged.back(), s.name, path);
   }
   for (const TensorEntry& e : file.tensors)
     if (!model_names.count(e.name))

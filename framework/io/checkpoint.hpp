@@ -22,7 +22,8 @@ void save_model(const std::string& path, Graph& graph,
 // with the model's dtype and shape, and the file may hold nothing else. The
 // FIRST mismatch (in state order, then extra tensors in file order) is
 // named: "<path>: missing tensor 'bn1.running_var'", "<path>: tensor
-// 'fc1.weight' has shape [100, 784] but the model expects [100, 785]".
+// 'fc1.weight' has shape [100, 784] but the model expects [100, 785]",
+// "<path>: tensor 'fc1.weight' holds NaN at element 0 (weights must be finite)".
 // The whole file is validated before anything is copied: on error the graph
 // is unchanged.
 void load_model(const std::string& path, Graph& graph);

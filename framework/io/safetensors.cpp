@@ -20,12 +20,16 @@ static_assert(std::endian::native == std::endian::little,
 
 namespace {
 
+using json = nlohmann::json;
 using ordered_json = nlohmann::ordered_json;
 
 constexpr const char* kMetadataKey = "__metadata__";
 // The reference implementation's limit; real headers are a few MB at most.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
 constexpr int kMaxHeaderDepth = 64;
+// Far above any real model (a large language model has a few thousand);
+// refused while parsing, before the entries are built.
+constexpr size_t kMaxTensors = 100'000;
 // Largest integer up to which every integer is exact in float32.
 constexpr int64_t kMaxExactFloatInteger = int64_t(1) << 24;
 
@@ -67,45 +71,87 @@ uint64_t read_u64_le(std::string_view bytes) {
 }
 
 // A JSON array of non-negative integers (exactly `count` of them when count >= 0).
-bool is_count_list(const ordered_json& j, int count) {
+bool is_count_list(const json& j, int count) {
   if (!j.is_array() || (count >= 0 && j.size() != size_t(count))) return false;
-  return std::all_of(j.begin(), j.end(),
-                     [](const ordered_json& v) { return v.is_number_unsigned(); });
+  return std::all_of(j.begin(), j.end(), [](const json& v) { return v.is_number_unsigned(); });
 }
 
-// Parses the header text; refuses invalid JSON and duplicate top-level keys
-// (which a plain parse would silently merge).
-ordered_json parse_header(std::string_view text, const std::string& source) {
+// The header: its JSON (a std::map-backed object, so lookups are
+// logarithmic) and its top-level keys in file order.
+struct Header {
+  json object;
+  std::vector<std::string> keys;
+};
+
+// nlohmann's DOM builder with the header's checks added as it reads: the
+// nesting depth (a real header is 3 levels deep; one nested millions deep
+// would overflow the stack in nlohmann's recursive dump), the number of
+// tensors, and the top-level keys in order (a plain parse would silently
+// merge a duplicate). Not nlohmann's callback parser: after every object it
+// closes, that one scans the enclosing object, quadratic in the number of
+// tensors. sax_parse calls these members by name, so hiding the base's
+// (non-virtual) ones is enough.
+class HeaderSax : public nlohmann::detail::json_sax_dom_parser<json> {
+  using Base = nlohmann::detail::json_sax_dom_parser<json>;
+
+ public:
+  HeaderSax(Header& header, const std::string& source)
+      : Base(header.object), header_(header), source_(source) {}
+
+  bool start_object(std::size_t n) { return deeper() && Base::start_object(n); }
+  bool start_array(std::size_t n) { return deeper() && Base::start_array(n); }
+  bool end_object() { return --depth_, Base::end_object(); }
+  bool end_array() { return --depth_, Base::end_array(); }
+  bool key(std::string& key) {
+    if (depth_ == 1) {
+      if (key != kMetadataKey && ++tensors_ > kMaxTensors)
+        refuse(source_, "header lists more than " + std::to_string(kMaxTensors) +
+                            " tensors (the limit of minima's safetensors reader)");
+      if (!seen_.insert(key).second && duplicate_.empty()) duplicate_ = key;
+      header_.keys.push_back(key);
+    }
+    return Base::key(key);
+  }
+  const std::string& duplicate() const { return duplicate_; }
+
+ private:
+  bool deeper() {
+    if (++depth_ > kMaxHeaderDepth)
+      refuse(source_,
+             "header is nested deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
+    return true;
+  }
+
+  Header& header_;
+  const std::string& source_;
+  int depth_ = 0;
+  size_t tensors_ = 0;
+  std::set<std::string> seen_;
+  std::string duplicate_;
+};
+
+// Parses the header text in time linear in its length (up to a log factor)
+// with HeaderSax's checks; refuses invalid JSON and duplicate top-level keys.
+Header parse_header(std::string_view text, const std::string& source) {
   if (text.empty() || text[0] != '{')
     refuse(source, "header does not start with '{' (not a safetensors file?)");
-  std::string duplicate;
-  std::set<std::string> seen;
-  auto note_keys = [&](int depth, ordered_json::parse_event_t event, ordered_json& parsed) {
-    // A real header is 3 levels deep; a hostile one nested millions of
-    // levels deep would overflow the stack in nlohmann's recursive dump.
-    if (depth > kMaxHeaderDepth)
-      refuse(source, "header is nested deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
-    if (event == ordered_json::parse_event_t::key && depth == 1 &&
-        !seen.insert(parsed.get<std::string>()).second && duplicate.empty())
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  ordered_json header;
+  Header header;
+  HeaderSax sax(header, source);
   try {
-    header = ordered_json::parse(text, note_keys);
-  } catch (const ordered_json::parse_error& e) {
+    json::sax_parse(text, &sax);
+  } catch (const json::parse_error& e) {
     std::string what = e.what();
     refuse(source, "header is not valid JSON: " + what.substr(what.find("] ") + 2));
-  } catch (const ordered_json::out_of_range& e) {  // a number beyond double, e.g. 1e400
+  } catch (const json::out_of_range& e) {  // a number beyond double, e.g. 1e400
     std::string what = e.what();
     refuse(source, "header is not valid JSON: " + what.substr(what.find("] ") + 2, 120));
   }
-  if (!header.is_object()) refuse(source, "header is not a JSON object");
-  if (!duplicate.empty()) refuse(source, "header names '" + duplicate + "' twice");
+  if (!header.object.is_object()) refuse(source, "header is not a JSON object");
+  if (!sax.duplicate().empty()) refuse(source, "header names '" + sax.duplicate() + "' twice");
   return header;
 }
 
-std::map<std::string, std::string> read_metadata(const ordered_json& j, const std::string& source) {
+std::map<std::string, std::string> read_metadata(const json& j, const std::string& source) {
   if (!j.is_object()) refuse(source, "__metadata__ is not an object of strings");
   std::map<std::string, std::string> metadata;
   for (const auto& [key, value] : j.items()) {
@@ -122,8 +168,7 @@ struct TensorInfo {
   uint64_t begin, end;
 };
 
-TensorInfo read_tensor_info(const std::string& name, const ordered_json& j,
-                            const std::string& source) {
+TensorInfo read_tensor_info(const std::string& name, const json& j, const std::string& source) {
   const std::string what = "tensor '" + name + "'";
   if (!j.is_object() || j.size() != 3 || !j.contains("dtype") || !j.contains("shape") ||
       !j.contains("data_offsets"))
@@ -143,7 +188,7 @@ TensorInfo read_tensor_info(const std::string& name, const ordered_json& j,
   if (!is_count_list(j["data_offsets"], 2))
     refuse(source,
            what + " has data_offsets " + j["data_offsets"].dump() + ", expected [begin, end]");
-  for (const ordered_json& d : j["shape"]) {
+  for (const json& d : j["shape"]) {
     if (d.get<uint64_t>() > uint64_t(INT64_MAX))
       refuse(source, what + " has a dimension too large to address");
     info.entry.shape.push_back(d.get<int64_t>());
@@ -177,31 +222,35 @@ std::string shape_string(const std::vector<int64_t>& shape) {
 
 std::string encode_safetensors(const std::vector<TensorEntry>& tensors,
                                const std::map<std::string, std::string>& metadata) {
-  ordered_json header = ordered_json::object();
-  if (!metadata.empty()) header[kMetadataKey] = metadata;
+  // The header is written entry by entry (metadata first, then the tensors
+  // in their order), in time linear in the number of tensors.
+  std::string text = "{";
+  std::set<std::string> names;
   uint64_t offset = 0;
-  for (const TensorEntry& e : tensors) {
-    const std::string what = "safetensors: tensor '" + e.name + "'";
-    if (e.name == kMetadataKey || header.contains(e.name))
-      throw std::invalid_argument(what + " is a duplicate or reserved name");
-    const int64_t element_bytes = element_size(e.dtype);
-    if (element_bytes == 0)
-      throw std::invalid_argument(what + " has dtype '" + e.dtype + "', expected F32 or I64");
-    const int64_t bytes = byte_size(e.shape, element_bytes);
-    if (bytes < 0 || uint64_t(bytes) != e.data.size())
-      throw std::invalid_argument(what + " holds " + std::to_string(e.data.size()) +
-                                  " bytes but its shape " + shape_string(e.shape) + " as " +
-                                  e.dtype + " needs " + std::to_string(bytes));
-    header[e.name] = {
-        {"dtype", e.dtype}, {"shape", e.shape}, {"data_offsets", {offset, offset + e.data.size()}}};
-    offset += e.data.size();
-  }
-  std::string text;
   try {
-    text = header.dump();
-  } catch (const ordered_json::type_error& e) {
+    if (!metadata.empty()) text += json(kMetadataKey).dump() + ":" + json(metadata).dump();
+    for (const TensorEntry& e : tensors) {
+      const std::string what = "safetensors: tensor '" + e.name + "'";
+      if (e.name == kMetadataKey || !names.insert(e.name).second)
+        throw std::invalid_argument(what + " is a duplicate or reserved name");
+      const int64_t element_bytes = element_size(e.dtype);
+      if (element_bytes == 0)
+        throw std::invalid_argument(what + " has dtype '" + e.dtype + "', expected F32 or I64");
+      const int64_t bytes = byte_size(e.shape, element_bytes);
+      if (bytes < 0 || uint64_t(bytes) != e.data.size())
+        throw std::invalid_argument(what + " holds " + std::to_string(e.data.size()) +
+                                    " bytes but its shape " + shape_string(e.shape) + " as " +
+                                    e.dtype + " needs " + std::to_string(bytes));
+      const ordered_json entry = {{"dtype", e.dtype},
+                                  {"shape", e.shape},
+                                  {"data_offsets", {offset, offset + e.data.size()}}};
+      text += (text.size() > 1 ? "," : "") + json(e.name).dump() + ":" + entry.dump();
+      offset += e.data.size();
+    }
+  } catch (const json::type_error& e) {  // a name or value that is not UTF-8
     throw std::invalid_argument(std::string("safetensors: header cannot be written: ") + e.what());
   }
+  text += "}";
   text.resize((text.size() + 7) / 8 * 8, ' ');  // tensors then start 8-byte aligned
 
   std::string file(8, '\0');
@@ -225,12 +274,13 @@ SafetensorsContents decode_safetensors(std::string_view bytes, const std::string
     refuse(source, "header length " + std::to_string(header_bytes) + " exceeds the " +
                        std::to_string(bytes.size() - 8) +
                        " bytes after the length prefix (truncated file?)");
-  const ordered_json header = parse_header(bytes.substr(8, header_bytes), source);
+  const Header header = parse_header(bytes.substr(8, header_bytes), source);
   const std::string_view body = bytes.substr(8 + header_bytes);
 
   SafetensorsContents contents;
   std::vector<TensorInfo> infos;
-  for (const auto& [name, value] : header.items()) {
+  for (const std::string& name : header.keys) {
+    const json& value = header.object.at(name);
     if (name == kMetadataKey)
       contents.metadata = read_metadata(value, source);
     else

@@ -47,7 +47,9 @@ std::string encode_safetensors(const std::vector<TensorEntry>& tensors,
 // tensor exactly {dtype, shape, data_offsets}; metadata strings only), the
 // dtypes, the shapes (non-negative, byte size without overflow and equal to
 // the offsets' span), and the offsets (contiguous from 0 to the end of the
-// file). Errors are std::runtime_error "<source>: <what>".
+// file), and at most 100,000 tensors ("<source>: header lists more than
+// 100000 tensors ..."). Time is linear in the header's size (up to a log
+// factor). Errors are std::runtime_error "<source>: <what>".
 SafetensorsContents decode_safetensors(std::string_view bytes, const std::string& source);
 
 // encode_safetensors + write_file_atomically.

@@ -12,12 +12,25 @@ namespace minima {
 namespace fs = std::filesystem;
 
 ModelFiles model_files(const std::string& run_dir_or_checkpoint) {
-  const bool is_dir = fs::is_directory(run_dir_or_checkpoint);
-  const fs::path dir =
-      is_dir ? fs::path(run_dir_or_checkpoint) : fs::path(run_dir_or_checkpoint).parent_path();
-  return {(dir / "config.json").string(),
-          is_dir ? (dir / "model.safetensors").string() : run_dir_or_checkpoint,
-          (dir / "classes.json").string()};
+  const std::string& target = run_dir_or_checkpoint;
+  if (fs::is_directory(target)) {
+    const fs::path dir(target);
+    const ModelFiles files{(dir / "config.json").string(), (dir / "model.safetensors").string(),
+                           (dir / "classes.json").string()};
+    if (!fs::exists(files.config))
+      throw std::runtime_error(target +
+                               ": not a run directory (expected the config.json and "
+                               "model.safetensors that minima train writes)");
+    return files;
+  }
+  if (!fs::exists(target))
+    throw std::runtime_error(target + ": no such run directory or .safetensors checkpoint");
+  if (fs::path(target).extension() != ".safetensors")
+    throw std::runtime_error(target +
+                             ": expected a run directory or a .safetensors checkpoint (with the "
+                             "config.json beside it)");
+  const fs::path dir = fs::path(target).parent_path();
+  return {(dir / "config.json").string(), target, (dir / "classes.json").string()};
 }
 
 SavedModel load_saved_model(const ModelFiles& files, const Shape& input_shape,

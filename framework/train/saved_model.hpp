@@ -21,6 +21,10 @@ struct ModelFiles {
 };
 // RUN_DIR -> RUN_DIR/{config.json, model.safetensors, classes.json};
 // FILE.safetensors -> the file and the config.json and classes.json beside it.
+// Anything else is refused with what was expected ("<path>: not a run
+// directory ..." for a directory without config.json, "no such run
+// directory or .safetensors checkpoint", "expected a run directory or a
+// .safetensors checkpoint ...").
 ModelFiles model_files(const std::string& run_dir_or_checkpoint);
 
 struct SavedModel {

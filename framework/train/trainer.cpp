@@ -5,11 +5,13 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/data/data_source.hpp>
 #include <minima/io/checkpoint.hpp>
+#include <minima/io/run_checkpoint.hpp>
 #include <minima/io/safetensors.hpp>
 #include <minima/io/train_state.hpp>
 #include <minima/train/evaluate.hpp>
@@ -47,6 +49,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
     : config_(config),
       options_(std::move(options)),
       data_(std::move(data)),
+      lock_(config.output.dir),
       model_(Graph::from_json(config.layers, "/model/layers")),
       batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization,
                /*shuffle=*/true, config.seed,
@@ -78,13 +81,11 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
 std::string Trainer::path(const char* file) const {
   return (std::filesystem::path(config_.output.dir) / file).string();
 }
-std::string Trainer::model_path() const { return path("model.safetensors"); }
+std::string Trainer::model_path() const { return run_model_path(config_.output.dir); }
 
 void Trainer::start_fresh() {
-  std::filesystem::create_directories(config_.output.dir);
   // A checkpoint of an earlier run in this directory is not this run's.
-  std::filesystem::remove(path("train_state.safetensors"));
-  std::filesystem::remove(model_path());
+  remove_checkpoints(config_.output.dir);
   write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
   write_class_names(path("classes.json"), data_->train.class_names);
   metrics_ = MetricsLog::create(path("metrics.csv"));
@@ -92,16 +93,19 @@ void Trainer::start_fresh() {
 
 void Trainer::resume() {
   const std::string& dir = config_.output.dir;
-  if (!std::filesystem::exists(path("train_state.safetensors")))
-    throw std::runtime_error(
-        dir + ": nothing to resume from (no train_state.safetensors; the run wrote no checkpoint)");
-  const TrainState s = load_train_state(path("train_state.safetensors"), *optimizer_);
-  load_model(model_path(), model_);
-  const auto metadata = load_safetensors(model_path()).metadata;
+  const std::optional<CheckpointFiles> files = committed_checkpoint(dir);
+  if (!files)
+    throw std::runtime_error(dir +
+                             ": nothing to resume from (no model.safetensors checkpoint; the run "
+                             "wrote no checkpoint)");
+  const TrainState s = load_train_state(files->train_state, *optimizer_);
+  load_model(files->model, model_);
+  const auto metadata = load_safetensors(files->model).metadata;
   const auto model_step = metadata.find(kStepKey);
   if (model_step == metadata.end() || model_step->second != std::to_string(s.step))
-    throw std::runtime_error(model_path() + " is not from step " + std::to_string(s.step) +
-                             " like train_state.safetensors (interrupted between the two writes?)");
+    throw std::runtime_error(files->model + " is not from step " + std::to_string(s.step) +
+                             " like " + files->train_state +
+                             " (interrupted between the two writes?)");
   if (s.step >= total_steps_)
     throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
                              std::to_string(total_steps_) +
@@ -109,8 +113,8 @@ void Trainer::resume() {
   for (const auto& [layer, stream] : model_.random_streams()) {
     const auto saved = s.streams.find(layer);
     if (saved == s.streams.end())
-      throw std::runtime_error(path("train_state.safetensors") + ": no random stream for layer '" +
-                               layer + "' (metadata 'stream." + layer + "')");
+      throw std::runtime_error(files->train_state + ": no random stream for layer '" + layer +
+                               "' (metadata 'stream." + layer + "')");
     stream->set_state(saved->second);
   }
   batcher_.seek(s.batcher_epoch, s.batcher_position);
@@ -124,6 +128,7 @@ void Trainer::resume() {
 }
 
 EvalPoint Trainer::run() {
+  if (!lock_.held()) lock_ = RunLock(config_.output.dir);
   set_threads(threads_);
   start_ = std::chrono::steady_clock::now();
   stopped_ = false;
@@ -154,6 +159,7 @@ EvalPoint Trainer::run() {
     if (last || (every > 0 ? step_ % every == 0 : evaluate_now)) write_checkpoint();
   }
   seconds_before_ = seconds();
+  lock_.release();  // the run is over: another one may use the directory
   return last_eval_;
 }
 
@@ -200,14 +206,16 @@ void Trainer::write_checkpoint() {
   for (const StateEntry& e : model_.state())  // a checkpoint must stay a good one to go back to
     for (int64_t k = 0; k < e.tensor->numel(); ++k)
       if (!std::isfinite((*e.tensor)[k])) diverged(step_, "'" + e.name + "' is no longer finite");
-  save_model(model_path(), model_,
+  const CheckpointFiles files = prepare_checkpoint(config_.output.dir, step_);
+  save_model(files.model, model_,
              {{kStepKey, std::to_string(step_)},
               {kMeanKey, float_text(data_->normalization.mean)},
               {kStdKey, float_text(data_->normalization.std)}});
   TrainState s{step_, batcher_.epoch(), batcher_.position(), seconds(), loss_sum_, correct_, seen_,
                {}};
   for (const auto& [layer, stream] : model_.random_streams()) s.streams[layer] = stream->state();
-  save_train_state(path("train_state.safetensors"), s, *optimizer_);
+  save_train_state(files.train_state, s, *optimizer_);
+  commit_checkpoint(config_.output.dir, step_);
   checkpoint_step_ = step_;
 }
 

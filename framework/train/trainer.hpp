@@ -3,15 +3,20 @@
 // checkpoints and resuming.
 //
 // A run directory (config.output.dir) holds
+//   lock                     held (flock) by the Trainer using the directory (run_lock.hpp)
 //   config.json              the resolved config (written at start)
 //   metrics.csv              one row per evaluation point (metrics_log.hpp)
-//   model.safetensors        the weights (checkpoint.hpp), with the input
-//                            normalization in its metadata
-//   train_state.safetensors  optimizer state, step, data position (train_state.hpp)
-// All files are replaced atomically, so a crash or Ctrl-C leaves the last
-// checkpoint whole, and `resume` continues from it bit-exactly: the same
-// final weights and metrics rows as an uninterrupted run (with the same
-// thread count: a GEMM split into other slices may round differently).
+//   model.safetensors        -> the last committed checkpoint's weights (run_checkpoint.hpp),
+//                            with the input normalization in their metadata
+//   checkpoints/step-<S>/    model.safetensors + train_state.safetensors (optimizer
+//                            state, step, data position: train_state.hpp)
+// A checkpoint is committed by one atomic rename, so a kill at any instant
+// leaves the last committed checkpoint whole, and `resume` continues from it
+// bit-exactly: the same final weights and metrics rows as an uninterrupted
+// run (with the same thread count: a GEMM split into other slices may round
+// differently). A second Trainer on a directory in use is refused (the
+// constructor throws, naming the holder's PID); the lock is held from the
+// constructor until run() returns.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +30,7 @@
 #include <minima/data/data_source.hpp>
 #include <minima/data/dataset.hpp>
 #include <minima/io/metrics_log.hpp>
+#include <minima/io/run_lock.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/optim/optimizer.hpp>
@@ -98,6 +104,7 @@ class Trainer {
   RunConfig config_;
   TrainerOptions options_;
   std::shared_ptr<const TrainingData> data_;
+  RunLock lock_;  // of config_.output.dir, before anything in it is touched
   Graph model_;
   std::unique_ptr<Optimizer> optimizer_;
   std::unique_ptr<Schedule> schedule_;
