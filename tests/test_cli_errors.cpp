@@ -242,6 +242,12 @@ TEST_CASE("cli: bad data files name the file and what is wrong with it") {
     write_raw(images + ".gz", gz);
     train_error(images + ".gz: truncated gzip stream (the compressed data ends early)");
   }
+  SUBCASE("a label the model has no output for is blamed on the label file") {
+    Bytes bad(256, 1);
+    bad[7] = 200;
+    write_raw(labels, idx_labels(bad));
+    train_error(labels + ": label 200 is outside the model's 10 classes (0..9)");
+  }
   SUBCASE("image and label counts disagree") {
     write_raw(labels, idx_labels(Bytes(255, 1)));
     train_error(labels + ": holds 255 labels but " + images + " holds 256 images");

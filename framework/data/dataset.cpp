@@ -74,6 +74,7 @@ Dataset load_idx_dataset(const std::string& dir, const std::string& split,
   data.labels.assign(labels.begin(), labels.end());
   const int max_label = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end());
   data.num_classes = std::max(10, max_label + 1);
+  data.labels_source = labels_path;
   const bool fashion = names_fashion(dir) && data.num_classes == int(kFashionClassNames.size());
   for (int k = 0; k < data.num_classes; ++k)
     data.class_names.push_back(fashion ? kFashionClassNames[k] : std::to_string(k));
@@ -92,6 +93,7 @@ std::pair<Dataset, Dataset> split_validation(Dataset all, int64_t validation_cou
   validation.count = validation_count;
   validation.num_classes = all.num_classes;
   validation.class_names = all.class_names;
+  validation.labels_source = all.labels_source;
   validation.pixels.assign(all.pixels.begin() + train_count * features, all.pixels.end());
   validation.labels.assign(all.labels.begin() + train_count, all.labels.end());
   all.count = train_count;

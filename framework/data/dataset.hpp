@@ -18,6 +18,7 @@ struct Dataset {
   std::vector<uint8_t> pixels;           // [count, sample_shape.numel()]
   std::vector<int32_t> labels;           // [count]
   std::vector<std::string> class_names;  // num_classes names
+  std::string labels_source;             // where the labels came from (for messages)
 };
 
 // Reads split "train" (<dir>/train-images-idx3-ubyte + train-labels-idx1-ubyte)

@@ -38,6 +38,15 @@ int64_t checked_batch_size(const RunConfig& config, const Dataset& train) {
   return config.train.batch_size;
 }
 
+// A label beyond the usual ten classes that the model cannot output is the
+// label file's fault, not the model's: name the file and the label.
+void check_labels_fit(const Dataset& data, int64_t outputs) {
+  if (data.num_classes <= 10 || data.num_classes <= outputs) return;
+  throw std::runtime_error(data.labels_source + ": label " + std::to_string(data.num_classes - 1) +
+                           " is outside the model's " + std::to_string(outputs) + " classes (0.." +
+                           std::to_string(outputs - 1) + ")");
+}
+
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, TrainerOptions options)
@@ -55,6 +64,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
                /*shuffle=*/true, config.seed,
                /*drop_last=*/true) {
   model_.build(data_->train.sample_shape, config_.seed);
+  check_labels_fit(data_->train, model_.output_shape().numel());
   if (model_.output_shape().numel() != data_->train.num_classes)
     throw ConfigError("/model", "expected a last layer with " +
                                     std::to_string(data_->train.num_classes) +
