@@ -240,11 +240,16 @@ TEST_CASE("load_run_config applies overrides in order") {
   CHECK(c.optimizer["type"] == "adam");
   CHECK(c.layers[1]["type"] == "batchnorm");
   CHECK(c.output.dir == "runs/" + file.path.stem().string());
-  CHECK_THROWS_WITH_AS(load_run_config(file.path.string(), {"optimzer.lr=0.1"}),
-                       "/optimzer: no such key to override (from 'optimzer.lr')", ConfigError);
+  // Errors name the file they are about.
+  CHECK_THROWS_WITH_AS(
+      load_run_config(file.path.string(), {"optimzer.lr=0.1"}),
+      (file.path.string() + ": /optimzer: no such key to override (from 'optimzer.lr')").c_str(),
+      ConfigError);
   CHECK_THROWS_WITH_AS(
       load_run_config(file.path.string(), {"optimizer.lrr=0.1"}),
-      "/optimizer/lrr: unknown key; known keys here: lr, momentum, nesterov, type, weight_decay",
+      (file.path.string() +
+       ": /optimizer/lrr: unknown key; known keys here: lr, momentum, nesterov, type, weight_decay")
+          .c_str(),
       ConfigError);
 }
 
