@@ -19,11 +19,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 minima="${MINIMA:-$root/build/minima}"
 
-python=""
-for candidate in ${PYTHON:-} /usr/bin/python3 python3; do
-  if "$candidate" -c "import torch" 2>/dev/null; then python="$candidate"; break; fi
-done
-[ -n "$python" ] || { echo "bench-pytorch: no python3 with torch (apt-get install python3-torch)" >&2; exit 2; }
+python="$("$root/scripts/torch-python.sh" bench-pytorch)"
 [ -x "$minima" ] || { echo "bench-pytorch: no minima CLI at $minima (build first or set MINIMA)" >&2; exit 2; }
 
 work="$(mktemp -d)"

@@ -15,11 +15,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 minima="${MINIMA:-$root/build/minima}"
 mnist="${1:-$root/data/mnist}"
 
-python=""
-for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
-  if "$candidate" -c "import torch" 2>/dev/null; then python="$candidate"; break; fi
-done
-[ -n "$python" ] || { echo "check-pytorch-interop: no python3 with torch (apt-get install python3-torch)" >&2; exit 2; }
+python="$("$root/scripts/torch-python.sh" check-pytorch-interop)"
 [ -x "$minima" ] || { echo "check-pytorch-interop: no minima CLI at $minima (build first or set MINIMA)" >&2; exit 2; }
 [ -f "$mnist/t10k-images-idx3-ubyte" ] || [ -f "$mnist/t10k-images-idx3-ubyte.gz" ] ||
   { echo "check-pytorch-interop: no MNIST in $mnist (scripts/fetch-data.sh mnist)" >&2; exit 2; }

@@ -13,11 +13,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 minima="${MINIMA:-${BUILD_DIR:-$root/build}/minima}"
 
 bash "$root/scripts/install-deps.sh" python3-torch
-python=""
-for candidate in ${PYTHON:-} python3 /usr/bin/python3; do
-  if "$candidate" -c "import torch, numpy" 2>/dev/null; then python="$candidate"; break; fi
-done
-[ -n "$python" ] || { echo "check-training-parity: no python3 with torch and numpy" >&2; exit 2; }
+python="$("$root/scripts/torch-python.sh" check-training-parity)"
 [ -x "$minima" ] || { echo "check-training-parity: no minima CLI at $minima (build first or set MINIMA)" >&2; exit 2; }
 
 work="$(mktemp -d)"
