@@ -14,7 +14,7 @@ targets=(idx config safetensors image)
 bash "$root/scripts/install-fuzz-deps.sh"
 # The targets first, so that the regressions are replayed before any fuzzing.
 CXX=clang++ cmake -S "$root/fuzz" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j 2
+cmake --build "$build" -j 2 --target make_fuzz_seeds "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
