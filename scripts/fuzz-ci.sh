@@ -4,12 +4,13 @@
 # (tests/data/regressions/<target>/*) one by one, then fuzzes each target
 # for a short budget from the seeds, the regressions and the kept corpus:
 #   scripts/fuzz-ci.sh [SECONDS]     (default 30 per target)
+# FUZZ_CI_TARGETS="idx config ..." picks the targets (default: all four).
 # Exits 1 on any crash, sanitizer report, leak, timeout or memory blow-up.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${1:-30}
-targets=(idx config safetensors image)
+read -r -a targets <<<"${FUZZ_CI_TARGETS:-idx config safetensors image}"
 
 bash "$root/scripts/install-fuzz-deps.sh"
 # The targets first, so that the regressions are replayed before any fuzzing.
