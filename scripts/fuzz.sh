@@ -19,7 +19,8 @@ case $seconds in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing; run scripts/install-fuzz-deps.sh" >&2; exit 1; }
 CXX=clang++ cmake -S "$root/fuzz" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j "$(nproc)"
+# Only the targets and the seed writer (not the CLI and the report library).
+cmake --build "$build" -j "$(nproc)" --target make_fuzz_seeds "${targets[@]/#/fuzz_}"
 rm -rf "$build/seeds"
 "$build/make_fuzz_seeds" "$build/seeds"
 cp "$root"/configs/*.json "$build/seeds/config/"

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 
 #include <stb_image.h>
 #include <stb_image_resize.h>
@@ -44,13 +46,26 @@ std::string stb_reason(const char* cleared) {
   return reason && reason != cleared ? reason : "";
 }
 
+// Whether the bytes start like a PNG, JPEG, BMP or GIF file.
+bool known_signature(const stbi_uc* data, int length) {
+  const auto starts_with = [&](std::string_view signature) {
+    return length >= int(signature.size()) &&
+           std::memcmp(data, signature.data(), signature.size()) == 0;
+  };
+  return starts_with("\x89PNG\r\n\x1a\n") || starts_with("\xff\xd8") || starts_with("BM") ||
+         starts_with("GIF8");
+}
+
 // Why `stbi_info_from_memory` refused the bytes. It tries every format in
 // turn, so its own reason is the last format's ("unknown image type") even
 // when an earlier one recognised the file and refused its header (a
-// 100000 x 100000 PNG: "too large"). The loader stops at the first format
-// whose signature matches, so its reason is the real one; it fails at the
-// same header checks, before allocating pixels.
+// 100000 x 100000 PNG: "too large"). For a PNG, JPEG, BMP or GIF
+// signature, the loader picks that format's decoder, which runs the same
+// header checks first and fails where the header reader did, before
+// decoding anything: its reason is the real one. Other bytes never reach a
+// decoder (stb's less common ones, such as TGA, read garbage unsafely).
 std::string info_failure(const stbi_uc* data, int length) {
+  if (!known_signature(data, length)) return "unknown image type";
   const char* cleared = clear_stb_reason();
   int w = 0, h = 0, c = 0;
   std::unique_ptr<stbi_uc, StbiFree> pixels(stbi_load_from_memory(data, length, &w, &h, &c, 1));
