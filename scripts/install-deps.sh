@@ -4,7 +4,7 @@
 # Idempotent; uses sudo only when not already root.
 set -euo pipefail
 packages=(build-essential cmake pkg-config git ca-certificates
-          libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev zlib1g-dev libcli11-dev
+          libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev libturbojpeg0-dev zlib1g-dev libcli11-dev
           libxml2-utils "$@")
 missing=()
 for p in "${packages[@]}"; do

@@ -190,6 +190,41 @@ TEST_CASE(
                                        " bytes exceeds the limit of 4 bytes");
 }
 
+TEST_CASE("JPEGs go to libjpeg-turbo: a truncated or oversized one is refused with the reason") {
+  TempDir dir("jpeg_errors");
+  const Image gray = make_canvas(16, 12, 1, gray_level(200));
+  const std::string good = dir.path("good.jpg");
+  REQUIRE(stbi_write_jpg(good.c_str(), 16, 12, 1, gray.pixels.data(), 95));
+  const std::string bytes = read_file(good, 1 << 20);
+  CHECK(load_image(good, 1).pixels.size() == 16 * 12);
+
+  const std::string cut = dir.path("cut.jpg");
+  test::write_bytes(cut, bytes.substr(0, bytes.size() - 6));
+  CHECK(load_error(cut) ==
+        cut + ": cannot decode the JPEG image (libjpeg-turbo: Premature end of JPEG file)");
+
+  // The baseline frame header (FF C0): length (2 bytes), precision (1),
+  // height (2), width (2).
+  const size_t frame = bytes.find("\xff\xc0");
+  REQUIRE(frame != std::string::npos);
+  std::string tall = bytes;
+  tall[frame + 5] = char(0x4e);  // height 0x4e20 = 20000
+  tall[frame + 6] = char(0x20);
+  const std::string big = dir.path("big.jpg");
+  test::write_bytes(big, tall);
+  CHECK(load_error(big) ==
+        big +
+            ": image of 16 x 20000 pixels is outside the limits (1 to 16384 per side, at "
+            "most 67108864 pixels)");
+
+  const std::string header_only = dir.path("header.jpg");
+  test::write_bytes(header_only, "\xff\xd8\xff");
+  CHECK(load_error(header_only) ==
+        header_only +
+            ": cannot decode the JPEG image (no frame header: the file ends "
+            "before the image's size)");
+}
+
 TEST_CASE("resize_image gives exactly the requested size and keeps a uniform image uniform") {
   const Image gray = make_canvas(50, 30, 1, gray_level(77));
   const Image small = resize_image(gray, 7, 9);

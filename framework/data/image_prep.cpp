@@ -13,6 +13,7 @@
 #include <stb_image_write.h>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/data/jpeg_decoder.hpp>
 
 namespace minima {
 namespace {
@@ -46,26 +47,25 @@ std::string stb_reason(const char* cleared) {
   return reason && reason != cleared ? reason : "";
 }
 
-// Whether the bytes start like a PNG, JPEG, BMP or GIF file.
-bool known_signature(const stbi_uc* data, int length) {
+// Whether the bytes start like a PNG, BMP or GIF file (the formats stb
+// decodes here; JPEGs go to libjpeg-turbo).
+bool stb_signature(const stbi_uc* data, int length) {
   const auto starts_with = [&](std::string_view signature) {
     return length >= int(signature.size()) &&
            std::memcmp(data, signature.data(), signature.size()) == 0;
   };
-  return starts_with("\x89PNG\r\n\x1a\n") || starts_with("\xff\xd8") || starts_with("BM") ||
-         starts_with("GIF8");
+  return starts_with("\x89PNG\r\n\x1a\n") || starts_with("BM") || starts_with("GIF8");
 }
 
 // Why `stbi_info_from_memory` refused the bytes. It tries every format in
 // turn, so its own reason is the last format's ("unknown image type") even
 // when an earlier one recognised the file and refused its header (a
-// 100000 x 100000 PNG: "too large"). For a PNG, JPEG, BMP or GIF
-// signature, the loader picks that format's decoder, which runs the same
-// header checks first and fails where the header reader did, before
-// decoding anything: its reason is the real one. Other bytes never reach a
-// decoder (stb's less common ones, such as TGA, read garbage unsafely).
+// 100000 x 100000 PNG: "too large"). For a PNG, BMP or GIF signature, the loader picks that
+// format's decoder, which runs the same header checks first and fails where the header reader did,
+// before decoding anything: its reason is the real one. Other bytes never reach a decoder (stb's
+// less common ones, such as TGA, read garbage unsafely).
 std::string info_failure(const stbi_uc* data, int length) {
-  if (!known_signature(data, length)) return "unknown image type";
+  if (!stb_signature(data, length)) return "unknown image type";
   const char* cleared = clear_stb_reason();
   int w = 0, h = 0, c = 0;
   std::unique_ptr<stbi_uc, StbiFree> pixels(stbi_load_from_memory(data, length, &w, &h, &c, 1));
@@ -142,27 +142,46 @@ int placement(double com, int size) {
 
 }  // namespace
 
-Image load_image(const std::string& path, int channels, const ImageLimits& limits) {
-  if (channels != 1 && channels != 3)
-    throw std::invalid_argument("load_image: channels must be 1 or 3");
-  const std::string bytes = read_file(path, limits.max_file_bytes);
-  if (bytes.empty()) throw std::runtime_error(path + ": empty file");
-  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
-  const int length = int(bytes.size());
-  int width = 0, height = 0, file_channels = 0;
-  if (!stbi_info_from_memory(data, length, &width, &height, &file_channels))
-    throw std::runtime_error(decode_error(path, info_failure(data, length)));
-  // A top-down BMP stores its height negated; stb's header reader passes
-  // that on, its loader flips the rows and reports the magnitude.
-  if (height < 0 && height != INT_MIN) height = -height;
+namespace {
+
+void check_size(const std::string& path, int width, int height, const ImageLimits& limits) {
   if (width <= 0 || height <= 0 || width > limits.max_side || height > limits.max_side ||
       int64_t(width) * height > limits.max_pixels)
     throw std::runtime_error(path + ": image of " + std::to_string(width) + " x " +
                              std::to_string(height) + " pixels is outside the limits (1 to " +
                              std::to_string(limits.max_side) + " per side, at most " +
                              std::to_string(limits.max_pixels) + " pixels)");
+}
 
-  // Decode with an alpha channel, then composite over white.
+// A JPEG has no alpha channel: its decoded values are the image.
+Image load_jpeg(const std::string& path, const std::string& bytes, int channels,
+                const ImageLimits& limits) {
+  try {
+    const JpegSize size = jpeg_size(bytes);
+    check_size(path, size.width, size.height, limits);
+    return {size.width, size.height, channels, decode_jpeg(bytes, channels)};
+  } catch (const std::runtime_error& e) {
+    const std::string reason = e.what();
+    if (reason.rfind(path, 0) == 0) throw;  // check_size's message
+    throw std::runtime_error(path + ": cannot decode the JPEG image (" + reason + ")");
+  }
+}
+
+// PNG, BMP and GIF through stb_image, decoded with an alpha channel and
+// composited over white.
+Image load_with_stb(const std::string& path, const std::string& bytes, int channels,
+                    const ImageLimits& limits) {
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  const int length = int(bytes.size());
+  int width = 0, height = 0, file_channels = 0;
+  if (!stb_signature(data, length) ||
+      !stbi_info_from_memory(data, length, &width, &height, &file_channels))
+    throw std::runtime_error(decode_error(path, info_failure(data, length)));
+  // A top-down BMP stores its height negated; stb's header reader passes
+  // that on, its loader flips the rows and reports the magnitude.
+  if (height < 0 && height != INT_MIN) height = -height;
+  check_size(path, width, height, limits);
+
   const int with_alpha = channels + 1;
   int got_w = 0, got_h = 0, ignored = 0;
   const char* cleared = clear_stb_reason();
@@ -180,6 +199,17 @@ Image load_image(const std::string& path, int channels, const ImageLimits& limit
           (in[p * size_t(with_alpha) + size_t(c)] * alpha + 255 * (255 - alpha) + 127) / 255);
   }
   return image;
+}
+
+}  // namespace
+
+Image load_image(const std::string& path, int channels, const ImageLimits& limits) {
+  if (channels != 1 && channels != 3)
+    throw std::invalid_argument("load_image: channels must be 1 or 3");
+  const std::string bytes = read_file(path, limits.max_file_bytes);
+  if (bytes.empty()) throw std::runtime_error(path + ": empty file");
+  return is_jpeg(bytes) ? load_jpeg(path, bytes, channels, limits)
+                        : load_with_stb(path, bytes, channels, limits);
 }
 
 Image resize_image(const Image& image, int width, int height) {

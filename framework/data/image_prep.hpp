@@ -1,5 +1,6 @@
 #pragma once
-// Images in: decoding PNG/JPEG/BMP/GIF files (stb_image) with their size
+// Images in: decoding PNG/BMP/GIF files (stb_image) and JPEG files
+// (libjpeg-turbo, jpeg_decoder.hpp) with their size
 // checked before decoding, resizing (stb_image_resize), and preparing a
 // photo or drawing of a digit the way MNIST's digits were prepared.
 //
@@ -36,6 +37,7 @@ struct ImageLimits {
 // composited over white first (a transparent background reads as paper).
 // Errors are std::runtime_error starting with the path: "<path>: empty
 // file", "<path>: not a PNG, JPEG, BMP or GIF image (stb_image: ...)",
+// "<path>: cannot decode the JPEG image (libjpeg-turbo: ...)",
 // "<path>: image of 100000 x 100000 pixels exceeds the limit of ...".
 Image load_image(const std::string& path, int channels, const ImageLimits& limits = {});
 
