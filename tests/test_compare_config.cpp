@@ -245,5 +245,5 @@ TEST_CASE("shipped compare configs: every variant is a valid run config") {
       if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
     }
   }
-  CHECK(files == 4);
+  CHECK(files == 5);
 }

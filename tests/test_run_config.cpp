@@ -307,7 +307,7 @@ TEST_CASE(
   CHECK(fig1.train.batch_size == 60);
   CHECK(fig1.train.steps == 50000);
   CHECK(fig1.train.eval_every == 1000);
-  CHECK(fig1.optimizer["lr"] == 2.0);
+  CHECK(fig1.optimizer["lr"] == 0.5);  // calibrated: docs/lesson-calibration.md
   CHECK(fig1.optimizer["momentum"] == 0.0);
   CHECK(fig1.layers.size() == 10);
   CHECK(fig1.layers[0]["std"] == 0.01);
