@@ -95,12 +95,13 @@ TEST_CASE("layout: a fixed range that cuts points off says so, in the layout bot
   c.y_max = 100;
   c.x_max = 300;
   c.series.push_back({"plain", {0, 100, 200, 300, 400}, {10, 50, 65, 80, 90}, {}});
-  c.bands.push_back({"bn", {0, 100}, {60, 71}, {75, 80}, {101, 90}, {}});
+  // A band's sample counts once: x = 0 by its lo (and not its hi too), x = 100 by its hi.
+  c.bands.push_back({"bn", {0, 100}, {60, 71}, {75, 80}, {101, 101}, {}});
   c.guides = {{99.5, "99.5%"}, {120, "120%"}};
   const ChartLayout l = layout_chart(c, 720, 420, svg_text_width);
   REQUIRE(l.notes.size() == 4);
   CHECK(l.notes[0] == "4 points below 70% not shown");  // 10, 50, 65 and the band's lo 60
-  CHECK(l.notes[1] == "1 point above 100% not shown");  // the band's hi 101
+  CHECK(l.notes[1] == "1 point above 100% not shown");  // the band's hi at x = 100
   CHECK(l.notes[2] == "1 point right of 300 not shown");
   CHECK(l.notes[3] == "line 120% off the axis, not shown");
   const Label* note = find_label(l.labels, l.notes[0]);

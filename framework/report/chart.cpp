@@ -133,6 +133,21 @@ struct Hidden {
   void add_all(const ChartLayout& l, const std::vector<double>& x, const std::vector<double>& y) {
     for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) add(l, x[i], y[i]);
   }
+  // A band's sample counts once: by its middle when that is hidden, else
+  // by whichever edge is.
+  void add_band(const ChartLayout& l, const Band& b) {
+    const size_t n = std::min({b.x.size(), b.lo.size(), b.mid.size(), b.hi.size()});
+    for (size_t i = 0; i < n; ++i) {
+      Hidden one;
+      for (double v : {b.mid[i], b.lo[i], b.hi[i]}) {
+        one.add(l, b.x[i], v);
+        if (one.total() > 0) break;
+      }
+      outside_scale += one.outside_scale, below += one.below, above += one.above;
+      left += one.left, right += one.right;
+    }
+  }
+  size_t total() const { return outside_scale + below + above + left + right; }
 };
 
 // A value of an axis at its end (axis units) in words: "70", "1k", "0.01".
@@ -152,8 +167,7 @@ std::string axis_end(const AxisMap& map, double axis_value) {
 std::vector<std::string> hidden_notes(const Chart& chart, const ChartLayout& l) {
   Hidden h;
   for (const Series& s : chart.series) h.add_all(l, s.x, s.y);
-  for (const Band& b : chart.bands)
-    for (const auto* v : {&b.lo, &b.mid, &b.hi}) h.add_all(l, b.x, *v);
+  for (const Band& b : chart.bands) h.add_band(l, b);
   auto points = [](size_t n) { return std::to_string(n) + (n == 1 ? " point " : " points "); };
   const std::string& unit = chart.y_unit;
   std::vector<std::string> notes;
