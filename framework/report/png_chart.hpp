@@ -29,7 +29,5 @@ void write_png_chart(const Chart& chart, const std::string& path, int width = 16
 
 // Width in px of `text` in the PNG's font at `size` px (from its metrics).
 double png_text_width(const std::string& text, double size);
-// `text` with non-ASCII characters replaced by ASCII look-alikes.
-std::string to_ascii(const std::string& text);
 
 }  // namespace minima

@@ -20,6 +20,7 @@
 #include <minima/report/png_chart.hpp>
 #include "tests/run_command.hpp"
 #include "tests/temp_dir.hpp"
+#include "tests/xml_check.hpp"
 
 using namespace minima;
 
@@ -167,6 +168,7 @@ TEST_CASE("the report page loads in headless Chromium with no console error; scr
   const std::string page = (dir / "report.html").string(), shot = (dir / "report.png").string();
   std::filesystem::remove(shot);
   sample_page().write(page);
+  CHECK(test::xmllint_status(page) == 0);                                  // well-formed
   write_png_chart(sample_accuracy_chart(), (dir / "chart.png").string());  // the --png slide
 
   const BrowserRun run = load_page(chromium, page, shot);
