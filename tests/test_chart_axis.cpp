@@ -65,12 +65,14 @@ TEST_CASE("steps axis: step 0 in view one decade left of the first power of ten,
 TEST_CASE("log axis with labelled values: the swept values carry labels, decades stay as grid") {
   const Axis a =
       make_axis(Scale::Log, {0.1, 0.5, 2, 5}, std::nullopt, std::nullopt, 6, {0.1, 0.5, 2, 5});
-  CHECK(a.lo == doctest::Approx(-1));
-  CHECK(a.hi == doctest::Approx(1));
+  CHECK(a.lo == doctest::Approx(-1.1));  // 0.1 decade beyond 0.1 and 5, not out to 10
+  CHECK(a.hi == doctest::Approx(std::log10(5.0) + 0.1));
   CHECK(major_labels(a) == std::vector<std::string>{"0.1", "0.5", "2", "5"});
   CHECK(std::find(a.minor.begin(), a.minor.end(), 1.0) != a.minor.end());
+  CHECK(std::find(a.minor.begin(), a.minor.end(), 10.0) == a.minor.end());  // past the end
   const Axis plain = make_axis(Scale::Log, {0.1, 0.5, 2, 5}, std::nullopt, std::nullopt, 6);
-  CHECK(major_labels(plain) == std::vector<std::string>{"0.1", "1", "10"});
+  CHECK(major_labels(plain) == std::vector<std::string>{"0.1", "1", "10"});  // whole decades
+  CHECK(plain.hi == doctest::Approx(1));
 }
 
 TEST_CASE("layout on a steps x axis: step 0 at the plot's left edge, 10 one decade in") {

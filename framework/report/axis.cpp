@@ -213,6 +213,16 @@ Axis make_axis(Scale scale, const std::vector<double>& values, std::optional<dou
     axis.major.push_back(v);
     axis.labels.push_back(scale == Scale::Steps ? format_count(v) : format_number(v));
   }
+  // A log axis with labelled values (e.g. learning rates 0.1 .. 5) spans
+  // them and the data, a tenth of a decade beyond, not whole decades.
+  if (scale == Scale::Log && !fixed_lo && !fixed_hi && !axis.major.empty()) {
+    const auto [lo, hi] = std::minmax_element(axis.major.begin(), axis.major.end());
+    axis.lo = std::log10(data.empty() ? *lo : std::min(*lo, data.lo)) - 0.1;
+    axis.hi = std::log10(data.empty() ? *hi : std::max(*hi, data.hi)) + 0.1;
+    std::erase_if(axis.minor, [&](double v) {
+      return std::log10(v) < axis.lo - 1e-9 || std::log10(v) > axis.hi + 1e-9;
+    });
+  }
   return axis;
 }
 

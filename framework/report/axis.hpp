@@ -38,7 +38,8 @@ struct Axis {
 // axis has about `target_ticks` "nice" ticks and ends on them; a log axis
 // spans whole decades; a steps axis starts at 0 and ends at the first 1, 2
 // or 5 x 10^k at or above the largest value. Non-empty `labelled` values
-// become the major (labelled) ticks and the automatic ones turn minor.
+// become the major (labelled) ticks and the automatic ones turn minor; a
+// log axis then spans just those values and the data, 0.1 decade beyond.
 Axis make_axis(Scale scale, const std::vector<double>& values, std::optional<double> fixed_lo,
                std::optional<double> fixed_hi, int target_ticks,
                const std::vector<double>& labelled = {});
