@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs exactly the Debian packages minima needs to build, test and fetch data,
-# plus any packages given as arguments (install-fuzz-deps.sh adds clang).
+# plus any packages given as arguments (install-fuzz-deps.sh adds clang, the
+# test scripts chromium for the page check).
 # Idempotent; uses sudo only when not already root.
 set -euo pipefail
 packages=(build-essential cmake pkg-config git ca-certificates
-          libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev libturbojpeg0-dev zlib1g-dev libcli11-dev
-          libxml2-utils "$@")
+          libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev libturbojpeg0-dev zlib1g-dev
+          libcli11-dev fonts-dejavu-core libxml2-utils "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,11 +4,12 @@
 # sanitizer report fails the run: every UB check aborts (-fno-sanitize-recover=all,
 # set by MINIMA_SANITIZE) and both runtimes halt on the first error.
 # -O1 keeps the run fast while stack traces stay readable. gcc's sanitizer
-# runtimes come with build-essential, so install-deps.sh is all it needs.
+# runtimes come with build-essential, so install-deps.sh (with chromium for
+# the page check) is all it needs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ASAN_BUILD_DIR:-$root/build-asan}
-"$root/scripts/install-deps.sh"
+"$root/scripts/install-deps.sh" chromium
 cmake -S "$root" -B "$build" -DMINIMA_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
 cmake --build "$build" -j "$(nproc)"

@@ -102,7 +102,9 @@ TEST_CASE(
   Chart acc = accuracy_chart(r);
   CHECK(acc.series.size() == 2);
   CHECK(acc.series[1].y[2] == doctest::Approx(96.0));
-  CHECK(acc.guides == std::vector<double>{90, 95});
+  REQUIRE(acc.guides.size() == 2);
+  CHECK(acc.guides[0].value == 90);
+  CHECK(acc.guides[1].value == 95);
   CHECK(acc.x_min == 0.0);  // steps from 0, although the first evaluation is at 100
   REQUIRE(acc.y_min);
   CHECK(*acc.y_min == 70);  // both runs peak above 80%

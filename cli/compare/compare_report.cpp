@@ -14,7 +14,7 @@ Chart accuracy_chart(const CompareResults& results) {
   chart.x_label = "training step";
   chart.x_min = 0;
   chart.y_label = "test accuracy (%)";
-  for (double t : results.thresholds) chart.guides.push_back(t * 100);
+  for (double t : results.thresholds) chart.guides.push_back({t * 100, ""});
   double worst_best = 100;  // the lowest accuracy any run peaked at
   for (const VariantRecord& v : results.variants) {
     Series s{v.run.name, {}, {}, v.style};
