@@ -47,11 +47,12 @@ TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numb
   const Findings f = findings(test::bn_wins());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] ==
-        "90%: with BN needs 100 [100\u2013200] steps, without BN 300 [300\u2013400]: with BN is "
-        "3.0\u00d7 [2.0\u00d7\u20133.0\u00d7] faster.");
+        "90%: with BN needs 100 [100\u2013200] steps; without BN needs 300 [300\u2013400] steps: "
+        "with BN is 3.0\u00d7 [2.0\u00d7\u20133.0\u00d7] faster.");
   CHECK(f.speed[1] ==
-        "95%: with BN needs 200 [200\u2013300] steps, without BN \u2265500 [500\u2013\u2265500]: "
-        "with BN is 2.5\u00d7 [\u22651.7\u00d7\u2013\u22652.5\u00d7] faster.");
+        "95%: with BN needs 200 [200\u2013300] steps; without BN needs \u2265500 "
+        "[500\u2013\u2265500] steps: with BN is 2.5\u00d7 [\u22651.7\u00d7\u2013\u22652.5\u00d7] "
+        "faster.");
   CHECK(f.speed[2] ==
         "The final test accuracy with BN 97.50% [97.00%\u201398.00%], without BN 94.00% "
         "[93.00%\u201396.00%]: with BN ends higher (with BN higher in 3 of 3 seeds).");
@@ -60,14 +61,19 @@ TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numb
         "Drift of hidden layer 1: with BN 2.0 [1.5\u20132.5], without BN 8.0 [7.0\u20139.0]: "
         "without BN drifts 4.0\u00d7 as much.");
   CHECK(f.drift[1].find(": without BN drifts 4.0\u00d7 as much.") != std::string::npos);
+  // A small difference keeps two decimals.
+  CompareSummary close = test::bn_wins();
+  for (SeedResult& s : close.variants[1].seeds) s.drift[0] = 7.8;
+  CHECK(findings(close).drift[0].find(": without BN drifts 1.03\u00d7 as much.") !=
+        std::string::npos);
 }
 
 TEST_CASE("findings: when BN does not win and the plain net drifts less, the sentences say so") {
   const Findings f = findings(bn_loses());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] ==
-        "90%: with BN needs 300 [300\u2013400] steps, without BN 100 [100\u2013200]: without BN "
-        "is 3.0\u00d7 [2.0\u00d7\u20133.0\u00d7] faster.");
+        "90%: with BN needs 300 [300\u2013400] steps; without BN needs 100 [100\u2013200] steps: "
+        "without BN is 3.0\u00d7 [2.0\u00d7\u20133.0\u00d7] faster.");
   CHECK(f.speed[2].find(": without BN ends higher (with BN higher in 0 of 3 seeds).") !=
         std::string::npos);
   REQUIRE(f.drift.size() == 2);
@@ -87,6 +93,11 @@ TEST_CASE("findings: a threshold neither variant reaches is said so, with the st
   s.thresholds = {0.99};
   const Findings f = findings(s);
   CHECK(f.speed[0] == "99%: neither with BN nor without BN reaches it (500 steps run).");
+  // Only one of them reaches it.
+  s.variants[1].seeds[0].accuracy.back().accuracy = 0.995;
+  CHECK(findings(s).speed[0] ==
+        "99%: with BN needs \u2265500 [500\u2013\u2265500] steps; without BN does not reach it in "
+        "500 steps.");
 }
 
 TEST_CASE("findings: a sweep names where runs stall and where the variant wins or loses") {

@@ -55,14 +55,20 @@ struct Plan {
 
 // Validates every run (config, data, probe layers) before any training, so
 // that a typo in the last variant does not surface an hour in. Data sets are
-// loaded once and shared. Runs are variant-major, seeds in the config's order.
+// loaded once and shared. Runs are seed-major (every variant's first seed,
+// then every variant's second, ...), so the runs of one seed train at about
+// the same time and their ms per step see the same load on the host.
 std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out_dir) {
   std::vector<Plan> plans;
   std::map<std::string, std::shared_ptr<const TrainingData>> loaded;
-  for (size_t i = 0; i < compare.variants.size(); ++i) {
-    const CompareVariant& v = compare.variants[i];
-    const std::string where = "variant '" + v.name + "' (" + v.source + "): ";
-    for (int64_t seed : v.seeds) {
+  size_t most_seeds = 0;
+  for (const CompareVariant& v : compare.variants)
+    most_seeds = std::max(most_seeds, v.seeds.size());
+  for (size_t k = 0; k < most_seeds; ++k) {
+    for (size_t i = 0; i < compare.variants.size(); ++i) {
+      const CompareVariant& v = compare.variants[i];
+      if (k >= v.seeds.size()) continue;
+      const int64_t seed = v.seeds[k];
       try {
         json written = v.config;
         written["seed"] = seed;
@@ -82,7 +88,7 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
                            : choose_threads(model, plan.config.train.batch_size);
         plans.push_back(std::move(plan));
       } catch (const std::exception& e) {
-        throw std::runtime_error(where + e.what());
+        throw std::runtime_error("variant '" + v.name + "' (" + v.source + "): " + e.what());
       }
     }
   }

@@ -19,6 +19,12 @@ std::string format_steps(const VariantSummary& v, double threshold) {
   return any_reached(v, threshold) ? format_spread(steps_spread(v, threshold), whole) : kNone;
 }
 
+std::string format_steps_run(const VariantSummary& v) {
+  std::vector<double> steps;
+  for (const SeedResult& s : v.seeds) steps.push_back(double(s.steps));
+  return format_spread(spread_of_values(steps), whole);
+}
+
 std::string format_speedup(const std::optional<Spread>& s) {
   return s ? format_spread(*s, factor) : kNone;
 }
@@ -43,14 +49,9 @@ TextTable results_table(const CompareSummary& summary) {
     row.cells.push_back(v.name);
     for (double t : summary.thresholds) row.cells.push_back(format_steps(v, t));
     row.cells.push_back(format_spread(final_accuracy_spread(v), percent));
-    std::vector<double> steps;
     bool stopped = false;
-    for (const SeedResult& s : v.seeds) {
-      steps.push_back(double(s.steps));
-      stopped = stopped || !s.finished;
-    }
-    row.cells.push_back(format_spread(spread_of_values(steps), whole) +
-                        (stopped ? " (stopped)" : ""));
+    for (const SeedResult& s : v.seeds) stopped = stopped || !s.finished;
+    row.cells.push_back(format_steps_run(v) + (stopped ? " (stopped)" : ""));
     row.cells.push_back(format_fixed(median_ms_per_step(v), 3));
     table.rows.push_back(row);
 

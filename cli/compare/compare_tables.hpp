@@ -21,6 +21,7 @@ TextTable drift_table(const CompareSummary& summary);
 
 // "1500 [1000–2000]" steps; "—" when no seed reached it.
 std::string format_steps(const VariantSummary& v, double threshold);
+std::string format_steps_run(const VariantSummary& v);       // "5000", "3000 [2000–5000]"
 std::string format_speedup(const std::optional<Spread>& s);  // "2.0× [1.5×–3.0×]"; "—"
 std::string format_drift(const std::optional<Spread>& s);    // "4.2 [3.9–5.0]"; "—"
 

@@ -18,26 +18,46 @@ std::string final_text(const VariantSummary& v) {
   return format_spread(final_accuracy_spread(v), [](double a) { return format_percent(a, 2); });
 }
 
-// "with BN needs 100 [100–200] steps, without BN 300 [300–400]: with BN is 3.0× [...] faster."
+// Which of a pair is faster by the median speed-up (baseline steps / variant
+// steps): a bound decides only when it points away from 1 (≥1.5 is faster,
+// ≥0.8 is not known).
+enum class Faster { Variant, Baseline, Same, Unknown };
+Faster faster_of(const Spread& speedup) {
+  const Bounded& m = speedup.median;
+  if (m.value > 1 && m.bound != Bounded::Bound::AtMost) return Faster::Variant;
+  if (m.value < 1 && m.bound != Bounded::Bound::AtLeast) return Faster::Baseline;
+  if (m.value == 1 && m.bound == Bounded::Bound::Exact) return Faster::Same;
+  return Faster::Unknown;
+}
+
+// "with BN needs 100 [100–200] steps", or "without BN does not reach it in 5000 steps".
+std::string needs(const VariantSummary& v, double t) {
+  if (any_reached(v, t)) return v.name + " needs " + format_steps(v, t) + " steps";
+  return v.name + " does not reach it in " + format_steps_run(v) + " steps";
+}
+
+// "90%: with BN needs 100 [100–200] steps; without BN needs 300 [300–400] steps: with BN is
+// 3.0× [2.0×–3.0×] faster."
 std::string threshold_sentence(const VariantSummary& base, const VariantSummary& v, double t) {
   const std::string head = percent_label(t) + ": ";
   if (!any_reached(v, t) && !any_reached(base, t)) {
-    std::vector<double> steps_run;
-    for (const SeedResult& s : v.seeds) steps_run.push_back(double(s.steps));
     return head + "neither " + v.name + " nor " + base.name + " reaches it (" +
-           format_spread(spread_of_values(steps_run), [](double s) { return format_fixed(s, 0); }) +
-           " steps run).";
+           format_steps_run(v) + " steps run).";
   }
-  const std::string steps = v.name + " needs " + format_steps(v, t) + " steps, " + base.name + " " +
-                            format_steps(base, t);
+  const std::string steps = needs(v, t) + "; " + needs(base, t);
   const std::optional<Spread> up = speedup_spread(base, v, t);
-  if (!up) return head + steps + ".";
-  if (up->median.value > 1)
-    return head + steps + ": " + v.name + " is " + format_speedup(up) + " faster.";
-  if (up->median.value < 1)
-    return head + steps + ": " + base.name + " is " + format_speedup(speedup_spread(v, base, t)) +
-           " faster.";
-  return head + steps + ": the median seed needs as many steps with either.";
+  switch (up ? faster_of(*up) : Faster::Unknown) {
+    case Faster::Variant:
+      return head + steps + ": " + v.name + " is " + format_speedup(up) + " faster.";
+    case Faster::Baseline:
+      return head + steps + ": " + base.name + " is " + format_speedup(speedup_spread(v, base, t)) +
+             " faster.";
+    case Faster::Same:
+      return head + steps + ": the median seed needs as many steps with either.";
+    case Faster::Unknown:
+      break;
+  }
+  return head + steps + ".";
 }
 
 // Final accuracy: which ends higher, and in how many of the paired seeds.
@@ -69,8 +89,10 @@ std::vector<std::string> drift_sentences(const VariantSummary& base, const Varia
     const std::string head = "Drift of hidden layer " + std::to_string(l + 1) + ": " + v.name +
                              " " + format_drift(dv) + ", " + base.name + " " + format_drift(db);
     const double a = dv->median.value, b = db->median.value;
+    // Two decimals below 1.1x, so that a small difference does not read "1.0x as much".
     const auto ratio = [](double hi, double lo) {
-      return lo > 0 ? format_fixed(hi / lo, 1) + "\u00d7 as much" : std::string("more");
+      return lo > 0 ? format_fixed(hi / lo, hi / lo < 1.1 ? 2 : 1) + "\u00d7 as much"
+                    : std::string("more");
     };
     if (a > b)
       out.push_back(head + ": " + v.name + " drifts " + ratio(a, b) + ".");
@@ -127,8 +149,9 @@ std::vector<std::string> sweep_sentences(const CompareSummary& summary) {
       if (mv < mb) lower.push_back(at);
       const double top = summary.thresholds.back();
       const std::optional<Spread> up = speedup_spread(*base, v, top);
-      if (up && up->median.value > 1) faster.push_back(at);
-      if (up && up->median.value < 1) slower.push_back(at);
+      const Faster f = up ? faster_of(*up) : Faster::Unknown;
+      if (f == Faster::Variant) faster.push_back(at);
+      if (f == Faster::Baseline) slower.push_back(at);
     }
     const std::string name = setting.empty() ? "the variant" : setting;
     const std::string versus = base_setting.empty() ? "the first value" : base_setting;
