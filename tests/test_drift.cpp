@@ -21,9 +21,9 @@ TEST_CASE("unit_drift: movement of the median and the 15-85 width over the media
 }
 
 TEST_CASE("layer_drift: the median over units with a scale, and the unit at that median") {
-  const UnitTrace still = {{0, -1, 0, 1}, {10, -1, 0, 1}};                 // drift 0
+  const UnitTrace still = {{0, -1, 0, 1}, {10, -1, 0, 1}};  // drift 0
   const UnitTrace some = {{0, -1, 0, 1}, {10, -1, 1, 1}};
-  const UnitTrace flat = {{0, 3, 3, 3}, {10, 3, 3, 3}};                     // NaN, left out
+  const UnitTrace flat = {{0, 3, 3, 3}, {10, 3, 3, 3}};                    // NaN, left out
   const UnitTrace lots = {{0, -1, 0, 1}, {10, -1, 4, 5}, {20, -1, 0, 1}};  // far
   const LayerDrift d = layer_drift({lots, flat, still, some});
   // Drifts: lots 8 + 8 = 16 / 2 = 8, still 0, some (1 + 0) / 2 = 0.5 -> median 0.5, unit 3.
