@@ -19,28 +19,6 @@ CompareSummary bn_loses() {
   return s;
 }
 
-// A sweep of optimizer.lr over 0.1 and 2, one seed each: without BN stalls
-// at 0.1 (never 90%); at 2 it beats BN (higher and faster).
-CompareSummary lr_sweep() {
-  CompareSummary s;
-  s.thresholds = {0.90, 0.95};
-  s.sweep_key = "optimizer.lr";
-  const std::vector<std::vector<double>> accuracies = {{0.1, 0.3, 0.4, 0.5},
-                                                       {0.1, 0.92, 0.96, 0.97},
-                                                       {0.1, 0.93, 0.96, 0.98},
-                                                       {0.1, 0.85, 0.91, 0.955}};
-  for (int i = 0; i < 4; ++i) {
-    const bool bn = i % 2 == 1;
-    VariantSummary v = test::variant(bn ? "with BN" : "without BN", "", i);
-    v.sweep_value = i < 2 ? nlohmann::json(0.1) : nlohmann::json(2);
-    v.name += std::string(", lr=") + (i < 2 ? "0.1" : "2");
-    v.baseline = bn ? (i < 2 ? "without BN, lr=0.1" : "without BN, lr=2") : "";
-    v.seeds = {test::seed_run(0, accuracies[size_t(i)], {1.0, 1.0})};
-    s.variants.push_back(v);
-  }
-  return s;
-}
-
 }  // namespace
 
 TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numbers say") {
@@ -101,7 +79,7 @@ TEST_CASE("findings: a threshold neither variant reaches is said so, with the st
 }
 
 TEST_CASE("findings: a sweep names where runs stall and where the variant wins or loses") {
-  const Findings f = findings(lr_sweep());
+  const Findings f = findings(test::lr_sweep());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] == "The median seed never reaches 90%: without BN, lr=0.1 (final 50.00%).");
   CHECK(f.speed[1] == "with BN ends higher than without BN at lr=0.1; lower at lr=2.");
@@ -109,7 +87,7 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
         "with BN reaches 95% in fewer steps than without BN at lr=0.1; in more at lr=2.");
   CHECK(f.drift.empty());
 
-  CompareSummary no_stall = lr_sweep();
+  CompareSummary no_stall = test::lr_sweep();
   no_stall.variants[0].seeds[0].accuracy.back().accuracy = 0.91;
   CHECK(findings(no_stall).speed[0] == "Every run's median seed reaches 90% at every value.");
 }

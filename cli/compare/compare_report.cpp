@@ -8,6 +8,7 @@
 #include <minima/report/html_report.hpp>
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/findings.hpp"
+#include "cli/compare/sweep_charts.hpp"
 
 namespace minima {
 namespace {
@@ -64,6 +65,42 @@ size_t seed_count(const CompareSummary& summary) {
   size_t most = 0;
   for (const VariantSummary& v : summary.variants) most = std::max(most, v.seeds.size());
   return most;
+}
+
+// What a zoomed accuracy axis leaves out, said under the chart(s).
+void say_cut(HtmlReport& page, const std::vector<Chart>& charts) {
+  size_t below = 0;
+  for (const Chart& c : charts) below += points_below(c);
+  if (below == 0) return;
+  page.paragraph("The accuracy axis starts at " + format_fixed(*charts[0].y_min, 0) +
+                 "%: " + std::to_string(below) +
+                 " earlier evaluations (such as step 0, before training) lie below it.");
+}
+
+void learning_curves(HtmlReport& page, const CompareSummary& summary) {
+  page.heading("Learning curves");
+  const Chart accuracy = accuracy_chart(summary);
+  page.chart(accuracy);
+  say_cut(page, {accuracy});
+  page.chart(loss_chart(summary), 900, 400);
+}
+
+void sweep_section(HtmlReport& page, const CompareSummary& summary) {
+  page.heading("By " + summary.sweep_key);
+  page.chart(final_accuracy_chart(summary));
+  const double t = sweep_threshold(summary);
+  page.chart(steps_chart(summary, t));
+  std::string missing;
+  for (const VariantSummary& v : summary.variants)
+    if (!v.seeds.empty() && steps_spread(v, t).median.bound != Bounded::Bound::Exact)
+      missing += (missing.empty() ? "" : ", ") + v.name;
+  if (!missing.empty())
+    page.paragraph("Not in the steps chart (the median seed never reached " + format_percent(t, 0) +
+                   "): " + missing + ".");
+  page.heading("Learning curves, one chart per value");
+  const std::vector<Chart> per_value = accuracy_per_value(summary);
+  page.chart_row(per_value);
+  if (!per_value.empty()) say_cut(page, per_value);
 }
 
 }  // namespace
@@ -185,18 +222,14 @@ std::string compare_report_html(const CompareSummary& summary) {
       "process.");
   for (const std::string& note : summary.notes) page.paragraph(note);
 
-  page.heading("Learning curves");
-  const Chart accuracy = accuracy_chart(summary);
-  page.chart(accuracy);
-  if (const size_t below = points_below(accuracy))
-    page.paragraph("The accuracy axis starts at " + format_fixed(*accuracy.y_min, 0) +
-                   "%: " + std::to_string(below) +
-                   " earlier evaluations (such as step 0, before training) lie below it.");
+  if (summary.sweep_key.empty())
+    learning_curves(page, summary);
+  else
+    sweep_section(page, summary);
   if (seeds > 1)
     page.paragraph(
-        "Lines are the mean over the seeds; the shaded band spans their minimum to "
-        "maximum.");
-  page.chart(loss_chart(summary), 900, 400);
+        "Lines are the median (final accuracy) or the mean (curves) over the seeds; the shaded "
+        "band spans their minimum to maximum.");
 
   const std::vector<Chart> probes = probe_charts(summary);
   if (!probes.empty()) {
