@@ -285,3 +285,16 @@ TEST_CASE(
   CHECK(c.variants[0].changes == "model.batchnorm=false");
   CHECK(c.variants[1].changes == "");
 }
+
+TEST_CASE("describe_run: what a run config trains, in one line from its settings") {
+  CHECK(describe_run(json::parse(kBase)) ==
+        "mlp 100-100 sigmoid, BN; sgd lr 0.5; batch 60; 1000 steps");
+  json plain = json::parse(kBase);
+  plain["model"]["batchnorm"] = false;
+  plain["optimizer"]["momentum"] = 0.9;
+  plain["train"] = {{"batch_size", 32}, {"epochs", 3}};
+  CHECK(describe_run(plain) ==
+        "mlp 100-100 sigmoid, no BN; sgd lr 0.5 momentum 0.9; batch 32; 3 epochs");
+  CHECK(describe_run({{"model", {{"layers", json::array({1, 2, 3})}}}}) == "3 layers");
+  CHECK(describe_run(json::object()) == "");
+}

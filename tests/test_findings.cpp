@@ -87,6 +87,12 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
         "with BN reaches 95% in fewer steps than without BN at lr=0.1; in more at lr=2.");
   CHECK(f.drift.empty());
 
+  CompareSummary high = test::lr_sweep();
+  high.thresholds = {0.9, 0.99};
+  CHECK(findings(high).speed[2] ==
+        "with BN reaches 99% in fewer steps than without BN at no value; in more at no value; "
+        "neither reaches it at lr=0.1 and lr=2.");
+
   CompareSummary no_stall = test::lr_sweep();
   no_stall.variants[0].seeds[0].accuracy.back().accuracy = 0.91;
   CHECK(findings(no_stall).speed[0] == "Every run's median seed reaches 90% at every value.");

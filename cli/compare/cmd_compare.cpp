@@ -11,7 +11,6 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
-#include <minima/core/blas_kernel.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/report/png_chart.hpp>
 #include <minima/train/evaluate.hpp>
@@ -23,6 +22,7 @@
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/drift.hpp"
 #include "cli/compare/findings.hpp"
+#include "cli/compare/hardware_words.hpp"
 #include "cli/compare/probe.hpp"
 #include "cli/compare/side_by_side.hpp"
 #include "cli/options.hpp"
@@ -272,11 +272,8 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
   return a.jobs;
 }
 
-// "BLAS kernel: OpenBLAS Haswell (AVX2), chosen by minima"
-std::string hardware_line() {
-  return "BLAS kernel: OpenBLAS " + blas_corename() + ", chosen by " +
-         to_string(blas_kernel_decision().source) + " (" + blas_kernel_decision().reason + ").";
-}
+// "BLAS kernel: OpenBLAS Zen (AVX2)"
+std::string hardware_line() { return "BLAS kernel: " + blas_kernel_words(blas_corename()); }
 
 int run_compare(const CompareArgs& a) {
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");

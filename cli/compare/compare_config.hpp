@@ -61,6 +61,11 @@ CompareConfig load_compare_config(const std::string& path,
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
                                    const std::vector<std::string>& overrides = {});
 
+// What a run config trains, in one line made from its settings:
+// "mlp 100-100-100 sigmoid, BN; sgd lr 2; batch 60; 5000 steps". Settings it
+// lacks are left out.
+std::string describe_run(const nlohmann::json& config);
+
 // "without BN, lr=0.5" -> "without-bn-lr-0-5".
 std::string slugify(const std::string& name);
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 
 #include <minima/report/html_report.hpp>
+#include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/findings.hpp"
 #include "cli/compare/sweep_charts.hpp"
@@ -262,6 +262,13 @@ std::string compare_report_html(const CompareSummary& summary) {
         (seeds > 1 ? "; the table gives " + over_seeds : std::string()) +
         ". Hidden k is the input to the k-th hidden nonlinearity (after BN where there is BN).");
   }
+
+  page.heading("Runs");
+  for (const VariantSummary& v : summary.variants)
+    if (!v.seeds.empty())
+      page.paragraph(v.name + ": " + describe_run(v.config) +
+                     (v.changes.empty() ? "" : " (changed from the base: " + v.changes + ")") +
+                     ".");
 
   page.heading("Configs");
   for (const VariantSummary& v : summary.variants)

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli/compare/compare_tables.hpp"
+#include "cli/compare/sweep_charts.hpp"
 
 namespace minima {
 namespace {
@@ -135,8 +136,9 @@ std::vector<std::string> sweep_sentences(const CompareSummary& summary) {
     if (baseline_of(summary, v) &&
         std::find(settings.begin(), settings.end(), v.setting) == settings.end())
       settings.push_back(v.setting);
+  const double top = sweep_threshold(summary);
   for (const std::string& setting : settings) {
-    std::vector<std::string> higher, lower, faster, slower;
+    std::vector<std::string> higher, lower, faster, slower, neither;
     std::string base_setting;
     for (const VariantSummary& v : summary.variants) {
       const VariantSummary* base = baseline_of(summary, v);
@@ -147,8 +149,8 @@ std::vector<std::string> sweep_sentences(const CompareSummary& summary) {
                    mb = final_accuracy_spread(*base).median.value;
       if (mv > mb) higher.push_back(at);
       if (mv < mb) lower.push_back(at);
-      const double top = summary.thresholds.back();
       const std::optional<Spread> up = speedup_spread(*base, v, top);
+      if (!any_reached(v, top) && !any_reached(*base, top)) neither.push_back(at);
       const Faster f = up ? faster_of(*up) : Faster::Unknown;
       if (f == Faster::Variant) faster.push_back(at);
       if (f == Faster::Baseline) slower.push_back(at);
@@ -158,10 +160,10 @@ std::vector<std::string> sweep_sentences(const CompareSummary& summary) {
     out.push_back(name + " ends higher than " + versus + " at " +
                   (higher.empty() ? "no value" : value_list(higher)) + "; lower at " +
                   (lower.empty() ? "no value" : value_list(lower)) + ".");
-    out.push_back(name + " reaches " + percent_label(summary.thresholds.back()) +
-                  " in fewer steps than " + versus + " at " +
-                  (faster.empty() ? "no value" : value_list(faster)) + "; in more at " +
-                  (slower.empty() ? "no value" : value_list(slower)) + ".");
+    out.push_back(name + " reaches " + percent_label(top) + " in fewer steps than " + versus +
+                  " at " + (faster.empty() ? "no value" : value_list(faster)) + "; in more at " +
+                  (slower.empty() ? "no value" : value_list(slower)) +
+                  (neither.empty() ? "" : "; neither reaches it at " + value_list(neither)) + ".");
   }
   return out;
 }

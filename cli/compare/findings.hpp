@@ -15,12 +15,12 @@ namespace minima {
 struct Findings {
   // Per variant and its baseline: each threshold, then final accuracy. A
   // sweep: where runs stall, then per variant the values where it ends
-  // higher or lower and reaches the highest threshold in fewer or more steps.
+  // higher or lower and reaches 97% (sweep_threshold) in fewer or more steps.
   std::vector<std::string> speed;
   // Per variant and its baseline (not in a sweep): each probed layer's drift.
   std::vector<std::string> drift;
 };
-// Empty without a variant that has a baseline with results.
+// Outside a sweep, empty without a variant that has a baseline with results.
 Findings findings(const CompareSummary& summary);
 
 }  // namespace minima
