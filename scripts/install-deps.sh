@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config git ca-certificates
           libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev zlib1g-dev libcli11-dev
-          libxml2-utils "$@")
+          libxml2-utils fonts-dejavu-core chromium "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -55,7 +55,7 @@ TEST_CASE(
   test::TempDir dir("png_chart");
   const std::string path = dir.path("acc.png");
   const Chart chart = two_lines();
-  write_png_chart(chart, path, 640, 400);
+  write_png_chart(chart, path, 640, 400, 1);
 
   int w = 0, h = 0, channels = 0;
   std::unique_ptr<unsigned char, decltype(&stbi_image_free)> data(
@@ -106,10 +106,33 @@ TEST_CASE("render_rgb: an empty chart still draws axes; tiny canvases are refuse
   CHECK_THROWS_AS(render_rgb(Chart{}, 8, 8), std::invalid_argument);
 }
 
-TEST_CASE("to_ascii and png_text_width") {
-  CHECK(to_ascii("\u226598% \u2014 3.0\u00d7 \u03b1") == ">=98% - 3.0x ?");
-  CHECK(png_text_width("10", 9) == doctest::Approx(2 * png_text_width("1", 9)));
-  CHECK(png_text_width("\u2014", 9) == doctest::Approx(png_text_width("-", 9)));
+TEST_CASE("png_text_width from the font's metrics") {
+  CHECK(png_text_width("10", 9) == doctest::Approx(2 * png_text_width("1", 9)));  // tabular digits
+  CHECK(png_text_width("WWW", 12) > 2 * png_text_width("iii", 12));
+  CHECK(png_text_width("\u2014", 12) > png_text_width("-", 12));  // an em dash, not a hyphen
+  CHECK(png_text_width("abc", 24) == doctest::Approx(2 * png_text_width("abc", 12)));
+}
+
+TEST_CASE("write_png_chart: by default 1600 px wide, drawn at twice the layout's size") {
+  test::TempDir dir("png_chart_default");
+  const std::string path = dir.path("slide.png");
+  Chart c = two_lines();
+  write_png_chart(c, path);
+  int w = 0, h = 0, channels = 0;
+  std::unique_ptr<unsigned char, decltype(&stbi_image_free)> data(
+      stbi_load(path.c_str(), &w, &h, &channels, 3), stbi_image_free);
+  REQUIRE(data);
+  CHECK(w >= 1600);
+  RgbImage image{w, h, std::vector<uint8_t>(data.get(), data.get() + size_t(w) * size_t(h) * 3)};
+  // The bold title's ink: rows with dark pixels in the band above the plot.
+  const ChartLayout layout = layout_chart(c, w / 2.0, h / 2.0, png_text_width);
+  int ink_rows = 0;
+  for (int y = 0; y < int(layout.plot.y * 2); ++y) {
+    bool dark = false;
+    for (int x = 0; x < w && !dark; ++x) dark = near(image.at(x, y), {34, 34, 34}, 40);
+    ink_rows += dark;
+  }
+  CHECK(ink_rows >= 20);  // a 32 px title: capitals about 23 px tall
 }
 
 TEST_CASE("write_png_chart: an unwritable path is an error naming it") {

@@ -71,3 +71,7 @@ TEST_CASE("draw_text inks glyphs inside the box text_width x text_height, growin
   draw_text(b, 0, 0, "2x3 ?", gray_level(255));
   CHECK(a.pixels == b.pixels);
 }
+
+TEST_CASE("to_ascii: look-alikes for the symbols reports use, ? for the rest") {
+  CHECK(to_ascii("\u226598% \u2014 3.0\u00d7 \u03b1") == ">=98% - 3.0x ?");
+}

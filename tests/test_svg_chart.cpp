@@ -24,7 +24,7 @@ Chart two_lines() {
     }
     c.series.push_back(s);
   }
-  c.guides = {90, 95};
+  c.guides = {{90, "90%"}, {95, ""}};
   return c;
 }
 

@@ -14,6 +14,10 @@ using namespace minima;
 TEST_CASE("final_accuracy_chart: one line per setting against the swept value") {
   const Chart c = final_accuracy_chart(test::lr_sweep());
   CHECK(c.x_label == "optimizer.lr");
+  CHECK(c.x_scale == Scale::Log);  // 0.1 and 2: over a decade apart
+  CHECK(c.x_ticks == std::vector<double>{0.1, 2});
+  REQUIRE(c.guides.size() == 2);
+  CHECK(c.guides[0].label == "90%");
   REQUIRE(c.bands.size() == 2);
   CHECK(c.bands[0].label == "without BN");
   CHECK(c.bands[0].x == std::vector<double>{0.1, 2});
@@ -34,6 +38,11 @@ TEST_CASE(
   CHECK(std::isnan(c.series[0].y[0]));  // without BN at lr 0.1 never reaches 95%
   CHECK(c.series[0].y[1] == 200);
   CHECK(c.series[1].y == std::vector<double>{200, 300});
+  CHECK(c.x_scale == Scale::Log);
+  CompareSummary close = s;
+  for (VariantSummary& v : close.variants)
+    if (v.sweep_value == 0.1) v.sweep_value = 0.5;
+  CHECK(steps_chart(close, 0.95).x_scale == Scale::Linear);  // 0.5 and 2: within a decade
   CompareSummary with_97 = s;
   with_97.thresholds = {0.9, 0.97, 0.98};
   CHECK(sweep_threshold(with_97) == doctest::Approx(0.97));

@@ -67,21 +67,10 @@ size_t seed_count(const CompareSummary& summary) {
   return most;
 }
 
-// What a zoomed accuracy axis leaves out, said under the chart(s).
-void say_cut(HtmlReport& page, const std::vector<Chart>& charts) {
-  size_t below = 0;
-  for (const Chart& c : charts) below += points_below(c);
-  if (below == 0) return;
-  page.paragraph("The accuracy axis starts at " + format_fixed(*charts[0].y_min, 0) +
-                 "%: " + std::to_string(below) +
-                 " earlier evaluations (such as step 0, before training) lie below it.");
-}
-
 void learning_curves(HtmlReport& page, const CompareSummary& summary) {
   page.heading("Learning curves");
   const Chart accuracy = accuracy_chart(summary);
   page.chart(accuracy);
-  say_cut(page, {accuracy});
   page.chart(loss_chart(summary), 900, 400);
 }
 
@@ -99,11 +88,16 @@ void sweep_section(HtmlReport& page, const CompareSummary& summary) {
                    "): " + missing + ".");
   page.heading("Learning curves, one chart per value");
   const std::vector<Chart> per_value = accuracy_per_value(summary);
-  page.chart_row(per_value);
-  if (!per_value.empty()) say_cut(page, per_value);
+  page.chart_grid(per_value, int(std::min<size_t>(per_value.size(), 4)));
 }
 
 }  // namespace
+
+std::vector<Guide> threshold_guides(const CompareSummary& summary) {
+  std::vector<Guide> guides;
+  for (double t : summary.thresholds) guides.push_back({t * 100, format_number(t * 100) + "%"});
+  return guides;
+}
 
 Chart accuracy_chart(const CompareSummary& summary) {
   Chart chart;
@@ -111,7 +105,8 @@ Chart accuracy_chart(const CompareSummary& summary) {
   chart.x_label = "training step";
   chart.x_min = 0;
   chart.y_label = "test accuracy (%)";
-  for (double t : summary.thresholds) chart.guides.push_back(t * 100);
+  chart.y_unit = "%";
+  chart.guides = threshold_guides(summary);
   double worst_best = 100;  // the lowest accuracy any run peaked at
   for (const VariantSummary& v : summary.variants) {
     if (v.seeds.empty()) continue;
@@ -149,16 +144,6 @@ Chart loss_chart(const CompareSummary& summary) {
   return chart;
 }
 
-size_t points_below(const Chart& chart) {
-  if (!chart.y_min) return 0;
-  size_t count = 0;
-  for (const Series& s : chart.series)
-    for (double y : s.y) count += y < *chart.y_min;
-  for (const Band& b : chart.bands)
-    for (double y : b.mid) count += y < *chart.y_min;
-  return count;
-}
-
 std::vector<Chart> probe_charts(const CompareSummary& summary) {
   std::vector<Chart> charts;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
@@ -176,8 +161,8 @@ std::vector<Chart> probe_charts(const CompareSummary& summary) {
     }
     Chart chart;
     chart.title = v.name;
-    chart.x_label = "training step";
-    chart.x_min = 0;
+    chart.x_label = "training step (0, then logarithmic)";
+    chart.x_scale = Scale::Steps;
     chart.y_label = v.layers.back() + ", unit " + std::to_string(shown.unit);
     chart.bands.push_back(std::move(band));
     charts.push_back(std::move(chart));
@@ -235,12 +220,14 @@ std::string compare_report_html(const CompareSummary& summary) {
   if (!probes.empty()) {
     page.heading("The input of a hidden nonlinearity over training");
     page.paragraph(
-        "Ioffe & Szegedy (2015) write, in the caption of their Figure 1(b, c), \u201cthe "
-        "evolution of input distributions to a typical sigmoid\u201d: \u201cBatch "
-        "Normalization makes the distribution more stable and reduces the internal covariate "
-        "shift.\u201d That is the paper's claim; below is what this run measured.");
+        "Ioffe & Szegedy (2015) write, of \u201cthe evolution of input distributions to a "
+        "typical sigmoid\u201d in their Figure 1(b, c):");
+    page.quote(
+        "Batch Normalization makes the distribution more stable and reduces the internal "
+        "covariate shift.",
+        "Ioffe & Szegedy (2015), the paper's claim, caption of Figure 1");
     if (!found.drift.empty()) {
-      std::string measured = "In this run:";
+      std::string measured = "What this run measured:";
       for (const std::string& sentence : found.drift) measured += " " + sentence;
       page.paragraph(measured);
     }
@@ -275,8 +262,8 @@ std::string compare_report_html(const CompareSummary& summary) {
     page.code(v.name + (v.changes.empty() ? "" : " (" + v.changes + ")") +
                   (v.source.empty() ? "" : ", from " + v.source),
               v.config.dump(2));
-  if (!summary.source.empty()) page.paragraph("Compare config: " + summary.source);
-  if (!summary.hardware.empty()) page.paragraph(summary.hardware);
+  if (!summary.source.empty()) page.footer("Compare config: " + summary.source);
+  if (!summary.hardware.empty()) page.footer(summary.hardware);
   return page.html();
 }
 

@@ -16,8 +16,8 @@ Chart loss_chart(const CompareSummary& summary);
 // One chart per variant: the typical unit of its last probed layer in its
 // first seed's run, all on the same y range.
 std::vector<Chart> probe_charts(const CompareSummary& summary);
-// How many drawn points lie below the chart's fixed y_min (cut off).
-size_t points_below(const Chart& chart);
+// A labelled line per threshold: {97, "97%"}.
+std::vector<Guide> threshold_guides(const CompareSummary& summary);
 
 std::string compare_report_html(const CompareSummary& summary);
 

@@ -40,6 +40,20 @@ std::vector<std::vector<const VariantSummary*>> by_setting(const CompareSummary&
   return groups;
 }
 
+// The swept values label the x axis; values over a decade or more apart
+// (learning rates) get a log axis.
+void value_axis(Chart& chart, const CompareSummary& summary) {
+  chart.x_label = summary.sweep_key;
+  for (const VariantSummary& v : summary.variants) {
+    const double x = x_of(summary, v);
+    if (std::find(chart.x_ticks.begin(), chart.x_ticks.end(), x) == chart.x_ticks.end())
+      chart.x_ticks.push_back(x);
+  }
+  if (chart.x_ticks.empty()) return;
+  const auto [lo, hi] = std::minmax_element(chart.x_ticks.begin(), chart.x_ticks.end());
+  if (*lo > 0 && *hi >= 10 * *lo) chart.x_scale = Scale::Log;
+}
+
 std::string setting_label(const VariantSummary& v) {
   return v.setting.empty() ? "median over seeds" : v.setting;
 }
@@ -57,9 +71,10 @@ double sweep_threshold(const CompareSummary& summary) {
 Chart final_accuracy_chart(const CompareSummary& summary) {
   Chart chart;
   chart.title = "Final test accuracy by " + key_leaf(summary);
-  chart.x_label = summary.sweep_key;
+  value_axis(chart, summary);
   chart.y_label = "final test accuracy (%)";
-  for (double t : summary.thresholds) chart.guides.push_back(t * 100);
+  chart.y_unit = "%";
+  chart.guides = threshold_guides(summary);
   for (const auto& group : by_setting(summary)) {
     Band band{setting_label(*group[0]), {}, {}, {}, {}, group[0]->style};
     for (const VariantSummary* v : group) {
@@ -79,7 +94,7 @@ Chart steps_chart(const CompareSummary& summary, double threshold) {
   char percent[32];
   std::snprintf(percent, sizeof(percent), "%g%%", threshold * 100);
   chart.title = std::string("Steps to ") + percent + " by " + key_leaf(summary);
-  chart.x_label = summary.sweep_key;
+  value_axis(chart, summary);
   chart.y_label = std::string("steps to ") + percent + " (median)";
   chart.y_min = 0;
   for (const auto& group : by_setting(summary)) {

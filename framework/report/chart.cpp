@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <limits>
-#include <numbers>
+#include <string>
 
 namespace minima {
 
@@ -31,33 +29,6 @@ Marker style_marker(int i) {
   return markers[((i % n) + n) % n];
 }
 
-double nice_step(double lo, double hi, int target) {
-  double span = hi - lo;
-  if (!(span > 0)) span = std::fabs(lo) > 0 ? std::fabs(lo) : 1.0;
-  const double rough = span / std::max(1, target);
-  const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
-  const double f = rough / magnitude;
-  const double nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-  return nice * magnitude;
-}
-
-std::string format_tick(double value, double step) {
-  const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
-  if (std::fabs(value) < step * 1e-6) value = 0;  // no "-0"
-  char text[64];
-  std::snprintf(text, sizeof(text), "%.*f", decimals, value);
-  return text;
-}
-
-std::string format_power_of_ten(int exponent) {
-  char text[32];
-  if (exponent >= -4 && exponent <= 6)
-    std::snprintf(text, sizeof(text), "%.*f", std::max(0, -exponent), std::pow(10.0, exponent));
-  else
-    std::snprintf(text, sizeof(text), "1e%d", exponent);
-  return text;
-}
-
 namespace {
 
 constexpr double kPad = 10;       // outer padding, px
@@ -66,86 +37,14 @@ constexpr double kLegendGap = 6;  // between a swatch and its text
 constexpr double kLegendSpacing = 22;
 constexpr double kLineHeight = 1.5;  // line pitch as a multiple of the font size
 
-bool shown_on(bool log_axis, double v) { return std::isfinite(v) && (!log_axis || v > 0); }
-
-struct Range {
-  double lo = std::numeric_limits<double>::infinity();
-  double hi = -std::numeric_limits<double>::infinity();
-  void add(double v) {
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
-  }
-  void add_all(const std::vector<double>& values, bool log_axis) {
-    for (double v : values)
-      if (shown_on(log_axis, v)) add(v);
-  }
-  bool empty() const { return !(lo <= hi); }
-};
-
-// Ticks k * step for all integers k with k * step in [lo, hi].
-std::vector<double> multiples_in(double lo, double hi, double step) {
-  std::vector<double> out;
-  const double eps = step * 1e-9;
-  for (double k = std::ceil((lo - eps) / step); k * step <= hi + eps; k += 1)
-    out.push_back(k * step);
-  return out;
-}
-
-struct Axis {
-  double lo, hi;                     // axis range (decades when logarithmic)
-  std::vector<double> major, minor;  // tick values in data units
-  double step = 1;                   // between major ticks (linear axes)
-};
-
-Axis linear_axis(Range data, std::optional<double> fixed_lo, std::optional<double> fixed_hi,
-                 int target) {
-  if (fixed_lo) data.lo = *fixed_lo;
-  if (fixed_hi) data.hi = *fixed_hi;
-  if (data.empty()) data = {0, 1};
-  if (data.hi - data.lo <= 0) {
-    const double spread = data.lo != 0 ? std::fabs(data.lo) * 0.1 : 1.0;
-    if (!fixed_lo) data.lo -= spread;
-    if (!fixed_hi) data.hi += spread;
-  }
-  Axis axis;
-  axis.step = nice_step(data.lo, data.hi, target);
-  axis.lo = fixed_lo ? data.lo : std::floor(data.lo / axis.step) * axis.step;
-  axis.hi = fixed_hi ? data.hi : std::ceil(data.hi / axis.step) * axis.step;
-  axis.major = multiples_in(axis.lo, axis.hi, axis.step);
-  return axis;
-}
-
-// A log axis spans whole decades and labels only powers of ten (every
-// `stride`-th decade when there are many); 2..9 x 10^k are minor ticks.
-Axis log_axis(Range data, std::optional<double> fixed_lo, std::optional<double> fixed_hi) {
-  if (fixed_lo && *fixed_lo > 0) data.lo = *fixed_lo;
-  if (fixed_hi && *fixed_hi > 0) data.hi = *fixed_hi;
-  if (data.empty()) data = {1, 10};
-  Axis axis;
-  axis.lo = fixed_lo && *fixed_lo > 0 ? std::log10(data.lo) : std::floor(std::log10(data.lo));
-  axis.hi = fixed_hi && *fixed_hi > 0 ? std::log10(data.hi) : std::ceil(std::log10(data.hi));
-  if (axis.hi <= axis.lo) axis.hi = axis.lo + 1;
-  const int first = int(std::ceil(axis.lo - 1e-9)), last = int(std::floor(axis.hi + 1e-9));
-  const int stride = std::max(1, int(std::ceil((last - first) / 8.0)));
-  for (int e = first; e <= last; e += stride) axis.major.push_back(std::pow(10.0, e));
-  if (axis.hi - axis.lo <= 6) {
-    for (int e = first - 1; e <= last; ++e)
-      for (int m = 2; m <= 9; ++m) {
-        const double v = m * std::pow(10.0, e);
-        const double d = std::log10(v);
-        if (d >= axis.lo - 1e-9 && d <= axis.hi + 1e-9) axis.minor.push_back(v);
-      }
-  }
-  return axis;
-}
-
 }  // namespace
 
-double ChartLayout::map_x(double x) const { return plot.x + (x - x_lo) / (x_hi - x_lo) * plot.w; }
+double ChartLayout::map_x(double x) const {
+  return plot.x + (x_map.to_axis(x) - x_lo) / (x_hi - x_lo) * plot.w;
+}
 
 double ChartLayout::map_y(double y) const {
-  const double v = log_y ? std::log10(y) : y;
-  return plot.y + plot.h - (v - y_lo) / (y_hi - y_lo) * plot.h;
+  return plot.y + plot.h - (y_map.to_axis(y) - y_lo) / (y_hi - y_lo) * plot.h;
 }
 
 std::vector<std::vector<Point>> ChartLayout::project(const std::vector<double>& x,
@@ -153,7 +52,7 @@ std::vector<std::vector<Point>> ChartLayout::project(const std::vector<double>& 
   std::vector<std::vector<Point>> runs(1);
   const size_t n = std::min(x.size(), y.size());
   for (size_t i = 0; i < n; ++i) {
-    if (std::isfinite(x[i]) && shown_on(log_y, y[i])) {
+    if (x_map.shows(x[i]) && y_map.shows(y[i])) {
       runs.back().push_back({map_x(x[i]), map_y(y[i])});
     } else if (!runs.back().empty()) {
       runs.emplace_back();
@@ -176,7 +75,7 @@ std::vector<std::vector<Point>> ChartLayout::band_outlines(const Band& band) con
   };
   const size_t n = std::min({band.x.size(), band.lo.size(), band.hi.size()});
   for (size_t i = 0; i < n; ++i) {
-    if (std::isfinite(band.x[i]) && shown_on(log_y, band.lo[i]) && shown_on(log_y, band.hi[i])) {
+    if (x_map.shows(band.x[i]) && y_map.shows(band.lo[i]) && y_map.shows(band.hi[i])) {
       lower.push_back({map_x(band.x[i]), map_y(band.lo[i])});
       upper.push_back({map_x(band.x[i]), map_y(band.hi[i])});
     } else {
@@ -207,41 +106,125 @@ std::vector<Point> ChartLayout::marker_points(const Series& series, size_t posit
   return marks;
 }
 
+namespace {
+
+// Counts the points a layout's axes leave out, by the side they fall on.
+struct Hidden {
+  size_t outside_scale = 0, below = 0, above = 0, left = 0, right = 0;
+
+  void add(const ChartLayout& l, double x, double y) {
+    if (!std::isfinite(x) || !std::isfinite(y)) return;  // NaN breaks a line on purpose
+    if (!l.x_map.shows(x) || !l.y_map.shows(y)) {
+      ++outside_scale;
+      return;
+    }
+    constexpr double eps = 1e-9;
+    const double ax = l.x_map.to_axis(x), ay = l.y_map.to_axis(y);
+    const double ey = eps * (l.y_hi - l.y_lo), ex = eps * (l.x_hi - l.x_lo);
+    if (ay < l.y_lo - ey)
+      ++below;
+    else if (ay > l.y_hi + ey)
+      ++above;
+    else if (ax < l.x_lo - ex)
+      ++left;
+    else if (ax > l.x_hi + ex)
+      ++right;
+  }
+  void add_all(const ChartLayout& l, const std::vector<double>& x, const std::vector<double>& y) {
+    for (size_t i = 0; i < std::min(x.size(), y.size()); ++i) add(l, x[i], y[i]);
+  }
+  // A band's sample counts once: by its middle when that is hidden, else
+  // by whichever edge is.
+  void add_band(const ChartLayout& l, const Band& b) {
+    const size_t n = std::min({b.x.size(), b.lo.size(), b.mid.size(), b.hi.size()});
+    for (size_t i = 0; i < n; ++i) {
+      Hidden one;
+      for (double v : {b.mid[i], b.lo[i], b.hi[i]}) {
+        one.add(l, b.x[i], v);
+        if (one.total() > 0) break;
+      }
+      outside_scale += one.outside_scale, below += one.below, above += one.above;
+      left += one.left, right += one.right;
+    }
+  }
+  size_t total() const { return outside_scale + below + above + left + right; }
+};
+
+// A value of an axis at its end (axis units) in words: "70", "1k", "0.01".
+std::string axis_end(const AxisMap& map, double axis_value) {
+  switch (map.scale) {
+    case Scale::Log:
+      return format_number(std::pow(10.0, axis_value));
+    case Scale::Steps:
+      return format_count(axis_value <= 1 ? axis_value * map.c
+                                          : map.c * std::pow(10.0, axis_value - 1));
+    case Scale::Linear:
+      break;
+  }
+  return format_number(axis_value);
+}
+
+std::vector<std::string> hidden_notes(const Chart& chart, const ChartLayout& l) {
+  Hidden h;
+  for (const Series& s : chart.series) h.add_all(l, s.x, s.y);
+  for (const Band& b : chart.bands) h.add_band(l, b);
+  auto points = [](size_t n) { return std::to_string(n) + (n == 1 ? " point " : " points "); };
+  const std::string& unit = chart.y_unit;
+  std::vector<std::string> notes;
+  if (h.below) notes.push_back(points(h.below) + "below " + axis_end(l.y_map, l.y_lo) + unit);
+  if (h.above) notes.push_back(points(h.above) + "above " + axis_end(l.y_map, l.y_hi) + unit);
+  if (h.left) notes.push_back(points(h.left) + "left of " + axis_end(l.x_map, l.x_lo));
+  if (h.right) notes.push_back(points(h.right) + "right of " + axis_end(l.x_map, l.x_hi));
+  if (h.outside_scale) notes.push_back(points(h.outside_scale) + "\u2264 0 on a log scale");
+  for (std::string& n : notes) n += " not shown";
+  for (const Guide& g : chart.guides) {
+    const bool inside = l.y_map.shows(g.value) && l.y_map.to_axis(g.value) >= l.y_lo - 1e-9 &&
+                        l.y_map.to_axis(g.value) <= l.y_hi + 1e-9;
+    if (!inside)
+      notes.push_back("line " + (g.label.empty() ? format_number(g.value) + unit : g.label) +
+                      " off the axis, not shown");
+  }
+  return notes;
+}
+
+}  // namespace
+
 ChartLayout layout_chart(const Chart& chart, double width, double height,
                          const TextWidth& text_width) {
   ChartLayout out;
   out.width = width;
   out.height = height;
-  out.log_y = chart.log_y;
 
-  Range xr, yr;
+  std::vector<double> xs, ys;
   for (const Series& s : chart.series) {
-    xr.add_all(s.x, false);
-    yr.add_all(s.y, chart.log_y);
+    xs.insert(xs.end(), s.x.begin(), s.x.end());
+    ys.insert(ys.end(), s.y.begin(), s.y.end());
   }
   for (const Band& b : chart.bands) {
-    xr.add_all(b.x, false);
-    for (const auto* v : {&b.lo, &b.mid, &b.hi}) yr.add_all(*v, chart.log_y);
+    xs.insert(xs.end(), b.x.begin(), b.x.end());
+    for (const auto* v : {&b.lo, &b.mid, &b.hi}) ys.insert(ys.end(), v->begin(), v->end());
   }
-  yr.add_all(chart.guides, chart.log_y);
+  for (const Guide& g : chart.guides) ys.push_back(g.value);
 
-  const Axis xa = linear_axis(xr, chart.x_min, std::nullopt, std::clamp(int(width / 110), 3, 10));
-  const Axis ya =
-      chart.log_y ? log_axis(yr, chart.y_min, chart.y_max)
-                  : linear_axis(yr, chart.y_min, chart.y_max, std::clamp(int(height / 70), 3, 8));
-  auto y_label_of = [&](double v) {
-    return chart.log_y ? format_power_of_ten(int(std::lround(std::log10(v))))
-                       : format_tick(v, ya.step);
-  };
+  const Axis xa = make_axis(chart.x_scale, xs, chart.x_min, chart.x_max,
+                            std::clamp(int(width / 110), 3, 10), chart.x_ticks);
+  const Axis ya = make_axis(chart.log_y ? Scale::Log : Scale::Linear, ys, chart.y_min, chart.y_max,
+                            std::clamp(int(height / 70), 3, 8));
+  out.x_map = xa.map;
+  out.y_map = ya.map;
+  out.x_lo = xa.lo;
+  out.x_hi = xa.hi;
+  out.y_lo = ya.lo;
+  out.y_hi = ya.hi;
+  out.notes = hidden_notes(chart, out);
 
   // Margins from the text they hold.
   double y_tick_width = 0;
-  for (double v : ya.major)
-    y_tick_width = std::max(y_tick_width, text_width(y_label_of(v), FontSizes::tick));
+  for (const std::string& label : ya.labels)
+    y_tick_width = std::max(y_tick_width, text_width(label, FontSizes::tick));
   const double left =
       kPad + (chart.y_label.empty() ? 0 : FontSizes::axis * kLineHeight) + y_tick_width + kTickGap;
-  const double last_x_label =
-      xa.major.empty() ? 0 : text_width(format_tick(xa.major.back(), xa.step), FontSizes::tick);
+  const double last_x_label = xa.labels.empty() ? 0 : text_width(xa.labels.back(), FontSizes::tick);
   const double right = std::max(kPad + 6, last_x_label / 2 + kPad);
   const double top = chart.title.empty() ? kPad + 4 : kPad + FontSizes::title * kLineHeight;
 
@@ -275,31 +258,47 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
     flow_x += entries[i].w;
   }
   const double row_height = FontSizes::legend * 1.7;
+  const double note_height = FontSizes::note * kLineHeight;
   const double x_ticks_height = kTickGap + FontSizes::tick * kLineHeight;
   const double x_title_height = chart.x_label.empty() ? 0 : FontSizes::axis * kLineHeight;
-  const double bottom = x_ticks_height + x_title_height + rows * row_height + kPad;
+  const double bottom = x_ticks_height + x_title_height + rows * row_height +
+                        double(out.notes.size()) * note_height + kPad;
 
   out.plot = {left, top, std::max(10.0, width - left - right),
               std::max(10.0, height - top - bottom)};
-  out.x_lo = xa.lo;
-  out.x_hi = xa.hi;
-  out.y_lo = ya.lo;
-  out.y_hi = ya.hi;
   const Rect& p = out.plot;
 
-  for (double v : xa.major) {
+  for (size_t i = 0; i < xa.major.size(); ++i) {
+    const double v = xa.major[i];
     out.x_ticks.push_back({v, out.map_x(v), true});
-    out.labels.push_back({format_tick(v, xa.step),
+    out.labels.push_back({xa.labels[i],
                           {out.map_x(v), p.y + p.h + kTickGap + FontSizes::tick * 0.6},
                           FontSizes::tick,
                           Anchor::Middle});
   }
-  for (double v : ya.major) {
+  for (double v : xa.minor) out.x_ticks.push_back({v, out.map_x(v), false});
+  for (size_t i = 0; i < ya.major.size(); ++i) {
+    const double v = ya.major[i];
     out.y_ticks.push_back({v, out.map_y(v), true});
     out.labels.push_back(
-        {y_label_of(v), {p.x - kTickGap, out.map_y(v)}, FontSizes::tick, Anchor::End});
+        {ya.labels[i], {p.x - kTickGap, out.map_y(v)}, FontSizes::tick, Anchor::End});
   }
   for (double v : ya.minor) out.y_ticks.push_back({v, out.map_y(v), false});
+
+  // A guide's label sits just above its line at the plot's right end, or
+  // just below when the line runs along the top.
+  for (const Guide& g : chart.guides) {
+    if (g.label.empty() || !out.y_map.shows(g.value)) continue;
+    const double y = out.map_y(g.value);
+    if (y < p.y - 0.5 || y > p.y + p.h + 0.5) continue;
+    const double above = y - FontSizes::guide * 0.75;
+    out.guide_labels.push_back(
+        {g.label,
+         {p.x + p.w - 4,
+          above - FontSizes::guide * 0.6 < p.y ? y + FontSizes::guide * 0.75 : above},
+         FontSizes::guide,
+         Anchor::End});
+  }
 
   if (!chart.title.empty())
     out.labels.push_back({chart.title,
@@ -332,122 +331,13 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
                           Anchor::Start});
     x += entries[i].w;
   }
+  const double notes_top = p.y + p.h + x_ticks_height + x_title_height + rows * row_height;
+  for (size_t i = 0; i < out.notes.size(); ++i)
+    out.labels.push_back({out.notes[i],
+                          {legend_left, notes_top + (double(i) + 0.5) * note_height},
+                          FontSizes::note,
+                          Anchor::Start});
   return out;
-}
-
-}  // namespace minima
-
-namespace minima {
-
-std::vector<Point> marker_outline(Marker marker, Point at, double size) {
-  const double r = size / 2;
-  std::vector<Point> out;
-  switch (marker) {
-    case Marker::Circle:
-      for (int k = 0; k < 16; ++k) {
-        const double a = 2 * std::numbers::pi * k / 16;
-        out.push_back({at.x + r * std::cos(a), at.y + r * std::sin(a)});
-      }
-      break;
-    case Marker::Square: {
-      const double h = r * 0.85;
-      out = {
-          {at.x - h, at.y - h}, {at.x + h, at.y - h}, {at.x + h, at.y + h}, {at.x - h, at.y + h}};
-      break;
-    }
-    case Marker::Triangle:
-      out = {{at.x, at.y - r * 1.15}, {at.x + r, at.y + r * 0.75}, {at.x - r, at.y + r * 0.75}};
-      break;
-    case Marker::Diamond:
-      out = {{at.x, at.y - r * 1.2}, {at.x + r, at.y}, {at.x, at.y + r * 1.2}, {at.x - r, at.y}};
-      break;
-    case Marker::Cross: {
-      const double t = r * 0.35;  // half the bar thickness of a "+"
-      out = {{at.x - t, at.y - r}, {at.x + t, at.y - r}, {at.x + t, at.y - t},
-             {at.x + r, at.y - t}, {at.x + r, at.y + t}, {at.x + t, at.y + t},
-             {at.x + t, at.y + r}, {at.x - t, at.y + r}, {at.x - t, at.y + t},
-             {at.x - r, at.y + t}, {at.x - r, at.y - t}, {at.x - t, at.y - t}};
-      break;
-    }
-  }
-  return out;
-}
-
-namespace {
-
-constexpr Rgb kWhite{255, 255, 255}, kInk{34, 34, 34}, kFrame{68, 68, 68};
-constexpr Rgb kGridMajor{221, 221, 221}, kGridMinor{238, 238, 238}, kGuide{120, 120, 120};
-constexpr double kLineWidth = 2, kMarkerSize = 8, kBandOpacity = 0.18, kTickLength = 5;
-const std::vector<double> kSolid, kGuideDash{4, 4}, kBandEdgeDash{2, 3};
-
-void draw_marker(ChartPainter& painter, const LineStyle& style, Point at) {
-  painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize + 2), kWhite, 1);
-  painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize),
-               style_color(style.color), 1);
-}
-
-}  // namespace
-
-void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& painter) {
-  const Rect& p = layout.plot;
-  const double left = p.x, right = p.x + p.w, top = p.y, bottom = p.y + p.h;
-  painter.area({{0, 0}, {layout.width, 0}, {layout.width, layout.height}, {0, layout.height}},
-               kWhite, 1);
-
-  for (const Tick& t : layout.y_ticks)
-    painter.line({{left, t.pixel}, {right, t.pixel}}, t.major ? kGridMajor : kGridMinor, 1, kSolid);
-  for (const Tick& t : layout.x_ticks)
-    painter.line({{t.pixel, top}, {t.pixel, bottom}}, kGridMajor, 1, kSolid);
-
-  painter.clip(&p);
-  for (double g : chart.guides)
-    for (const auto& run : layout.project({layout.x_lo, layout.x_hi}, {g, g}))
-      painter.line(run, kGuide, 1, kGuideDash);
-  for (const Band& band : chart.bands) {
-    const Rgb color = style_color(band.style.color);
-    for (const auto& outline : layout.band_outlines(band))
-      painter.area(outline, color, kBandOpacity);
-    for (const auto* edge : {&band.lo, &band.hi})
-      for (const auto& run : layout.project(band.x, *edge))
-        painter.line(run, color, 1, kBandEdgeDash);
-    for (const auto& run : layout.project(band.x, band.mid))
-      painter.line(run, color, kLineWidth, style_dash(band.style.dash));
-  }
-  for (const Series& s : chart.series)
-    for (const auto& run : layout.project(s.x, s.y))
-      painter.line(run, style_color(s.style.color), kLineWidth, style_dash(s.style.dash));
-  for (size_t i = 0; i < chart.series.size(); ++i)
-    for (const Point& m : layout.marker_points(chart.series[i], i))
-      draw_marker(painter, chart.series[i].style, m);
-  painter.clip(nullptr);
-
-  painter.line({{left, top}, {right, top}, {right, bottom}, {left, bottom}, {left, top}}, kFrame, 1,
-               kSolid);
-  for (const Tick& t : layout.x_ticks)
-    painter.line({{t.pixel, bottom}, {t.pixel, bottom + kTickLength}}, kFrame, 1, kSolid);
-  for (const Tick& t : layout.y_ticks)
-    painter.line({{left - (t.major ? kTickLength : kTickLength / 2), t.pixel}, {left, t.pixel}},
-                 kFrame, 1, kSolid);
-
-  for (const Label& label : layout.labels) painter.text(label, kInk);
-
-  for (const LegendItem& item : layout.legend) {
-    const Point a = item.swatch, b{a.x + layout.swatch_width, a.y};
-    if (item.band) {
-      const Band& band = chart.bands[item.index];
-      const Rgb color = style_color(band.style.color);
-      const double h = FontSizes::legend * 0.45;
-      painter.area({{a.x, a.y - h}, {b.x, a.y - h}, {b.x, a.y + h}, {a.x, a.y + h}}, color,
-                   kBandOpacity);
-      painter.line({{a.x, a.y - h}, {b.x, a.y - h}}, color, 1, kBandEdgeDash);
-      painter.line({{a.x, a.y + h}, {b.x, a.y + h}}, color, 1, kBandEdgeDash);
-      painter.line({a, b}, color, kLineWidth, style_dash(band.style.dash));
-    } else {
-      const Series& s = chart.series[item.index];
-      painter.line({a, b}, style_color(s.style.color), kLineWidth, style_dash(s.style.dash));
-      draw_marker(painter, s.style, {(a.x + b.x) / 2, a.y});
-    }
-  }
 }
 
 }  // namespace minima

@@ -3,11 +3,14 @@
 // "nice" ticks, the plot rectangle, label and legend positions and the
 // data-to-pixel mapping. The SVG and PNG renderers draw a ChartLayout and
 // compute no geometry of their own, so both pictures agree.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <minima/report/axis.hpp>
 
 namespace minima {
 
@@ -35,19 +38,33 @@ struct Series {
   LineStyle style;
 };
 
-// A range around a middle line, e.g. the 15th/50th/85th percentiles.
+// A range around a middle line, e.g. the 15th/50th/85th percentiles, or
+// the mean over seeds with the min..max band. Several bands may share a
+// chart; each gets its style's colour and a legend entry when labelled.
 struct Band {
   std::string label;
   std::vector<double> x, lo, mid, hi;  // same length
   LineStyle style;
 };
 
+// A horizontal reference line (a threshold), labelled at its right end
+// inside the plot, e.g. {97, "97%"}.
+struct Guide {
+  double value;
+  std::string label;
+};
+
 struct Chart {
   std::string title, x_label, y_label;
+  std::string y_unit;  // appended to y values the chart writes, e.g. "%"
+  Scale x_scale = Scale::Linear;
   bool log_y = false;
-  std::optional<double> x_min;         // fixed start of the x axis (e.g. step 0)
+  std::optional<double> x_min, x_max;  // fixed x range (default: from the data)
   std::optional<double> y_min, y_max;  // fixed y range (default: from the data)
-  std::vector<double> guides;          // horizontal reference lines (thresholds)
+  // Labelled x ticks in place of the automatic ones, e.g. the swept
+  // learning rates on a log axis (the automatic ticks stay as grid lines).
+  std::vector<double> x_ticks;
+  std::vector<Guide> guides;
   std::vector<Series> series;
   std::vector<Band> bands;
 };
@@ -61,7 +78,7 @@ struct Rect {
 
 // Font sizes in px, shared by both renderers.
 struct FontSizes {
-  static constexpr double title = 16, axis = 14, tick = 12, legend = 13;
+  static constexpr double title = 16, axis = 14, tick = 12, legend = 13, guide = 12, note = 12;
 };
 
 // Width in px of `text` drawn at font size `size` by a renderer.
@@ -97,11 +114,15 @@ struct LegendItem {
 struct ChartLayout {
   double width = 0, height = 0;
   Rect plot{};
-  bool log_y = false;
-  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;  // axis range (decades when log_y)
+  AxisMap x_map, y_map;                           // data units -> axis units
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;  // axis range in axis units
   std::vector<Tick> x_ticks, y_ticks;
-  std::vector<Label> labels;  // title, axis titles, tick labels, legend labels
+  std::vector<Label> labels;        // title, axis titles, tick labels, legend labels, notes
+  std::vector<Label> guide_labels;  // at the guides' right ends, inside the plot
   std::vector<LegendItem> legend;
+  // What the axes leave out, in words ("3 points below 70% not shown"),
+  // also laid out as labels under the legend.
+  std::vector<std::string> notes;
   double swatch_width = 34;
 
   double map_x(double x) const;
@@ -142,13 +163,5 @@ std::vector<Point> marker_outline(Marker marker, Point at, double size);
 // the plot, flowing into as many rows as it needs.
 ChartLayout layout_chart(const Chart& chart, double width, double height,
                          const TextWidth& text_width);
-
-// "Nice" ticks (1, 2 or 5 times a power of ten) covering [lo, hi]; about
-// `target` of them. The range returned by `nice_range` ends on ticks.
-double nice_step(double lo, double hi, int target);
-// Tick label for `value` on an axis whose ticks are `step` apart.
-std::string format_tick(double value, double step);
-// Tick label for 10^exponent: "0.01", "1", "1000", "1e-05".
-std::string format_power_of_ten(int exponent);
 
 }  // namespace minima

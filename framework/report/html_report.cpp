@@ -1,5 +1,7 @@
 #include <minima/report/html_report.hpp>
 
+#include <algorithm>
+
 #include <minima/core/atomic_file.hpp>
 #include <minima/report/svg_chart.hpp>
 
@@ -16,14 +18,23 @@ figure { margin: 1em 0; }
 figure svg { max-width: 100%; height: auto; }
 .row { display: flex; flex-wrap: wrap; gap: 12px; }
 .row figure { flex: 1 1 420px; margin: 0.5em 0; }
+.grid { display: grid; gap: 8px; }
+.grid figure { margin: 0; min-width: 0; }
+blockquote { margin: 1em 0; padding: 0.2em 1em; border-left: 4px solid #bbb; color: #444; }
+blockquote p { margin: 0.3em 0; font-style: italic; }
+blockquote footer { font-size: 0.85em; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { border-bottom: 2px solid #444; }
 tr.secondary td { color: #555; font-style: italic; border-bottom: 1px solid #bbb; }
-pre { background: #f6f6f6; border: 1px solid #ddd; padding: 8px; overflow-x: auto; font-size: 0.85em; }
-summary { cursor: pointer; font-weight: bold; }
+pre { background: #f6f6f6; border: 1px solid #ddd; padding: 8px; font-size: 0.85em;
+      white-space: pre-wrap; overflow-wrap: anywhere; }
+details { margin: 0.4em 0; }
+summary { cursor: pointer; }
+body > footer { margin-top: 2.5em; border-top: 1px solid #ccc; padding-top: 0.5em; }
+body > footer p { font-size: 0.8em; color: #555; margin: 0.3em 0; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 )";
 
@@ -43,12 +54,24 @@ std::string HtmlReport::svg(const Chart& chart, int width, int height) {
   return render_svg(chart, {width, height, "chart" + std::to_string(charts_++)});
 }
 
+void HtmlReport::quote(const std::string& text, const std::string& source) {
+  body_ += "<blockquote><p>\u201c" + escape_xml(text) + "\u201d</p><footer>\u2014 " +
+           escape_xml(source) + "</footer></blockquote>\n";
+}
+
 void HtmlReport::chart(const Chart& chart, int width, int height) {
   body_ += "<figure>\n" + svg(chart, width, height) + "</figure>\n";
 }
 
 void HtmlReport::chart_row(const std::vector<Chart>& charts, int width, int height) {
   body_ += "<div class=\"row\">\n";
+  for (const Chart& c : charts) body_ += "<figure>\n" + svg(c, width, height) + "</figure>\n";
+  body_ += "</div>\n";
+}
+
+void HtmlReport::chart_grid(const std::vector<Chart>& charts, int columns, int width, int height) {
+  body_ += "<div class=\"grid\" style=\"grid-template-columns: repeat(" +
+           std::to_string(std::max(1, columns)) + ", minmax(0, 1fr))\">\n";
   for (const Chart& c : charts) body_ += "<figure>\n" + svg(c, width, height) + "</figure>\n";
   body_ += "</div>\n";
 }
@@ -65,10 +88,12 @@ void HtmlReport::table(const TextTable& table) {
   body_ += t + "</tbody>\n</table></div>\n";
 }
 
-void HtmlReport::code(const std::string& caption, const std::string& text) {
-  body_ += "<details open=\"open\"><summary>" + escape_xml(caption) + "</summary>\n<pre>" +
-           escape_xml(text) + "</pre></details>\n";
+void HtmlReport::code(const std::string& summary, const std::string& text) {
+  body_ += "<details><summary>" + escape_xml(summary) + "</summary>\n<pre>" + escape_xml(text) +
+           "</pre></details>\n";
 }
+
+void HtmlReport::footer(const std::string& text) { footer_ += "<p>" + escape_xml(text) + "</p>\n"; }
 
 std::string HtmlReport::html() const {
   return "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" "
@@ -77,7 +102,8 @@ std::string HtmlReport::html() const {
          "initial-scale=1\"/>\n"
          "<title>" +
          escape_xml(title_) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
-         escape_xml(title_) + "</h1>\n" + body_ + "</body>\n</html>\n";
+         escape_xml(title_) + "</h1>\n" + body_ +
+         (footer_.empty() ? "" : "<footer>\n" + footer_ + "</footer>\n") + "</body>\n</html>\n";
 }
 
 void HtmlReport::write(const std::string& path) const { write_file_atomically(path, html()); }

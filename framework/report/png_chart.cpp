@@ -5,59 +5,38 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include <stb_easy_font.h>
 #include <stb_image_write.h>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/report/font.hpp>
 
 namespace minima {
 
-std::string to_ascii(const std::string& text) {
-  static const std::pair<const char*, const char*> lookalikes[] = {
-      {"\u2014", "-"},  {"\u2013", "-"}, {"\u2212", "-"},   {"\u00d7", "x"}, {"\u2265", ">="},
-      {"\u2264", "<="}, {"\u00b5", "u"}, {"\u2026", "..."}, {"\u00b7", "."}, {"\u2248", "~"}};
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = text[i];
-    if (c < 0x80) {
-      out += c >= 32 && c < 127 ? char(c) : ' ';
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-    len = std::min(len, text.size() - i);
-    const char* replacement = "?";
-    for (const auto& [from, to] : lookalikes)
-      if (text.compare(i, len, from) == 0) replacement = to;
-    out += replacement;
-    i += len;
-  }
-  return out;
-}
-
 namespace {
 
-constexpr int kSupersample = 3;
-constexpr double kGlyphUnits = 9;     // stb_easy_font line: 7 units of capitals + descenders
-constexpr double kGlyphCentre = 3.5;  // units below the top: centre of digits and capitals
-
-int glyph_width(std::string ascii) { return stb_easy_font_width(ascii.data()); }
+// Subsamples per image pixel and axis: lines and areas are anti-aliased
+// by averaging them. A picture drawn at scale >= 1.5 needs fewer.
+int supersampling(double scale) { return scale >= 1.5 ? 2 : 3; }
 
 class Raster : public ChartPainter {
  public:
-  Raster(int width, int height)
-      : w_(width * kSupersample),
-        h_(height * kSupersample),
+  // An image of width x height px showing a layout of width / scale x
+  // height / scale px.
+  Raster(int width, int height, double scale)
+      : ss_(supersampling(scale)),
+        f_(scale * ss_),
+        w_(width * ss_),
+        h_(height * ss_),
         rgb_(size_t(w_) * size_t(h_) * 3, 1.0f) {
     clip(nullptr);
   }
 
   void line(const std::vector<Point>& points, Rgb color, double width,
             const std::vector<double>& dash) override {
-    const std::vector<Point> pts = crisp(points);
-    const double r = width * kSupersample / 2;
-    size_t phase = 0;                                         // index into dash
-    double left = dash.empty() ? 0 : dash[0] * kSupersample;  // length left in this dash entry
+    const std::vector<Point> pts = crisp(points, width);
+    const double r = width * f_ / 2;
+    size_t phase = 0;                               // index into dash
+    double left = dash.empty() ? 0 : dash[0] * f_;  // length left in this dash entry
     for (size_t i = 1; i < pts.size(); ++i) {
       const Point a = scaled(pts[i - 1]), b = scaled(pts[i]);
       const double length = std::hypot(b.x - a.x, b.y - a.y);
@@ -76,7 +55,7 @@ class Raster : public ChartPainter {
         left -= step;
         if (left <= 1e-9) {
           phase = (phase + 1) % dash.size();
-          left = dash[phase] * kSupersample;
+          left = dash[phase] * f_;
         }
       }
     }
@@ -86,8 +65,8 @@ class Raster : public ChartPainter {
     if (outline.size() < 3) return;
     double y_min = 1e300, y_max = -1e300;
     for (const Point& p : outline) {
-      y_min = std::min(y_min, p.y * kSupersample);
-      y_max = std::max(y_max, p.y * kSupersample);
+      y_min = std::min(y_min, p.y * f_);
+      y_max = std::max(y_max, p.y * f_);
     }
     std::vector<double> crossings;
     for (int y = std::max(clip_y0_, int(std::floor(y_min)));
@@ -109,31 +88,23 @@ class Raster : public ChartPainter {
   }
 
   void text(const Label& label, Rgb color) override {
-    std::string ascii = to_ascii(label.text);
-    std::vector<char> quads(ascii.size() * 64 * 16 + 64);  // at most 16 quads a glyph
-    const int count =
-        stb_easy_font_print(0, 0, ascii.data(), nullptr, quads.data(), int(quads.size()));
-    const double unit = label.size / kGlyphUnits * kSupersample;
-    const double width = glyph_width(ascii) * unit;
+    const Font& font = ui_font(label.bold ? FontWeight::Bold : FontWeight::Regular);
+    const double size = label.size * f_;
+    const double width = font.width(label.text, size);
     const double shift = label.anchor == Anchor::Start    ? 0
                          : label.anchor == Anchor::Middle ? width / 2
                                                           : width;
+    // `at` is on the centre line of digits and capitals; the baseline lies
+    // 0.35 em below it (as in the SVG).
     const Point at = scaled(label.at);
-    for (int bold = 0; bold <= (label.bold ? 1 : 0); ++bold) {
-      for (int q = 0; q < count; ++q) {
-        // Vertex 0 and 2 of a quad are opposite corners (x, y floats first).
-        const float* v0 = reinterpret_cast<const float*>(&quads[size_t(q) * 64]);
-        const float* v2 = reinterpret_cast<const float*>(&quads[size_t(q) * 64 + 32]);
-        // Local coordinates: x along the text from the anchor, y down from the centre line.
-        const double lx0 = v0[0] * unit - shift + bold * unit * 0.5,
-                     lx1 = v2[0] * unit - shift + bold * unit * 0.5;
-        const double ly0 = (v0[1] - kGlyphCentre) * unit, ly1 = (v2[1] - kGlyphCentre) * unit;
-        if (label.vertical)  // rotated -90 degrees: (x, y) -> (y, -x)
-          fill(at.x + ly0, at.y - lx1, at.x + ly1, at.y - lx0, color);
-        else
-          fill(at.x + lx0, at.y + ly0, at.x + lx1, at.y + ly1, color);
-      }
-    }
+    const int x0 = int(std::lround(label.vertical ? at.x + 0.35 * size : at.x - shift));
+    const int y0 = int(std::lround(label.vertical ? at.y + shift : at.y + 0.35 * size));
+    font.draw(label.text, size, [&](int dx, int dy, float coverage) {
+      // Vertical text reads bottom to top: rotated -90 degrees, (dx, dy) -> (dy, -dx).
+      const int x = label.vertical ? x0 + dy : x0 + dx, y = label.vertical ? y0 - dx : y0 + dy;
+      if (x >= clip_x0_ && x < clip_x1_ && y >= clip_y0_ && y < clip_y1_)
+        blend(x, y, color, coverage);
+    });
   }
 
   void clip(const Rect* rect) override {
@@ -143,27 +114,25 @@ class Raster : public ChartPainter {
       clip_y1_ = h_;
       return;
     }
-    clip_x0_ = std::max(0, int(std::floor(rect->x * kSupersample)));
-    clip_y0_ = std::max(0, int(std::floor(rect->y * kSupersample)));
-    clip_x1_ = std::min(w_, int(std::ceil((rect->x + rect->w) * kSupersample)));
-    clip_y1_ = std::min(h_, int(std::ceil((rect->y + rect->h) * kSupersample)));
+    clip_x0_ = std::max(0, int(std::floor(rect->x * f_)));
+    clip_y0_ = std::max(0, int(std::floor(rect->y * f_)));
+    clip_x1_ = std::min(w_, int(std::ceil((rect->x + rect->w) * f_)));
+    clip_y1_ = std::min(h_, int(std::ceil((rect->y + rect->h) * f_)));
   }
 
-  // Averages each kSupersample x kSupersample block into one pixel.
+  // Averages each ss_ x ss_ block into one pixel.
   RgbImage downsample() const {
-    RgbImage image{w_ / kSupersample, h_ / kSupersample, {}};
+    RgbImage image{w_ / ss_, h_ / ss_, {}};
     image.pixels.resize(size_t(image.width) * size_t(image.height) * 3);
-    constexpr float norm = 255.0f / (kSupersample * kSupersample);
+    const float norm = 255.0f / float(ss_ * ss_);
     for (int y = 0; y < image.height; ++y)
       for (int x = 0; x < image.width; ++x)
         for (int c = 0; c < 3; ++c) {
           float sum = 0;
-          for (int dy = 0; dy < kSupersample; ++dy)
-            for (int dx = 0; dx < kSupersample; ++dx)
-              sum += rgb_[(size_t(y * kSupersample + dy) * size_t(w_) +
-                           size_t(x * kSupersample + dx)) *
-                              3 +
-                          size_t(c)];
+          for (int dy = 0; dy < ss_; ++dy)
+            for (int dx = 0; dx < ss_; ++dx)
+              sum +=
+                  rgb_[(size_t(y * ss_ + dy) * size_t(w_) + size_t(x * ss_ + dx)) * 3 + size_t(c)];
           image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * 3 + size_t(c)] =
               uint8_t(std::lround(std::clamp(sum * norm, 0.0f, 255.0f)));
         }
@@ -171,16 +140,19 @@ class Raster : public ChartPainter {
   }
 
  private:
-  static Point scaled(Point p) { return {p.x * kSupersample, p.y * kSupersample}; }
+  Point scaled(Point p) const { return {p.x * f_, p.y * f_}; }
 
   // Lines made only of horizontal and vertical segments (grid, frame,
-  // ticks) moved onto pixel centres, so that they stay sharp after
-  // downsampling instead of smearing over two pixels.
-  static std::vector<Point> crisp(const std::vector<Point>& pts) {
+  // ticks) moved so that their edges fall on image pixel edges: they stay
+  // sharp after downsampling instead of smearing over two pixels.
+  std::vector<Point> crisp(const std::vector<Point>& pts, double width) const {
     for (size_t i = 1; i < pts.size(); ++i)
       if (pts[i].x != pts[i - 1].x && pts[i].y != pts[i - 1].y) return pts;
+    const double scale = f_ / ss_;  // image px per layout px
+    const double odd = int(std::lround(width * scale)) % 2 ? 0.5 : 0;
+    auto snap = [&](double v) { return (std::floor(v * scale) + odd) / scale; };
     std::vector<Point> out;
-    for (const Point& p : pts) out.push_back({std::floor(p.x) + 0.5, std::floor(p.y) + 0.5});
+    for (const Point& p : pts) out.push_back({snap(p.x), snap(p.y)});
     return out;
   }
   static Point along(Point a, Point b, double t) {
@@ -220,28 +192,30 @@ class Raster : public ChartPainter {
       for (int x = ix0; x < ix1; ++x) blend(x, y, color, 1);
   }
 
-  int w_, h_;
+  int ss_;                  // subsamples per image pixel and axis
+  double f_;                // subsamples per layout px
+  int w_, h_;               // in subsamples
   std::vector<float> rgb_;  // [h_, w_, 3] in [0, 1], starts white
   int clip_x0_ = 0, clip_y0_ = 0, clip_x1_ = 0, clip_y1_ = 0;
 };
 
 }  // namespace
 
-double png_text_width(const std::string& text, double size) {
-  return glyph_width(to_ascii(text)) * size / kGlyphUnits;
-}
+double png_text_width(const std::string& text, double size) { return ui_font().width(text, size); }
 
-RgbImage render_rgb(const Chart& chart, int width, int height) {
-  if (width < 16 || height < 16)
-    throw std::invalid_argument("chart image must be at least 16x16 px");
-  const ChartLayout layout = layout_chart(chart, width, height, png_text_width);
-  Raster raster(width, height);
+RgbImage render_rgb(const Chart& chart, int width, int height, double scale) {
+  if (!(scale > 0)) throw std::invalid_argument("chart scale must be positive");
+  if (width < 16 || height < 16 || width / scale < 16 || height / scale < 16)
+    throw std::invalid_argument("chart image must be at least 16x16 px (at its scale)");
+  const ChartLayout layout = layout_chart(chart, width / scale, height / scale, png_text_width);
+  Raster raster(width, height, scale);
   paint_chart(chart, layout, raster);
   return raster.downsample();
 }
 
-void write_png_chart(const Chart& chart, const std::string& path, int width, int height) {
-  const RgbImage image = render_rgb(chart, width, height);
+void write_png_chart(const Chart& chart, const std::string& path, int width, int height,
+                     double scale) {
+  const RgbImage image = render_rgb(chart, width, height, scale);
   std::string png;
   auto append = [](void* context, void* data, int size) {
     static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));

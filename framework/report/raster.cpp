@@ -4,8 +4,6 @@
 #include <cstring>
 #include <vector>
 
-#include <minima/report/png_chart.hpp>
-
 // stb_easy_font is header-only with static functions; not all are used here.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
@@ -17,8 +15,7 @@
 namespace minima {
 namespace {
 
-// stb_easy_font indexes a table by (char - 32): printable ASCII only (the
-// PNG charts' transliteration: "×" -> "x", other characters -> "?").
+// stb_easy_font indexes a table by (char - 32): printable ASCII only.
 std::vector<char> printable(const std::string& text) {
   const std::string ascii = to_ascii(text);
   std::vector<char> out(ascii.begin(), ascii.end());
@@ -27,6 +24,29 @@ std::vector<char> printable(const std::string& text) {
 }
 
 }  // namespace
+
+std::string to_ascii(const std::string& text) {
+  static const std::pair<const char*, const char*> lookalikes[] = {
+      {"\u2014", "-"},  {"\u2013", "-"}, {"\u2212", "-"},   {"\u00d7", "x"}, {"\u2265", ">="},
+      {"\u2264", "<="}, {"\u00b5", "u"}, {"\u2026", "..."}, {"\u00b7", "."}, {"\u2248", "~"}};
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = text[i];
+    if (c < 0x80) {
+      out += c >= 32 && c < 127 ? char(c) : ' ';
+      ++i;
+      continue;
+    }
+    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+    len = std::min(len, text.size() - i);
+    const char* replacement = "?";
+    for (const auto& [from, to] : lookalikes)
+      if (text.compare(i, len, from) == 0) replacement = to;
+    out += replacement;
+    i += len;
+  }
+  return out;
+}
 
 Image make_canvas(int width, int height, int channels, Color background) {
   Image image{width, height, channels,

@@ -1,8 +1,8 @@
 #pragma once
 // Drawing on an Image (minima/data/image_prep.hpp) for pictures of results:
 // filled rectangles, zoomed images and text in stb_easy_font's bitmap
-// glyphs (ASCII, other characters transliterated like the PNG charts';
-// a glyph is about 6 x 12 font units).
+// glyphs (ASCII, other characters transliterated by to_ascii; a glyph is
+// about 6 x 12 font units).
 #include <array>
 #include <cstdint>
 #include <string>
@@ -24,6 +24,10 @@ void fill_rect(Image& image, int x0, int y0, int x1, int y1, Color color);
 // Draws a gray or RGB image with its top-left at (x, y), each pixel as a
 // zoom x zoom square, clipped to the canvas.
 void draw_zoomed(Image& canvas, int x, int y, const Image& image, int zoom);
+
+// `text` with non-ASCII characters replaced by ASCII look-alikes
+// ("\u2014" -> "-", "\u00d7" -> "x"), others by "?".
+std::string to_ascii(const std::string& text);
 
 // Draws `text` with its top-left at (x, y), `scale` pixels per font unit.
 void draw_text(Image& canvas, int x, int y, const std::string& text, Color color, int scale = 1);

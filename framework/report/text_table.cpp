@@ -1,6 +1,7 @@
 #include <minima/report/text_table.hpp>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace minima {
 namespace {
@@ -33,6 +34,22 @@ std::string format_text_table(const TextTable& table) {
   std::string out = line(table.header);
   for (const TableRow& r : table.rows) out += line(r.cells);
   return out;
+}
+
+}  // namespace minima
+
+namespace minima {
+
+std::string median_range(double median, double min, double max, int decimals,
+                         const std::string& unit) {
+  auto fixed = [&](double v) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.*f", decimals, v);
+    return std::string(text);
+  };
+  const std::string head = fixed(median) + unit;
+  if (fixed(min) == fixed(max)) return head;
+  return head + " [" + fixed(min) + "\u2013" + fixed(max) + "]";
 }
 
 }  // namespace minima

@@ -1,0 +1,213 @@
+// The report page in a real browser: headless Chromium (Debian's chromium)
+// loads a representative page, which must log no console error and throw
+// no uncaught exception; its screenshot is kept in the build tree
+// (artifacts/report.png, a CI artifact). MINIMA_SKIP_BROWSER=1 skips the
+// check; without chromium it fails.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <stb_image.h>
+
+#include <minima/report/html_report.hpp>
+#include <minima/report/png_chart.hpp>
+#include "tests/run_command.hpp"
+#include "tests/temp_dir.hpp"
+#include "tests/xml_check.hpp"
+
+using namespace minima;
+
+namespace {
+
+constexpr int kWindowWidth = 1280, kWindowHeight = 2400;
+
+// Accuracy over training steps for one seed of a synthetic run that
+// approaches 99% with time constant `tau` steps.
+double accuracy(double step, double tau, int seed) {
+  return 99 - 89 * std::exp(-step / tau) - 0.4 * seed * std::exp(-step / 20000);
+}
+
+std::vector<double> probe_steps() {
+  std::vector<double> steps{0};
+  for (double decade = 10; decade <= 10000; decade *= 10)
+    for (double m : {1.0, 2.0, 5.0}) steps.push_back(m * decade);
+  return steps;
+}
+
+// Mean over three seeds with the min..max band.
+Band seed_band(const std::string& label, double tau, int style) {
+  Band b{label, probe_steps(), {}, {}, {}, LineStyle::numbered(style)};
+  for (double s : b.x) {
+    const double a0 = accuracy(s, tau, 0), a1 = accuracy(s, tau, 1), a2 = accuracy(s, tau, 2);
+    b.lo.push_back(std::min({a0, a1, a2}));
+    b.mid.push_back((a0 + a1 + a2) / 3);
+    b.hi.push_back(std::max({a0, a1, a2}));
+  }
+  return b;
+}
+
+Chart sample_accuracy_chart() {
+  Chart acc;
+  acc.title = "Test accuracy (mean of 3 seeds, band min\u2013max)";
+  acc.x_label = "training step (log scale after 10)";
+  acc.y_label = "test accuracy (%)";
+  acc.y_unit = "%";
+  acc.x_scale = Scale::Steps;
+  acc.y_min = 70;
+  acc.y_max = 100;
+  acc.guides = {{95, "95%"}, {97, "97%"}};
+  acc.bands = {seed_band("without BN", 1500, 0), seed_band("with BN", 300, 1)};
+  return acc;
+}
+
+// A page with every kind of block the compare report uses.
+HtmlReport sample_page() {
+  HtmlReport page("Batch Normalization: with and without (synthetic data)");
+  page.paragraph("Synthetic curves for the browser check; no network was trained.");
+  page.quote("the distribution changes a lot over time without batch normalization",
+             "Ioffe & Szegedy (2015), Figure 1");
+  page.heading("Steps to reach test accuracy");
+  page.table({{"run", "steps to 95%", "steps to 97%", "final accuracy"},
+              {{{"without BN", median_range(1400, 1200, 1700), median_range(4100, 3600, 4800),
+                 median_range(98.1, 97.9, 98.3, 1, "%")}},
+               {{"with BN", median_range(300, 250, 350), median_range(800, 700, 900),
+                 median_range(98.9, 98.8, 99.0, 1, "%")}},
+               {{"  speed-up", median_range(4.7, 4.1, 5.2, 1, "\u00d7"),
+                 median_range(5.1, 4.6, 5.4, 1, "\u00d7"), ""},
+                true}}});
+  page.chart(sample_accuracy_chart());
+
+  page.heading("Learning-rate sweep");
+  Chart sweep;
+  sweep.title = "Final accuracy against the learning rate";
+  sweep.x_label = "learning rate (log scale)";
+  sweep.y_label = "test accuracy (%)";
+  sweep.x_scale = Scale::Log;
+  sweep.x_ticks = {0.1, 0.5, 2, 5};
+  sweep.series = {
+      {"without BN", {0.1, 0.5, 2, 5}, {48.6, 96.9, 97.2, 96.7}, LineStyle::numbered(0)},
+      {"with BN", {0.1, 0.5, 2, 5}, {97.4, 98.2, 98.4, 98.1}, LineStyle::numbered(1)}};
+  page.chart(sweep, 900, 400);
+  std::vector<Chart> panels;
+  for (double lr : {0.1, 0.5, 2.0, 5.0}) {
+    Chart p;
+    p.title = "lr " + format_number(lr);
+    p.x_scale = Scale::Steps;
+    p.y_min = 0;
+    p.y_max = 100;
+    p.bands = {seed_band("without BN", 300 / lr, 0), seed_band("with BN", 60 / lr, 1)};
+    panels.push_back(p);
+  }
+  page.chart_grid(panels, 2, 440, 300);
+
+  page.heading("Configs");
+  page.code("without BN: config (configs/paper_fig1.json)",
+            "{\"description\": \"" + std::string(300, 'w') + "\", \"optimizer\": {\"lr\": 0.5}}");
+  page.footer("BLAS kernel: SkylakeX (AVX-512), 1 thread. Synthetic numbers.");
+  return page;
+}
+
+struct BrowserRun {
+  int status;
+  std::string log;       // Chromium's stdout and stderr
+  std::string problems;  // the console errors and uncaught exceptions it logged
+};
+
+std::string find_chromium() {
+  const auto [status, path] =
+      test::run_command("command -v chromium || command -v chromium-browser");
+  if (status != 0) return "";
+  return path.substr(0, path.find('\n'));
+}
+
+// Loads `page` in headless Chromium with its console log on stderr: each
+// console error or uncaught exception is a "CONSOLE" line there.
+BrowserRun load_page(const std::string& chromium, const std::string& page,
+                     const std::string& screenshot) {
+  test::TempDir profile("chromium_profile");
+  const std::string command =
+      "timeout 180 '" + chromium +
+      "' --headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run "
+      "--user-data-dir='" +
+      profile.path() +
+      "' --enable-logging=stderr --v=0 --window-size=" + std::to_string(kWindowWidth) + "," +
+      std::to_string(kWindowHeight) + " --screenshot='" + screenshot + "' 'file://" + page + "'";
+  const auto [status, output] = test::run_command(command);  // stdout and stderr
+  BrowserRun run{status, output, ""};
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);)
+    if (line.find(":CONSOLE") != std::string::npos || line.find("Uncaught") != std::string::npos)
+      run.problems += line + "\n";
+  return run;
+}
+
+bool skipped() {
+  const char* skip = std::getenv("MINIMA_SKIP_BROWSER");
+  if (!skip || std::string(skip) != "1") return false;
+  MESSAGE("browser check skipped: MINIMA_SKIP_BROWSER=1");
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("the report page loads in headless Chromium with no console error; screenshot kept") {
+  if (skipped()) return;
+  const std::string chromium = find_chromium();
+  REQUIRE_MESSAGE(!chromium.empty(),
+                  "chromium not found: install Debian's chromium (scripts/install-deps.sh); "
+                  "MINIMA_SKIP_BROWSER=1 skips this check");
+  const std::filesystem::path dir = MINIMA_ARTIFACT_DIR;
+  std::filesystem::create_directories(dir);
+  const std::string page = (dir / "report.html").string(), shot = (dir / "report.png").string();
+  std::filesystem::remove(shot);
+  sample_page().write(page);
+  CHECK(test::xmllint_status(page) == 0);                                  // well-formed
+  write_png_chart(sample_accuracy_chart(), (dir / "chart.png").string());  // the --png slide
+
+  const BrowserRun run = load_page(chromium, page, shot);
+  CHECK(run.status == 0);
+  CHECK_MESSAGE(run.problems.empty(), run.problems);
+
+  int w = 0, h = 0, channels = 0;
+  std::unique_ptr<unsigned char, decltype(&stbi_image_free)> pixels(
+      stbi_load(shot.c_str(), &w, &h, &channels, 3), stbi_image_free);
+  REQUIRE_MESSAGE(pixels, "no screenshot at " << shot);
+  CHECK(w == kWindowWidth);
+  CHECK(h == kWindowHeight);
+  // Not blank: text, grid and the charts' colours are on it.
+  size_t ink = 0, blue = 0;
+  std::set<int> colours;
+  const Rgb bn = style_color(1);
+  for (size_t i = 0; i < size_t(w) * size_t(h); ++i) {
+    const unsigned char* p = &pixels.get()[i * 3];
+    ink += p[0] < 128 && p[1] < 128 && p[2] < 128;
+    blue += std::abs(p[0] - bn.r) < 16 && std::abs(p[1] - bn.g) < 16 && std::abs(p[2] - bn.b) < 16;
+    colours.insert((p[0] >> 3) << 10 | (p[1] >> 3) << 5 | (p[2] >> 3));
+  }
+  CHECK(ink > 20000);
+  CHECK(blue > 500);
+  CHECK(colours.size() > 100);
+}
+
+TEST_CASE("the browser check catches a page that throws or logs a console error") {
+  if (skipped()) return;
+  const std::string chromium = find_chromium();
+  REQUIRE(!chromium.empty());
+  test::TempDir dir("browser_negative");
+  const std::string throws = dir.path("throws.html"), logs = dir.path("logs.html");
+  std::ofstream(throws) << "<!DOCTYPE html><html><body><p>x</p>"
+                           "<script>throw new Error('deliberate');</script></body></html>\n";
+  std::ofstream(logs) << "<!DOCTYPE html><html><body><p>x</p>"
+                         "<script>console.error('deliberate');</script></body></html>\n";
+  const BrowserRun a = load_page(chromium, throws, dir.path("a.png"));
+  CHECK_MESSAGE(a.problems.find("Uncaught Error: deliberate") != std::string::npos, a.log);
+  const BrowserRun b = load_page(chromium, logs, dir.path("b.png"));
+  CHECK_MESSAGE(b.problems.find("deliberate") != std::string::npos, b.log);
+}
