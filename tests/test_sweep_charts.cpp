@@ -70,6 +70,14 @@ TEST_CASE(
   // chart
   CHECK(test::count_of(html, "<svg ") == 8);
   CHECK(html.find(">Training loss<") == std::string::npos);
+  // No run's median seed reaching the threshold: no empty chart, a sentence.
+  CompareSummary high = test::lr_sweep();
+  high.thresholds = {0.9, 0.99};
+  const std::string none = compare_report_html(high);
+  CHECK(test::count_of(none, "<svg ") == 7);
+  CHECK(none.find("No steps chart: the median seed never reached 99% in any run: without BN, "
+                  "lr=0.1, with BN, lr=0.1, without BN, lr=2, with BN, lr=2.") !=
+        std::string::npos);
   CHECK(html.find("with BN ends higher than without BN at lr=0.1; lower at lr=2.") !=
         std::string::npos);
 }

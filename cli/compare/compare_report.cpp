@@ -78,14 +78,21 @@ void sweep_section(HtmlReport& page, const CompareSummary& summary) {
   page.heading("By " + summary.sweep_key);
   page.chart(final_accuracy_chart(summary));
   const double t = sweep_threshold(summary);
-  page.chart(steps_chart(summary, t));
   std::string missing;
-  for (const VariantSummary& v : summary.variants)
-    if (!v.seeds.empty() && steps_spread(v, t).median.bound != Bounded::Bound::Exact)
-      missing += (missing.empty() ? "" : ", ") + v.name;
+  bool any = false;
+  for (const VariantSummary& v : summary.variants) {
+    if (v.seeds.empty()) continue;
+    const bool reached = steps_spread(v, t).median.bound == Bounded::Bound::Exact;
+    any = any || reached;
+    if (!reached) missing += (missing.empty() ? "" : ", ") + v.name;
+  }
+  if (any) page.chart(steps_chart(summary, t));
   if (!missing.empty())
-    page.paragraph("Not in the steps chart (the median seed never reached " + format_percent(t, 0) +
-                   "): " + missing + ".");
+    page.paragraph((any ? "Not in the steps chart (the median seed never reached " +
+                              format_percent(t, 0) + "): "
+                        : "No steps chart: the median seed never reached " + format_percent(t, 0) +
+                              " in any run: ") +
+                   missing + ".");
   page.heading("Learning curves, one chart per value");
   const std::vector<Chart> per_value = accuracy_per_value(summary);
   page.chart_grid(per_value, int(std::min<size_t>(per_value.size(), 4)));
@@ -212,9 +219,11 @@ std::string compare_report_html(const CompareSummary& summary) {
   else
     sweep_section(page, summary);
   if (seeds > 1)
-    page.paragraph(
-        "Lines are the median (final accuracy) or the mean (curves) over the seeds; the shaded "
-        "band spans their minimum to maximum.");
+    page.paragraph(summary.sweep_key.empty()
+                       ? "Lines are the mean over the seeds; the shaded band spans their minimum "
+                         "to maximum."
+                       : "Lines are the median (final accuracy) or the mean (curves) over the "
+                         "seeds; the shaded band spans their minimum to maximum.");
 
   const std::vector<Chart> probes = probe_charts(summary);
   if (!probes.empty()) {
