@@ -224,6 +224,9 @@ TEST_CASE(
   CHECK(report.find("<h1>blobs &lt;with&gt; &amp; without BN</h1>") != std::string::npos);
   CHECK(report.find("Every variant runs with seeds 7, 8") != std::string::npos);
   CHECK(report.find("first 32 samples") != std::string::npos);
+  CHECK(report.find("<p>without BN: mlp 8-8 sigmoid, no BN; sgd lr 0.1 momentum 0.9; batch 16; 40 "
+                    "steps (changed from the base: model.batchnorm=false).</p>") !=
+        std::string::npos);
   CHECK(report.find("<script") == std::string::npos);
   CHECK(read_file(tmp.path("acc.png")).rfind("\x89PNG\r\n", 0) == 0);
 }

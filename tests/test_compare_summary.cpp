@@ -90,6 +90,9 @@ TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; s
         std::string::npos);
   CHECK(html.find("<h2>In this run</h2>") != std::string::npos);
   CHECK(html.find("<details>") != std::string::npos);  // configs collapsed
+  // Each run described by its own settings.
+  CHECK(html.find("<p>without BN: changed from the base: model.batchnorm=false.</p>") !=
+        std::string::npos);
   CHECK(html.find("input to sigmoid2 (fc2), unit 4") != std::string::npos);
   CHECK(html.find("<footer>\n<p>Compare config: configs/compare_test.json</p>\n<p>BLAS kernel: "
                   "OpenBLAS Haswell (AVX2)</p>") != std::string::npos);

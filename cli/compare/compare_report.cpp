@@ -260,11 +260,13 @@ std::string compare_report_html(const CompareSummary& summary) {
   }
 
   page.heading("Runs");
-  for (const VariantSummary& v : summary.variants)
-    if (!v.seeds.empty())
-      page.paragraph(v.name + ": " + describe_run(v.config) +
-                     (v.changes.empty() ? "" : " (changed from the base: " + v.changes + ")") +
-                     ".");
+  for (const VariantSummary& v : summary.variants) {
+    if (v.seeds.empty()) continue;
+    const std::string settings = describe_run(v.config);
+    const std::string changes = v.changes.empty() ? "" : "changed from the base: " + v.changes;
+    page.paragraph(v.name + ": " + settings +
+                   (settings.empty() || changes.empty() ? changes : " (" + changes + ")") + ".");
+  }
 
   page.heading("Configs");
   for (const VariantSummary& v : summary.variants)
