@@ -21,7 +21,7 @@ phase_done() {
 }
 
 echo "demo: install dependencies, build the minima CLI on $jobs cores, fetch MNIST,"
-echo "demo: then train both variants for 5000 steps; a first run takes a few minutes"
+echo "demo: then train both variants (three seeds each) for 5000 steps; a first run takes a few minutes"
 echo "demo: (most of it compiling; see the README for a 2-core figure), later runs far less."
 
 phase "installing dependencies (apt, skipped when present)"

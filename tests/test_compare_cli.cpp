@@ -12,6 +12,9 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/train/trainer.hpp>
+#include "cli/compare/compare_report.hpp"
+#include "cli/compare/compare_tables.hpp"
 #include "cli/compare/probe.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
@@ -64,41 +67,37 @@ void write_sigmoid_bn_base(const test::TempDir& tmp) {
 }  // namespace
 
 TEST_CASE(
-    "resolve_probe: by default the layer feeding the last hidden activation, after BN where there "
-    "is one") {
-  const ProbeTarget with_bn = resolve_probe(mlp(true), {});
-  CHECK(with_bn.name == "bn2");
-  CHECK(with_bn.unit == 0);
-  CHECK(with_bn.label == "input to sigmoid2 (bn2), unit 0");
-  const ProbeTarget plain = resolve_probe(mlp(false), {"", 3, 100});
-  CHECK(plain.name == "fc2");
-  CHECK(plain.unit == 3);
-  CHECK(plain.label == "input to sigmoid2 (fc2), unit 3");
+    "resolve_probes: by default the input of every hidden activation, after BN where there is "
+    "one") {
+  const std::vector<ProbeTarget> with_bn = resolve_probes(mlp(true), {});
+  REQUIRE(with_bn.size() == 2);
+  CHECK(with_bn[0].name == "bn1");
+  CHECK(with_bn[1].name == "bn2");
+  CHECK(with_bn[1].label == "input to sigmoid2 (bn2)");
+  const std::vector<ProbeTarget> plain = resolve_probes(mlp(false), {"", 100});
+  REQUIRE(plain.size() == 2);
+  CHECK(plain[0].label == "input to sigmoid1 (fc1)");
   Graph g = mlp(true);
-  const ProbeTarget named = resolve_probe(g, {"fc1", 1, 100});
-  CHECK(&g.layer(named.layer) == g.find("fc1"));
-  CHECK(named.label == "fc1 output, unit 1");  // fc1 feeds bn1, not an activation
+  const std::vector<ProbeTarget> named = resolve_probes(g, {"fc1", 100});
+  REQUIRE(named.size() == 1);
+  CHECK(&g.layer(named[0].layer) == g.find("fc1"));
+  CHECK(named[0].label == "fc1 output");
 }
 
-TEST_CASE(
-    "resolve_probe: unknown layers, units out of range and models without hidden activations") {
+TEST_CASE("resolve_probes: unknown layers and models without hidden activations") {
   CHECK(error_of([] {
-          resolve_probe(mlp(true), {"bn9", 0, 10});
+          resolve_probes(mlp(true), {"bn9", 10});
         }) ==
         "/probe/layer: no layer named 'bn9' (layers: fc1, bn1, sigmoid1, fc2, bn2, sigmoid2, out)");
-  CHECK(error_of([] {
-          resolve_probe(mlp(true), {"bn1", 4, 10});
-        }) == "/probe/unit: layer bn1 has 4 units, so unit 4 does not exist");
   Graph linear =
       Graph::from_json(json::array({{{"type", "dense"}, {"units", 2}}}), "/model/layers");
   linear.build(Shape{3}, 0);
   CHECK(error_of([&] {
-          resolve_probe(linear, {});
+          resolve_probes(linear, {});
         }).find("/probe/layer: the model has no hidden relu, sigmoid or tanh") == 0);
 }
 
-TEST_CASE(
-    "probe_percentiles: 15th/50th/85th percentiles of one unit over the batch, in eval mode") {
+TEST_CASE("probe_units: 15th/50th/85th percentiles of every unit over the batch, in eval mode") {
   Graph g = Graph::from_json(
       json::array({{{"type", "relu"}, {"name", "r"}}, {{"type", "dense"}, {"units", 2}}}),
       "/model/layers");
@@ -108,11 +107,60 @@ TEST_CASE(
     x.at(i, 0) = 100.0f;
     x.at(i, 1) = float(i) - 1.0f;  // -1, 0, 1, 2, 3 -> relu 0, 0, 1, 2, 3
   }
-  const ProbePoint p = probe_percentiles(g, x, {0, "r", 1, ""}, 42);
-  CHECK(p.step == 42);
+  std::vector<LayerTraces> traces;
+  probe_units(g, x, {{0, "r", ""}}, 42, traces);
+  probe_units(g, x, {{0, "r", ""}}, 50, traces);
+  REQUIRE(traces.size() == 1);
+  REQUIRE(traces[0].size() == 2);     // two units
+  REQUIRE(traces[0][1].size() == 2);  // two probe points
+  CHECK(traces[0][0][0].p50 == doctest::Approx(100.0));
+  const ProbePoint& p = traces[0][1][1];
+  CHECK(p.step == 50);
   CHECK(p.p15 == doctest::Approx(0.0));  // position 0.6 between 0 and 0
   CHECK(p.p50 == doctest::Approx(1.0));
   CHECK(p.p85 == doctest::Approx(2.4));  // position 3.4 between 2 and 3
+}
+
+TEST_CASE("is_log_probe_step: 0, then 1, 2 and 5 times each power of ten from 10") {
+  std::vector<int64_t> steps;
+  for (int64_t s = 0; s <= 20000; ++s)
+    if (is_log_probe_step(s)) steps.push_back(s);
+  CHECK(steps ==
+        std::vector<int64_t>{0, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000});
+}
+
+TEST_CASE("probing after every step leaves the run as it was: same metrics and weights") {
+  test::TempDir tmp("probe_no_effect");
+  test::write_blobs(tmp.path());
+  json config = test::blob_config_json(tmp.path(), tmp.path("plain"));
+  config["model"] = {{"type", "mlp"},
+                     {"hidden", {8, 8}},
+                     {"activation", "sigmoid"},
+                     {"batchnorm", true},
+                     {"dropout", 0.2}};
+  Trainer plain(parse_run_config(config, "blob"));
+  plain.run();
+  config["output"]["dir"] = tmp.path("probed");
+  TrainerOptions options;
+  int probes = 0;
+  Tensor x(Shape{16, 16});
+  for (int64_t k = 0; k < x.numel(); ++k) x[k] = float(k % 7) / 7;
+  std::vector<ProbeTarget> targets;
+  std::vector<LayerTraces> traces;
+  options.after_step = [&](Trainer& t) {
+    if (targets.empty()) targets = resolve_probes(t.model(), {});
+    probe_units(t.model(), x, targets, t.step(), traces);
+    ++probes;
+  };
+  Trainer probed(parse_run_config(config, "blob"), options);
+  probed.run();
+  CHECK(probes == 40);
+  CHECK(traces.size() == 2);
+  CHECK(test::metrics_without_seconds(tmp.path("plain/metrics.csv")) ==
+        test::metrics_without_seconds(tmp.path("probed/metrics.csv")));
+  CHECK(read_file(tmp.path("plain/model.safetensors")) ==
+        read_file(tmp.path("probed/model.safetensors")));
+  CHECK(probed.train_seconds() > 0);
 }
 
 TEST_CASE(
@@ -123,7 +171,7 @@ TEST_CASE(
   write_file_atomically(tmp.path("cmp.json"),
                         R"({"description": "blobs <with> & without BN", "base": "base.json",
       "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
-      "thresholds": [60, 90], "probe": {"batch": 32}})");
+      "thresholds": [60, 90], "probe": {"batch": 32}, "seeds": [7, 8]})");
   std::string output;
   const int status = run_cli("compare " + tmp.path("cmp.json") + " --quiet --out " +
                                  tmp.path("out") + " --png " + tmp.path("acc.png"),
@@ -136,26 +184,49 @@ TEST_CASE(
   CHECK(output.find("  speed-up vs without BN") != std::string::npos);
   CHECK(output.find("report: " + tmp.path("out/report.html")) != std::string::npos);
 
-  for (const char* slug : {"without-bn", "with-bn"}) {
-    const std::string dir = tmp.path("out/") + slug;
+  for (const char* run : {"without-bn/seed-7", "with-bn/seed-7", "with-bn/seed-8"}) {
+    const std::string dir = tmp.path("out/") + run;
     CHECK(test::metrics_without_seconds(dir + "/metrics.csv").size() ==
           5);  // header + steps 10, 20, 30, 40
     const std::string probe = read_file(dir + "/probe.csv");
-    CHECK(probe.rfind("step,p15,p50,p85\n0,", 0) == 0);
-    CHECK(test::count_of(probe, "\n") == 6);  // header + steps 0, 10, 20, 30, 40
+    CHECK(probe.rfind("step,layer,unit,p15,p50,p85\n0,", 0) == 0);
+    // header + steps 0, 10, 20, 30, 40 for 2 layers of 8 units
+    CHECK(test::count_of(probe, "\n") == 1 + 5 * 2 * 8);
     CHECK(std::filesystem::exists(dir + "/model.safetensors"));
   }
-  CHECK(read_file(tmp.path("out/with-bn/config.json")).find("\"bn2\"") != std::string::npos);
-  CHECK(read_file(tmp.path("out/without-bn/config.json")).find("\"bn") == std::string::npos);
+  CHECK(read_file(tmp.path("out/with-bn/seed-7/config.json")).find("\"bn2\"") != std::string::npos);
+  CHECK(read_file(tmp.path("out/without-bn/seed-8/config.json")).find("\"bn") == std::string::npos);
+  CHECK(read_file(tmp.path("out/with-bn/seed-8/config.json")).find("\"seed\": 8") !=
+        std::string::npos);
+  // Seeds 7 and 8 differ; the same seed in both variants shares the data order.
+  CHECK(test::metrics_without_seconds(tmp.path("out/with-bn/seed-7/metrics.csv")) !=
+        test::metrics_without_seconds(tmp.path("out/with-bn/seed-8/metrics.csv")));
+
+  const CompareSummary summary =
+      summary_from_json(nlohmann::json::parse(read_file(tmp.path("out/summary.json"))));
+  REQUIRE(summary.variants.size() == 2);
+  REQUIRE(summary.variants[1].seeds.size() == 2);
+  CHECK(summary.variants[1].seeds[1].seed == 8);
+  CHECK(summary.variants[1].seeds[1].accuracy.front().step == 0);  // evaluated before training
+  CHECK(summary.variants[1].seeds[1].accuracy.size() == 5);
+  CHECK(summary.variants[1].seeds[1].drift.size() == 2);
+  CHECK(summary.variants[1].seeds[1].ms_per_step > 0);
+  CHECK(summary.variants[1].layers[1] == "input to sigmoid2 (bn2)");
+  CHECK(summary.variants[0].layers[1] == "input to sigmoid2 (fc2)");
+  // The printed table is made from the same summary.
+  CHECK(output.find(format_text_table(results_table(summary))) != std::string::npos);
+  CHECK(output.find(format_text_table(drift_table(summary))) != std::string::npos);
 
   const std::string report = read_file(tmp.path("out/report.html"));
   CHECK(test::xmllint_status(tmp.path("out/report.html")) == 0);
+  CHECK(report == compare_report_html(summary));
   CHECK(test::count_of(report, "<svg ") == 4);  // accuracy, loss, two probe charts
   CHECK(report.find("<h1>blobs &lt;with&gt; &amp; without BN</h1>") != std::string::npos);
-  CHECK(report.find("input to sigmoid2 (bn2), unit 0") != std::string::npos);
-  CHECK(report.find("input to sigmoid2 (fc2), unit 0") != std::string::npos);
-  CHECK(report.find("Every run uses seed 7") != std::string::npos);
+  CHECK(report.find("Every variant runs with seeds 7, 8") != std::string::npos);
   CHECK(report.find("first 32 samples") != std::string::npos);
+  CHECK(report.find("<p>without BN: mlp 8-8 sigmoid, no BN; sgd lr 0.1 momentum 0.9; batch 16; 40 "
+                    "steps (changed from the base: model.batchnorm=false).</p>") !=
+        std::string::npos);
   CHECK(report.find("<script") == std::string::npos);
   CHECK(read_file(tmp.path("acc.png")).rfind("\x89PNG\r\n", 0) == 0);
 }
@@ -204,7 +275,7 @@ TEST_CASE(
   test::CliProcess compare(
       {"compare", tmp.path("cmp.json"), "--quiet", "--jobs", "1", "--out", tmp.path("out")});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!std::filesystem::exists(tmp.path("out/first/probe.csv")) &&
+  while (!std::filesystem::exists(tmp.path("out/first/seed-7/probe.csv")) &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   compare.kill(SIGINT);
@@ -236,7 +307,8 @@ TEST_CASE(
                   tmp.path("two.txt"), two) == 0);
   INFO(two);
   for (const char* slug : {"without-bn", "with-bn", "lr-half"}) {
-    const std::string a = tmp.path("one/") + slug, b = tmp.path("two/") + slug;
+    const std::string a = tmp.path("one/") + slug + "/seed-7",
+                      b = tmp.path("two/") + slug + "/seed-7";
     CHECK(test::metrics_without_seconds(a + "/metrics.csv").size() == 5);
     CHECK(test::metrics_without_seconds(a + "/metrics.csv") ==
           test::metrics_without_seconds(b + "/metrics.csv"));

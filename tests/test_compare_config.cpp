@@ -81,9 +81,13 @@ TEST_CASE("compare config: base + variants keeps the written order and applies o
   // Defaults.
   CHECK(c.thresholds == std::vector<double>{0.90, 0.95, 0.97, 0.98});
   CHECK(c.probe.layer == "");
-  CHECK(c.probe.unit == 0);
   CHECK(c.probe.batch == 1000);
   CHECK(c.output_dir == "runs/compare");
+  CHECK(plain.seeds == std::vector<int64_t>{3});  // one run, with the config's own seed
+  CHECK(plain.changes == "model.batchnorm=false");
+  CHECK(plain.setting == "without BN");
+  CHECK(plain.sweep_value.is_null());
+  CHECK(c.sweep_key == "");
 }
 
 TEST_CASE(
@@ -94,13 +98,12 @@ TEST_CASE(
       "variants": {"with BN": {"optimizer.lr": 5}, "without BN": {"model.batchnorm": false, "seed": 1}},
       "baseline": "without BN",
       "seed": 7, "eval_every": 50, "thresholds": [80, 97.5], "output": "out/x",
-      "probe": {"layer": "bn2", "unit": 3, "batch": 500}})",
+      "probe": {"layer": "bn2", "batch": 500}})",
                                   {"train.steps=200", "optimizer.lr=0.1"});
   CHECK(c.description == "BN vs plain");
   CHECK(c.thresholds == std::vector<double>{0.80, 0.975});
   CHECK(c.output_dir == "out/x");
   CHECK(c.probe.layer == "bn2");
-  CHECK(c.probe.unit == 3);
   CHECK(c.probe.batch == 500);
   for (const CompareVariant& v : c.variants) {
     CHECK(v.config["seed"] == 7);
@@ -129,6 +132,9 @@ TEST_CASE("compare config: a sweep runs every value with every variant, baseline
   CHECK(c.variants[4].slug == "without-bn-lr-5");
   CHECK(c.variants[4].config["description"] ==
         "compare variant 'without BN, lr=5' (optimizer.lr=5, model.batchnorm=false)");
+  CHECK(c.sweep_key == "optimizer.lr");
+  CHECK(c.variants[4].setting == "without BN");
+  CHECK(c.variants[4].sweep_value == 5);
   CHECK(c.variants[0].baseline == "");
   CHECK(c.variants[1].baseline == "without BN, lr=0.1");
   CHECK(c.variants[2].baseline == "");
@@ -192,8 +198,13 @@ TEST_CASE("compare config: bad keys and values are errors naming the JSON pointe
             .find("/thresholds") != std::string::npos);
   CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"layr": "bn1"}})")
             .find("/probe/layr: unknown key") != std::string::npos);
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"unit": -1}})")
-            .find("/probe/unit") != std::string::npos);
+  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "probe": {"unit": 1}})")
+            .find("/probe/unit: unknown key") != std::string::npos);
+  for (const char* seeds : {"0", "[]", "[1, 1]", "[-1]", "\"3\"", "1001"})
+    CHECK(error(std::string(R"({"base": "base.json", "variants": {"v": {}}, "seeds": )") + seeds +
+                "}")
+              .find("/seeds: expected a number of seeds (1 to 1000) or a list of distinct seeds") !=
+          std::string::npos);
   CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "baseline": "w"})")
             .find("/baseline: no variant named 'w' (variants: v)") != std::string::npos);
   CHECK(error(R"({"base": "base.json", "sweep": {"key": "optimizer.momentum.x", "values": [1]}})")
@@ -246,4 +257,44 @@ TEST_CASE("shipped compare configs: every variant is a valid run config") {
     }
   }
   CHECK(files == 5);
+}
+
+TEST_CASE("compare config: \"seeds\" counts from each run's seed, or lists the seeds") {
+  Fixture f;
+  const CompareConfig counted = f.parse(R"({"base": "base.json", "seeds": 3,
+      "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}}})");
+  for (const CompareVariant& v : counted.variants) CHECK(v.seeds == std::vector<int64_t>{3, 4, 5});
+  // The compare file's "seed" (and --set seed=...) move the start.
+  const CompareConfig moved = f.parse(R"({"base": "base.json", "seeds": 2, "seed": 10,
+      "variants": {"v": {}}})");
+  CHECK(moved.variants[0].seeds == std::vector<int64_t>{10, 11});
+  CHECK(f.parse(R"({"base": "base.json", "seeds": 2, "variants": {"v": {}}})", {"seed=20"})
+            .variants[0]
+            .seeds == std::vector<int64_t>{20, 21});
+  const CompareConfig listed =
+      f.parse(R"({"base": "base.json", "seeds": [0, 7, 9], "variants": {"v": {}, "w": {}}})");
+  for (const CompareVariant& v : listed.variants) CHECK(v.seeds == std::vector<int64_t>{0, 7, 9});
+}
+
+TEST_CASE(
+    "compare config: a variant's own description replaces the base's, its changes are listed") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json", "variants": {
+      "plain": {"model.batchnorm": false, "description": "no BN at all"}, "bn": {}}})");
+  CHECK(c.variants[0].config["description"] == "no BN at all");
+  CHECK(c.variants[0].changes == "model.batchnorm=false");
+  CHECK(c.variants[1].changes == "");
+}
+
+TEST_CASE("describe_run: what a run config trains, in one line from its settings") {
+  CHECK(describe_run(json::parse(kBase)) ==
+        "mlp 100-100 sigmoid, BN; sgd lr 0.5; batch 60; 1000 steps");
+  json plain = json::parse(kBase);
+  plain["model"]["batchnorm"] = false;
+  plain["optimizer"]["momentum"] = 0.9;
+  plain["train"] = {{"batch_size", 32}, {"epochs", 3}};
+  CHECK(describe_run(plain) ==
+        "mlp 100-100 sigmoid, no BN; sgd lr 0.5 momentum 0.9; batch 32; 3 epochs");
+  CHECK(describe_run({{"model", {{"layers", json::array({1, 2, 3})}}}}) == "3 layers");
+  CHECK(describe_run(json::object()) == "");
 }

@@ -1,16 +1,17 @@
 #include <doctest/doctest.h>
 
+#include <minima/report/text_table.hpp>
 #include "cli/compare/convergence.hpp"
 
 using namespace minima;
 
 namespace {
 
-// A run evaluated every 100 steps, 0.5 s per 100 steps.
+// A run evaluated every 100 steps.
 std::vector<AccuracyPoint> series(const std::vector<double>& accuracies) {
   std::vector<AccuracyPoint> out;
   for (size_t i = 0; i < accuracies.size(); ++i)
-    out.push_back({int64_t(i + 1) * 100, accuracies[i], double(i + 1) * 0.5});
+    out.push_back({int64_t(i + 1) * 100, accuracies[i]});
   return out;
 }
 
@@ -21,10 +22,8 @@ TEST_CASE("steps_to_thresholds: first evaluation at or above each threshold, exa
   const auto hits = steps_to_thresholds(evals, {0.90, 0.95, 0.97, 0.98});
   REQUIRE(hits.size() == 4);
   CHECK(*hits[0].step == 200);
-  CHECK(hits[0].seconds == doctest::Approx(1.0));
   CHECK(*hits[1].step == 400);  // 0.949 at step 300 is not enough; equality counts
   CHECK(*hits[2].step == 600);
-  CHECK(hits[2].seconds == doctest::Approx(3.0));
   CHECK_FALSE(hits[3].reached());
   CHECK(hits[3].threshold == 0.98);
 }
@@ -36,22 +35,22 @@ TEST_CASE("steps_to_thresholds: a later dip does not undo a hit; no evaluations 
 }
 
 TEST_CASE("speedup: exact, bounded by the steps the other run ran, or unknown") {
-  const ThresholdHit base{0.9, 4000, 8}, fast{0.9, 1000, 2}, never{0.9, std::nullopt, 0};
+  const ThresholdHit base{0.9, 4000}, fast{0.9, 1000}, never{0.9, std::nullopt};
   auto exact = speedup(base, 50000, fast, 50000);
   REQUIRE(exact);
-  CHECK(exact->factor == doctest::Approx(4.0));
-  CHECK(exact->bound == Speedup::Bound::Exact);
+  CHECK(exact->value == doctest::Approx(4.0));
+  CHECK(exact->bound == Bounded::Bound::Exact);
 
   auto at_least = speedup(never, 50000, fast, 50000);  // baseline never reached it in 50000 steps
   REQUIRE(at_least);
-  CHECK(at_least->factor == doctest::Approx(50.0));
-  CHECK(at_least->bound == Speedup::Bound::AtLeast);
+  CHECK(at_least->value == doctest::Approx(50.0));
+  CHECK(at_least->bound == Bounded::Bound::AtLeast);
 
   auto at_most =
       speedup(base, 50000, never, 8000);  // the variant ran 8000 steps without reaching it
   REQUIRE(at_most);
-  CHECK(at_most->factor == doctest::Approx(0.5));
-  CHECK(at_most->bound == Speedup::Bound::AtMost);
+  CHECK(at_most->value == doctest::Approx(0.5));
+  CHECK(at_most->bound == Bounded::Bound::AtMost);
 
   CHECK_FALSE(speedup(never, 100, never, 100));
 }
@@ -71,30 +70,52 @@ TEST_CASE("percentile: linear interpolation between ranks, as numpy.percentile")
   CHECK_THROWS(percentile({1, 2}, 101));
 }
 
-TEST_CASE("format_seconds and format_percent") {
-  CHECK(format_seconds(3.44) == "3.4 s");
-  CHECK(format_seconds(59.94) == "59.9 s");
-  CHECK(format_seconds(125.2) == "2 min 05 s");
+TEST_CASE("format_percent and format_fixed") {
   CHECK(format_percent(0.98123, 2) == "98.12%");
+  CHECK(format_fixed(2.345, 1) == "2.3");
+  CHECK(format_fixed(1500, 0) == "1500");
+}
+
+TEST_CASE("steps_needed: the step reached, or at least the steps run") {
+  const Bounded hit = steps_needed({0.9, 700}, 5000);
+  CHECK(hit.value == 700);
+  CHECK(hit.bound == Bounded::Bound::Exact);
+  const Bounded never = steps_needed({0.9, std::nullopt}, 5000);
+  CHECK(never.value == 5000);
+  CHECK(never.bound == Bounded::Bound::AtLeast);
 }
 
 TEST_CASE(
-    "convergence_table: steps and seconds per threshold, speed-up rows, not reached as a dash") {
-  RunOutcome plain{"without BN", "", series({0.5, 0.85, 0.91, 0.93, 0.955}), 500, 2.5, true};
-  RunOutcome bn{"with BN", "without BN", series({0.92, 0.96, 0.975}), 300, 1.6, false};
-  const TextTable t = convergence_table({plain, bn}, {0.90, 0.95, 0.97});
-  REQUIRE(t.header == std::vector<std::string>{"run", "\u226590%", "\u226595%", "\u226597%",
-                                               "final acc", "steps", "time"});
-  REQUIRE(t.rows.size() == 3);
-  CHECK(t.rows[0].cells == std::vector<std::string>{"without BN", "300 (1.5 s)", "500 (2.5 s)",
-                                                    "\u2014", "95.50%", "500", "2.5 s"});
-  CHECK(t.rows[1].cells == std::vector<std::string>{"with BN", "100 (0.5 s)", "200 (1.0 s)",
-                                                    "300 (1.5 s)", "97.50%", "300 (stopped)",
-                                                    "1.6 s"});
-  CHECK(t.rows[2].secondary);
-  // 300/100, 500/200, and the baseline never reached 97% in its 500 steps: at least 500/300.
-  CHECK(t.rows[2].cells == std::vector<std::string>{"  speed-up vs without BN", "3.0\u00d7",
-                                                    "2.5\u00d7", "\u22651.7\u00d7", "", "", ""});
+    "spread_of: median [min-max]; bounds order by their number, a tie after a measured value") {
+  using B = Bounded::Bound;
+  const Spread odd = spread_of({{3000}, {1000}, {5000, B::AtLeast}});
+  CHECK(odd.median.value == 3000);
+  CHECK(odd.median.bound == B::Exact);
+  CHECK(odd.min.value == 1000);
+  CHECK(odd.max.bound == B::AtLeast);
+  // Two of three seeds never got there: the median is a bound.
+  const Spread mostly_not = spread_of({{5000, B::AtLeast}, {4000}, {5000, B::AtLeast}});
+  CHECK(mostly_not.median.value == 5000);
+  CHECK(mostly_not.median.bound == B::AtLeast);
+  // A tie: reached at the last step sorts before not reached by then.
+  const Spread tie = spread_of({{5000, B::AtLeast}, {5000}});
+  CHECK(tie.min.bound == B::Exact);
+  CHECK(tie.max.bound == B::AtLeast);
+  CHECK(tie.median.value == 5000);
+  CHECK(tie.median.bound == B::AtLeast);  // an even count: the mean of the middle two, a bound
+  const Spread even = spread_of({{1}, {2}, {4}, {10}});
+  CHECK(even.median.value == doctest::Approx(3.0));
+  CHECK(even.median.bound == B::Exact);
+  CHECK_THROWS(spread_of({}));
+}
+
+TEST_CASE("format_spread: one value when all agree, else median [min-max] with bound signs") {
+  auto whole = [](double v) { return format_fixed(v, 0); };
+  CHECK(format_spread(spread_of_values({1500, 1500}), whole) == "1500");
+  CHECK(format_spread(spread_of_values({2000, 1500, 1000}), whole) == "1500 [1000\u20132000]");
+  CHECK(format_spread(spread_of({{1000}, {5000, Bounded::Bound::AtLeast}, {2000}}), whole) ==
+        "2000 [1000\u2013\u22655000]");
+  CHECK(format_bounded({0.6, Bounded::Bound::AtMost}, whole) == "\u22641");
 }
 
 TEST_CASE("format_text_table: columns line up by characters, not bytes") {

@@ -11,14 +11,18 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
-#include <minima/core/blas_kernel.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/report/png_chart.hpp>
+#include <minima/train/evaluate.hpp>
 #include <minima/train/thread_choice.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_report.hpp"
+#include "cli/compare/compare_tables.hpp"
+#include "cli/compare/drift.hpp"
+#include "cli/compare/findings.hpp"
+#include "cli/compare/hardware_words.hpp"
 #include "cli/compare/probe.hpp"
 #include "cli/compare/side_by_side.hpp"
 #include "cli/options.hpp"
@@ -39,42 +43,53 @@ struct CompareArgs {
   int jobs = 0;  // runs at once; 0 = as many as the cores allow
 };
 
-// One variant, checked and ready to train.
+// One run of one variant with one seed, checked and ready to train.
 struct Plan {
-  const CompareVariant* variant;
-  json written;  // the variant's config as written (with its run folder), shown in the report
+  size_t variant;  // index in CompareConfig::variants
+  int64_t seed;
   RunConfig config;
   std::shared_ptr<const TrainingData> data;
-  ProbeTarget probe;
+  std::vector<ProbeTarget> probes;
   int threads = 1;  // the run's training threads (train.threads, or the trainer's choice)
 };
 
-// Validates every variant (config, data, probe layer) before any training,
-// so that a typo in the last variant does not surface an hour in. Data sets
-// are loaded once and shared.
+// Validates every run (config, data, probe layers) before any training, so
+// that a typo in the last variant does not surface an hour in. Data sets are
+// loaded once and shared. Runs are seed-major (every variant's first seed,
+// then every variant's second, ...), so the runs of one seed train at about
+// the same time and their ms per step see the same load on the host.
 std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out_dir) {
   std::vector<Plan> plans;
   std::map<std::string, std::shared_ptr<const TrainingData>> loaded;
-  for (const CompareVariant& v : compare.variants) {
-    const std::string where = "variant '" + v.name + "' (" + v.source + "): ";
-    try {
-      json written = v.config;
-      written["output"]["dir"] = (std::filesystem::path(out_dir) / v.slug).string();
-      Plan plan{&v, written, parse_run_config(written, v.source), nullptr, {}};
-      const DataConfig& d = plan.config.data;
-      const std::string key = json{d.dataset, d.dir, d.validation, d.normalize}.dump();
-      if (!loaded.count(key))
-        loaded[key] = std::make_shared<const TrainingData>(load_training_data(d));
-      plan.data = loaded[key];
-      Graph model = Graph::from_json(plan.config.layers, "/model/layers");
-      model.build(plan.data->train.sample_shape, plan.config.seed);
-      plan.probe = resolve_probe(model, compare.probe);
-      plan.threads = plan.config.train.threads > 0
-                         ? plan.config.train.threads
-                         : choose_threads(model, plan.config.train.batch_size);
-      plans.push_back(std::move(plan));
-    } catch (const std::exception& e) {
-      throw std::runtime_error(where + e.what());
+  size_t most_seeds = 0;
+  for (const CompareVariant& v : compare.variants)
+    most_seeds = std::max(most_seeds, v.seeds.size());
+  for (size_t k = 0; k < most_seeds; ++k) {
+    for (size_t i = 0; i < compare.variants.size(); ++i) {
+      const CompareVariant& v = compare.variants[i];
+      if (k >= v.seeds.size()) continue;
+      const int64_t seed = v.seeds[k];
+      try {
+        json written = v.config;
+        written["seed"] = seed;
+        written["output"]["dir"] =
+            (std::filesystem::path(out_dir) / v.slug / ("seed-" + std::to_string(seed))).string();
+        Plan plan{i, seed, parse_run_config(written, v.source), nullptr, {}};
+        const DataConfig& d = plan.config.data;
+        const std::string key = json{d.dataset, d.dir, d.validation, d.normalize}.dump();
+        if (!loaded.count(key))
+          loaded[key] = std::make_shared<const TrainingData>(load_training_data(d));
+        plan.data = loaded[key];
+        Graph model = Graph::from_json(plan.config.layers, "/model/layers");
+        model.build(plan.data->train.sample_shape, plan.config.seed);
+        plan.probes = resolve_probes(model, compare.probe);
+        plan.threads = plan.config.train.threads > 0
+                           ? plan.config.train.threads
+                           : choose_threads(model, plan.config.train.batch_size);
+        plans.push_back(std::move(plan));
+      } catch (const std::exception& e) {
+        throw std::runtime_error("variant '" + v.name + "' (" + v.source + "): " + e.what());
+      }
     }
   }
   return plans;
@@ -90,60 +105,71 @@ Tensor probe_inputs(const TrainingData& data, int64_t count) {
   return batch.x;
 }
 
-std::string probe_csv(const std::vector<ProbePoint>& points) {
-  std::string text = "step,p15,p50,p85\n";
-  char row[128];
-  for (const ProbePoint& p : points) {
-    std::snprintf(row, sizeof(row), "%lld,%.6g,%.6g,%.6g\n", static_cast<long long>(p.step), p.p15,
-                  p.p50, p.p85);
-    text += row;
-  }
+// Every probed unit's percentiles: "step,layer,unit,p15,p50,p85", in step order.
+std::string probe_csv(const std::vector<ProbeTarget>& probes,
+                      const std::vector<LayerTraces>& traces) {
+  std::string text = "step,layer,unit,p15,p50,p85\n";
+  if (traces.empty() || traces[0].empty()) return text;
+  char row[160];
+  for (size_t k = 0; k < traces[0][0].size(); ++k)
+    for (size_t l = 0; l < traces.size(); ++l)
+      for (size_t u = 0; u < traces[l].size(); ++u) {
+        const ProbePoint& p = traces[l][u][k];
+        std::snprintf(row, sizeof(row), "%lld,%s,%zu,%.6g,%.6g,%.6g\n",
+                      static_cast<long long>(p.step), probes[l].name.c_str(), u, p.p15, p.p50,
+                      p.p85);
+        text += row;
+      }
   return text;
 }
 
 std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const CompareConfig& compare) {
   std::vector<std::string> notes;
-  bool same_seed = true;
   std::string seeds;
-  for (const Plan& p : plans) {
-    same_seed = same_seed && p.config.seed == plans[0].config.seed;
-    seeds += (seeds.empty() ? "" : ", ") + p.variant->name + ": " + std::to_string(p.config.seed);
+  for (const CompareVariant& v : compare.variants) {
+    std::string list;
+    for (int64_t s : v.seeds) list += (list.empty() ? "" : ", ") + std::to_string(s);
+    seeds += (seeds.empty() ? "" : "; ") + v.name + ": " + list;
   }
-  notes.push_back(
-      same_seed
-          ? "Every run uses seed " + std::to_string(plans[0].config.seed) +
-                ": the same data order, and identical initial weights in the layers they share."
-          : "The runs use different seeds (" + seeds + ").");
-  const Plan& first = plans[0];
-  const int64_t eval_every = first.config.train.eval_every;
-  notes.push_back("Accuracy on the " + first.data->eval_name + " set (" +
-                  std::to_string(first.data->eval.count) + " samples), evaluated " +
+  bool same = true;
+  for (const CompareVariant& v : compare.variants)
+    same = same && v.seeds == compare.variants[0].seeds;
+  std::string first;
+  for (int64_t s : compare.variants[0].seeds)
+    first += (first.empty() ? "" : ", ") + std::to_string(s);
+  notes.push_back(same ? (compare.variants[0].seeds.size() > 1 ? "Every variant runs with seeds "
+                                                               : "Every run uses seed ") +
+                             first +
+                             ": with the same seed, the same data order, and identical initial "
+                             "weights in the layers they share."
+                       : "The runs use different seeds (" + seeds + ").");
+  const Plan& p = plans[0];
+  const int64_t eval_every = p.config.train.eval_every;
+  notes.push_back("Accuracy on the " + p.data->eval_name + " set (" +
+                  std::to_string(p.data->eval.count) + " samples), before training and " +
                   (eval_every > 0 ? "every " + std::to_string(eval_every) + " steps"
                                   : std::string("once per epoch")) +
                   "; hidden-unit percentiles over its first " +
-                  std::to_string(std::min(compare.probe.batch, first.data->eval.count)) +
-                  " samples.");
-  notes.push_back("BLAS kernels: OpenBLAS " + blas_corename() + ", chosen by " +
-                  to_string(blas_kernel_decision().source) + " (" + blas_kernel_decision().reason +
-                  ").");
+                  std::to_string(std::min(compare.probe.batch, p.data->eval.count)) + " samples.");
   return notes;
 }
 
-// What one variant's run adds to the report.
-struct VariantOutcome {
-  VariantRecord record;
+// What one run adds to the summary.
+struct RunOutcome {
+  SeedResult result;
+  std::vector<std::string> layers;       // labels of its probed layers
   std::string diverged_note, stop_note;  // empty unless it diverged / Ctrl-C stopped it
 };
 
 struct RunContext {
   const CompareConfig& compare;
-  size_t count;       // of variants
+  size_t count;       // of runs
   bool quiet;         // print nothing while training
   bool side_by_side;  // runs share the terminal: one line per evaluation, named
   std::mutex& print;  // held while printing
 };
 
-// "[with BN] step 500/5000  loss 0.2345  eval_acc 93.10%  12.3s"
+// "[with BN, seed 1] step 500/5000  loss 0.2345  eval_acc 93.10%  12.3s"
 void print_eval_line(const std::string& name, const EvalPoint& p, int64_t total) {
   std::printf("[%s] step %lld/%lld  loss %.4f  eval_acc %.2f%%  %.1fs\n", name.c_str(),
               static_cast<long long>(p.step), static_cast<long long>(total), p.train_loss,
@@ -151,58 +177,76 @@ void print_eval_line(const std::string& name, const EvalPoint& p, int64_t total)
   std::fflush(stdout);
 }
 
-VariantOutcome run_variant(const Plan& plan, size_t index, const RunContext& context) {
-  VariantOutcome outcome;
-  VariantRecord& record = outcome.record;
-  record.run.name = plan.variant->name;
-  record.run.baseline = plan.variant->baseline;
-  record.style = plan.variant->style;
-  record.config = plan.written;
-  record.source = plan.variant->source;
-  record.probe_label = plan.probe.label;
+RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
+  const CompareVariant& variant = context.compare.variants[plan.variant];
+  const std::string name = variant.seeds.size() > 1
+                               ? variant.name + ", seed " + std::to_string(plan.seed)
+                               : variant.name;
+  RunOutcome outcome;
+  SeedResult& result = outcome.result;
+  result.seed = plan.seed;
+  for (const ProbeTarget& t : plan.probes) outcome.layers.push_back(t.label);
   const Tensor probe_x = probe_inputs(*plan.data, context.compare.probe.batch);
   const std::string probe_path =
       (std::filesystem::path(plan.config.output.dir) / "probe.csv").string();
+  std::vector<LayerTraces> traces;
+  int64_t probed = -1;  // the last probed step
+  auto probe = [&](Trainer& trainer) {
+    if (probed == trainer.step()) return;
+    probe_units(trainer.model(), probe_x, plan.probes, trainer.step(), traces);
+    probed = trainer.step();
+  };
 
   TrainerOptions options;
   options.progress =
       context.quiet || context.side_by_side ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.stop = &stop_requested;
+  options.after_step = [&](Trainer& trainer) {
+    if (is_log_probe_step(trainer.step())) probe(trainer);
+  };
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
-    record.run.evals.push_back({p.step, p.eval_acc, p.seconds});
-    record.losses.push_back({p.step, p.train_loss});
-    record.probe.push_back(probe_percentiles(trainer.model(), probe_x, plan.probe, p.step));
-    record.run.steps = p.step;
-    record.run.seconds = p.seconds;
-    write_file_atomically(probe_path, probe_csv(record.probe));
+    result.accuracy.push_back({p.step, p.eval_acc});
+    result.loss.push_back({p.step, p.train_loss});
+    result.steps = p.step;
+    probe(trainer);
+    write_file_atomically(probe_path, probe_csv(plan.probes, traces));
     if (context.side_by_side && !context.quiet) {
       const std::lock_guard lock(context.print);
-      print_eval_line(record.run.name, p, trainer.total_steps());
+      print_eval_line(name, p, trainer.total_steps());
     }
   };
   Trainer trainer(plan.config, plan.data, options);
-  record.probe.push_back(probe_percentiles(trainer.model(), probe_x, plan.probe, 0));
+  // Step 0: the untrained net (one evaluation, no training state touched).
+  result.accuracy.push_back(
+      {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
+  probe(trainer);
   if (!context.quiet) {
     const std::lock_guard lock(context.print);
-    std::printf("[%zu/%zu] %s: %lld steps -> %s\n", index + 1, context.count,
-                plan.variant->name.c_str(), static_cast<long long>(trainer.total_steps()),
-                plan.config.output.dir.c_str());
+    std::printf("[%zu/%zu] %s: %lld steps -> %s\n", index + 1, context.count, name.c_str(),
+                static_cast<long long>(trainer.total_steps()), plan.config.output.dir.c_str());
     std::fflush(stdout);
   }
   try {
     trainer.run();
   } catch (const TrainingDiverged& e) {
-    record.run.finished = false;
-    outcome.diverged_note = "'" + record.run.name + "' " + e.what();
+    result.finished = false;
+    outcome.diverged_note = "'" + name + "' " + e.what();
     const std::lock_guard lock(context.print);
-    std::fprintf(stderr, "minima compare: '%s' %s\n", record.run.name.c_str(), e.what());
+    std::fprintf(stderr, "minima compare: '%s' %s\n", name.c_str(), e.what());
   }
   if (trainer.stopped()) {
-    record.run.finished = false;
-    record.run.steps = trainer.step();
-    outcome.stop_note = "Stopped early (Ctrl-C) during '" + record.run.name + "' at step " +
+    result.finished = false;
+    result.steps = trainer.step();
+    outcome.stop_note = "Stopped early (Ctrl-C) during '" + name + "' at step " +
                         std::to_string(trainer.step()) + " of " +
                         std::to_string(trainer.total_steps()) + "; the report shows what finished.";
+  }
+  result.ms_per_step =
+      1000 * trainer.train_seconds() / double(std::max<int64_t>(1, trainer.step()));
+  for (const LayerTraces& layer : traces) {
+    const LayerDrift d = layer_drift(layer);
+    result.drift.push_back(d.drift);
+    result.shown.push_back({d.typical_unit, layer[size_t(d.typical_unit)]});
   }
   return outcome;
 }
@@ -228,33 +272,56 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
   return a.jobs;
 }
 
+// "BLAS kernel: OpenBLAS Zen (AVX2)"
+std::string hardware_line() { return "BLAS kernel: " + blas_kernel_words(blas_corename()); }
+
 int run_compare(const CompareArgs& a) {
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
   const CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
   const std::vector<Plan> plans = plan_runs(compare, out_dir);
   std::filesystem::create_directories(out_dir);
-  const std::string report_path = (std::filesystem::path(out_dir) / "report.html").string();
+  const std::filesystem::path out(out_dir);
+  const std::string report_path = (out / "report.html").string();
 
-  CompareResults setup;
+  CompareSummary setup;
   setup.title = compare.description.empty()
                     ? "minima compare: " + std::filesystem::path(a.config).stem().string()
                     : compare.description;
   setup.source = a.config;
   setup.thresholds = compare.thresholds;
+  setup.sweep_key = compare.sweep_key;
   setup.probe_batch = std::min(compare.probe.batch, plans[0].data->eval.count);
+  setup.hardware = hardware_line();
   setup.notes = setup_notes(plans, compare);
-  // The runs finished so far, in the compare config's order.
-  std::vector<std::optional<VariantOutcome>> outcomes(plans.size());
-  auto results = [&] {
-    CompareResults r = setup;
-    for (const std::optional<VariantOutcome>& o : outcomes) {
-      if (!o) continue;
-      r.variants.push_back(o->record);
-      for (const std::string& note : {o->diverged_note, o->stop_note})
-        if (!note.empty()) r.notes.push_back(note);
+  // The runs finished so far, in plan order.
+  std::vector<std::optional<RunOutcome>> outcomes(plans.size());
+  auto summary = [&] {
+    CompareSummary s = setup;
+    for (const CompareVariant& v : compare.variants) {
+      const json description = v.config.value("description", json(""));
+      s.variants.push_back({v.name,
+                            v.setting,
+                            v.sweep_value,
+                            v.baseline,
+                            description.is_string() ? description.get<std::string>() : "",
+                            v.changes,
+                            v.source,
+                            v.config,
+                            v.style,
+                            {},
+                            {}});
     }
-    return r;
+    for (size_t i = 0; i < plans.size(); ++i) {
+      const std::optional<RunOutcome>& o = outcomes[i];
+      if (!o) continue;
+      VariantSummary& v = s.variants[plans[i].variant];
+      v.layers = o->layers;
+      v.seeds.push_back(o->result);
+      for (const std::string& note : {o->diverged_note, o->stop_note})
+        if (!note.empty()) s.notes.push_back(note);
+    }
+    return s;
   };
 
   // The first Ctrl-C stops the running runs at their next step; a second one kills.
@@ -272,21 +339,29 @@ int run_compare(const CompareArgs& a) {
   const RunContext context{compare, plans.size(), a.quiet, jobs > 1, mutex};
   run_side_by_side(plans.size(), jobs, [&](size_t i) {
     if (stop_requested.load()) return;  // not started before Ctrl-C: not in the report
-    VariantOutcome outcome = run_variant(plans[i], i, context);
+    RunOutcome outcome = run_one(plans[i], i, context);
     const std::lock_guard lock(mutex);
     outcomes[i] = std::move(outcome);
-    const CompareResults so_far = results();
+    const CompareSummary so_far = summary();
+    write_file_atomically((out / "summary.json").string(), to_json(so_far).dump(1) + "\n");
     write_file_atomically(report_path, compare_report_html(so_far));
     if (!a.png.empty()) write_png_chart(accuracy_chart(so_far), a.png);
   });
   sigaction(SIGINT, &previous, nullptr);
 
+  const CompareSummary final_summary = summary();
   if (!a.quiet) std::printf("\n");
-  std::printf("%s", format_text_table(compare_table(results())).c_str());
+  std::printf("%s", format_text_table(results_table(final_summary)).c_str());
+  std::printf("\ndrift of each hidden layer's input (see the report):\n%s",
+              format_text_table(drift_table(final_summary)).c_str());
+  const Findings found = findings(final_summary);
+  if (!found.speed.empty() || !found.drift.empty()) std::printf("\nIn this run:\n");
+  for (const auto* sentences : {&found.speed, &found.drift})
+    for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
   bool stopped = false;
-  for (const std::optional<VariantOutcome>& o : outcomes)
+  for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty()) {
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
       stopped = true;
@@ -311,13 +386,15 @@ CommandRun declare_compare(CLI::App& app) {
       ->type_name("N")
       ->check(whole_number(1, 1024));
   app.footer(
-      "Trains every variant COMPARE_CONFIG names (side by side when each run leaves\n"
-      "cores idle, see --jobs) with the same seed and data order, and writes a run\n"
-      "folder (default runs/<config name>): one subfolder per variant (config.json,\n"
-      "metrics.csv, probe.csv, checkpoints) and report.html, a self-contained page\n"
-      "with the learning curves, the percentiles of a hidden unit's input over\n"
-      "training (the paper's Figure 1) and the table of steps to reach each test\n"
-      "accuracy, which is also printed.\n"
+      "Trains every variant COMPARE_CONFIG names once per seed (side by side when\n"
+      "each run leaves cores idle, see --jobs); a seed gives every variant the same\n"
+      "data order and initial weights. Writes a run folder (default runs/<config\n"
+      "name>): <variant>/seed-<N>/ per run (config.json, metrics.csv, probe.csv,\n"
+      "checkpoints), summary.json (every number below, per variant and seed) and\n"
+      "report.html, a self-contained page with the learning curves, the percentiles\n"
+      "of a typical hidden unit's input over training (the paper's Figure 1), the\n"
+      "drift of every hidden layer and the table of steps to reach each test\n"
+      "accuracy (median [min-max] over seeds), which is also printed.\n"
       "\n"
       "A compare config is one of\n"
       "  {\"base\": \"paper_fig1_bn.json\",\n"
@@ -325,9 +402,9 @@ CommandRun declare_compare(CLI::App& app) {
       "  {\"configs\": [\"mnist_mlp.json\", \"mnist_mlp_bn.json\"]}\n"
       "  {\"base\": ..., \"sweep\": {\"key\": \"optimizer.lr\", \"values\": [0.1, 2]}, "
       "\"variants\": {...}}\n"
-      "with optional \"description\", \"baseline\", \"seed\", \"eval_every\", \"thresholds\"\n"
-      "(in %, default [90, 95, 97, 98]), \"probe\": {\"layer\", \"unit\", \"batch\"} and "
-      "\"output\".\n"
+      "with optional \"description\", \"baseline\", \"seed\", \"seeds\" (3: the seed + 0,\n"
+      "1, 2; or a list [0, 7, 9]), \"eval_every\", \"thresholds\" (in %, default\n"
+      "[90, 95, 97, 98]), \"probe\": {\"layer\", \"batch\"} and \"output\".\n"
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"

@@ -1,5 +1,6 @@
 #include "cli/compare/compare_config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <functional>
@@ -21,6 +22,35 @@ std::string slugify(const std::string& name) {
   }
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug;
+}
+
+std::string describe_run(const json& config) {
+  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+  std::vector<std::string> parts;
+  const json model = config.value("model", json::object());
+  if (model.contains("hidden") && model["hidden"].is_array()) {
+    std::string hidden;
+    for (const json& h : model["hidden"]) hidden += (hidden.empty() ? "" : "-") + text(h);
+    parts.push_back(text(model.value("type", json("model"))) + " " + hidden + " " +
+                    text(model.value("activation", json("relu"))) +
+                    (model.value("batchnorm", false) ? ", BN" : ", no BN"));
+  } else if (model.contains("layers") && model["layers"].is_array()) {
+    parts.push_back(std::to_string(model["layers"].size()) + " layers");
+  }
+  const json optimizer = config.value("optimizer", json::object());
+  if (optimizer.contains("type"))
+    parts.push_back(
+        text(optimizer["type"]) + (optimizer.contains("lr") ? " lr " + text(optimizer["lr"]) : "") +
+        (optimizer.contains("momentum") ? " momentum " + text(optimizer["momentum"]) : ""));
+  const json train = config.value("train", json::object());
+  if (train.contains("batch_size")) parts.push_back("batch " + text(train["batch_size"]));
+  if (train.value("steps", json(0)) != json(0))
+    parts.push_back(text(train["steps"]) + " steps");
+  else if (train.contains("epochs"))
+    parts.push_back(text(train["epochs"]) + " epochs");
+  std::string line;
+  for (const std::string& p : parts) line += (line.empty() ? "" : "; ") + p;
+  return line;
 }
 
 namespace {
@@ -72,14 +102,16 @@ std::string sweep_label(const std::string& key, const nlohmann::ordered_json& va
   return leaf + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
 }
 
-// Says in the run's own description what the variant changed, so that its
-// config.json does not describe the base alone.
+// What the variant changes in the base ("optimizer.lr=0.5, model.batchnorm=false"),
+// also said in the run's own description so that its config.json does not
+// describe the base alone.
 void describe_variant(CompareVariant& v, const nlohmann::ordered_json& changes,
                       const std::string& sweep_key, const nlohmann::ordered_json& sweep_value) {
   std::string changed = sweep_key.empty() ? "" : sweep_key + "=" + sweep_value.dump();
   for (const auto& [key, value] : changes.items())
-    changed += (changed.empty() ? "" : ", ") + key + "=" + value.dump();
-  if (changed.empty()) return;
+    if (key != "description") changed += (changed.empty() ? "" : ", ") + key + "=" + value.dump();
+  v.changes = changed;
+  if (changed.empty() || changes.contains("description")) return;
   const json& base = v.config.contains("description") ? v.config["description"] : json("");
   const std::string text = base.is_string() ? base.get<std::string>() : "";
   v.config["description"] =
@@ -143,6 +175,7 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc,
                  "a non-empty list of values for " + sweep_key);
     sweep_values.assign(doc.at("sweep").at("values").begin(), doc.at("sweep").at("values").end());
     sweep.finish();
+    out.sweep_key = sweep_key;
   }
 
   size_t base_k = 0;
@@ -171,6 +204,8 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc,
       const std::string value_label =
           sweep_key.empty() ? "" : sweep_label(sweep_key, sweep_values[s]);
       v.name = name.empty() ? value_label : value_label.empty() ? name : name + ", " + value_label;
+      v.setting = name;
+      if (!sweep_key.empty()) v.sweep_value = json(sweep_values[s]);
       describe_variant(v, changes, sweep_key, sweep_values[s]);
       // In a sweep of several variants, colour and marker tell the variants
       // apart and the dash pattern tells the value.
@@ -184,6 +219,33 @@ void read_base_variants(ConfigObject& top, const nlohmann::ordered_json& doc,
     const size_t base_i = one_setup ? 0 : i / variants.size() * variants.size() + base_k;
     if (i != base_i) out.variants[i].baseline = out.variants[base_i].name;
   }
+}
+
+// "seeds": 3 (count from each run's own seed) or [0, 7, 9] (these seeds).
+struct SeedChoice {
+  int64_t count = 0;
+  std::vector<int64_t> list;
+};
+
+SeedChoice read_seeds(ConfigObject& top) {
+  if (!top.has("seeds")) return {1, {}};
+  const json& seeds = top.raw("seeds");
+  const std::string expected =
+      "a number of seeds (1 to 1000) or a list of distinct seeds >= 0, like 3 or [0, 7, 9]";
+  if (seeds.is_number_integer()) {
+    top.expect(seeds.get<int64_t>() >= 1 && seeds.get<int64_t>() <= 1000, "seeds", expected);
+    return {seeds.get<int64_t>(), {}};
+  }
+  top.expect(seeds.is_array() && !seeds.empty(), "seeds", expected);
+  SeedChoice choice;
+  for (const json& s : seeds) {
+    top.expect(s.is_number_integer() && s.get<int64_t>() >= 0, "seeds", expected);
+    top.expect(
+        std::find(choice.list.begin(), choice.list.end(), s.get<int64_t>()) == choice.list.end(),
+        "seeds", expected);
+    choice.list.push_back(s.get<int64_t>());
+  }
+  return choice;
 }
 
 // Unique folder names from the variant names.
@@ -233,8 +295,6 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   if (top.has("probe")) {
     ConfigObject probe = top.child("probe");
     out.probe.layer = probe.get<std::string>("layer", "");
-    out.probe.unit = probe.get<int64_t>("unit", 0);
-    probe.expect(out.probe.unit >= 0, "unit", "a feature index >= 0");
     out.probe.batch = probe.get<int64_t>("batch", out.probe.batch);
     probe.expect(out.probe.batch >= 2, "batch", "at least 2 test inputs");
     probe.finish();
@@ -244,6 +304,7 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   const std::optional<int64_t> eval_every = top.get_nullable<int64_t>("eval_every", std::nullopt);
   if (eval_every) top.expect(*eval_every > 0, "eval_every", "a number of steps > 0");
   const std::string baseline = top.get<std::string>("baseline", "");
+  const SeedChoice seeds = read_seeds(top);
 
   top.expect(top.has("base") != top.has("configs"), top.has("configs") ? "configs" : "base",
              "exactly one of \"base\" (with \"variants\" and/or \"sweep\") or \"configs\"");
@@ -264,6 +325,12 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
         throw std::runtime_error("--set " + o + ": " + v.source + ": " + e.what());
       }
     }
+    // "seeds": N counts from the run's own seed (0 when its config has none).
+    const int64_t own = v.config.contains("seed") && v.config["seed"].is_number_integer()
+                            ? v.config["seed"].get<int64_t>()
+                            : 0;
+    v.seeds = seeds.list;
+    for (int64_t k = 0; k < seeds.count; ++k) v.seeds.push_back(own + k);
   }
   assign_slugs(out.variants);
   return out;

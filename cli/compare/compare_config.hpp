@@ -7,8 +7,10 @@
 // (a sweep runs every value with every variant), plus optional
 //   "description", "baseline" (the variant others are compared with; default
 //   the first, per sweep value), "seed" and "eval_every" (set in every
-//   variant, after its own overrides), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
-//   "probe": {"layer", "unit", "batch"} and "output" (default runs/<file stem>).
+//   variant, after its own overrides), "seeds" (how often each variant runs:
+//   3 = the variant's seed + 0, 1, 2; [0, 7, 9] = those seeds; default once,
+//   with its own seed), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
+//   "probe": {"layer", "batch"} and "output" (default runs/<file stem>).
 // Paths are relative to the compare file. Variant keys are dotted override
 // paths (apply_override); every error names the JSON pointer.
 #include <cstdint>
@@ -23,24 +25,28 @@ namespace minima {
 
 // Which hidden values to follow over training (the paper's Figure 1(b,c)).
 struct ProbeSpec {
-  std::string layer;     // "" = the layer feeding the last hidden activation
-  int64_t unit = 0;      // feature index in that layer's output
+  std::string layer;     // "" = the input of every hidden activation
   int64_t batch = 1000;  // fixed test inputs whose values give the percentiles
 };
 
 struct CompareVariant {
-  std::string name;       // "with BN", "without BN, lr=0.5"
-  std::string slug;       // its subfolder: "with-bn", "without-bn-lr-0-5"
-  nlohmann::json config;  // the run config with all overrides applied
-  std::string source;     // the config file it came from
-  std::string baseline;   // name of the variant it is compared with; "" for a baseline
-  LineStyle style;        // how its lines look in the charts
+  std::string name;     // "with BN", "without BN, lr=0.5"
+  std::string setting;  // the name without the sweep value: "without BN" ("" in a plain sweep)
+  nlohmann::json sweep_value;  // its value of the swept key; null outside a sweep
+  std::string slug;            // its subfolder: "with-bn", "without-bn-lr-0-5"
+  nlohmann::json config;       // the run config with all overrides applied
+  std::string source;          // the config file it came from
+  std::string changes;         // what it changes in the base: "model.batchnorm=false"; "" for none
+  std::string baseline;        // name of the variant it is compared with; "" for a baseline
+  LineStyle style;             // how its lines look in the charts
+  std::vector<int64_t> seeds;  // one run per seed, each in <slug>/seed-<seed>
 };
 
 struct CompareConfig {
   std::string source;  // the compare file
   std::string description;
   std::string output_dir;
+  std::string sweep_key;           // "optimizer.lr"; "" without a sweep
   std::vector<double> thresholds;  // test accuracy fractions, e.g. 0.9
   ProbeSpec probe;
   std::vector<CompareVariant> variants;
@@ -54,6 +60,11 @@ CompareConfig load_compare_config(const std::string& path,
 // in it are relative to its directory).
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
                                    const std::vector<std::string>& overrides = {});
+
+// What a run config trains, in one line made from its settings:
+// "mlp 100-100-100 sigmoid, BN; sgd lr 2; batch 60; 5000 steps". Settings it
+// lacks are left out.
+std::string describe_run(const nlohmann::json& config);
 
 // "without BN, lr=0.5" -> "without-bn-lr-0-5".
 std::string slugify(const std::string& name);

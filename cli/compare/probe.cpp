@@ -19,64 +19,61 @@ std::string layer_names(const Graph& model) {
   return names;
 }
 
-// The first activation that takes layer `name` as its input, or "".
-std::string activation_fed_by(const Graph& model, const std::string& name) {
-  for (size_t j = 0; j < model.size(); ++j)
-    for (const std::string& in : model.inputs_of(j))
-      if (in == name && is_activation(model.layer(j))) return model.layer(j).name();
-  return "";
+size_t index_of(const Graph& model, const std::string& name) {
+  for (size_t i = 0; i < model.size(); ++i)
+    if (model.layer(i).name() == name) return i;
+  return model.size();
 }
 
 }  // namespace
 
-ProbeTarget resolve_probe(const Graph& model, const ProbeSpec& spec) {
-  ProbeTarget target;
-  target.unit = spec.unit;
-  if (spec.layer.empty()) {
-    // The last activation before the output layer, and what feeds it.
-    size_t act = model.size();
-    for (size_t i = 0; i + 1 < model.size(); ++i)
-      if (is_activation(model.layer(i))) act = i;
-    if (act == model.size())
-      throw ConfigError(
-          "/probe/layer",
-          "the model has no hidden relu, sigmoid or tanh layer; name a layer to follow (" +
-              layer_names(model) + ")");
-    target.name = model.inputs_of(act).at(0);
-    if (target.name == Graph::kInputName)
-      throw ConfigError(
-          "/probe/layer",
-          "the last hidden activation reads the network input; name a layer to follow (" +
-              layer_names(model) + ")");
-  } else {
-    target.name = spec.layer;
+std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec) {
+  std::vector<ProbeTarget> targets;
+  if (!spec.layer.empty()) {
+    const size_t i = index_of(model, spec.layer);
+    if (i == model.size())
+      throw ConfigError("/probe/layer",
+                        "no layer named '" + spec.layer + "' (layers: " + layer_names(model) + ")");
+    targets.push_back({i, spec.layer, spec.layer + " output"});
+    return targets;
   }
-  target.layer = model.size();
-  for (size_t i = 0; i < model.size(); ++i)
-    if (model.layer(i).name() == target.name) target.layer = i;
-  if (target.layer == model.size())
+  for (size_t a = 0; a + 1 < model.size(); ++a) {
+    if (!is_activation(model.layer(a))) continue;
+    const std::string input = model.inputs_of(a).at(0);
+    if (input == Graph::kInputName) continue;  // an activation of the raw input is no hidden layer
+    targets.push_back(
+        {index_of(model, input), input, "input to " + model.layer(a).name() + " (" + input + ")"});
+  }
+  if (targets.empty())
     throw ConfigError("/probe/layer",
-                      "no layer named '" + target.name + "' (layers: " + layer_names(model) + ")");
-  const int64_t units = model.layer(target.layer).output_shape().numel();
-  if (target.unit >= units)
-    throw ConfigError("/probe/unit", "layer " + target.name + " has " + std::to_string(units) +
-                                         " units, so unit " + std::to_string(target.unit) +
-                                         " does not exist");
-  const std::string activation = activation_fed_by(model, target.name);
-  target.label = (activation.empty() ? target.name + " output"
-                                     : "input to " + activation + " (" + target.name + ")") +
-                 ", unit " + std::to_string(target.unit);
-  return target;
+                      "the model has no hidden relu, sigmoid or tanh layer; name a layer to "
+                      "follow (" +
+                          layer_names(model) + ")");
+  return targets;
 }
 
-ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target,
-                             int64_t step) {
+void probe_units(Graph& model, const Tensor& x, const std::vector<ProbeTarget>& targets,
+                 int64_t step, std::vector<LayerTraces>& traces) {
   model.forward(x, Mode::Eval);
-  const Tensor& out = model.layer(target.layer).output();
-  std::vector<double> values(size_t(out.dim(0)));
-  for (int64_t i = 0; i < out.dim(0); ++i) values[size_t(i)] = out.at(i, target.unit);
-  const std::vector<double> p = percentiles(std::move(values), {15, 50, 85});
-  return {step, p[0], p[1], p[2]};
+  traces.resize(targets.size());
+  std::vector<double> values(size_t(x.dim(0)));
+  for (size_t t = 0; t < targets.size(); ++t) {
+    const Tensor& out = model.layer(targets[t].layer).output();
+    const int64_t units = out.numel() / out.dim(0);
+    traces[t].resize(size_t(units));
+    for (int64_t u = 0; u < units; ++u) {
+      for (int64_t i = 0; i < out.dim(0); ++i) values[size_t(i)] = out[i * units + u];
+      const std::vector<double> p = percentiles(values, {15, 50, 85});
+      traces[t][size_t(u)].push_back({step, p[0], p[1], p[2]});
+    }
+  }
+}
+
+bool is_log_probe_step(int64_t step) {
+  if (step == 0) return true;
+  int64_t decade = 10;
+  while (decade * 10 <= step) decade *= 10;
+  return step == decade || step == 2 * decade || step == 5 * decade;
 }
 
 }  // namespace minima

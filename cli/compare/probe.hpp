@@ -1,31 +1,46 @@
 #pragma once
-// The hidden values `minima compare` follows over training: one unit of one
-// layer's output, over a fixed batch of test inputs (the paper's Figure
-// 1(b,c) follows the input to a sigmoid in the last hidden layer).
+// The hidden values `minima compare` follows over training (the paper's
+// Figure 1(b,c)): the input of every hidden nonlinearity (after BN where
+// there is BN), unit by unit, over a fixed batch of test inputs, at steps
+// 0, 10, 20, 50, 100, 200, 500, ... and at every evaluation.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <minima/nn/graph.hpp>
 #include "cli/compare/compare_config.hpp"
-#include "cli/compare/compare_report.hpp"
 
 namespace minima {
 
 struct ProbeTarget {
-  size_t layer = 0;  // index in the built graph
-  std::string name;  // "bn3"
-  int64_t unit = 0;
-  std::string label;  // "input to sigmoid3 (bn3), unit 0"
+  size_t layer = 0;   // index in the built graph
+  std::string name;   // "bn3"
+  std::string label;  // "input to sigmoid3 (bn3)"
 };
 
-// The layer named by `spec`, or by default the layer feeding the last hidden
-// activation (relu, sigmoid or tanh): after BN where there is one. Errors
-// (ConfigError at /probe/...) list the layers there are.
-ProbeTarget resolve_probe(const Graph& model, const ProbeSpec& spec);
+// The layer named by `spec`, or by default the input of every hidden
+// activation (relu, sigmoid or tanh) in graph order: after BN where there is
+// one. Errors (ConfigError at /probe/layer) list the layers there are.
+std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec);
 
-// Runs `x` [N, D] through the model in eval mode (no statistics change) and
-// returns the 15th, 50th and 85th percentiles of the target unit's N values.
-ProbePoint probe_percentiles(Graph& model, const Tensor& x, const ProbeTarget& target,
-                             int64_t step);
+// The 15th, 50th and 85th percentiles of one unit's values over the probe batch.
+struct ProbePoint {
+  int64_t step;
+  double p15, p50, p85;
+};
+// One unit's percentiles at every probe point, in step order.
+using UnitTrace = std::vector<ProbePoint>;
+// traces[unit] of one probed layer.
+using LayerTraces = std::vector<UnitTrace>;
+
+// Runs `x` [N, D] through the model in Eval mode (no statistics change) and
+// appends, for every target t and unit u, the percentiles of u's N values to
+// traces[t][u] (`traces` grows to fit).
+void probe_units(Graph& model, const Tensor& x, const std::vector<ProbeTarget>& targets,
+                 int64_t step, std::vector<LayerTraces>& traces);
+
+// The probe schedule besides the evaluations: 0 and 1, 2, 5 times 10, 100, ...
+// (0, 10, 20, 50, 100, 200, 500, 1000, ...).
+bool is_log_probe_step(int64_t step);
 
 }  // namespace minima

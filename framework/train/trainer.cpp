@@ -156,7 +156,11 @@ EvalPoint Trainer::run() {
       interval_end = std::min(total_steps_, (step_ / eval_every_ + 1) * eval_every_);
       progress_.begin_interval(step_, interval_end, seconds());
     }
+    const auto step_start = std::chrono::steady_clock::now();
     train_step(schedule_->lr(step_, optimizer_->base_lr()));
+    train_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start).count();
+    if (options_.after_step) options_.after_step(*this);
     progress_.update(step_, loss_sum_ / double(seen_), double(correct_) / double(seen_), seconds());
     const bool last = step_ == total_steps_;
     const bool evaluate_now = last || step_ % eval_every_ == 0;

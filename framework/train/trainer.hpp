@@ -59,6 +59,10 @@ struct TrainerOptions {
   std::atomic<bool>* stop = nullptr;
   // Called at every evaluation point, after its metrics row is written.
   std::function<void(const EvalPoint&, Trainer&)> on_eval;
+  // Called after every training step (trainer.step() is the steps done), before
+  // that step's evaluation. It must leave the run alone: no change to the
+  // model's parameters, buffers or random streams (an Eval-mode forward is fine).
+  std::function<void(Trainer&)> after_step;
 };
 
 class Trainer {
@@ -87,6 +91,9 @@ class Trainer {
   int64_t total_steps() const { return total_steps_; }
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
   int threads() const { return threads_; }
+  // Time spent in training steps (batch, forward, backward, update) during
+  // run(): no evaluation, checkpoints or callbacks; this session only.
+  double train_seconds() const { return train_seconds_; }
   std::string model_path() const;
   // The step of the last checkpoint written or resumed from; -1 if none.
   int64_t checkpoint_step() const { return checkpoint_step_; }
@@ -116,7 +123,8 @@ class Trainer {
   int threads_ = 1;
   int64_t steps_per_epoch_ = 0, total_steps_ = 0, eval_every_ = 0;
   int64_t step_ = 0, checkpoint_step_ = -1;
-  float lr_ = 0;               // of the last step
+  float lr_ = 0;  // of the last step
+  double train_seconds_ = 0;
   double seconds_before_ = 0;  // wall time before this run() (earlier sessions of a resumed run)
   std::chrono::steady_clock::time_point start_;  // of this run()
   double loss_sum_ = 0;  // running training statistics since the last evaluation point

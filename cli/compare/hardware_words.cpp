@@ -1,0 +1,17 @@
+#include "cli/compare/hardware_words.hpp"
+
+#include <minima/core/cpu_features.hpp>
+
+namespace minima {
+
+std::string blas_kernel_words(const std::string& corename) {
+  const std::string isa = kernel_isa(corename);
+  const std::string words = isa == "avx512" ? "AVX-512"
+                            : isa == "avx2" ? "AVX2"
+                            : isa == "avx"  ? "AVX"
+                            : isa == "sse"  ? "SSE only"
+                                            : "";
+  return "OpenBLAS " + corename + (words.empty() ? "" : " (" + words + ")");
+}
+
+}  // namespace minima

@@ -1,0 +1,202 @@
+#include "cli/compare/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace minima {
+namespace {
+
+using nlohmann::json;
+
+// NaN is null in JSON, and back.
+json number_or_null(double v) { return std::isnan(v) ? json(nullptr) : json(v); }
+double number_of(const json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
+
+json bounded_json(const Bounded& b) {
+  static const char* const bounds[] = {"exact", "at_least", "at_most"};
+  return {{"value", b.value}, {"bound", bounds[int(b.bound)]}};
+}
+
+json spread_json(const std::optional<Spread>& s) {
+  if (!s) return nullptr;
+  return {{"median", bounded_json(s->median)},
+          {"min", bounded_json(s->min)},
+          {"max", bounded_json(s->max)}};
+}
+
+json seed_json(const SeedResult& s, const std::vector<double>& thresholds) {
+  json j = {{"seed", s.seed},
+            {"steps", s.steps},
+            {"finished", s.finished},
+            {"ms_per_step", s.ms_per_step},
+            {"final_accuracy", s.final_accuracy()}};
+  json steps_to = json::array();
+  for (const ThresholdHit& h : steps_to_thresholds(s.accuracy, thresholds))
+    steps_to.push_back(h.reached() ? json(*h.step) : json(nullptr));
+  j["steps_to"] = steps_to;
+  j["drift"] = json::array();
+  for (double d : s.drift) j["drift"].push_back(number_or_null(d));
+  j["accuracy"] = json::array();
+  for (const AccuracyPoint& p : s.accuracy) j["accuracy"].push_back({p.step, p.accuracy});
+  j["loss"] = json::array();
+  for (const LossPoint& p : s.loss) j["loss"].push_back({p.step, p.loss});
+  j["shown"] = json::array();
+  for (const ShownUnit& u : s.shown) {
+    json points = json::array();
+    for (const ProbePoint& p : u.trace) points.push_back({p.step, p.p15, p.p50, p.p85});
+    j["shown"].push_back({{"unit", u.unit}, {"points", points}});
+  }
+  return j;
+}
+
+SeedResult seed_from_json(const json& j) {
+  SeedResult s;
+  s.seed = j.at("seed").get<int64_t>();
+  s.steps = j.at("steps").get<int64_t>();
+  s.finished = j.at("finished").get<bool>();
+  s.ms_per_step = j.at("ms_per_step").get<double>();
+  for (const json& d : j.at("drift")) s.drift.push_back(number_of(d));
+  for (const json& p : j.at("accuracy")) s.accuracy.push_back({p[0], p[1]});
+  for (const json& p : j.at("loss")) s.loss.push_back({p[0], p[1]});
+  for (const json& u : j.at("shown")) {
+    ShownUnit shown{u.at("unit").get<int64_t>(), {}};
+    for (const json& p : u.at("points")) shown.trace.push_back({p[0], p[1], p[2], p[3]});
+    s.shown.push_back(std::move(shown));
+  }
+  return s;
+}
+
+json aggregate_json(const CompareSummary& summary, const VariantSummary& v) {
+  json j = {{"ms_per_step", median_ms_per_step(v)},
+            {"final_accuracy", spread_json(final_accuracy_spread(v))}};
+  const VariantSummary* base = baseline_of(summary, v);
+  j["steps_to"] = j["speedup"] = json::array();
+  for (double t : summary.thresholds) {
+    j["steps_to"].push_back(spread_json(steps_spread(v, t)));
+    j["speedup"].push_back(base ? spread_json(speedup_spread(*base, v, t)) : json(nullptr));
+  }
+  j["drift"] = json::array();
+  for (size_t l = 0; l < v.layers.size(); ++l)
+    j["drift"].push_back(spread_json(drift_spread(v, l)));
+  return j;
+}
+
+}  // namespace
+
+json to_json(const CompareSummary& summary) {
+  json j = {{"title", summary.title},
+            {"source", summary.source},
+            {"thresholds", summary.thresholds},
+            {"sweep_key", summary.sweep_key},
+            {"probe_batch", summary.probe_batch},
+            {"hardware", summary.hardware},
+            {"notes", summary.notes},
+            {"variants", json::array()}};
+  for (const VariantSummary& v : summary.variants) {
+    json seeds = json::array();
+    for (const SeedResult& s : v.seeds) seeds.push_back(seed_json(s, summary.thresholds));
+    j["variants"].push_back(
+        {{"name", v.name},
+         {"setting", v.setting},
+         {"sweep_value", v.sweep_value},
+         {"baseline", v.baseline},
+         {"description", v.description},
+         {"changes", v.changes},
+         {"source", v.source},
+         {"config", v.config},
+         {"style", {v.style.color, v.style.dash, v.style.marker}},
+         {"layers", v.layers},
+         {"seeds", seeds},
+         {"aggregate", v.seeds.empty() ? json(nullptr) : aggregate_json(summary, v)}});
+  }
+  return j;
+}
+
+CompareSummary summary_from_json(const json& doc) {
+  CompareSummary s;
+  s.title = doc.at("title").get<std::string>();
+  s.source = doc.at("source").get<std::string>();
+  s.thresholds = doc.at("thresholds").get<std::vector<double>>();
+  s.sweep_key = doc.at("sweep_key").get<std::string>();
+  s.probe_batch = doc.at("probe_batch").get<int64_t>();
+  s.hardware = doc.at("hardware").get<std::string>();
+  s.notes = doc.at("notes").get<std::vector<std::string>>();
+  for (const json& j : doc.at("variants")) {
+    VariantSummary v;
+    v.name = j.at("name").get<std::string>();
+    v.setting = j.at("setting").get<std::string>();
+    v.sweep_value = j.at("sweep_value");
+    v.baseline = j.at("baseline").get<std::string>();
+    v.description = j.at("description").get<std::string>();
+    v.changes = j.at("changes").get<std::string>();
+    v.source = j.at("source").get<std::string>();
+    v.config = j.at("config");
+    const json& style = j.at("style");
+    v.style = {style[0].get<int>(), style[1].get<int>(), style[2].get<int>()};
+    v.layers = j.at("layers").get<std::vector<std::string>>();
+    for (const json& seed : j.at("seeds")) v.seeds.push_back(seed_from_json(seed));
+    s.variants.push_back(std::move(v));
+  }
+  return s;
+}
+
+const VariantSummary* baseline_of(const CompareSummary& summary, const VariantSummary& v) {
+  if (v.baseline.empty()) return nullptr;
+  for (const VariantSummary& other : summary.variants)
+    if (other.name == v.baseline && !other.seeds.empty()) return &other;
+  return nullptr;
+}
+
+Spread steps_spread(const VariantSummary& v, double threshold) {
+  std::vector<Bounded> steps;
+  for (const SeedResult& s : v.seeds)
+    steps.push_back(steps_needed(steps_to_thresholds(s.accuracy, {threshold})[0], s.steps));
+  return spread_of(steps);
+}
+
+Spread final_accuracy_spread(const VariantSummary& v) {
+  std::vector<double> finals;
+  for (const SeedResult& s : v.seeds) finals.push_back(s.final_accuracy());
+  return spread_of_values(finals);
+}
+
+double median_ms_per_step(const VariantSummary& v) {
+  std::vector<double> ms;
+  for (const SeedResult& s : v.seeds) ms.push_back(s.ms_per_step);
+  return percentile(ms, 50);
+}
+
+bool any_reached(const VariantSummary& v, double threshold) {
+  for (const SeedResult& s : v.seeds)
+    if (steps_to_thresholds(s.accuracy, {threshold})[0].reached()) return true;
+  return false;
+}
+
+std::optional<Spread> speedup_spread(const VariantSummary& base, const VariantSummary& v,
+                                     double threshold) {
+  std::vector<Bounded> ratios;
+  for (const SeedResult& s : v.seeds) {
+    const auto pair = std::find_if(base.seeds.begin(), base.seeds.end(),
+                                   [&](const SeedResult& b) { return b.seed == s.seed; });
+    if (pair == base.seeds.end()) continue;
+    const std::optional<Bounded> r =
+        speedup(steps_to_thresholds(pair->accuracy, {threshold})[0], pair->steps,
+                steps_to_thresholds(s.accuracy, {threshold})[0], s.steps);
+    if (r) ratios.push_back(*r);
+  }
+  if (ratios.empty()) return std::nullopt;
+  return spread_of(ratios);
+}
+
+std::optional<Spread> drift_spread(const VariantSummary& v, size_t layer) {
+  std::vector<double> drifts;
+  for (const SeedResult& s : v.seeds)
+    if (layer < s.drift.size() && !std::isnan(s.drift[layer])) drifts.push_back(s.drift[layer]);
+  if (drifts.empty()) return std::nullopt;
+  return spread_of_values(drifts);
+}
+
+}  // namespace minima

@@ -1,0 +1,146 @@
+// The summary of `minima compare` (summary.json), the tables and the report
+// page made from it, on synthetic summaries.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include <minima/core/atomic_file.hpp>
+#include "cli/compare/compare_report.hpp"
+#include "cli/compare/compare_tables.hpp"
+#include "tests/compare_fixtures.hpp"
+#include "tests/temp_dir.hpp"
+#include "tests/xml_check.hpp"
+
+using namespace minima;
+
+TEST_CASE("results_table: median [min-max] over seeds, bounds for seeds that never got there") {
+  const TextTable t = results_table(test::bn_wins());
+  REQUIRE(t.header == std::vector<std::string>{"run", "\u226590%", "\u226595%", "final acc",
+                                               "steps", "ms/step"});
+  REQUIRE(t.rows.size() == 3);
+  // Without BN: 90% at 300, 400, 300; 95% only by seed 2 at the last step (500).
+  CHECK(t.rows[0].cells == std::vector<std::string>{"without BN", "300 [300\u2013400]",
+                                                    "\u2265500 [500\u2013\u2265500]",
+                                                    "94.00% [93.00%\u201396.00%]", "500", "0.500"});
+  CHECK(t.rows[1].cells == std::vector<std::string>{"with BN", "100 [100\u2013200]",
+                                                    "200 [200\u2013300]",
+                                                    "97.50% [97.00%\u201398.00%]", "500", "0.500"});
+  CHECK(t.rows[2].secondary);
+  // Per seed 300/100, 400/200, 300/100; at 95%: >=500/200, >=500/300, 500/200.
+  CHECK(t.rows[2].cells ==
+        std::vector<std::string>{"  speed-up vs without BN", "3.0\u00d7 [2.0\u00d7\u20133.0\u00d7]",
+                                 "2.5\u00d7 [\u22651.7\u00d7\u2013\u22652.5\u00d7]", "", "", ""});
+}
+
+TEST_CASE("results_table: one seed shows plain values; a dash when no seed reached a threshold") {
+  CompareSummary s = test::bn_wins();
+  for (VariantSummary& v : s.variants) v.seeds.resize(1);
+  s.thresholds = {0.90, 0.99};
+  const TextTable t = results_table(s);
+  CHECK(t.rows[0].cells[1] == "300");
+  CHECK(t.rows[0].cells[2] == "\u2014");
+  CHECK(t.rows[2].cells[1] == "3.0\u00d7");
+  CHECK(t.rows[2].cells[2] == "\u2014");  // neither reached 99%: no ratio
+}
+
+TEST_CASE("drift_table: each probed layer's drift, median [min-max] over seeds") {
+  CompareSummary s = test::bn_wins();
+  s.variants[1].seeds[2].drift[0] = std::nan("");  // a seed without a scale is left out
+  const TextTable t = drift_table(s);
+  CHECK(t.header == std::vector<std::string>{"run", "hidden 1", "hidden 2"});
+  CHECK(t.rows[0].cells ==
+        std::vector<std::string>{"without BN", "8.0 [7.0\u20139.0]", "12.0 [10.0\u201314.0]"});
+  CHECK(t.rows[1].cells ==
+        std::vector<std::string>{"with BN", "2.2 [2.0\u20132.5]", "3.0 [2.0\u20134.0]"});
+}
+
+TEST_CASE("summary.json: to_json and summary_from_json round-trip; derived numbers are written") {
+  const CompareSummary s = test::bn_wins();
+  const nlohmann::json j = to_json(s);
+  CHECK(j["variants"][0]["seeds"][1]["steps_to"] == nlohmann::json({400, nullptr}));
+  CHECK(j["variants"][0]["seeds"][2]["final_accuracy"] == doctest::Approx(0.96));
+  CHECK(j["variants"][1]["aggregate"]["speedup"][0]["median"]["value"] == doctest::Approx(3.0));
+  CHECK(j["variants"][0]["aggregate"]["steps_to"][1]["median"]["bound"] == "at_least");
+  CHECK(j["variants"][1]["aggregate"]["drift"][1]["max"]["value"] == doctest::Approx(4.0));
+  CompareSummary with_nan = s;
+  with_nan.variants[0].seeds[0].drift[1] = std::nan("");
+  const CompareSummary back = summary_from_json(nlohmann::json::parse(to_json(with_nan).dump()));
+  CHECK(std::isnan(back.variants[0].seeds[0].drift[1]));
+  CHECK(to_json(back) == to_json(with_nan));
+  CHECK(back.variants[1].seeds[2].shown[1].unit == 4);
+}
+
+TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; self-contained") {
+  const CompareSummary summary = test::bn_wins();
+  const std::string html = compare_report_html(summary);
+  test::TempDir dir("compare_report");
+  write_file_atomically(dir.path("report.html"), html);
+  CHECK(test::xmllint_status(dir.path("report.html")) == 0);
+  CHECK(test::count_of(html, "<svg ") == 4);  // accuracy, loss, two probe charts
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("href") == std::string::npos);
+  CHECK(html.find("<h1>BN &lt;vs&gt; plain &amp; more</h1>") != std::string::npos);
+  CHECK(html.find("median [min\u2013max] over 3 seeds") != std::string::npos);
+  CHECK(html.find("<td>with BN</td><td>100 [100\u2013200]</td>") != std::string::npos);
+  CHECK(html.find("<td>without BN</td><td>8.0 [7.0\u20139.0]</td>") != std::string::npos);
+  CHECK(html.find("Ioffe &amp; Szegedy (2015) write") != std::string::npos);
+  CHECK(html.find("<blockquote><p>\u201cBatch Normalization makes the distribution more stable") !=
+        std::string::npos);
+  CHECK(html.find("What this run measured: Drift of hidden layer 1: with BN 2.0") !=
+        std::string::npos);
+  CHECK(html.find("<h2>In this run</h2>") != std::string::npos);
+  CHECK(html.find("<details>") != std::string::npos);  // configs collapsed
+  // Each run described by its own settings.
+  CHECK(html.find("<p>without BN: changed from the base: model.batchnorm=false.</p>") !=
+        std::string::npos);
+  CHECK(html.find("input to sigmoid2 (fc2), unit 4") != std::string::npos);
+  CHECK(html.find("<footer>\n<p>Compare config: configs/compare_test.json</p>\n<p>BLAS kernel: "
+                  "OpenBLAS Haswell (AVX2)</p>") != std::string::npos);
+  CHECK(html.find("&quot;note&quot;: &quot;a &lt; b&quot;") != std::string::npos);
+  CHECK(html.find("without BN (model.batchnorm=false), from configs/base.json") !=
+        std::string::npos);
+  // Step 0 (10%) lies below the zoomed accuracy axis: the chart says so.
+  CHECK(html.find("below 70% not shown") != std::string::npos);
+}
+
+TEST_CASE("compare charts: several seeds draw a mean with a min-max band, one seed a line") {
+  CompareSummary s = test::bn_wins();
+  const Chart acc = accuracy_chart(s);
+  REQUIRE(acc.bands.size() == 2);
+  CHECK(acc.series.empty());
+  CHECK(acc.bands[0].label == "without BN (mean, min\u2013max)");
+  CHECK(acc.bands[0].x[3] == 300);
+  CHECK(acc.bands[0].mid[3] == doctest::Approx((91 + 88 + 90) / 3.0));
+  CHECK(acc.bands[0].lo[3] == doctest::Approx(88));
+  CHECK(acc.bands[0].hi[3] == doctest::Approx(91));
+  REQUIRE(acc.guides.size() == 2);
+  CHECK(acc.guides[1].value == 95);
+  CHECK(acc.guides[1].label == "95%");
+  REQUIRE(acc.y_min);
+  CHECK(*acc.y_min == 70);
+  for (VariantSummary& v : s.variants) v.seeds.resize(1);
+  const Chart one = accuracy_chart(s);
+  REQUIRE(one.series.size() == 2);
+  CHECK(one.series[1].y[1] == doctest::Approx(92));
+  s.variants[0].seeds[0].accuracy = {{0, 0.1}, {100, 0.3}, {200, 0.6}};
+  CHECK_FALSE(accuracy_chart(s).y_min);  // a run far below: show everything
+
+  const Chart loss = loss_chart(test::bn_wins());
+  CHECK(loss.log_y);
+  CHECK(loss.bands[0].mid[1] == doctest::Approx(2.0 * std::exp(-2.0)));
+}
+
+TEST_CASE("probe charts: the typical unit of the last probed layer per variant, one y range") {
+  CompareSummary s = test::bn_wins();
+  s.variants[0].seeds[0].shown[1].trace[0] = {0, -3.0, 0.0, 0.5};
+  const std::vector<Chart> charts = probe_charts(s);
+  REQUIRE(charts.size() == 2);
+  CHECK(charts[0].title == "without BN");
+  CHECK(charts[1].y_label == "input to sigmoid2 (fc2), unit 4");
+  REQUIRE(charts[0].y_min);
+  CHECK(*charts[0].y_min == *charts[1].y_min);
+  CHECK(*charts[0].y_max == *charts[1].y_max);
+  CHECK(*charts[0].y_min <= -3.0);
+  CHECK(*charts[0].y_max >= 1.5);
+  CHECK(charts[1].bands[0].hi[5] == doctest::Approx(1.5));
+}

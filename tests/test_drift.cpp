@@ -1,0 +1,33 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "cli/compare/drift.hpp"
+
+using namespace minima;
+
+TEST_CASE("unit_drift: movement of the median and the 15-85 width over the median width") {
+  // m = 0, 1, 3 (moves 1 + 2); w = 2, 3, 4 (moves 1 + 1); median width 3.
+  const UnitTrace moving = {{0, -1, 0, 1}, {10, 0, 1, 3}, {20, 0, 3, 4}};
+  CHECK(unit_drift(moving) == doctest::Approx(5.0 / 3.0));
+  // The same shape at twice the scale drifts as much: the drift has no unit.
+  UnitTrace scaled = moving;
+  for (ProbePoint& p : scaled) p = {p.step, 2 * p.p15, 2 * p.p50, 2 * p.p85};
+  CHECK(unit_drift(scaled) == doctest::Approx(5.0 / 3.0));
+  const UnitTrace still = {{0, -1, 0, 1}, {10, -1, 0, 1}};
+  CHECK(unit_drift(still) == 0);
+  CHECK(std::isnan(unit_drift({{0, 2, 2, 2}, {10, 2, 2, 2}})));  // no width: no scale
+  CHECK(std::isnan(unit_drift({})));
+}
+
+TEST_CASE("layer_drift: the median over units with a scale, and the unit at that median") {
+  const UnitTrace still = {{0, -1, 0, 1}, {10, -1, 0, 1}};  // drift 0
+  const UnitTrace some = {{0, -1, 0, 1}, {10, -1, 1, 1}};
+  const UnitTrace flat = {{0, 3, 3, 3}, {10, 3, 3, 3}};                    // NaN, left out
+  const UnitTrace lots = {{0, -1, 0, 1}, {10, -1, 4, 5}, {20, -1, 0, 1}};  // far
+  const LayerDrift d = layer_drift({lots, flat, still, some});
+  // Drifts: lots 8 + 8 = 16 / 2 = 8, still 0, some (1 + 0) / 2 = 0.5 -> median 0.5, unit 3.
+  CHECK(d.drift == doctest::Approx(0.5));
+  CHECK(d.typical_unit == 3);
+  CHECK(std::isnan(layer_drift({flat}).drift));
+}
