@@ -252,9 +252,10 @@ std::string compare_report_html(const CompareSummary& summary) {
     page.table(drift_table(summary));
     page.paragraph(
         "Drift of one unit, with m_k its median and w_k = p85_k \u2212 p15_k its 15\u201385 width "
-        "at probe point k: (\u03a3_k |m_{k+1} \u2212 m_k| + \u03a3_k |w_{k+1} \u2212 w_k|) / "
-        "median_k(w_k), the total movement of its median and width in units of its typical "
-        "width. A layer's drift is the median over its units" +
+        "at probe point k (steps 0, 10, 20, 50, 100, \u2026 and the last step): (\u03a3_k "
+        "|m_{k+1} \u2212 m_k| + \u03a3_k |w_{k+1} \u2212 w_k|) / max_k(w_k), how far its median "
+        "and width travel in units of the widest its distribution gets. "
+        "A layer's drift is the median over its units" +
         (seeds > 1 ? "; the table gives " + over_seeds : std::string()) +
         ". Hidden k is the input to the k-th hidden nonlinearity (after BN where there is BN).");
   }

@@ -11,16 +11,18 @@
 namespace minima {
 
 double unit_drift(const UnitTrace& trace) {
-  if (trace.empty()) return std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> widths;
-  double movement = 0;
-  for (size_t k = 0; k < trace.size(); ++k) {
-    widths.push_back(trace[k].p85 - trace[k].p15);
-    if (k == 0) continue;
-    movement += std::abs(trace[k].p50 - trace[k - 1].p50) + std::abs(widths[k] - widths[k - 1]);
+  std::vector<const ProbePoint*> points;
+  for (const ProbePoint& p : trace)
+    if (is_log_probe_step(p.step) || &p == &trace.back()) points.push_back(&p);
+  if (points.empty()) return std::numeric_limits<double>::quiet_NaN();
+  const auto width = [](const ProbePoint* p) { return p->p85 - p->p15; };
+  double movement = 0, widest = width(points[0]);
+  for (size_t k = 1; k < points.size(); ++k) {
+    movement += std::abs(points[k]->p50 - points[k - 1]->p50) +
+                std::abs(width(points[k]) - width(points[k - 1]));
+    widest = std::max(widest, width(points[k]));
   }
-  const double scale = percentile(widths, 50);
-  return scale > 0 ? movement / scale : std::numeric_limits<double>::quiet_NaN();
+  return widest > 0 ? movement / widest : std::numeric_limits<double>::quiet_NaN();
 }
 
 LayerDrift layer_drift(const LayerTraces& traces) {
