@@ -25,7 +25,8 @@ blockquote p { margin: 0.3em 0; font-style: italic; }
 blockquote footer { font-size: 0.85em; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #ddd; text-align: right; }
+th { white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { border-bottom: 2px solid #444; }
 tr.secondary td { color: #555; font-style: italic; border-bottom: 1px solid #bbb; }
