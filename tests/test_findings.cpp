@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "cli/compare/compare_report.hpp"
 #include "cli/compare/findings.hpp"
 #include "tests/compare_fixtures.hpp"
 
@@ -96,4 +97,21 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
   CompareSummary no_stall = test::lr_sweep();
   no_stall.variants[0].seeds[0].accuracy.back().accuracy = 0.91;
   CHECK(findings(no_stall).speed[0] == "Every run's median seed reaches 90% at every value.");
+}
+
+TEST_CASE("the report page says what the numbers say when BN loses, and drops the opposite") {
+  const std::string losing = compare_report_html(bn_loses());
+  CHECK(losing.find("without BN is 3.0\u00d7 [2.0\u00d7\u20133.0\u00d7] faster.") !=
+        std::string::npos);
+  CHECK(losing.find("without BN ends higher") != std::string::npos);
+  CHECK(losing.find("What this run measured: Drift of hidden layer 1: with BN 8.0 "
+                    "[7.0\u20139.0], without BN 2.0 [1.5\u20132.5]: with BN drifts 4.0\u00d7 "
+                    "as much.") != std::string::npos);
+  CHECK(losing.find("with BN is ") == std::string::npos);
+  CHECK(losing.find("without BN drifts") == std::string::npos);
+  // The paper's claim stays, marked as the paper's, whatever the run showed.
+  CHECK(losing.find("Ioffe &amp; Szegedy (2015) write") != std::string::npos);
+  const std::string winning = compare_report_html(test::bn_wins());
+  CHECK(winning.find("with BN is ") != std::string::npos);
+  CHECK(winning.find("without BN is ") == std::string::npos);
 }
