@@ -82,7 +82,7 @@ TEST_CASE("findings: a threshold neither variant reaches is said so, with the st
 TEST_CASE("findings: a sweep names where runs stall and where the variant wins or loses") {
   const Findings f = findings(test::lr_sweep());
   REQUIRE(f.speed.size() == 3);
-  CHECK(f.speed[0] == "The median seed never reaches 90%: without BN, lr=0.1 (final 50.00%).");
+  CHECK(f.speed[0] == "Runs that never reach 90%: without BN, lr=0.1 (final 50.00%).");
   CHECK(f.speed[1] == "with BN ends higher than without BN at lr=0.1; lower at lr=2.");
   CHECK(f.speed[2] ==
         "with BN reaches 95% in fewer steps than without BN at lr=0.1; in more at lr=2.");
@@ -96,7 +96,13 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
 
   CompareSummary no_stall = test::lr_sweep();
   no_stall.variants[0].seeds[0].accuracy.back().accuracy = 0.91;
-  CHECK(findings(no_stall).speed[0] == "Every run's median seed reaches 90% at every value.");
+  CHECK(findings(no_stall).speed[0] == "Every run reaches 90% at every value.");
+
+  // With several seeds the words speak of the median seed.
+  CompareSummary seeds = test::lr_sweep();
+  for (VariantSummary& v : seeds.variants) v.seeds.push_back(v.seeds[0]), v.seeds[1].seed = 1;
+  CHECK(findings(seeds).speed[0] ==
+        "Runs whose median seed never reaches 90%: without BN, lr=0.1 (final 50.00%).");
 }
 
 TEST_CASE("the report page says what the numbers say when BN loses, and drops the opposite") {

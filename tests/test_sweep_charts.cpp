@@ -63,7 +63,7 @@ TEST_CASE(
     "compare report of a sweep: charts by the swept value, small multiples, no one-chart tangle") {
   const std::string html = compare_report_html(test::lr_sweep());
   CHECK(html.find("<h2>By optimizer.lr</h2>") != std::string::npos);
-  CHECK(html.find("Not in the steps chart (the median seed never reached 95%): without BN, "
+  CHECK(html.find("Not in the steps chart (never reached 95%): without BN, "
                   "lr=0.1.") != std::string::npos);
   CHECK(html.find("Learning curves, one chart per value") != std::string::npos);
   // final accuracy, steps, two per-value charts, four probe charts; no single accuracy or loss
@@ -75,7 +75,7 @@ TEST_CASE(
   high.thresholds = {0.9, 0.99};
   const std::string none = compare_report_html(high);
   CHECK(test::count_of(none, "<svg ") == 7);
-  CHECK(none.find("No steps chart: the median seed never reached 99% in any run: without BN, "
+  CHECK(none.find("No steps chart: never reached 99% in any run: without BN, "
                   "lr=0.1, with BN, lr=0.1, without BN, lr=2, with BN, lr=2.") !=
         std::string::npos);
   CHECK(html.find("with BN ends higher than without BN at lr=0.1; lower at lr=2.") !=

@@ -87,12 +87,14 @@ void sweep_section(HtmlReport& page, const CompareSummary& summary) {
     if (!reached) missing += (missing.empty() ? "" : ", ") + v.name;
   }
   if (any) page.chart(steps_chart(summary, t));
-  if (!missing.empty())
-    page.paragraph((any ? "Not in the steps chart (the median seed never reached " +
-                              format_percent(t, 0) + "): "
-                        : "No steps chart: the median seed never reached " + format_percent(t, 0) +
-                              " in any run: ") +
+  if (!missing.empty()) {
+    const std::string never =
+        (several_seeds(summary) ? "the median seed never reached " : "never reached ") +
+        format_percent(t, 0);
+    page.paragraph((any ? "Not in the steps chart (" + never + "): "
+                        : "No steps chart: " + never + " in any run: ") +
                    missing + ".");
+  }
   page.heading("Learning curves, one chart per value");
   const std::vector<Chart> per_value = accuracy_per_value(summary);
   page.chart_grid(per_value, int(std::min<size_t>(per_value.size(), 4)));

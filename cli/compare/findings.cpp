@@ -126,10 +126,14 @@ std::vector<std::string> sweep_sentences(const CompareSummary& summary) {
   for (const VariantSummary& v : summary.variants)
     if (!v.seeds.empty() && steps_spread(v, lowest).median.bound != Bounded::Bound::Exact)
       stalls.push_back(v.name + " (final " + final_text(v) + ")");
-  out.push_back(stalls.empty() ? "Every run's median seed reaches " + percent_label(lowest) +
-                                     " at every value."
-                               : "The median seed never reaches " + percent_label(lowest) + ": " +
-                                     value_list(stalls) + ".");
+  const bool seeds = several_seeds(summary);
+  const std::string target = percent_label(lowest);
+  if (stalls.empty())
+    out.push_back(seeds ? "Every run's median seed reaches " + target + " at every value."
+                        : "Every run reaches " + target + " at every value.");
+  else
+    out.push_back((seeds ? "Runs whose median seed never reaches " : "Runs that never reach ") +
+                  target + ": " + value_list(stalls) + ".");
   // Per setting (the variant without its value), the values where it ends higher or lower.
   std::vector<std::string> settings;
   for (const VariantSummary& v : summary.variants)

@@ -143,6 +143,12 @@ CompareSummary summary_from_json(const json& doc) {
   return s;
 }
 
+bool several_seeds(const CompareSummary& summary) {
+  for (const VariantSummary& v : summary.variants)
+    if (v.seeds.size() > 1) return true;
+  return false;
+}
+
 const VariantSummary* baseline_of(const CompareSummary& summary, const VariantSummary& v) {
   if (v.baseline.empty()) return nullptr;
   for (const VariantSummary& other : summary.variants)

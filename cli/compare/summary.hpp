@@ -81,6 +81,10 @@ struct CompareSummary {
 nlohmann::json to_json(const CompareSummary& summary);
 CompareSummary summary_from_json(const nlohmann::json& doc);
 
+// Whether any variant ran more than one seed: the words then speak of "the
+// median seed", else of the run itself.
+bool several_seeds(const CompareSummary& summary);
+
 // The variant `v` is compared with, or nullptr.
 const VariantSummary* baseline_of(const CompareSummary& summary, const VariantSummary& v);
 
