@@ -36,8 +36,9 @@ namespace {
 // registered layer type has a gradient check" enforces it. Add the type here
 // together with its TEST_CASE (below, or beside the layer's other tests:
 // add and concat in test_dag.cpp, dropout in test_dropout.cpp).
-const std::vector<std::string> kGradientCheckedTypes = {"add",     "batchnorm", "concat",  "dense",
-                                                        "dropout", "relu",      "sigmoid", "tanh"};
+const std::vector<std::string> kGradientCheckedTypes = {
+    "add",     "avgpool2d", "batchnorm", "concat", "conv2d",  "dense",
+    "dropout", "flatten",   "maxpool2d", "relu",   "sigmoid", "tanh"};
 
 // Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
 // and runs the checker.
@@ -136,6 +137,67 @@ TEST_CASE("gradcheck dense, with and without bias, several shapes") {
             s.n, normal_inputs(uint64_t(s.n + units)), tight);
         CHECK(r.max_error < 1e-3);
       }
+}
+
+// Convolution is linear in x and in its weights, like dense: tolerance 1e-3.
+// Stride and padding variants, a window that does not tile the input
+// evenly (5x6 by 3 with stride 2), and a 1x1 kernel.
+TEST_CASE("gradcheck conv2d: stride, padding, bias on and off") {
+  GradCheckOptions tight;
+  tight.tolerance = 1e-3;
+  struct Case {
+    Shape sample;
+    int64_t out_channels, kernel, stride, padding;
+  };
+  for (const bool bias : {true, false})
+    for (const Case& c : {Case{Shape{1, 4, 4}, 1, 3, 1, 0}, Case{Shape{2, 5, 6}, 3, 3, 2, 1},
+                          Case{Shape{3, 4, 4}, 2, 2, 2, 0}, Case{Shape{2, 3, 3}, 2, 3, 1, 2},
+                          Case{Shape{2, 3, 4}, 4, 1, 1, 0}}) {
+      const GradCheckResult r = check_layer(json{{"type", "conv2d"},
+                                                 {"out_channels", c.out_channels},
+                                                 {"kernel", c.kernel},
+                                                 {"stride", c.stride},
+                                                 {"padding", c.padding},
+                                                 {"bias", bias},
+                                                 {"init", "xavier"}},
+                                            c.sample, 3, normal_inputs(uint64_t(c.kernel)), tight);
+      CHECK(r.max_error < 1e-3);
+    }
+}
+
+// Each sample's values a random permutation of 0, 0.1, 0.2, ...: no two
+// within a window closer than 10 steps, so the max never switches.
+auto distinct_inputs(uint64_t seed) {
+  return [=](Tensor& x) {
+    minima::Rng rng(seed);
+    const int64_t d = x.cols();
+    std::vector<int64_t> order(d);
+    for (int64_t i = 0; i < x.dim(0); ++i) {
+      for (int64_t k = 0; k < d; ++k) order[k] = k;
+      for (int64_t k = d - 1; k > 0; --k) std::swap(order[k], order[rng.below(uint64_t(k + 1))]);
+      for (int64_t k = 0; k < d; ++k) x[i * d + k] = 0.1f * float(order[k]) - 1.0f;
+    }
+  };
+}
+
+TEST_CASE("gradcheck maxpool2d and avgpool2d: stride, padding, overlapping windows") {
+  GradCheckOptions tight;  // both are piecewise linear: exact away from the max's switches
+  tight.tolerance = 1e-3;
+  struct Case {
+    Shape sample;
+    int64_t kernel, stride, padding;
+  };
+  for (const char* type : {"maxpool2d", "avgpool2d"})
+    for (const Case& c : {Case{Shape{1, 4, 4}, 2, 2, 0}, Case{Shape{2, 5, 5}, 3, 2, 1},
+                          Case{Shape{2, 4, 5}, 2, 1, 1}, Case{Shape{3, 6, 6}, 3, 3, 0}})
+      check_layer(
+          json{{"type", type}, {"kernel", c.kernel}, {"stride", c.stride}, {"padding", c.padding}},
+          c.sample, 2, distinct_inputs(uint64_t(c.kernel + c.stride)), tight);
+}
+
+TEST_CASE("gradcheck flatten") {
+  for (const Shape& sample : {Shape{2, 3, 4}, Shape{5}})
+    check_layer(json{{"type", "flatten"}}, sample, 3, normal_inputs(2));
 }
 
 TEST_CASE("gradcheck relu, inputs kept away from 0") {
