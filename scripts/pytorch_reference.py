@@ -24,17 +24,23 @@ def values(t):
     return t.detach().tolist()
 
 
-def batchnorm_case(name, seed, m, n, scale=1.0, offset=0.0, eps=1e-5, momentum=0.1):
+def batchnorm_case(name, seed, shape, scale=1.0, offset=0.0, eps=1e-5, momentum=0.1):
+    """BatchNorm1d on shape [m, n], or BatchNorm2d on an image batch [N, C, H, W]
+    (statistics per channel over N H W values)."""
     torch.manual_seed(seed)
-    x = randn(m, n, scale=scale, offset=offset)
+    n = shape[1]
+    x = randn(*shape, scale=scale, offset=offset)
     gamma = (1.0 + 0.5 * torch.randn(n)).to(F64)
     beta = (0.5 * torch.randn(n)).to(F64)
-    dy = randn(m, n)
-    train = [x, randn(m, n, scale=scale, offset=offset), randn(m, n, scale=scale, offset=offset)]
-    eval_x = randn(m, n, scale=scale, offset=offset)
+    dy = randn(*shape)
+    train = [x, randn(*shape, scale=scale, offset=offset), randn(*shape, scale=scale, offset=offset)]
+    eval_x = randn(*shape, scale=scale, offset=offset)
+    module = torch.nn.BatchNorm1d if len(shape) == 2 else torch.nn.BatchNorm2d
+    dims = (0,) if len(shape) == 2 else (0, 2, 3)
+    m = x.numel() // n  # values per feature
 
     def make(dtype):
-        bn = torch.nn.BatchNorm1d(n, eps=eps, momentum=momentum).to(dtype)
+        bn = module(n, eps=eps, momentum=momentum).to(dtype)
         with torch.no_grad():
             bn.weight.copy_(gamma)
             bn.bias.copy_(beta)
@@ -48,13 +54,14 @@ def batchnorm_case(name, seed, m, n, scale=1.0, offset=0.0, eps=1e-5, momentum=0
         return bn, xd, y
 
     bn, xd, y = train_step(F64)
-    squares = (x - x.mean(0)) ** 2  # two passes, around the mean
+    squares = (x - x.mean(dims, keepdim=True)) ** 2  # two passes, around the mean
+    size = {"m": shape[0], "n": n} if len(shape) == 2 else {"shape": list(shape)}
     case = {
-        "name": name, "seed": seed, "m": m, "n": n, "eps": eps, "momentum": momentum,
+        "name": name, "seed": seed, **size, "eps": eps, "momentum": momentum,
         "x": values(x), "gamma": values(gamma), "beta": values(beta), "y": values(y),
-        "batch_mean": values(x.mean(0)),
-        "batch_var": values(squares.sum(0) / m),
-        "batch_var_unbiased": values(squares.sum(0) / (m - 1)),
+        "batch_mean": values(x.mean(dims)),
+        "batch_var": values(squares.sum(dims) / m),
+        "batch_var_unbiased": values(squares.sum(dims) / (m - 1)),
         "dy": values(dy), "dx": values(xd.grad),
         "dgamma": values(bn.weight.grad), "dbeta": values(bn.bias.grad),
         "running_mean_1": values(bn.running_mean), "running_var_1": values(bn.running_var),
@@ -150,10 +157,16 @@ def main():
         "generator": "PyTorch float64 references for float32-exact inputs",
         "torch_version": torch.__version__,
         "batchnorm": [
-            batchnorm_case("5x4", 31, 5, 4),
-            batchnorm_case("16x8", 32, 16, 8),
-            batchnorm_case("3x6_small_batch", 33, 3, 6, scale=0.01),
-            batchnorm_case("48x12_offset", 34, 48, 12, scale=0.05, offset=300.0),
+            batchnorm_case("5x4", 31, (5, 4)),
+            batchnorm_case("16x8", 32, (16, 8)),
+            batchnorm_case("3x6_small_batch", 33, (3, 6), scale=0.01),
+            batchnorm_case("48x12_offset", 34, (48, 12), scale=0.05, offset=300.0),
+        ],
+        "batchnorm2d": [
+            batchnorm_case("4x3x5x5", 71, (4, 3, 5, 5)),
+            batchnorm_case("2x4x3x6", 72, (2, 4, 3, 6)),
+            batchnorm_case("1x2x3x3_one_sample", 73, (1, 2, 3, 3)),
+            batchnorm_case("8x3x6x6_offset", 74, (8, 3, 6, 6), scale=0.05, offset=300.0),
         ],
         "softmax_cross_entropy": softmax_cross_entropy_case(),
         "linear": linear_case(),

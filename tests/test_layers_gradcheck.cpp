@@ -78,20 +78,22 @@ auto away_from_zero(uint64_t seed) {
   };
 }
 
-// Per feature, the m samples spread over [3, 7) in random order, at least
-// 2/m apart (an evenly spaced grid with jitter). Batch normalization of two
-// samples closer than ~sqrt(eps) is a near-step that finite differences
-// cannot follow, so BN's checks keep samples apart.
+// Per feature (an image's channel: its N H W values), the m values spread
+// over [3, 7) in random order, at least 2/m apart (an evenly spaced grid
+// with jitter). Batch normalization of two values closer than ~sqrt(eps)
+// is a near-step that finite differences cannot follow, so BN's checks
+// keep values apart.
 auto separated_inputs(uint64_t seed) {
   return [=](Tensor& x) {
     minima::Rng rng(seed);
-    const int64_t m = x.dim(0), d = x.cols();
+    const int64_t d = x.dim(1), m = x.numel() / d, spatial = m / x.dim(0);
     std::vector<int64_t> order(m);
     for (int64_t k = 0; k < d; ++k) {
-      for (int64_t i = 0; i < m; ++i) order[i] = i;
-      for (int64_t i = m - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
-      for (int64_t i = 0; i < m; ++i)
-        x.at(i, k) = 3.0f + 4.0f * (float(order[i]) + 0.5f * rng.uniform()) / float(m);
+      for (int64_t j = 0; j < m; ++j) order[j] = j;
+      for (int64_t j = m - 1; j > 0; --j) std::swap(order[j], order[rng.below(uint64_t(j + 1))]);
+      for (int64_t j = 0; j < m; ++j)  // value j: sample j / spatial, position j % spatial
+        x[(j / spatial * d + k) * spatial + j % spatial] =
+            3.0f + 4.0f * (float(order[j]) + 0.5f * rng.uniform()) / float(m);
     }
   };
 }
@@ -234,6 +236,31 @@ TEST_CASE("gradcheck batchnorm in Train mode: m = 2, 3, 64, affine on and off") 
         CHECK(r.passed);
         CHECK(r.checked == m * d + (affine ? 2 * d : 0));
       }
+}
+
+TEST_CASE("gradcheck batchnorm over channels of images [N, C, H, W], Train and Eval") {
+  for (const bool affine : {true, false})
+    for (const LayerShape& s : {LayerShape{Shape{2, 3, 3}, 2}, LayerShape{Shape{3, 2, 4}, 1}}) {
+      CAPTURE(affine);
+      CAPTURE(s.sample.str());
+      auto layer =
+          minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, s.sample);
+      minima::Rng rng(uint64_t(s.n));
+      for (minima::Param* p : layer->params())
+        for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
+      Tensor x(s.sample.with_batch(s.n));
+      separated_inputs(uint64_t(s.n + 7))(x);
+      const GradCheckResult r = check_gradients(*layer, {x}, batchnorm_options());
+      INFO(r.summary());
+      CHECK(r.passed);
+      // Eval with the running statistics the Train passes left: affine in x.
+      GradCheckOptions eval;
+      eval.mode = Mode::Eval;
+      eval.tolerance = 1e-3;
+      const GradCheckResult e = check_gradients(*layer, {x}, eval);
+      INFO(e.summary());
+      CHECK(e.passed);
+    }
 }
 
 TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mode") {

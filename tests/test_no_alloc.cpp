@@ -83,10 +83,11 @@ struct Training {
 };
 
 // A small LeNet-like CNN on [1, 28, 28]: conv (padded, then strided),
-// both poolings, flatten, dense.
+// batchnorm over channels, both poolings, flatten, dense.
 json small_cnn() {
   return json::parse(R"([
-      {"type": "conv2d", "out_channels": 4, "kernel": 5, "padding": 2},
+      {"type": "conv2d", "out_channels": 4, "kernel": 5, "padding": 2, "bias": false},
+      {"type": "batchnorm"},
       {"type": "relu"},
       {"type": "maxpool2d", "kernel": 2},
       {"type": "conv2d", "out_channels": 8, "kernel": 3, "stride": 2, "bias": false},

@@ -202,7 +202,9 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("the poolings give the same bits on one thread or two; conv2d on every run with two") {
+TEST_CASE(
+    "the poolings and batchnorm on images give the same bits on one thread or two; conv2d on "
+    "every run with two") {
   // conv2d's own loops (im2col, col2im, the bias sums) split by sample or
   // channel, so its results differ across thread counts only as its GEMMs
   // do (see "gemm split across the pool").
@@ -223,11 +225,13 @@ TEST_CASE("the poolings give the same bits on one thread or two; conv2d on every
   };
   for (const json& spec :
        {json{{"type", "maxpool2d"}, {"kernel", 3}, {"stride", 2}, {"padding", 1}},
-        json{{"type", "avgpool2d"}, {"kernel", 2}}, json{{"type", "flatten"}}}) {
+        json{{"type", "avgpool2d"}, {"kernel", 2}}, json{{"type", "flatten"}},
+        json{{"type", "batchnorm"}}}) {
     CAPTURE(spec.dump());
     const auto one = run(spec, 1), two = run(spec, 2);
     CHECK(count_differing(std::get<0>(one), std::get<0>(two)) == 0);
     CHECK(count_differing(std::get<1>(one), std::get<1>(two)) == 0);
+    CHECK(count_differing(std::get<2>(one), std::get<2>(two)) == 0);  // dgamma
   }
   const json conv = {{"type", "conv2d"}, {"out_channels", 8}, {"kernel", 3}, {"padding", 1}};
   const auto one = run(conv, 1), two = run(conv, 2), again = run(conv, 2);
