@@ -53,6 +53,16 @@ void column_sums(int64_t m, int64_t d, std::vector<float>& partials,
   }
 }
 
+// Each of n samples, an [a, b] matrix at from, transposed into [b, a] at
+// to: to[(i b + q) a + p] = from[(i a + p) b + q].
+void transpose_samples(const float* from, float* to, int64_t n, int64_t a, int64_t b) {
+  parallel_for(n, grain_for(a * b), [=](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      for (int64_t p = 0; p < a; ++p)
+        for (int64_t q = 0; q < b; ++q) to[(i * b + q) * a + p] = from[(i * a + p) * b + q];
+  });
+}
+
 // Runs row(i) for every row i of an [m, d] batch on the pool.
 template <class Row>
 void for_each_row(int64_t m, int64_t d, const Row& row) {
@@ -101,11 +111,13 @@ json BatchNorm::config() const {
 }
 
 Shape BatchNorm::do_build(const Shape& input_shape) {
-  if (input_shape.rank() != 1)
+  if (input_shape.rank() != 1 && input_shape.rank() != 3)
     throw std::invalid_argument(
-        "batchnorm normalizes feature vectors; its input must be [N, D], got per-sample shape " +
-        input_shape.str() + " (put it after a dense layer)");
+        "batchnorm normalizes feature vectors or images; its input must be [N, D] or "
+        "[N, C, H, W], got per-sample shape " +
+        input_shape.str() + " (put it after a dense or conv2d layer)");
   features_ = input_shape[0];
+  spatial_ = input_shape.numel() / features_;
   if (affine_) {
     add_param(gamma_, "weight", Shape{features_});
     add_param(beta_, "bias", Shape{features_});
@@ -138,9 +150,8 @@ void BatchNorm::init_params(Rng&) {
 // other (Sterbenz), so x = 1000 + 0.01 * noise keeps its digits. The mean is
 // kept as mean_ + mean_rest_ (its float rounding and the remainder), and
 // x - mu = (x - mean_) - mean_rest_ is then accurate in float.
-void BatchNorm::compute_batch_statistics(const Tensor& x) {
-  const int64_t m = x.dim(0), d = features_;
-  const float* in = x.data();
+void BatchNorm::compute_batch_statistics(const float* in, int64_t m) {
+  const int64_t d = features_;
   column_sums<1>(m, d, partials_, {center_.data()}, [=](int64_t i, float* acc) {
     const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) acc[k] += row[k] - in[k];
@@ -178,16 +189,40 @@ void BatchNorm::update_running_statistics(int64_t m) {
   }
 }
 
+// Images [N, C, H, W] are normalized per channel over its N H W values
+// (Ioffe & Szegedy, sec. 3.2; PyTorch's BatchNorm2d): the same math on the
+// matrix [N H W, C] whose rows are the pixels, each a vector of C features.
+// transpose_samples lays the batch out so, and the result back.
+void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
+  if (spatial_ == 1) return normalize(x.data(), y.data(), x.dim(0), mode);
+  const int64_t n = x.dim(0);
+  x_rows_.resize(Shape{n * spatial_, features_});  // grows with the batch only
+  y_rows_.resize(Shape{n * spatial_, features_});
+  transpose_samples(x.data(), x_rows_.data(), n, features_, spatial_);
+  normalize(x_rows_.data(), y_rows_.data(), n * spatial_, mode);
+  transpose_samples(y_rows_.data(), y.data(), n, spatial_, features_);
+}
+
+void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
+  if (spatial_ == 1) return normalize_backward(x.data(), dy.data(), dx.data(), x.dim(0));
+  const int64_t n = x.dim(0);
+  // x_rows_ still holds forward's input; y_rows_ takes dy, then dx.
+  transpose_samples(dy.data(), y_rows_.data(), n, features_, spatial_);
+  dx_rows_.resize(y_rows_.shape());
+  normalize_backward(x_rows_.data(), y_rows_.data(), dx_rows_.data(), n * spatial_);
+  transpose_samples(dx_rows_.data(), dx.data(), n, spatial_, features_);
+}
+
 // Train (Ioffe & Szegedy, Alg. 1), per feature over the m rows of the batch:
 //   mu = 1/m sum x,  var = 1/m sum (x - mu)^2,  inv_std = 1 / sqrt(var + eps),
 //   xhat = (x - mu) * inv_std,  y = gamma * xhat + beta.
 // Eval with running statistics: mu = running_mean, var = running_var.
-void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
-  const int64_t m = x.dim(0), d = features_;
+void BatchNorm::normalize(const float* in, float* out, int64_t m, Mode mode) {
+  const int64_t d = features_;
   used_batch_stats_ = mode == Mode::Train || !track_;  // like PyTorch, also in Eval without them
   if (used_batch_stats_) {
     check_batch_size(m, mode);
-    compute_batch_statistics(x);
+    compute_batch_statistics(in, m);
     if (mode == Mode::Train && track_) update_running_statistics(m);
   } else {
     use_running_statistics();
@@ -199,8 +234,6 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
     beta[k] = affine_ ? beta_.value[k] : 0.0f;
   }
   const SplitMean mu{mean_.data(), mean_rest_.data()};
-  const float* in = x.data();
-  float* out = y.data();
   for_each_row(m, d, [=](int64_t i) {
     for (int64_t k = 0; k < d; ++k)
       out[i * d + k] = mu.centered(k, in[i * d + k]) * gamma_inv_std[k] + beta[k];
@@ -212,10 +245,9 @@ void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
 //   dx = gamma * inv_std * (dy - dbeta / m - xhat * dgamma / m).
 // With the running statistics (eval), mu and inv_std are constants:
 //   dx = gamma * inv_std * dy.
-void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
-  const int64_t m = x.dim(0), d = features_;
+void BatchNorm::normalize_backward(const float* in, const float* g, float* out, int64_t m) {
+  const int64_t d = features_;
   const SplitMean mu{mean_.data(), mean_rest_.data()};
-  const float *in = x.data(), *g = dy.data();
   if (affine_ || used_batch_stats_) {  // sum_dy_ = dbeta, sum_dy_xc_ = sum dy * (x - mu)
     column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()},
                    [=](int64_t i, float* acc) {
@@ -243,7 +275,6 @@ void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
     dbeta_term[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
     xhat_term[k] = used_batch_stats_ ? float(scale * inv_std_[k] * dgamma / double(m)) : 0.0f;
   }
-  float* out = dx.data();
   for_each_row(m, d, [=](int64_t i) {
     for (int64_t k = 0; k < d; ++k)
       out[i * d + k] = gamma_inv_std[k] * g[i * d + k] - dbeta_term[k] -

@@ -1,6 +1,8 @@
 #pragma once
 // batchnorm: Batch Normalization over the batch, per feature (Ioffe &
-// Szegedy 2015, Alg. 1), with PyTorch BatchNorm1d's running statistics.
+// Szegedy 2015, Alg. 1), with PyTorch BatchNorm1d's running statistics; on
+// images [C, H, W], per channel over the batch and all positions (sec. 3.2,
+// PyTorch's BatchNorm2d).
 // Config: {"type": "batchnorm", "eps": 1e-5, "momentum": 0.1 (null =
 //          cumulative average), "affine": true, "track_running_stats": true}
 // State (PyTorch names): weight (gamma), bias (beta), running_mean,
@@ -50,15 +52,19 @@ class BatchNorm : public UnaryLayer {
 
  private:
   void check_batch_size(int64_t m, Mode mode) const;
-  void compute_batch_statistics(const Tensor& x);  // mean_, mean_rest_, inv_std_, var_
-  void use_running_statistics();                   // the same from the running buffers
+  // The math on a batch of m rows of D features (in, out: [m, D]).
+  void normalize(const float* in, float* out, int64_t m, Mode mode);
+  void normalize_backward(const float* in, const float* dy, float* dx, int64_t m);
+  void compute_batch_statistics(const float* in, int64_t m);  // mean_, mean_rest_, inv_std_, var_
+  void use_running_statistics();                              // the same from the running buffers
   void update_running_statistics(int64_t m);
   float gamma(int64_t k) const { return affine_ ? gamma_.value[k] : 1.0f; }
 
   double eps_;
   std::optional<double> momentum_;
   bool affine_, track_;
-  int64_t features_ = 0;  // D
+  int64_t features_ = 0;  // D: features, or an image's channels C
+  int64_t spatial_ = 1;   // H W for an image, 1 for a feature vector
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
@@ -71,6 +77,8 @@ class BatchNorm : public UnaryLayer {
   Tensor factors_;               // [3, D] per-feature factors of forward's and backward's row pass
   std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
   bool used_batch_stats_ = false;
+  // Images only: the batch as [N H W, C], one row per pixel (x_rows_ kept for backward).
+  Tensor x_rows_, y_rows_, dx_rows_;
 };
 
 }  // namespace minima

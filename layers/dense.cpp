@@ -1,12 +1,12 @@
 #include <minima/layers/dense.hpp>
 
 #include <algorithm>
-#include <cmath>
 
 #include <minima/config/option_error.hpp>
 #include <minima/core/blas.hpp>
 #include <minima/core/parallel.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/weight_init.hpp>
 
 namespace minima {
 
@@ -32,10 +32,7 @@ Dense::Dense(ConfigObject& args)
   check();
 }
 
-const std::vector<std::string>& Dense::inits() {
-  static const std::vector<std::string> names = {"he", "xavier", "gaussian", "zeros"};
-  return names;
-}
+const std::vector<std::string>& Dense::inits() { return weight_inits(); }
 
 void Dense::check() const {
   expect_option(units_ > 0, "dense", "units", "a positive integer");
@@ -57,19 +54,8 @@ Shape Dense::do_build(const Shape& input_shape) {
 }
 
 void Dense::init_params(Rng& rng) {
-  const double fan_in = double(weight_.value.dim(1)), fan_out = double(units_);
-  Tensor& w = weight_.value;
-  for (int64_t k = 0; k < w.numel(); ++k) {
-    if (options_.init == "he")  // Kaiming normal for ReLU: std = sqrt(2 / fan_in)
-      w[k] = float(rng.normal() * std::sqrt(2.0 / fan_in));
-    else if (options_.init ==
-             "xavier")  // Glorot uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
-      w[k] = float((2.0 * rng.uniform() - 1.0) * std::sqrt(6.0 / (fan_in + fan_out)));
-    else if (options_.init == "gaussian")
-      w[k] = float(rng.normal() * options_.std);
-    else
-      w[k] = 0.0f;
-  }
+  init_weights(weight_.value, options_.init, double(weight_.value.dim(1)), double(units_),
+               options_.std, rng);
   if (options_.bias) bias_.value.zero();
 }
 

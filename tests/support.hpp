@@ -34,25 +34,40 @@ inline const nlohmann::json& reference() {
 }
 
 // A number or a (nested, rectangular) list of numbers -> a float Tensor:
-// [a, b] -> [2], [[..], [..]] -> [2, n].
+// [a, b] -> [2], [[..], [..]] -> [2, n], and so on up to rank 4.
 inline Tensor to_tensor(const nlohmann::json& v) {
   if (!v.is_array()) {
     Tensor t(Shape{1});
     t[0] = v.get<float>();
     return t;
   }
-  if (v.empty() || !v[0].is_array()) {
-    Tensor t(Shape{int64_t(v.size())});
-    for (size_t i = 0; i < v.size(); ++i) t[int64_t(i)] = v[i].get<float>();
-    return t;
+  std::vector<int64_t> dims;  // down the first elements: [[[..]]] -> three sizes
+  for (const nlohmann::json* node = &v; node->is_array(); node = &(*node)[0]) {
+    dims.push_back(int64_t(node->size()));
+    if (node->empty()) break;
   }
-  const int64_t rows = int64_t(v.size()), cols = int64_t(v[0].size());
-  Tensor t(Shape{rows, cols});
-  for (int64_t i = 0; i < rows; ++i) {
-    REQUIRE(int64_t(v[i].size()) == cols);
-    for (int64_t j = 0; j < cols; ++j) t.at(i, j) = v[i][j].get<float>();
-  }
+  REQUIRE(dims.size() <= size_t(Shape::kMaxRank));
+  Shape shape{dims.back()};
+  for (size_t i = dims.size() - 1; i-- > 0;) shape = shape.with_batch(dims[i]);
+  Tensor t(shape);
+  int64_t next = 0;
+  auto fill = [&](const auto& self, const nlohmann::json& node, int depth) -> void {
+    REQUIRE(int64_t(node.size()) == shape[depth]);
+    for (const nlohmann::json& item : node) {
+      if (depth + 1 < shape.rank())
+        self(self, item, depth + 1);
+      else
+        t[next++] = item.get<float>();
+    }
+  };
+  fill(fill, v, 0);
   return t;
+}
+
+// dst[k] = src[k] for every element (a parameter set from reference values).
+inline void copy_into(Tensor& dst, const Tensor& src) {
+  REQUIRE(dst.numel() == src.numel());
+  for (int64_t k = 0; k < src.numel(); ++k) dst[k] = src[k];
 }
 
 // The message of the ConfigError `f` throws (and its pointer, if asked);

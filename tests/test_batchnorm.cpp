@@ -1,7 +1,8 @@
-// BatchNorm against PyTorch (tests/data/pytorch_reference.json, every case)
-// and its documented behaviour: normalized outputs, large offsets, running
-// statistics (momentum and cumulative), affine / track_running_stats
-// switches, and batches of one.
+// BatchNorm against PyTorch (tests/data/pytorch_reference.json, every case:
+// BatchNorm1d on features, BatchNorm2d on images) and its documented
+// behaviour: normalized outputs, large offsets, running statistics
+// (momentum and cumulative), affine / track_running_stats switches, and
+// batches of one.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -23,10 +24,11 @@ using minima::test::to_tensor;
 
 namespace {
 
-std::unique_ptr<BatchNorm> make_bn(const json& options, int64_t features) {
+// BatchNorm for per-sample `sample`: features [D] or an image [C, H, W].
+std::unique_ptr<BatchNorm> make_bn(const json& options, Shape sample) {
   json spec = options;
   spec["type"] = "batchnorm";
-  std::unique_ptr<minima::Layer> layer = minima::test::make_layer(spec, Shape{features});
+  std::unique_ptr<minima::Layer> layer = minima::test::make_layer(spec, sample);
   auto* bn = dynamic_cast<BatchNorm*>(layer.get());
   REQUIRE(bn != nullptr);
   layer.release();
@@ -75,67 +77,75 @@ ColumnStats column_stats(const Tensor& t) {
 constexpr double kRtol = 1e-4, kAtol = 1e-5;
 constexpr double kStatsRtol = 1e-5, kStatsAtol = 1e-6;
 
+// Every value of one reference case, with the BN tolerances above.
+void check_against_pytorch(const json& c) {
+  const std::string name = c["name"];
+  CAPTURE(name);
+  const json options = {{"eps", c["eps"]}, {"momentum", c["momentum"]}};
+  const Tensor x = to_tensor(c["x"]);
+  const Shape sample = x.shape().tail();  // [n] or [C, H, W]
+  const int64_t n = sample[0];
+  if (c.contains("m")) REQUIRE(x.shape() == Shape{c["m"].get<int64_t>(), n});
+
+  // Train forward and backward on x.
+  auto bn = make_bn(options, sample);
+  set_param(*bn, "weight", to_tensor(c["gamma"]));
+  set_param(*bn, "bias", to_tensor(c["beta"]));
+  const Tensor y = bn->forward(x, Mode::Train);
+  check_close(y, to_tensor(c["y"]), kRtol, kAtol, name + " y");
+  check_close(bn->batch_mean(), to_tensor(c["batch_mean"]), kStatsRtol, kStatsAtol,
+              name + " batch mean");
+  Tensor expected_inv_std = to_tensor(c["batch_var"]);
+  for (int64_t k = 0; k < n; ++k)
+    expected_inv_std[k] = float(1.0 / std::sqrt(double(c["batch_var"][k]) + double(c["eps"])));
+  check_close(bn->batch_inv_std(), expected_inv_std, 1e-5, 0, name + " batch 1/sqrt(var + eps)");
+  check_close(bn->running_mean(), to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol,
+              name + " running_mean_1");
+  check_close(bn->running_var(), to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol,
+              name + " running_var_1");
+
+  bn->zero_grad();
+  bn->backward(to_tensor(c["dy"]));
+  check_close(bn->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
+  check_close(param(*bn, "weight").grad, to_tensor(c["dgamma"]), kRtol, kAtol, name + " dgamma");
+  check_close(param(*bn, "bias").grad, to_tensor(c["dbeta"]), kRtol, kAtol, name + " dbeta");
+
+  // Three train forwards from running_mean = 0, running_var = 1, then eval.
+  auto bn3 = make_bn(options, sample);
+  set_param(*bn3, "weight", to_tensor(c["gamma"]));
+  set_param(*bn3, "bias", to_tensor(c["beta"]));
+  std::vector<Tensor> inputs;
+  for (const json& t : c["train_inputs"]) inputs.push_back(to_tensor(t));
+  REQUIRE(inputs.size() == 3);
+  for (const Tensor& t : inputs) bn3->forward(t, Mode::Train);
+  check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
+              name + " running_mean_3");
+  check_close(bn3->running_var(), to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol,
+              name + " running_var_3");
+  const Tensor eval_x = to_tensor(c["eval_input"]);
+  check_close(bn3->forward(eval_x, Mode::Eval), to_tensor(c["eval_output"]), kRtol, kAtol,
+              name + " eval output");
+  // Eval leaves the running statistics alone.
+  check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
+              name + " running_mean after eval");
+}
+
 }  // namespace
 
+// "batchnorm": BatchNorm1d on [m, n]; "batchnorm2d": BatchNorm2d on images
+// [N, C, H, W], statistics per channel over N H W values. Same tolerances.
 TEST_CASE(
     "batchnorm matches PyTorch: train forward, batch statistics, backward, running stats, eval") {
-  const json& cases = minima::test::reference()["batchnorm"];
-  REQUIRE(cases.size() >= 4);
-  for (const json& c : cases) {
-    const std::string name = c["name"];
-    CAPTURE(name);
-    const int64_t m = c["m"], n = c["n"];
-    const json options = {{"eps", c["eps"]}, {"momentum", c["momentum"]}};
-
-    // Train forward and backward on x.
-    auto bn = make_bn(options, n);
-    set_param(*bn, "weight", to_tensor(c["gamma"]));
-    set_param(*bn, "bias", to_tensor(c["beta"]));
-    const Tensor x = to_tensor(c["x"]);
-    REQUIRE(x.shape() == Shape{m, n});
-    const Tensor y = bn->forward(x, Mode::Train);
-    check_close(y, to_tensor(c["y"]), kRtol, kAtol, name + " y");
-    check_close(bn->batch_mean(), to_tensor(c["batch_mean"]), kStatsRtol, kStatsAtol,
-                name + " batch mean");
-    Tensor expected_inv_std = to_tensor(c["batch_var"]);
-    for (int64_t k = 0; k < n; ++k)
-      expected_inv_std[k] = float(1.0 / std::sqrt(double(c["batch_var"][k]) + double(c["eps"])));
-    check_close(bn->batch_inv_std(), expected_inv_std, 1e-5, 0, name + " batch 1/sqrt(var + eps)");
-    check_close(bn->running_mean(), to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol,
-                name + " running_mean_1");
-    check_close(bn->running_var(), to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol,
-                name + " running_var_1");
-
-    bn->zero_grad();
-    bn->backward(to_tensor(c["dy"]));
-    check_close(bn->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
-    check_close(param(*bn, "weight").grad, to_tensor(c["dgamma"]), kRtol, kAtol, name + " dgamma");
-    check_close(param(*bn, "bias").grad, to_tensor(c["dbeta"]), kRtol, kAtol, name + " dbeta");
-
-    // Three train forwards from running_mean = 0, running_var = 1, then eval.
-    auto bn3 = make_bn(options, n);
-    set_param(*bn3, "weight", to_tensor(c["gamma"]));
-    set_param(*bn3, "bias", to_tensor(c["beta"]));
-    std::vector<Tensor> inputs;
-    for (const json& t : c["train_inputs"]) inputs.push_back(to_tensor(t));
-    REQUIRE(inputs.size() == 3);
-    for (const Tensor& t : inputs) bn3->forward(t, Mode::Train);
-    check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
-                name + " running_mean_3");
-    check_close(bn3->running_var(), to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol,
-                name + " running_var_3");
-    const Tensor eval_x = to_tensor(c["eval_input"]);
-    check_close(bn3->forward(eval_x, Mode::Eval), to_tensor(c["eval_output"]), kRtol, kAtol,
-                name + " eval output");
-    // Eval leaves the running statistics alone.
-    check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
-                name + " running_mean after eval");
+  for (const char* kind : {"batchnorm", "batchnorm2d"}) {
+    const json& cases = minima::test::reference()[kind];
+    REQUIRE(cases.size() >= 4);
+    for (const json& c : cases) check_against_pytorch(c);
   }
 }
 
 TEST_CASE("batchnorm output has mean 0 and variance var/(var+eps) per feature") {
   minima::Rng rng(21);
-  auto bn = make_bn(json::object(), 6);
+  auto bn = make_bn(json::object(), Shape{6});
   Tensor x = minima::test::random_normal(Shape{32, 6}, rng, 5.0f, 3.0f);
   const ColumnStats in = column_stats(x);
   const ColumnStats out = column_stats(bn->forward(x, Mode::Train));
@@ -155,7 +165,7 @@ TEST_CASE("batchnorm normalizes x = 1000 + 0.01 * noise (a naive E[x^2] - E[x]^2
   const ColumnStats in = column_stats(x);  // of the float inputs, in double
   for (const double eps : {1e-5, 1e-10}) {
     CAPTURE(eps);
-    auto bn = make_bn(json{{"eps", eps}}, d);
+    auto bn = make_bn(json{{"eps", eps}}, Shape{d});
     const ColumnStats out = column_stats(bn->forward(x, Mode::Train));
     for (int64_t k = 0; k < d; ++k) {
       CAPTURE(k);
@@ -172,7 +182,7 @@ TEST_CASE("batchnorm normalizes x = 1000 + 0.01 * noise (a naive E[x^2] - E[x]^2
 TEST_CASE("batchnorm momentum null keeps a cumulative average of the batch statistics") {
   minima::Rng rng(6);
   const int64_t m = 5, d = 3;
-  auto bn = make_bn(json{{"momentum", nullptr}}, d);
+  auto bn = make_bn(json{{"momentum", nullptr}}, Shape{d});
   std::vector<double> mean_sum(d, 0.0), var_sum(d, 0.0);
   for (int step = 0; step < 3; ++step) {
     const Tensor x = minima::test::random_normal(Shape{m, d}, rng, float(step), 1.0f + float(step));
@@ -197,7 +207,7 @@ TEST_CASE("batchnorm momentum null keeps a cumulative average of the batch stati
 
 TEST_CASE("batchnorm affine false has no parameters and outputs xhat") {
   minima::Rng rng(7);
-  auto bn = make_bn(json{{"affine", false}}, 3);
+  auto bn = make_bn(json{{"affine", false}}, Shape{3});
   CHECK(bn->params().empty());
   CHECK_FALSE(bn->affine());
   const Tensor x = minima::test::random_normal(Shape{4, 3}, rng, 1.0f, 2.0f);
@@ -213,7 +223,7 @@ TEST_CASE("batchnorm affine false has no parameters and outputs xhat") {
 
 TEST_CASE("batchnorm track_running_stats false: no buffers, batch statistics also in Eval") {
   minima::Rng rng(8);
-  auto bn = make_bn(json{{"track_running_stats", false}}, 3);
+  auto bn = make_bn(json{{"track_running_stats", false}}, Shape{3});
   CHECK(bn->buffers().empty());
   CHECK_FALSE(bn->tracks_running_stats());
   set_param(*bn, "weight", minima::test::random_uniform(Shape{3}, rng, 0.5f, 1.5f));
@@ -229,7 +239,7 @@ TEST_CASE("batchnorm track_running_stats false: no buffers, batch statistics als
 
 TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of one works") {
   minima::Rng rng(9);
-  auto bn = make_bn(json::object(), 3);
+  auto bn = make_bn(json::object(), Shape{3});
   for (int step = 0; step < 2; ++step)
     bn->forward(minima::test::random_normal(Shape{4, 3}, rng, 1.0f, 2.0f), Mode::Train);
   const Tensor one = minima::test::random_normal(Shape{1, 3}, rng);
@@ -246,7 +256,7 @@ TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of o
 }
 
 TEST_CASE("batchnorm: names, defaults and per-sample shape") {
-  auto bn = make_bn(json::object(), 4);
+  auto bn = make_bn(json::object(), Shape{4});
   CHECK(bn->config() ==
         json{{"eps", 1e-5}, {"momentum", 0.1}, {"affine", true}, {"track_running_stats", true}});
   std::vector<std::string> names;
@@ -261,5 +271,6 @@ TEST_CASE("batchnorm: names, defaults and per-sample shape") {
   CHECK(bn->running_mean()[3] == 0.0f);
   auto made = minima::create_layer(json{{"type", "batchnorm"}}, "/x");
   made->set_name("bn");
-  CHECK_THROWS_WITH(made->build({Shape{2, 3}}), doctest::Contains("put it after a dense layer"));
+  CHECK_THROWS_WITH(made->build({Shape{2, 3}}),
+                    doctest::Contains("put it after a dense or conv2d layer"));
 }

@@ -16,6 +16,7 @@ using minima::Mode;
 using minima::Shape;
 using minima::Tensor;
 using minima::test::check_close;
+using minima::test::copy_into;
 using minima::test::to_tensor;
 
 namespace {
@@ -23,11 +24,6 @@ namespace {
 // Float32 GEMMs over 9 inputs / 5 rows of O(1) numbers: within ~1e-6 of
 // the float64 reference; a transposed or misindexed weight is off by O(1).
 constexpr double kRtol = 1e-5, kAtol = 1e-5;
-
-void copy_into(Tensor& dst, const Tensor& src) {
-  REQUIRE(dst.numel() == src.numel());
-  for (int64_t k = 0; k < src.numel(); ++k) dst[k] = src[k];
-}
 
 }  // namespace
 

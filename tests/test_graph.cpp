@@ -88,14 +88,13 @@ TEST_CASE("graph: an output nobody reads is an error") {
 }
 
 TEST_CASE("graph: shape errors from a bad \"inputs\" name the layer's pointer") {
-  // batchnorm wants feature vectors; wired to the [2, 3] input it fails.
+  // batchnorm wants feature vectors or images; wired to the [2, 3] input it fails.
   std::string pointer;
   CHECK(
       graph_error(R"([{"type": "batchnorm", "inputs": ["input"]}, {"type": "dense", "units": 2}])",
                   Shape{2, 3}, &pointer)
-          .rfind("/model/layers/0: batchnorm normalizes feature vectors; its input must be [N, D], "
-                 "got per-sample "
-                 "shape [2, 3]",
+          .rfind("/model/layers/0: batchnorm normalizes feature vectors or images; its input must "
+                 "be [N, D] or [N, C, H, W], got per-sample shape [2, 3]",
                  0) == 0);
   CHECK(pointer == "/model/layers/0");
   CHECK(graph_error(R"([{"type": "relu", "inputs": ["input", "input"]}])") ==

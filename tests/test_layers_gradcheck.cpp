@@ -36,8 +36,9 @@ namespace {
 // registered layer type has a gradient check" enforces it. Add the type here
 // together with its TEST_CASE (below, or beside the layer's other tests:
 // add and concat in test_dag.cpp, dropout in test_dropout.cpp).
-const std::vector<std::string> kGradientCheckedTypes = {"add",     "batchnorm", "concat",  "dense",
-                                                        "dropout", "relu",      "sigmoid", "tanh"};
+const std::vector<std::string> kGradientCheckedTypes = {
+    "add",     "avgpool2d", "batchnorm", "concat", "conv2d",  "dense",
+    "dropout", "flatten",   "maxpool2d", "relu",   "sigmoid", "tanh"};
 
 // Builds `spec` for per-sample `sample`, fills a batch of `n` from `fill`,
 // and runs the checker.
@@ -77,20 +78,22 @@ auto away_from_zero(uint64_t seed) {
   };
 }
 
-// Per feature, the m samples spread over [3, 7) in random order, at least
-// 2/m apart (an evenly spaced grid with jitter). Batch normalization of two
-// samples closer than ~sqrt(eps) is a near-step that finite differences
-// cannot follow, so BN's checks keep samples apart.
+// Per feature (an image's channel: its N H W values), the m values spread
+// over [3, 7) in random order, at least 2/m apart (an evenly spaced grid
+// with jitter). Batch normalization of two values closer than ~sqrt(eps)
+// is a near-step that finite differences cannot follow, so BN's checks
+// keep values apart.
 auto separated_inputs(uint64_t seed) {
   return [=](Tensor& x) {
     minima::Rng rng(seed);
-    const int64_t m = x.dim(0), d = x.cols();
+    const int64_t d = x.dim(1), m = x.numel() / d, spatial = m / x.dim(0);
     std::vector<int64_t> order(m);
     for (int64_t k = 0; k < d; ++k) {
-      for (int64_t i = 0; i < m; ++i) order[i] = i;
-      for (int64_t i = m - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
-      for (int64_t i = 0; i < m; ++i)
-        x.at(i, k) = 3.0f + 4.0f * (float(order[i]) + 0.5f * rng.uniform()) / float(m);
+      for (int64_t j = 0; j < m; ++j) order[j] = j;
+      for (int64_t j = m - 1; j > 0; --j) std::swap(order[j], order[rng.below(uint64_t(j + 1))]);
+      for (int64_t j = 0; j < m; ++j)  // value j: sample j / spatial, position j % spatial
+        x[(j / spatial * d + k) * spatial + j % spatial] =
+            3.0f + 4.0f * (float(order[j]) + 0.5f * rng.uniform()) / float(m);
     }
   };
 }
@@ -138,6 +141,67 @@ TEST_CASE("gradcheck dense, with and without bias, several shapes") {
       }
 }
 
+// Convolution is linear in x and in its weights, like dense: tolerance 1e-3.
+// Stride and padding variants, a window that does not tile the input
+// evenly (5x6 by 3 with stride 2), and a 1x1 kernel.
+TEST_CASE("gradcheck conv2d: stride, padding, bias on and off") {
+  GradCheckOptions tight;
+  tight.tolerance = 1e-3;
+  struct Case {
+    Shape sample;
+    int64_t out_channels, kernel, stride, padding;
+  };
+  for (const bool bias : {true, false})
+    for (const Case& c : {Case{Shape{1, 4, 4}, 1, 3, 1, 0}, Case{Shape{2, 5, 6}, 3, 3, 2, 1},
+                          Case{Shape{3, 4, 4}, 2, 2, 2, 0}, Case{Shape{2, 3, 3}, 2, 3, 1, 2},
+                          Case{Shape{2, 3, 4}, 4, 1, 1, 0}}) {
+      const GradCheckResult r = check_layer(json{{"type", "conv2d"},
+                                                 {"out_channels", c.out_channels},
+                                                 {"kernel", c.kernel},
+                                                 {"stride", c.stride},
+                                                 {"padding", c.padding},
+                                                 {"bias", bias},
+                                                 {"init", "xavier"}},
+                                            c.sample, 3, normal_inputs(uint64_t(c.kernel)), tight);
+      CHECK(r.max_error < 1e-3);
+    }
+}
+
+// Each sample's values a random permutation of 0, 0.1, 0.2, ...: no two
+// within a window closer than 10 steps, so the max never switches.
+auto distinct_inputs(uint64_t seed) {
+  return [=](Tensor& x) {
+    minima::Rng rng(seed);
+    const int64_t d = x.cols();
+    std::vector<int64_t> order(d);
+    for (int64_t i = 0; i < x.dim(0); ++i) {
+      for (int64_t k = 0; k < d; ++k) order[k] = k;
+      for (int64_t k = d - 1; k > 0; --k) std::swap(order[k], order[rng.below(uint64_t(k + 1))]);
+      for (int64_t k = 0; k < d; ++k) x[i * d + k] = 0.1f * float(order[k]) - 1.0f;
+    }
+  };
+}
+
+TEST_CASE("gradcheck maxpool2d and avgpool2d: stride, padding, overlapping windows") {
+  GradCheckOptions tight;  // both are piecewise linear: exact away from the max's switches
+  tight.tolerance = 1e-3;
+  struct Case {
+    Shape sample;
+    int64_t kernel, stride, padding;
+  };
+  for (const char* type : {"maxpool2d", "avgpool2d"})
+    for (const Case& c : {Case{Shape{1, 4, 4}, 2, 2, 0}, Case{Shape{2, 5, 5}, 3, 2, 1},
+                          Case{Shape{2, 4, 5}, 2, 1, 1}, Case{Shape{3, 6, 6}, 3, 3, 0}})
+      check_layer(
+          json{{"type", type}, {"kernel", c.kernel}, {"stride", c.stride}, {"padding", c.padding}},
+          c.sample, 2, distinct_inputs(uint64_t(c.kernel + c.stride)), tight);
+}
+
+TEST_CASE("gradcheck flatten") {
+  for (const Shape& sample : {Shape{2, 3, 4}, Shape{5}})
+    check_layer(json{{"type", "flatten"}}, sample, 3, normal_inputs(2));
+}
+
 TEST_CASE("gradcheck relu, inputs kept away from 0") {
   for (const LayerShape& s : kShapes)
     check_layer(json{{"type", "relu"}}, s.sample, s.n, away_from_zero(uint64_t(s.n)));
@@ -172,6 +236,31 @@ TEST_CASE("gradcheck batchnorm in Train mode: m = 2, 3, 64, affine on and off") 
         CHECK(r.passed);
         CHECK(r.checked == m * d + (affine ? 2 * d : 0));
       }
+}
+
+TEST_CASE("gradcheck batchnorm over channels of images [N, C, H, W], Train and Eval") {
+  for (const bool affine : {true, false})
+    for (const LayerShape& s : {LayerShape{Shape{2, 3, 3}, 2}, LayerShape{Shape{3, 2, 4}, 1}}) {
+      CAPTURE(affine);
+      CAPTURE(s.sample.str());
+      auto layer =
+          minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, s.sample);
+      minima::Rng rng(uint64_t(s.n));
+      for (minima::Param* p : layer->params())
+        for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
+      Tensor x(s.sample.with_batch(s.n));
+      separated_inputs(uint64_t(s.n + 7))(x);
+      const GradCheckResult r = check_gradients(*layer, {x}, batchnorm_options());
+      INFO(r.summary());
+      CHECK(r.passed);
+      // Eval with the running statistics the Train passes left: affine in x.
+      GradCheckOptions eval;
+      eval.mode = Mode::Eval;
+      eval.tolerance = 1e-3;
+      const GradCheckResult e = check_gradients(*layer, {x}, eval);
+      INFO(e.summary());
+      CHECK(e.passed);
+    }
 }
 
 TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mode") {

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <minima/core/blas.hpp>
@@ -49,31 +50,52 @@ Dataset synthetic_mnist(int64_t count) {
 }
 
 // A trainer's loop: batch gather, zero_grad, forward, loss, backward, update;
-// plus an eval-mode pass (the last batch of an epoch may be smaller).
+// plus an eval-mode pass (the last batch of an epoch may be smaller). The
+// network sees each sample as `sample` ([784], or the image [1, 28, 28]).
 struct Training {
   Graph graph;
   SoftmaxCrossEntropy loss;
   std::unique_ptr<Optimizer> optimizer;
   Batcher batcher;
   Batch batch;
+  Shape sample;
+  Tensor x;  // a view of batch.x, [N, sample]
   float last_loss = 0;
 
-  Training(const json& model, const json& optimizer_config, const Dataset& data, int64_t batch_size)
-      : graph(Graph::from_json(expand_model(model, "/model"), "/model/layers")),
-        batcher(data, batch_size, Normalization{0.13f, 0.31f}, true, 5, false) {
-    graph.build(data.sample_shape, 11);
+  Training(const json& layers, const json& optimizer_config, const Dataset& data,
+           int64_t batch_size, Shape sample_shape)
+      : graph(Graph::from_json(layers, "/model/layers")),
+        batcher(data, batch_size, Normalization{0.13f, 0.31f}, true, 5, false),
+        sample(sample_shape) {
+    graph.build(sample, 11);
     ConfigObject config(optimizer_config, "/optimizer");
     optimizer = make_optimizer(config, graph.values().numel());  // the arena, padding included
   }
   void step() {
     if (!batcher.next(batch)) batcher.next(batch);  // a new epoch
+    x = Tensor::view(batch.x.data(), sample.with_batch(batch.x.dim(0)));
     graph.zero_grad();
-    last_loss = loss.forward(graph.forward(batch.x, Mode::Train), batch.labels);
+    last_loss = loss.forward(graph.forward(x, Mode::Train), batch.labels);
     graph.backward(loss.backward());
     optimizer->step(graph.values(), graph.grads(), optimizer->base_lr());
   }
-  void infer() { graph.forward(batch.x, Mode::Eval); }
+  void infer() { graph.forward(x, Mode::Eval); }
 };
+
+// A small LeNet-like CNN on [1, 28, 28]: conv (padded, then strided),
+// batchnorm over channels, both poolings, flatten, dense.
+json small_cnn() {
+  return json::parse(R"([
+      {"type": "conv2d", "out_channels": 4, "kernel": 5, "padding": 2, "bias": false},
+      {"type": "batchnorm"},
+      {"type": "relu"},
+      {"type": "maxpool2d", "kernel": 2},
+      {"type": "conv2d", "out_channels": 8, "kernel": 3, "stride": 2, "bias": false},
+      {"type": "sigmoid"},
+      {"type": "avgpool2d", "kernel": 2, "stride": 1},
+      {"type": "flatten"},
+      {"type": "dense", "units": 10}])");
+}
 
 }  // namespace
 
@@ -95,13 +117,16 @@ TEST_CASE(
   // 50 samples in batches of 16: epochs end with a batch of 2, so the loop
   // crosses epoch boundaries and smaller batches.
   const Dataset data = synthetic_mnist(50);
-  const json models[] = {
+  const json mlps[] = {
       {{"type", "mlp"}, {"hidden", {32, 16}}, {"activation", "sigmoid"}, {"batchnorm", true}},
       {{"type", "mlp"}, {"hidden", {32, 16}}, {"activation", "relu"}, {"batchnorm", false}},
       {{"type", "mlp"}, {"hidden", {24}}, {"activation", "tanh"}, {"batchnorm", true}},
       // 16 x 784 x 128 multiply-adds: gemm() splits it across the threads.
       {{"type", "mlp"}, {"hidden", {128}}, {"activation", "relu"}, {"batchnorm", true}},
   };
+  std::vector<std::pair<json, Shape>> models;  // layers, sample shape
+  for (const json& mlp : mlps) models.emplace_back(expand_model(mlp, "/model"), Shape{784});
+  models.emplace_back(small_cnn(), Shape{1, 28, 28});
   const json optimizers[] = {
       {{"type", "sgd"}, {"lr", 0.1}},
       {{"type", "sgd"},
@@ -115,12 +140,12 @@ TEST_CASE(
   for (int threads : {1, 2}) {
     if (threads > available_cpus()) continue;
     set_threads(threads);
-    for (const json& model : models)
+    for (const auto& [layers, sample] : models)
       for (const json& optimizer : optimizers) {
-        CAPTURE(model.dump());
+        CAPTURE(layers.dump());
         CAPTURE(optimizer.dump());
         CAPTURE(threads);
-        Training t(model, optimizer, data, 16);
+        Training t(layers, optimizer, data, 16, sample);
         for (int i = 0; i < 5; ++i) {  // warm-up: buffers reach full size, one full epoch
           t.step();
           t.infer();

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -199,6 +200,47 @@ TEST_CASE(
     CHECK(count_differing(one.first, two.first) == 0);
     CHECK(count_differing(one.second, two.second) == 0);
   }
+}
+
+TEST_CASE(
+    "the poolings and batchnorm on images give the same bits on one thread or two; conv2d on "
+    "every run with two") {
+  // conv2d's own loops (im2col, col2im, the bias sums) split by sample or
+  // channel, so its results differ across thread counts only as its GEMMs
+  // do (see "gemm split across the pool").
+  ThreadsGuard guard;
+  minima::Rng rng(9);
+  const Shape sample{4, 16, 16};
+  const Tensor x = minima::test::random_normal(sample.with_batch(256), rng);
+  auto run = [&](const json& spec, int threads) {
+    set_threads(threads);
+    auto layer = minima::test::make_layer(spec, sample);
+    const Tensor y = layer->forward(x, Mode::Train);
+    Tensor dy(y.shape());
+    minima::Rng dy_rng(10);
+    for (int64_t k = 0; k < dy.numel(); ++k) dy[k] = dy_rng.normal();
+    layer->backward(dy);
+    const Tensor dweight = layer->params().empty() ? Tensor() : layer->params()[0]->grad;
+    return std::make_tuple(y, Tensor(layer->input_grad()), dweight);
+  };
+  for (const json& spec :
+       {json{{"type", "maxpool2d"}, {"kernel", 3}, {"stride", 2}, {"padding", 1}},
+        json{{"type", "avgpool2d"}, {"kernel", 2}}, json{{"type", "flatten"}},
+        json{{"type", "batchnorm"}}}) {
+    CAPTURE(spec.dump());
+    const auto one = run(spec, 1), two = run(spec, 2);
+    CHECK(count_differing(std::get<0>(one), std::get<0>(two)) == 0);
+    CHECK(count_differing(std::get<1>(one), std::get<1>(two)) == 0);
+    CHECK(count_differing(std::get<2>(one), std::get<2>(two)) == 0);  // dgamma
+  }
+  const json conv = {{"type", "conv2d"}, {"out_channels", 8}, {"kernel", 3}, {"padding", 1}};
+  const auto one = run(conv, 1), two = run(conv, 2), again = run(conv, 2);
+  for (const auto& [a, b] : {std::make_pair(std::get<0>(two), std::get<0>(again)),
+                             std::make_pair(std::get<1>(two), std::get<1>(again)),
+                             std::make_pair(std::get<2>(two), std::get<2>(again))})
+    CHECK(count_differing(a, b) == 0);
+  CHECK(max_scaled_difference(std::get<0>(one), std::get<0>(two)) < 1e-5);
+  CHECK(max_scaled_difference(std::get<1>(one), std::get<1>(two)) < 1e-5);
 }
 
 TEST_CASE("choose_threads: one thread for small steps, never more than default_threads()") {

@@ -1,0 +1,66 @@
+#pragma once
+// conv2d: 2-D convolution (cross-correlation, as PyTorch's Conv2d) of a
+// per-sample image [C, H, W] with O filters [C, k, k], lowered to one GEMM
+// per batch (im2col). Weight [O, C, k, k], bias [O], output [O, H', W'].
+// Config: {"type": "conv2d", "out_channels": O, "kernel": k, "stride": 1,
+//          "padding": 0, "bias": true,
+//          "init": "he" | "xavier" | "gaussian" | "zeros", "std": 0.01}
+// Shape legend: N batch, C channels in, O out, P = H' W' output positions,
+// K = C k k patch elements (layers/window2d.hpp).
+#include <string>
+#include <vector>
+
+#include <minima/config/config_object.hpp>
+#include <minima/layers/window2d.hpp>
+#include <minima/nn/layer.hpp>
+
+namespace minima {
+
+// Conv2d's settings besides out_channels and kernel, with their defaults
+// (the config's keys of the same names): Conv2d(16, 5, {.padding = 2}).
+struct Conv2dOptions {
+  int64_t stride = 1;
+  int64_t padding = 0;  // zeros on every side
+  bool bias = true;
+  std::string init = "he";  // one of weight_inits()
+  double std = 0.01;        // the weights' standard deviation with init "gaussian"
+};
+
+class Conv2d : public UnaryLayer {
+ public:
+  using Options = Conv2dOptions;
+  // Throws OptionError for out_channels or kernel <= 0, stride <= 0,
+  // padding < 0, an unknown init or std <= 0.
+  Conv2d(int64_t out_channels, int64_t kernel, Options options = {});
+  // Reads "out_channels", "kernel" and the keys of Options.
+  explicit Conv2d(ConfigObject& args);
+
+  std::string type() const override { return "conv2d"; }
+  json config() const override;
+  void init_params(Rng& rng) override;
+
+  Param& weight() { return weight_; }
+  Param& bias() { return bias_; }
+  bool has_bias() const { return options_.bias; }
+
+ protected:
+  Shape do_build(const Shape& input_shape) override;
+  void do_forward(const Tensor& x, Tensor& y, Mode mode) override;
+  void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
+
+ private:
+  void check() const;
+
+  int64_t out_channels_;  // O
+  Options options_;
+  Window2d window_;
+  int64_t channels_ = 0, pixels_ = 0, positions_ = 0;  // C, H W, P
+  std::vector<int32_t> offsets_;  // [P, k k] window_.offsets(H, W), made at build
+  Param weight_;                  // [O, C, k, k]
+  Param bias_;                    // [O]
+  Tensor cols_;                   // [N P, K] im2col: one patch per output position
+  Tensor products_;               // [N P, O] forward: cols W^T; backward: dy, reordered
+  Tensor dcols_;                  // [N P, K] dcols = dy W, before col2im
+};
+
+}  // namespace minima

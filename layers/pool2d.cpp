@@ -1,0 +1,36 @@
+#include <minima/layers/pool2d.hpp>
+
+namespace minima {
+
+namespace {
+
+Pool2dOptions read_options(ConfigObject& args, int64_t kernel) {
+  return {.stride = args.get<int64_t>("stride", kernel),
+          .padding = args.get<int64_t>("padding", Pool2dOptions{}.padding)};
+}
+
+}  // namespace
+
+Pool2d::Pool2d(const std::string& type, int64_t kernel, Options options)
+    : window_{kernel, options.stride.value_or(kernel), options.padding} {
+  window_.check(type, true);
+}
+
+Pool2d::Pool2d(const std::string& type, ConfigObject& args)
+    : Pool2d(type, args.required<int64_t>("kernel"),
+             read_options(args, args.required<int64_t>("kernel"))) {}
+
+json Pool2d::config() const {
+  return {{"kernel", window_.kernel}, {"stride", window_.stride}, {"padding", window_.padding}};
+}
+
+Shape Pool2d::do_build(const Shape& input_shape) {
+  const Shape out = window_.output_shape(input_shape, input_shape[0], type());
+  channels_ = input_shape[0];
+  pixels_ = input_shape[1] * input_shape[2];
+  positions_ = out[1] * out[2];
+  offsets_ = window_.offsets(input_shape[1], input_shape[2]);
+  return out;
+}
+
+}  // namespace minima

@@ -1,0 +1,42 @@
+#include <minima/layers/window2d.hpp>
+
+#include <stdexcept>
+
+#include <minima/config/option_error.hpp>
+
+namespace minima {
+
+void Window2d::check(const std::string& owner, bool max_half_padding) const {
+  expect_option(kernel >= 1, owner, "kernel", "a positive integer");
+  expect_option(stride >= 1, owner, "stride", "a positive integer");
+  expect_option(padding >= 0 && (!max_half_padding || padding <= kernel / 2), owner, "padding",
+                max_half_padding ? "an integer from 0 to kernel / 2" : "a non-negative integer");
+}
+
+Shape Window2d::output_shape(const Shape& input, int64_t channels, const std::string& owner) const {
+  if (input.rank() != 3)
+    throw std::invalid_argument(owner + " takes images: its input must be [N, C, H, W], got " +
+                                "per-sample shape " + input.str());
+  if (input[1] + 2 * padding < kernel || input[2] + 2 * padding < kernel)
+    throw std::invalid_argument(owner + ": the " + std::to_string(kernel) + "x" +
+                                std::to_string(kernel) + " window does not fit in the input " +
+                                input.str() + " padded by " + std::to_string(padding));
+  return Shape{channels, out(input[1]), out(input[2])};
+}
+
+std::vector<int32_t> Window2d::offsets(int64_t h, int64_t w) const {
+  const int64_t out_h = out(h), out_w = out(w), kk = kernel * kernel;
+  std::vector<int32_t> table(size_t(out_h * out_w * kk));
+  for (int64_t oh = 0; oh < out_h; ++oh)
+    for (int64_t ow = 0; ow < out_w; ++ow)
+      for (int64_t ki = 0; ki < kernel; ++ki)
+        for (int64_t kj = 0; kj < kernel; ++kj) {
+          const int64_t ih = oh * stride - padding + ki, iw = ow * stride - padding + kj;
+          const bool inside = ih >= 0 && ih < h && iw >= 0 && iw < w;
+          table[size_t((oh * out_w + ow) * kk + ki * kernel + kj)] =
+              inside ? int32_t(ih * w + iw) : -1;
+        }
+  return table;
+}
+
+}  // namespace minima

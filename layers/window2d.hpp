@@ -1,0 +1,32 @@
+#pragma once
+// The geometry shared by conv2d and the poolings: a square window of side
+// `kernel` sliding with `stride` over each channel of an image [C, H, W]
+// padded with `padding` on every side (PyTorch's meaning). Per dimension:
+//   H' = floor((H + 2 padding - kernel) / stride) + 1.
+// Shape legend for images: C channels, H x W pixels in, H' x W' out,
+// P = H' W' output positions, kk = kernel^2 window elements.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <minima/core/shape.hpp>
+
+namespace minima {
+
+struct Window2d {
+  int64_t kernel = 1, stride = 1, padding = 0;
+
+  // Throws OptionError (owner: the layer type) for a kernel or stride < 1
+  // or a negative padding, or padding > kernel / 2 where max_half_padding.
+  void check(const std::string& owner, bool max_half_padding) const;
+  int64_t out(int64_t in) const { return (in + 2 * padding - kernel) / stride + 1; }
+  // [C, H, W] -> [channels, H', W']; throws std::invalid_argument naming
+  // `owner` when the input is not an image or smaller than the window.
+  Shape output_shape(const Shape& input, int64_t channels, const std::string& owner) const;
+  // offsets[p * kk + q]: the pixel ih * W + iw under window element
+  // q = ki * kernel + kj at output position p = oh * W' + ow, with
+  // ih = oh * stride - padding + ki (iw likewise); -1 in the padding.
+  std::vector<int32_t> offsets(int64_t h, int64_t w) const;
+};
+
+}  // namespace minima

@@ -1,0 +1,135 @@
+// conv2d, maxpool2d, avgpool2d and flatten against PyTorch
+// (tests/data/pytorch_reference.json "conv2d", "maxpool2d", "avgpool2d",
+// written by scripts/pytorch_reference.py): forward, input gradient and
+// parameter gradients, with stride and padding; plus their shapes, keys
+// and errors.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <string>
+
+#include <minima/config/option_error.hpp>
+#include <minima/layers/avgpool2d.hpp>
+#include <minima/layers/conv2d.hpp>
+#include <minima/layers/flatten.hpp>
+#include <minima/layers/maxpool2d.hpp>
+#include "tests/support.hpp"
+
+using minima::json;
+using minima::Mode;
+using minima::Shape;
+using minima::Tensor;
+using minima::test::check_close;
+using minima::test::copy_into;
+using minima::test::to_tensor;
+
+namespace {
+
+// The reference is float64 PyTorch on float32-exact inputs; minima's sums
+// run in float32 (at most 5 x 5 x 4 = 100 terms of O(1) numbers per
+// output): the BN tests' tolerances, rtol 1e-4 / atol 1e-5.
+constexpr double kRtol = 1e-4, kAtol = 1e-5;
+
+}  // namespace
+
+TEST_CASE("conv2d matches PyTorch Conv2d: y, dx, dweight, dbias, with stride and padding") {
+  for (const json& c : minima::test::reference()["conv2d"]) {
+    const std::string name = c["name"];
+    CAPTURE(name);
+    const Tensor x = to_tensor(c["x"]), w = to_tensor(c["weight"]);
+    const bool bias = !c["bias"].is_null();
+    const json spec = {{"type", "conv2d"},        {"out_channels", c["out_channels"]},
+                       {"kernel", c["kernel"]},   {"stride", c["stride"]},
+                       {"padding", c["padding"]}, {"bias", bias}};
+    auto layer = minima::test::make_layer(spec, x.shape().tail());
+    auto& conv = dynamic_cast<minima::Conv2d&>(*layer);
+    REQUIRE(conv.weight().value.shape() == w.shape());  // [out, in, kh, kw], as PyTorch
+    copy_into(conv.weight().value, w);
+    if (bias) copy_into(conv.bias().value, to_tensor(c["bias"]));
+    const Tensor expected_y = to_tensor(c["y"]);
+    REQUIRE(layer->output_shape() == expected_y.shape().tail());
+    check_close(layer->forward(x, Mode::Train), expected_y, kRtol, kAtol, name + " y");
+    layer->zero_grad();
+    layer->backward(to_tensor(c["dy"]));
+    check_close(layer->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
+    check_close(conv.weight().grad, to_tensor(c["dweight"]), kRtol, kAtol, name + " dweight");
+    if (bias) check_close(conv.bias().grad, to_tensor(c["dbias"]), kRtol, kAtol, name + " dbias");
+  }
+}
+
+TEST_CASE("maxpool2d and avgpool2d match PyTorch: y and dx, with stride and padding") {
+  for (const char* type : {"maxpool2d", "avgpool2d"})
+    for (const json& c : minima::test::reference()[type]) {
+      const std::string name = std::string(type) + " " + c["name"].get<std::string>();
+      CAPTURE(name);
+      const Tensor x = to_tensor(c["x"]);
+      auto layer = minima::test::make_layer(json{{"type", type},
+                                                 {"kernel", c["kernel"]},
+                                                 {"stride", c["stride"]},
+                                                 {"padding", c["padding"]}},
+                                            x.shape().tail());
+      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kRtol, kAtol, name + " y");
+      layer->backward(to_tensor(c["dy"]));
+      check_close(layer->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
+    }
+}
+
+TEST_CASE("conv2d and the poolings: output shapes, PyTorch's state names, config keys") {
+  minima::Conv2d conv(6, 5, {.padding = 2, .bias = false});
+  conv.set_name("conv1");
+  CHECK(conv.build({Shape{1, 28, 28}}) == Shape{6, 28, 28});
+  REQUIRE(conv.params().size() == 1);
+  CHECK(conv.params()[0]->name == "weight");
+  CHECK(conv.params()[0]->shape == Shape{6, 1, 5, 5});
+  CHECK(conv.config() == json{{"out_channels", 6},
+                              {"kernel", 5},
+                              {"stride", 1},
+                              {"padding", 2},
+                              {"bias", false},
+                              {"init", "he"}});
+  minima::Conv2d strided(16, 3, {.stride = 2, .padding = 1});
+  CHECK(strided.build({Shape{6, 14, 13}}) == Shape{16, 7, 7});  // floor((13 + 2 - 3) / 2) + 1
+  CHECK(strided.params()[1]->shape == Shape{16});
+  minima::MaxPool2d pool(2);
+  CHECK(pool.build({Shape{16, 10, 10}}) == Shape{16, 5, 5});
+  CHECK(pool.config() == json{{"kernel", 2}, {"stride", 2}, {"padding", 0}});  // stride = kernel
+  minima::AvgPool2d overlapping(3, {.stride = 1, .padding = 1});
+  CHECK(overlapping.build({Shape{2, 4, 4}}) == Shape{2, 4, 4});
+  minima::Flatten flatten;
+  CHECK(flatten.build({Shape{16, 5, 5}}) == Shape{400});
+}
+
+TEST_CASE("conv2d and the poolings refuse bad options and inputs that are not images") {
+  CHECK_THROWS_AS(minima::Conv2d(0, 3), minima::OptionError);
+  CHECK_THROWS_AS(minima::Conv2d(4, 0), minima::OptionError);
+  CHECK_THROWS_AS(minima::Conv2d(4, 3, {.stride = 0}), minima::OptionError);
+  CHECK_THROWS_AS(minima::Conv2d(4, 3, {.padding = -1}), minima::OptionError);
+  CHECK_THROWS_AS(minima::Conv2d(4, 3, {.init = "orthogonal"}), minima::OptionError);
+  CHECK_THROWS_AS(minima::MaxPool2d(2, {.padding = 2}), minima::OptionError);  // PyTorch: <= k/2
+  minima::Conv2d conv(4, 3);
+  CHECK_THROWS_WITH_AS(conv.build({Shape{784}}),
+                       doctest::Contains("its input must be [N, C, H, W], got per-sample shape"),
+                       std::invalid_argument);
+  minima::AvgPool2d pool(5);
+  CHECK_THROWS_WITH_AS(pool.build({Shape{1, 4, 4}}), doctest::Contains("does not fit"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("maxpool2d passes each gradient to the first of equal maxima, never to padding") {
+  // All inputs equal and negative: PyTorch's max ignores the padding
+  // (-inf, not 0) and picks the first of equal values.
+  minima::MaxPool2d pool(2, {.stride = 2, .padding = 1});
+  pool.set_name("pool");
+  pool.build({Shape{1, 3, 3}});
+  Tensor x(Shape{1, 1, 3, 3});
+  x.fill(-1.0f);
+  const Tensor& y = pool.forward(x, Mode::Train);
+  REQUIRE(y.shape() == Shape{1, 1, 2, 2});
+  for (int64_t k = 0; k < 4; ++k) CHECK(y[k] == -1.0f);
+  Tensor dy(y.shape());
+  dy.fill(1.0f);
+  pool.backward(dy);
+  // Windows: {(0,0)}, {(0,1),(0,2)}, {(1,0),(2,0)}, {(1,1),(1,2),(2,1),(2,2)}.
+  const float expected[9] = {1, 1, 0, 1, 1, 0, 0, 0, 0};
+  for (int64_t k = 0; k < 9; ++k) CHECK(pool.input_grad()[k] == expected[k]);
+}
