@@ -137,6 +137,21 @@ TEST_CASE("layout: guide labels sit at the line's right end inside the plot") {
   CHECK(svg.find(">97%</text>") != std::string::npos);
 }
 
+TEST_CASE("layout: the labels of close guide lines stand side by side, not on each other") {
+  Chart c;
+  c.y_min = 70;
+  c.y_max = 100;
+  c.series.push_back({"acc", {0, 1000}, {80, 99}, {}});
+  c.guides = {{90, "90%"}, {97, "97%"}, {98, "98%"}};
+  const ChartLayout l = layout_chart(c, 720, 420, svg_text_width);
+  REQUIRE(l.guide_labels.size() == 3);
+  const Label &low = l.guide_labels[0], &a = l.guide_labels[1], &b = l.guide_labels[2];
+  REQUIRE(std::abs(a.at.y - b.at.y) < FontSizes::guide);  // the lines are this close
+  // Anchored at their right ends: b's text ends left of where a's begins.
+  CHECK(b.at.x < a.at.x - svg_text_width(a.text, FontSizes::guide));
+  CHECK(low.at.x == a.at.x);  // a label far from the others stays at the right end
+}
+
 TEST_CASE("layout: several labelled bands get one legend entry each, in their own colours") {
   Chart c;
   for (int i = 0; i < 3; ++i)

@@ -35,7 +35,8 @@ constexpr double kPad = 10;       // outer padding, px
 constexpr double kTickGap = 6;    // between an axis and its tick labels
 constexpr double kLegendGap = 6;  // between a swatch and its text
 constexpr double kLegendSpacing = 22;
-constexpr double kLineHeight = 1.5;  // line pitch as a multiple of the font size
+constexpr double kGuideLabelGap = 8;  // between two guide labels side by side
+constexpr double kLineHeight = 1.5;   // line pitch as a multiple of the font size
 
 }  // namespace
 
@@ -292,12 +293,23 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
     const double y = out.map_y(g.value);
     if (y < p.y - 0.5 || y > p.y + p.h + 0.5) continue;
     const double above = y - FontSizes::guide * 0.75;
-    out.guide_labels.push_back(
-        {g.label,
-         {p.x + p.w - 4,
-          above - FontSizes::guide * 0.6 < p.y ? y + FontSizes::guide * 0.75 : above},
-         FontSizes::guide,
-         Anchor::End});
+    Point at{p.x + p.w - 4,
+             above - FontSizes::guide * 0.6 < p.y ? y + FontSizes::guide * 0.75 : above};
+    // Close lines (97% and 98%) would print their labels over each other:
+    // a label that meets one already placed moves to that one's left.
+    const double width = text_width(g.label, FontSizes::guide);
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const Label& other : out.guide_labels) {
+        const double other_left = other.at.x - text_width(other.text, FontSizes::guide);
+        if (std::abs(other.at.y - at.y) < FontSizes::guide && at.x - width < other.at.x &&
+            other_left < at.x) {
+          at.x = other_left - kGuideLabelGap;
+          moved = true;
+        }
+      }
+    }
+    out.guide_labels.push_back({g.label, at, FontSizes::guide, Anchor::End});
   }
 
   if (!chart.title.empty())
