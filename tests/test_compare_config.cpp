@@ -256,7 +256,7 @@ TEST_CASE("shipped compare configs: every variant is a valid run config") {
       if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
     }
   }
-  CHECK(files == 5);
+  CHECK(files == 6);
 }
 
 TEST_CASE("compare config: \"seeds\" counts from each run's seed, or lists the seeds") {
@@ -297,4 +297,33 @@ TEST_CASE("describe_run: what a run config trains, in one line from its settings
         "mlp 100-100 sigmoid, no BN; sgd lr 0.5 momentum 0.9; batch 32; 3 epochs");
   CHECK(describe_run({{"model", {{"layers", json::array({1, 2, 3})}}}}) == "3 layers");
   CHECK(describe_run(json::object()) == "");
+}
+
+TEST_CASE("compare config: \"landscape\" turns the measures on, with strict keys") {
+  Fixture f;
+  const CompareConfig off = f.parse(R"({"base": "base.json", "variants": {"v": {}}})");
+  CHECK_FALSE(off.landscape.enabled);
+  const CompareConfig defaults =
+      f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": {}})");
+  CHECK(defaults.landscape.enabled);
+  CHECK(defaults.landscape.every == LandscapeSpec{}.every);
+  CHECK(defaults.landscape.batch == 0);
+  CHECK(defaults.landscape.step_sizes.size() == 7);
+  const CompareConfig set = f.parse(R"({"base": "base.json", "variants": {"v": {}},
+      "landscape": {"every": 0, "batch": 100, "step_sizes": [0.5, 2]}})");
+  CHECK(set.landscape.every == 0);
+  CHECK(set.landscape.batch == 100);
+  CHECK(set.landscape.step_sizes == std::vector<double>{0.5, 2});
+  auto error = [&](const std::string& landscape) {
+    return error_of([&] {
+      f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": )" + landscape + "}");
+    });
+  };
+  CHECK(error(R"({"evry": 10})").find("/landscape/evry: unknown key") != std::string::npos);
+  CHECK(error(R"({"every": -1})").find("/landscape/every") != std::string::npos);
+  CHECK(error(R"({"batch": -5})").find("/landscape/batch") != std::string::npos);
+  CHECK(error(R"({"step_sizes": []})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error(R"({"step_sizes": [1, 0]})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error(R"({"step_sizes": "big"})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error("true").find("/landscape") != std::string::npos);
 }

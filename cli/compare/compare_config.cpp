@@ -299,6 +299,31 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
     probe.expect(out.probe.batch >= 2, "batch", "at least 2 test inputs");
     probe.finish();
   }
+  if (top.has("landscape")) {
+    ConfigObject landscape = top.child("landscape");
+    LandscapeSpec& spec = out.landscape;
+    spec.enabled = true;
+    spec.every = landscape.get<int64_t>("every", spec.every);
+    landscape.expect(spec.every >= 0, "every",
+                     "a number of steps >= 0 (0: the log-spaced steps only)");
+    spec.batch = landscape.get<int64_t>("batch", spec.batch);
+    landscape.expect(spec.batch >= 0, "batch",
+                     "a number of training samples >= 0 (0: the run's batch size)");
+    spec.step_sizes = landscape.get<std::vector<double>>("step_sizes", spec.step_sizes);
+    landscape.expect(!spec.step_sizes.empty(), "step_sizes",
+                     "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
+    for (double f : spec.step_sizes)
+      landscape.expect(f > 0 && f <= 1000, "step_sizes",
+                       "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
+    landscape.finish();
+  }
+  if (top.has("telemetry")) {
+    ConfigObject telemetry = top.child("telemetry");
+    out.telemetry_bins = telemetry.get<int>("bins", 30);
+    telemetry.expect(out.telemetry_bins >= 2 && out.telemetry_bins <= 200, "bins",
+                     "a number of histogram bins from 2 to 200");
+    telemetry.finish();
+  }
   const std::optional<int64_t> seed = top.get_nullable<int64_t>("seed", std::nullopt);
   if (seed) top.expect(*seed >= 0, "seed", "an integer >= 0");
   const std::optional<int64_t> eval_every = top.get_nullable<int64_t>("eval_every", std::nullopt);

@@ -8,7 +8,9 @@
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/findings.hpp"
+#include "cli/compare/landscape_report.hpp"
 #include "cli/compare/sweep_charts.hpp"
+#include "cli/compare/telemetry_report.hpp"
 
 namespace minima {
 namespace {
@@ -261,6 +263,9 @@ std::string compare_report_html(const CompareSummary& summary) {
         (seeds > 1 ? "; the table gives " + over_seeds : std::string()) +
         ". Hidden k is the input to the k-th hidden nonlinearity (after BN where there is BN).");
   }
+
+  landscape_sections(page, summary);
+  telemetry_section(page, summary);
 
   page.heading("Runs");
   for (const VariantSummary& v : summary.variants) {
