@@ -1,12 +1,13 @@
-// `minima compare` with "landscape": the measures land in summary.json per
-// variant, weight layer and seed, the page and the terminal show them, and
-// the runs train exactly as they do without measuring.
+// `minima compare` with "landscape" and "telemetry": the measures land in
+// summary.json per variant, layer and seed, the page and the terminal show
+// them, and the runs train exactly as they do without measuring.
 #include <doctest/doctest.h>
 
 #include <minima/core/atomic_file.hpp>
 #include "cli/compare/summary.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
+#include "tests/xml_check.hpp"
 
 using namespace minima;
 
@@ -23,9 +24,10 @@ TEST_CASE("minima compare with landscape: measures per variant, layer and seed; 
       R"("base": "base.json", "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
          "thresholds": [60], "probe": {"batch": 32}, "seeds": [7, 8])";
   write_file_atomically(tmp.path("plain.json"), "{" + variants + "}");
-  write_file_atomically(
-      tmp.path("measured.json"),
-      "{" + variants + R"(, "landscape": {"every": 15, "step_sizes": [0.5, 2]}})");
+  write_file_atomically(tmp.path("measured.json"),
+                        "{" + variants +
+                            R"(, "landscape": {"every": 15, "step_sizes": [0.5, 2]},
+                                 "telemetry": {"bins": 10}, "train_mode_accuracy": true})");
   const test::CliResult plain =
       test::run_cli({"compare", tmp.path("plain.json"), "--quiet", "--out", tmp.path("plain")});
   REQUIRE(plain.exit_code == 0);
@@ -59,6 +61,15 @@ TEST_CASE("minima compare with landscape: measures per variant, layer and seed; 
       CHECK(seed.landscape[3].along.beta > 0);
       CHECK(seed.measure_seconds > 0);
       CHECK(seed.run_seconds > seed.measure_seconds);
+      // Telemetry of both hidden sigmoids at steps 10, 20 (log-spaced), 30 and 40 (evaluations).
+      REQUIRE(seed.telemetry.size() == 2);
+      CHECK(seed.telemetry[1].name == "sigmoid2");
+      CHECK(seed.telemetry[1].points.size() == 4);
+      CHECK(seed.telemetry[1].points[0].histogram.size() == 10);
+      // Train-mode test accuracy at every evaluation, step 0 included; without BN the same.
+      REQUIRE(seed.train_mode_accuracy.size() == seed.accuracy.size());
+      if (v.name == "without BN")
+        CHECK(seed.train_mode_accuracy.back().accuracy == seed.accuracy.back().accuracy);
     }
   }
   CHECK(measured.out.find("internal covariate shift (Santurkar et al. 2018, Def. 2.1)") !=
@@ -69,4 +80,7 @@ TEST_CASE("minima compare with landscape: measures per variant, layer and seed; 
   const std::string page = read_file(tmp.path("measured/report.html"));
   CHECK(page.find("Internal covariate shift, measured") != std::string::npos);
   CHECK(page.find("\u03b2-smoothness (4c)") != std::string::npos);
+  CHECK(page.find("Activations over training") != std::string::npos);
+  CHECK(page.find("Train mode and eval mode") != std::string::npos);
+  CHECK(test::xmllint_status(tmp.path("measured/report.html")) == 0);
 }

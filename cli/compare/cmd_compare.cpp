@@ -30,6 +30,8 @@
 #include "cli/compare/landscape_tables.hpp"
 #include "cli/compare/probe.hpp"
 #include "cli/compare/side_by_side.hpp"
+#include "cli/compare/train_eval_gap.hpp"
+#include "cli/compare/train_mode_accuracy.hpp"
 #include "cli/options.hpp"
 
 namespace minima::cli {
@@ -239,8 +241,12 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     if (context.compare.telemetry_bins > 0) record(trainer);
     if (is_log_probe_step(trainer.step())) probe(trainer);
   };
+  std::unique_ptr<TrainModeAccuracy> train_mode;  // made once the trainer built the model
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
     result.accuracy.push_back({p.step, p.eval_acc});
+    if (train_mode)
+      result.train_mode_accuracy.push_back(
+          {p.step, (*train_mode)(trainer.model().values(), *plan.data)});
     result.loss.push_back({p.step, p.train_loss});
     result.steps = p.step;
     probe(trainer);
@@ -264,6 +270,10 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   // Step 0: the untrained net (one evaluation, no training state touched).
   result.accuracy.push_back(
       {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
+  if (context.compare.train_mode_accuracy) {
+    train_mode = std::make_unique<TrainModeAccuracy>(trainer.model(), plan.config.train.batch_size);
+    result.train_mode_accuracy.push_back({0, (*train_mode)(trainer.model().values(), *plan.data)});
+  }
   probe(trainer);
   if (!context.quiet) {
     const std::lock_guard lock(context.print);
@@ -410,11 +420,17 @@ int run_compare(const CompareArgs& a) {
   if (const std::optional<double> overhead = measure_overhead(final_summary))
     std::printf("measuring took %s on top of the runs' own wall time\n",
                 format_percent(*overhead, 0).c_str());
+  const TextTable train_eval = train_eval_table(final_summary);
+  if (!train_eval.rows.empty())
+    std::printf("\ntest accuracy in eval mode and in train mode (BN on batch statistics):\n%s",
+                format_text_table(train_eval).c_str());
   const Findings found = findings(final_summary);
   const LandscapeFindings landscape = landscape_findings(final_summary);
   if (!found.speed.empty() || !found.drift.empty() || !landscape.ics.empty())
     std::printf("\nIn this run:\n");
-  for (const auto* sentences : {&found.speed, &found.drift, &landscape.ics, &landscape.smoothness})
+  const std::vector<std::string> gaps = train_eval_sentences(final_summary);
+  for (const auto* sentences :
+       {&found.speed, &found.drift, &landscape.ics, &landscape.smoothness, &gaps})
     for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
@@ -465,8 +481,10 @@ CommandRun declare_compare(CLI::App& app) {
       "[90, 95, 97, 98]), \"probe\": {\"layer\", \"batch\"}, \"landscape\": {\"every\",\n"
       "\"batch\", \"step_sizes\"} (internal covariate shift and the loss landscape\n"
       "along the gradient, Santurkar et al. 2018), \"telemetry\": {\"bins\"} (mean, std,\n"
-      "saturation and histogram of every hidden layer's activations over training)\n"
-      "and \"output\".\n"
+      "saturation and histogram of every hidden layer's activations over training),\n"
+      "\"samples\": {\"total\", \"eval_every\"} (train every run on as many samples,\n"
+      "whatever its batch size), \"train_mode_accuracy\": true (also test accuracy\n"
+      "with BN on batch statistics) and \"output\".\n"
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"

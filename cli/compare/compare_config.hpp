@@ -12,7 +12,10 @@
 //   with its own seed), "thresholds" (test accuracy in %, default [90, 95, 97, 98]),
 //   "probe": {"layer", "batch"}, "landscape": {"every", "batch", "step_sizes"}
 //   (measure ICS and the loss landscape, see LandscapeSpec; off without it),
-//   "telemetry": {"bins"} (activation statistics per hidden layer; off without it)
+//   "telemetry": {"bins"} (activation statistics per hidden layer; off without it),
+//   "samples": {"total", "eval_every"} (every run sees this many training samples,
+//   evaluated every so many: batch sizes compared at the same samples seen),
+//   "train_mode_accuracy": true (test accuracy with BN on batch statistics too)
 //   and "output" (default runs/<file stem>).
 // Paths are relative to the compare file. Variant keys are dotted override
 // paths (apply_override); every error names the JSON pointer.
@@ -68,6 +71,9 @@ struct CompareConfig {
   ProbeSpec probe;
   LandscapeSpec landscape;
   int telemetry_bins = 0;  // histogram bins of the activation telemetry; 0 = not recorded
+  // Also the test accuracy in Train mode (BatchNorm on the statistics of each
+  // test batch of the run's batch size), on a copy of the model.
+  bool train_mode_accuracy = false;
   std::vector<CompareVariant> variants;
 };
 

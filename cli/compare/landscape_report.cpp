@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "cli/compare/compare_report.hpp"
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/landscape_findings.hpp"
 #include "cli/compare/landscape_summary.hpp"
@@ -32,16 +33,6 @@ Band landscape_band(const VariantSummary& v, const LandscapeValue& mid,
   return band;
 }
 
-Chart over_training(const std::string& title, const std::string& y_label, bool log_y) {
-  Chart chart;
-  chart.title = title;
-  chart.x_label = "training step";
-  chart.x_min = 0;
-  chart.y_label = y_label;
-  chart.log_y = log_y;
-  return chart;
-}
-
 std::string seeds_words(const CompareSummary& summary) {
   return several_seeds(summary) ? " Each line is the median over the seeds, shaded from their "
                                   "minimum to their maximum."
@@ -62,8 +53,8 @@ std::vector<Chart> ics_charts(const CompareSummary& summary) {
   std::vector<Chart> l2_charts, cosine_charts;
   for (const auto& [index, name] : shifted_layers(summary)) {
     Chart l2 =
-        over_training("ICS of " + name + ": \u2016G \u2212 G\u2032\u2016", "\u21132 (log)", true);
-    Chart cosine = over_training("ICS of " + name + ": cos(G, G\u2032)", "cosine", false);
+        training_chart("ICS of " + name + ": \u2016G \u2212 G\u2032\u2016", "\u21132 (log)", true);
+    Chart cosine = training_chart("ICS of " + name + ": cos(G, G\u2032)", "cosine", false);
     for (const VariantSummary& v : summary.variants) {
       if (index >= v.landscape_layers.size() || v.landscape_layers[index] != name) continue;
       if (!landscape_spread(v, ics_l2(index))) continue;
@@ -78,10 +69,10 @@ std::vector<Chart> ics_charts(const CompareSummary& summary) {
 }
 
 std::vector<Chart> smoothness_charts(const CompareSummary& summary) {
-  Chart loss = over_training("Loss landscape (4a)", "L(\u03b8 \u2212 \u03b7g) (log)", true);
-  Chart change = over_training("Gradient predictiveness (4b)",
-                               "\u2016g \u2212 \u2207L(\u03b8 \u2212 \u03b7g)\u2016 (log)", true);
-  Chart beta = over_training("\u03b2-smoothness (4c)", "\u03b2 (log)", true);
+  Chart loss = training_chart("Loss landscape (4a)", "L(\u03b8 \u2212 \u03b7g) (log)", true);
+  Chart change = training_chart("Gradient predictiveness (4b)",
+                                "\u2016g \u2212 \u2207L(\u03b8 \u2212 \u03b7g)\u2016 (log)", true);
+  Chart beta = training_chart("\u03b2-smoothness (4c)", "\u03b2 (log)", true);
   for (const VariantSummary& v : summary.variants) {
     if (!landscape_spread(v, beta_smoothness)) continue;
     loss.bands.push_back(landscape_band(

@@ -68,6 +68,9 @@ json seed_json(const SeedResult& s, const std::vector<double>& thresholds) {
                               {"ics_l2", l2},
                               {"ics_cosine", cosine}});
   }
+  j["train_mode_accuracy"] = json::array();
+  for (const AccuracyPoint& p : s.train_mode_accuracy)
+    j["train_mode_accuracy"].push_back({p.step, p.accuracy});
   j["telemetry"] = json::array();
   for (const LayerTelemetry& t : s.telemetry) {
     json points = json::array();
@@ -124,6 +127,8 @@ SeedResult seed_from_json(const json& j) {
   s.measure_seconds = j.value("measure_seconds", 0.0);
   for (const json& p : j.value("landscape", json::array()))
     s.landscape.push_back(landscape_point_from_json(p));
+  for (const json& p : j.value("train_mode_accuracy", json::array()))
+    s.train_mode_accuracy.push_back({p.at(0).get<int64_t>(), p.at(1).get<double>()});
   for (const json& t : j.value("telemetry", json::array()))
     s.telemetry.push_back(telemetry_from_json(t));
   return s;

@@ -17,7 +17,8 @@
 //       "loss_max", "grad_change_min", "grad_change_max", "beta", "ics_l2": [per layer],
 //       "ics_cosine": [per layer]}, ...] (empty when not measured),
 //       "telemetry": [{"name", "type", "lo", "hi", "points": [[step, mean, std, saturated,
-//       [histogram shares]], ...]}] (empty when not recorded)}],
+//       [histogram shares]], ...]}] (empty when not recorded),
+//       "train_mode_accuracy": [[step, acc], ...] (empty when not asked for)}],
 //     "landscape_layers": ["fc1", ...] (the weight layers ICS follows),
 //     "aggregate": {"steps_to", "speedup", "final_accuracy", "drift": median/min/max
 //       over seeds, "ms_per_step": median}}]}
@@ -62,6 +63,9 @@ struct SeedResult {
   double measure_seconds = 0;    // of which measuring the landscape (0 when not measured)
   std::vector<LandscapePoint> landscape;  // at every measured step, in step order
   std::vector<LayerTelemetry> telemetry;  // per hidden activation; empty when not recorded
+  // Test accuracy with BN on batch statistics (train_mode_accuracy.hpp) at
+  // the evaluated steps; empty when not asked for.
+  std::vector<AccuracyPoint> train_mode_accuracy;
   double final_accuracy() const { return accuracy.empty() ? 0 : accuracy.back().accuracy; }
 };
 
