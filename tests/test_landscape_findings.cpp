@@ -43,8 +43,9 @@ TEST_CASE(
         "With BN the \u21132 shift is smaller in 1 of 1 layers and the cosine closer to 1 (the "
         "gradient keeps its direction) in 1 of 1.");
   CHECK(f.ics[2] ==
-        "Ioffe & Szegedy's claim (the paper's), that BN reduces internal covariate shift: this "
-        "run agrees, in every layer by both measures.");
+        "Ioffe & Szegedy's claim (the paper's), that BN reduces internal covariate shift, with "
+        "the shift measured as Santurkar et al. define it: this run agrees, in every layer by "
+        "both measures.");
   CHECK(f.ics[3].find("not seen here: BN reduces it in every layer") != std::string::npos);
   REQUIRE(f.smoothness.size() == 4);
   CHECK(f.smoothness[2] ==

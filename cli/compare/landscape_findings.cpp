@@ -48,7 +48,8 @@ std::vector<std::string> ics_sentences(const VariantSummary& bn, const VariantSu
   const bool all = smaller == int(compared) && closer == int(compared);
   const bool none = smaller == 0 && closer == 0;
   const std::string ioffe =
-      "Ioffe & Szegedy's claim (the paper's), that BN reduces internal covariate shift: ";
+      "Ioffe & Szegedy's claim (the paper's), that BN reduces internal covariate shift, "
+      "with the shift measured as Santurkar et al. define it: ";
   out.push_back(ioffe + (all    ? "this run agrees, in every layer by both measures."
                          : none ? "this run does not agree: with BN the shift is larger, in "
                                   "every layer by both measures."
