@@ -68,6 +68,36 @@ inline CompareSummary bn_wins() {
   return s;
 }
 
+// Landscape measures for every seed of `v` at steps 0, 100, ..., 500: weight
+// layers fc1 (nothing below: no shift) and fc2 (shift `l2`, cosine
+// `cosine`), a loss range, gradient change and beta that grow with
+// `roughness`; seed k adds k% so that the seeds differ.
+inline void add_landscape(VariantSummary& v, double l2, double cosine, double roughness) {
+  v.landscape_layers = {"fc1", "fc2"};
+  for (SeedResult& s : v.seeds) {
+    const double k = 1 + 0.01 * double(s.seed);
+    s.run_seconds = 10;
+    s.measure_seconds = 1;
+    for (int64_t step = 0; step <= 500; step += 100) {
+      LandscapePoint p;
+      p.step = step;
+      p.loss = 1.0;
+      p.ics = {{0.0, 1.0}, {l2 * k, cosine}};
+      p.along = {1.0 - 0.1 * roughness, 1.0 + roughness * k, 0.1 * roughness, roughness * k,
+                 2 * roughness * k};
+      s.landscape.push_back(p);
+    }
+  }
+}
+
+// bn_wins() with landscape measures: with BN less shift and a smoother landscape.
+inline CompareSummary bn_smoother() {
+  CompareSummary s = bn_wins();
+  add_landscape(s.variants[0], 0.5, 0.90, 2.0);
+  add_landscape(s.variants[1], 0.1, 0.99, 0.5);
+  return s;
+}
+
 // A sweep of optimizer.lr over 0.1 and 2, one seed each: without BN stalls
 // at 0.1 (never 90%); at 2 it beats BN (higher and faster).
 inline CompareSummary lr_sweep() {

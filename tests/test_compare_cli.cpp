@@ -131,16 +131,7 @@ TEST_CASE("is_log_probe_step: 0, then 1, 2 and 5 times each power of ten from 10
 
 TEST_CASE("probing after every step leaves the run as it was: same metrics and weights") {
   test::TempDir tmp("probe_no_effect");
-  test::write_blobs(tmp.path());
-  json config = test::blob_config_json(tmp.path(), tmp.path("plain"));
-  config["model"] = {{"type", "mlp"},
-                     {"hidden", {8, 8}},
-                     {"activation", "sigmoid"},
-                     {"batchnorm", true},
-                     {"dropout", 0.2}};
-  Trainer plain(parse_run_config(config, "blob"));
-  plain.run();
-  config["output"]["dir"] = tmp.path("probed");
+  const json config = test::run_unwatched(tmp, "probed");
   TrainerOptions options;
   int probes = 0;
   Tensor x(Shape{16, 16});

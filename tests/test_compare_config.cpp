@@ -256,7 +256,7 @@ TEST_CASE("shipped compare configs: every variant is a valid run config") {
       if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
     }
   }
-  CHECK(files == 5);
+  CHECK(files == 7);
 }
 
 TEST_CASE("compare config: \"seeds\" counts from each run's seed, or lists the seeds") {
@@ -297,4 +297,60 @@ TEST_CASE("describe_run: what a run config trains, in one line from its settings
         "mlp 100-100 sigmoid, no BN; sgd lr 0.5 momentum 0.9; batch 32; 3 epochs");
   CHECK(describe_run({{"model", {{"layers", json::array({1, 2, 3})}}}}) == "3 layers");
   CHECK(describe_run(json::object()) == "");
+}
+
+TEST_CASE("compare config: \"landscape\" turns the measures on, with strict keys") {
+  Fixture f;
+  const CompareConfig off = f.parse(R"({"base": "base.json", "variants": {"v": {}}})");
+  CHECK_FALSE(off.landscape.enabled);
+  const CompareConfig defaults =
+      f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": {}})");
+  CHECK(defaults.landscape.enabled);
+  CHECK(defaults.landscape.every == LandscapeSpec{}.every);
+  CHECK(defaults.landscape.batch == 0);
+  CHECK(defaults.landscape.step_sizes.size() == 7);
+  const CompareConfig set = f.parse(R"({"base": "base.json", "variants": {"v": {}},
+      "landscape": {"every": 0, "batch": 100, "step_sizes": [0.5, 2]}})");
+  CHECK(set.landscape.every == 0);
+  CHECK(set.landscape.batch == 100);
+  CHECK(set.landscape.step_sizes == std::vector<double>{0.5, 2});
+  auto error = [&](const std::string& landscape) {
+    return error_of([&] {
+      f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": )" + landscape + "}");
+    });
+  };
+  CHECK(error(R"({"evry": 10})").find("/landscape/evry: unknown key") != std::string::npos);
+  CHECK(error(R"({"every": -1})").find("/landscape/every") != std::string::npos);
+  CHECK(error(R"({"batch": -5})").find("/landscape/batch") != std::string::npos);
+  CHECK(error(R"({"step_sizes": []})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error(R"({"step_sizes": [1, 0]})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error(R"({"step_sizes": "big"})").find("/landscape/step_sizes") != std::string::npos);
+  CHECK(error("true").find("/landscape") != std::string::npos);
+}
+
+TEST_CASE("compare config: \"samples\" gives every run as many samples, whatever its batch") {
+  Fixture f;
+  const CompareConfig c = f.parse(R"({"base": "base.json",
+      "sweep": {"key": "train.batch_size", "values": [2, 60, 256]}, "variants": {"v": {}},
+      "samples": {"total": 6000, "eval_every": 600}, "train_mode_accuracy": true})");
+  REQUIRE(c.variants.size() == 3);
+  CHECK(c.train_mode_accuracy);
+  CHECK(c.variants[0].config["train"]["steps"] == 3000);
+  CHECK(c.variants[0].config["train"]["eval_every"] == 300);
+  CHECK(c.variants[1].config["train"]["steps"] == 100);
+  CHECK(c.variants[1].config["train"]["eval_every"] == 10);
+  CHECK(c.variants[2].config["train"]["steps"] == 24);      // ceil(6000 / 256)
+  CHECK(c.variants[2].config["train"]["eval_every"] == 2);  // round(600 / 256)
+  CHECK_FALSE(f.parse(R"({"base": "base.json", "variants": {"v": {}}})").train_mode_accuracy);
+  auto error = [&](const std::string& samples) {
+    return error_of([&] {
+      f.parse(R"({"base": "base.json", "variants": {"v": {}}, "samples": )" + samples + "}");
+    });
+  };
+  CHECK(error(R"({"eval_every": 10})").find("/samples/total") != std::string::npos);
+  CHECK(error(R"({"total": 0})").find("/samples/total") != std::string::npos);
+  CHECK(error(R"({"total": 100, "eval_every": 200})").find("/samples/eval_every") !=
+        std::string::npos);
+  CHECK(error(R"({"total": 100, "every": 10})").find("/samples/every: unknown key") !=
+        std::string::npos);
 }

@@ -178,3 +178,31 @@ TEST_CASE("escape_xml and svg_text_width") {
         doctest::Approx(svg_text_width("a", 10)));  // one character, three bytes
   CHECK(svg_text_width("MM", 10) > svg_text_width("ii", 10));
 }
+
+TEST_CASE("heat cells: each cell a rectangle shaded by its value, the axes spanning them") {
+  Chart c;
+  c.title = "histogram over time";
+  c.heat_color = 1;
+  c.cells = {{0, 100, 0, 0.5, 0.25}, {100, 200, 0.5, 1, 1.0}, {200, 300, 0, 1, 0.0}};
+  const ChartLayout layout = layout_chart(c, 600, 400, svg_text_width);
+  CHECK(layout.x_lo <= 0);
+  CHECK(layout.x_hi >= 300);
+  CHECK(layout.y_hi >= 1);
+  const std::string svg = render_svg(c, {600, 400, "heat"});
+  Chart empty = c;
+  empty.cells.clear();
+  empty.x_min = layout.x_lo;  // the same axes
+  empty.x_max = layout.x_hi;
+  empty.y_min = layout.y_lo;
+  empty.y_max = layout.y_hi;
+  auto polygons = [](const std::string& text) {
+    size_t n = 0;
+    for (size_t at = text.find("<polygon"); at != std::string::npos;
+         at = text.find("<polygon", at + 1))
+      ++n;
+    return n;
+  };
+  // The first cell at a quarter of the colour, the second in full, the empty one not drawn.
+  CHECK(polygons(svg) == polygons(render_svg(empty, {600, 400, "heat"})) + 2);
+  CHECK(svg.find("fill-opacity=\"0.25\"") != std::string::npos);
+}

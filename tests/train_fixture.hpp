@@ -14,6 +14,7 @@
 
 #include <minima/core/rng.hpp>
 #include <minima/train/run_config.hpp>
+#include <minima/train/trainer.hpp>
 #include "tests/temp_dir.hpp"
 
 namespace minima::test {
@@ -80,6 +81,24 @@ inline nlohmann::json blob_config_json(const std::string& data_dir, const std::s
 inline RunConfig blob_config(const std::string& data_dir, const std::string& run_dir,
                              const nlohmann::json& changes = nlohmann::json::object()) {
   return parse_run_config(blob_config_json(data_dir, run_dir, changes), "blobs.json");
+}
+
+// For the tests that watch a run and must leave it as it was: the blobs in
+// `tmp`, a 16-8-8-10 sigmoid MLP with BN and dropout 0.2 on them, trained
+// once unwatched into <tmp>/plain. Returns its config with the output
+// directory <tmp>/<watched>, for the watched run.
+inline nlohmann::json run_unwatched(const TempDir& tmp, const std::string& watched) {
+  write_blobs(tmp.path());
+  nlohmann::json config = blob_config_json(tmp.path(), tmp.path("plain"));
+  config["model"] = {{"type", "mlp"},
+                     {"hidden", {8, 8}},
+                     {"activation", "sigmoid"},
+                     {"batchnorm", true},
+                     {"dropout", 0.2}};
+  Trainer plain(parse_run_config(config, "blob"));
+  plain.run();
+  config["output"]["dir"] = tmp.path(watched);
+  return config;
 }
 
 inline std::string read_text(const std::string& path) {

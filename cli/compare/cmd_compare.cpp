@@ -1,6 +1,7 @@
 // `minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]
 //                 [--jobs N]`
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +15,7 @@
 #include <minima/core/threads.hpp>
 #include <minima/report/png_chart.hpp>
 #include <minima/train/evaluate.hpp>
+#include <minima/train/landscape_meter.hpp>
 #include <minima/train/thread_choice.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
@@ -23,8 +25,13 @@
 #include "cli/compare/drift.hpp"
 #include "cli/compare/findings.hpp"
 #include "cli/compare/hardware_words.hpp"
+#include "cli/compare/landscape_findings.hpp"
+#include "cli/compare/landscape_summary.hpp"
+#include "cli/compare/landscape_tables.hpp"
 #include "cli/compare/probe.hpp"
 #include "cli/compare/side_by_side.hpp"
+#include "cli/compare/train_eval_gap.hpp"
+#include "cli/compare/train_mode_accuracy.hpp"
 #include "cli/options.hpp"
 
 namespace minima::cli {
@@ -95,14 +102,13 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
   return plans;
 }
 
-// The first `count` samples of the evaluation set, scaled like training batches.
-Tensor probe_inputs(const TrainingData& data, int64_t count) {
-  Batcher batcher(data.eval, std::min(count, data.eval.count), data.normalization,
-                  /*shuffle=*/false, 0,
+// The first `count` samples of `set`, scaled like training batches.
+Batch first_samples(const Dataset& set, const Normalization& normalization, int64_t count) {
+  Batcher batcher(set, std::min(count, set.count), normalization, /*shuffle=*/false, 0,
                   /*drop_last=*/false);
   Batch batch;
   batcher.next(batch);
-  return batch.x;
+  return batch;
 }
 
 // Every probed unit's percentiles: "step,layer,unit,p15,p50,p85", in step order.
@@ -157,8 +163,9 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
 // What one run adds to the summary.
 struct RunOutcome {
   SeedResult result;
-  std::vector<std::string> layers;       // labels of its probed layers
-  std::string diverged_note, stop_note;  // empty unless it diverged / Ctrl-C stopped it
+  std::vector<std::string> layers;            // labels of its probed layers
+  std::vector<std::string> landscape_layers;  // the weight layers ICS follows
+  std::string diverged_note, stop_note;       // empty unless it diverged / Ctrl-C stopped it
 };
 
 struct RunContext {
@@ -186,7 +193,8 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   SeedResult& result = outcome.result;
   result.seed = plan.seed;
   for (const ProbeTarget& t : plan.probes) outcome.layers.push_back(t.label);
-  const Tensor probe_x = probe_inputs(*plan.data, context.compare.probe.batch);
+  const Tensor probe_x =
+      first_samples(plan.data->eval, plan.data->normalization, context.compare.probe.batch).x;
   const std::string probe_path =
       (std::filesystem::path(plan.config.output.dir) / "probe.csv").string();
   std::vector<LayerTraces> traces;
@@ -197,15 +205,48 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     probed = trainer.step();
   };
 
+  // Santurkar et al.'s measures on a copy of the model (made once the
+  // trainer has built the model), at the log-spaced steps and every
+  // `every` steps; their time is kept apart.
+  const LandscapeSpec& landscape = context.compare.landscape;
+  std::unique_ptr<LandscapeMeter> meter;
+  int64_t measured = -1;  // the last measured step
+  auto measure = [&](Trainer& trainer) {
+    const int64_t step = trainer.step();
+    const bool due = is_log_probe_step(step) || step == trainer.total_steps() ||
+                     (landscape.every > 0 && step % landscape.every == 0);
+    if (!meter || measured == step || !due) return;
+    const auto start = std::chrono::steady_clock::now();
+    result.landscape.push_back(meter->measure(trainer.model().values(), step));
+    result.measure_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    measured = step;
+  };
+
   TrainerOptions options;
   options.progress =
       context.quiet || context.side_by_side ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.stop = &stop_requested;
+  // The activations of the step just trained, read before a probe's
+  // forward pass replaces them.
+  const int64_t eval_every = plan.config.train.eval_every;
+  auto record = [&](Trainer& trainer) {
+    const int64_t step = trainer.step();
+    if (is_log_probe_step(step) || step == trainer.total_steps() ||
+        (eval_every > 0 && step % eval_every == 0))
+      record_telemetry(trainer.model(), step, result.telemetry, context.compare.telemetry_bins);
+  };
   options.after_step = [&](Trainer& trainer) {
+    measure(trainer);
+    if (context.compare.telemetry_bins > 0) record(trainer);
     if (is_log_probe_step(trainer.step())) probe(trainer);
   };
+  std::unique_ptr<TrainModeAccuracy> train_mode;  // made once the trainer built the model
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
     result.accuracy.push_back({p.step, p.eval_acc});
+    if (train_mode)
+      result.train_mode_accuracy.push_back(
+          {p.step, (*train_mode)(trainer.model().values(), *plan.data)});
     result.loss.push_back({p.step, p.train_loss});
     result.steps = p.step;
     probe(trainer);
@@ -215,10 +256,24 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
       print_eval_line(name, p, trainer.total_steps());
     }
   };
+  const auto run_start = std::chrono::steady_clock::now();
   Trainer trainer(plan.config, plan.data, options);
+  if (landscape.enabled) {
+    const int64_t batch = landscape.batch > 0 ? landscape.batch : plan.config.train.batch_size;
+    meter = std::make_unique<LandscapeMeter>(
+        trainer.model(), first_samples(plan.data->train, plan.data->normalization, batch),
+        plan.config.optimizer.value("lr", 0.0), landscape.step_sizes);
+    outcome.landscape_layers = meter->layers();
+    measure(trainer);
+  }
+  if (context.compare.telemetry_bins > 0) result.telemetry = telemetry_layers(trainer.model());
   // Step 0: the untrained net (one evaluation, no training state touched).
   result.accuracy.push_back(
       {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
+  if (context.compare.train_mode_accuracy) {
+    train_mode = std::make_unique<TrainModeAccuracy>(trainer.model(), plan.config.train.batch_size);
+    result.train_mode_accuracy.push_back({0, (*train_mode)(trainer.model().values(), *plan.data)});
+  }
   probe(trainer);
   if (!context.quiet) {
     const std::lock_guard lock(context.print);
@@ -241,6 +296,8 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
                         std::to_string(trainer.step()) + " of " +
                         std::to_string(trainer.total_steps()) + "; the report shows what finished.";
   }
+  result.run_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start).count();
   result.ms_per_step =
       1000 * trainer.train_seconds() / double(std::max<int64_t>(1, trainer.step()));
   for (const LayerTraces& layer : traces) {
@@ -300,23 +357,23 @@ int run_compare(const CompareArgs& a) {
     CompareSummary s = setup;
     for (const CompareVariant& v : compare.variants) {
       const json description = v.config.value("description", json(""));
-      s.variants.push_back({v.name,
-                            v.setting,
-                            v.sweep_value,
-                            v.baseline,
-                            description.is_string() ? description.get<std::string>() : "",
-                            v.changes,
-                            v.source,
-                            v.config,
-                            v.style,
-                            {},
-                            {}});
+      VariantSummary& summary = s.variants.emplace_back();
+      summary.name = v.name;
+      summary.setting = v.setting;
+      summary.sweep_value = v.sweep_value;
+      summary.baseline = v.baseline;
+      summary.description = description.is_string() ? description.get<std::string>() : "";
+      summary.changes = v.changes;
+      summary.source = v.source;
+      summary.config = v.config;
+      summary.style = v.style;
     }
     for (size_t i = 0; i < plans.size(); ++i) {
       const std::optional<RunOutcome>& o = outcomes[i];
       if (!o) continue;
       VariantSummary& v = s.variants[plans[i].variant];
       v.layers = o->layers;
+      v.landscape_layers = o->landscape_layers;
       v.seeds.push_back(o->result);
       for (const std::string& note : {o->diverged_note, o->stop_note})
         if (!note.empty()) s.notes.push_back(note);
@@ -354,9 +411,26 @@ int run_compare(const CompareArgs& a) {
   std::printf("%s", format_text_table(results_table(final_summary)).c_str());
   std::printf("\ndrift of each hidden layer's input (see the report):\n%s",
               format_text_table(drift_table(final_summary)).c_str());
+  if (has_landscape(final_summary))
+    std::printf(
+        "\ninternal covariate shift (Santurkar et al. 2018, Def. 2.1), median over training:\n"
+        "%s\nalong the gradient (their Fig. 4), median over training:\n%s",
+        format_text_table(ics_table(final_summary)).c_str(),
+        format_text_table(smoothness_table(final_summary)).c_str());
+  if (const std::optional<double> overhead = measure_overhead(final_summary))
+    std::printf("measuring took %s on top of the runs' own wall time\n",
+                format_percent(*overhead, 0).c_str());
+  const TextTable train_eval = train_eval_table(final_summary);
+  if (!train_eval.rows.empty())
+    std::printf("\ntest accuracy in eval mode and in train mode (BN on batch statistics):\n%s",
+                format_text_table(train_eval).c_str());
   const Findings found = findings(final_summary);
-  if (!found.speed.empty() || !found.drift.empty()) std::printf("\nIn this run:\n");
-  for (const auto* sentences : {&found.speed, &found.drift})
+  const LandscapeFindings landscape = landscape_findings(final_summary);
+  if (!found.speed.empty() || !found.drift.empty() || !landscape.ics.empty())
+    std::printf("\nIn this run:\n");
+  const std::vector<std::string> gaps = train_eval_sentences(final_summary);
+  for (const auto* sentences :
+       {&found.speed, &found.drift, &landscape.ics, &landscape.smoothness, &gaps})
     for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
@@ -404,7 +478,13 @@ CommandRun declare_compare(CLI::App& app) {
       "\"variants\": {...}}\n"
       "with optional \"description\", \"baseline\", \"seed\", \"seeds\" (3: the seed + 0,\n"
       "1, 2; or a list [0, 7, 9]), \"eval_every\", \"thresholds\" (in %, default\n"
-      "[90, 95, 97, 98]), \"probe\": {\"layer\", \"batch\"} and \"output\".\n"
+      "[90, 95, 97, 98]), \"probe\": {\"layer\", \"batch\"}, \"landscape\": {\"every\",\n"
+      "\"batch\", \"step_sizes\"} (internal covariate shift and the loss landscape\n"
+      "along the gradient, Santurkar et al. 2018), \"telemetry\": {\"bins\"} (mean, std,\n"
+      "saturation and histogram of every hidden layer's activations over training),\n"
+      "\"samples\": {\"total\", \"eval_every\"} (train every run on as many samples,\n"
+      "whatever its batch size), \"train_mode_accuracy\": true (also test accuracy\n"
+      "with BN on batch statistics) and \"output\".\n"
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"

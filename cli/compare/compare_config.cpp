@@ -299,6 +299,42 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
     probe.expect(out.probe.batch >= 2, "batch", "at least 2 test inputs");
     probe.finish();
   }
+  if (top.has("landscape")) {
+    ConfigObject landscape = top.child("landscape");
+    LandscapeSpec& spec = out.landscape;
+    spec.enabled = true;
+    spec.every = landscape.get<int64_t>("every", spec.every);
+    landscape.expect(spec.every >= 0, "every",
+                     "a number of steps >= 0 (0: the log-spaced steps only)");
+    spec.batch = landscape.get<int64_t>("batch", spec.batch);
+    landscape.expect(spec.batch >= 0, "batch",
+                     "a number of training samples >= 0 (0: the run's batch size)");
+    spec.step_sizes = landscape.get<std::vector<double>>("step_sizes", spec.step_sizes);
+    landscape.expect(!spec.step_sizes.empty(), "step_sizes",
+                     "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
+    for (double f : spec.step_sizes)
+      landscape.expect(f > 0 && f <= 1000, "step_sizes",
+                       "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
+    landscape.finish();
+  }
+  if (top.has("telemetry")) {
+    ConfigObject telemetry = top.child("telemetry");
+    out.telemetry_bins = telemetry.get<int>("bins", 30);
+    telemetry.expect(out.telemetry_bins >= 2 && out.telemetry_bins <= 200, "bins",
+                     "a number of histogram bins from 2 to 200");
+    telemetry.finish();
+  }
+  out.train_mode_accuracy = top.get<bool>("train_mode_accuracy", false);
+  int64_t samples = 0, eval_samples = 0;
+  if (top.has("samples")) {
+    ConfigObject matched = top.child("samples");
+    samples = matched.required<int64_t>("total");
+    matched.expect(samples > 0, "total", "a number of training samples > 0");
+    eval_samples = matched.get<int64_t>("eval_every", samples / 10);
+    matched.expect(eval_samples > 0 && eval_samples <= samples, "eval_every",
+                   "a number of samples > 0 and at most \"total\"");
+    matched.finish();
+  }
   const std::optional<int64_t> seed = top.get_nullable<int64_t>("seed", std::nullopt);
   if (seed) top.expect(*seed >= 0, "seed", "an integer >= 0");
   const std::optional<int64_t> eval_every = top.get_nullable<int64_t>("eval_every", std::nullopt);
@@ -324,6 +360,17 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
       } catch (const ConfigError& e) {
         throw std::runtime_error("--set " + o + ": " + v.source + ": " + e.what());
       }
+    }
+    // "samples": steps = ceil(total / batch size), evaluated every
+    // round(eval_every / batch size) steps (at least 1).
+    if (samples > 0) {
+      const json batch = v.config["train"].value("batch_size", json(nullptr));
+      if (!batch.is_number_integer() || batch.get<int64_t>() <= 0)
+        throw ConfigError("/samples", "variant '" + v.name +
+                                          "' has no train.batch_size to divide the samples by");
+      const int64_t b = batch.get<int64_t>();
+      v.config["train"]["steps"] = (samples + b - 1) / b;
+      v.config["train"]["eval_every"] = std::max<int64_t>(1, (eval_samples + b / 2) / b);
     }
     // "seeds": N counts from the run's own seed (0 when its config has none).
     const int64_t own = v.config.contains("seed") && v.config["seed"].is_number_integer()

@@ -8,7 +8,10 @@
 #include "cli/compare/compare_config.hpp"
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/findings.hpp"
+#include "cli/compare/landscape_report.hpp"
 #include "cli/compare/sweep_charts.hpp"
+#include "cli/compare/telemetry_report.hpp"
+#include "cli/compare/train_eval_gap.hpp"
 
 namespace minima {
 namespace {
@@ -108,12 +111,18 @@ std::vector<Guide> threshold_guides(const CompareSummary& summary) {
   return guides;
 }
 
-Chart accuracy_chart(const CompareSummary& summary) {
+Chart training_chart(const std::string& title, const std::string& y_label, bool log_y) {
   Chart chart;
-  chart.title = "Test accuracy";
+  chart.title = title;
   chart.x_label = "training step";
   chart.x_min = 0;
-  chart.y_label = "test accuracy (%)";
+  chart.y_label = y_label;
+  chart.log_y = log_y;
+  return chart;
+}
+
+Chart accuracy_chart(const CompareSummary& summary) {
+  Chart chart = training_chart("Test accuracy", "test accuracy (%)");
   chart.y_unit = "%";
   chart.guides = threshold_guides(summary);
   double worst_best = 100;  // the lowest accuracy any run peaked at
@@ -141,12 +150,7 @@ Chart accuracy_chart(const CompareSummary& summary) {
 }
 
 Chart loss_chart(const CompareSummary& summary) {
-  Chart chart;
-  chart.title = "Training loss";
-  chart.x_label = "training step";
-  chart.x_min = 0;
-  chart.y_label = "cross-entropy (log scale)";
-  chart.log_y = true;
+  Chart chart = training_chart("Training loss", "cross-entropy (log scale)", true);
   for (const VariantSummary& v : summary.variants)
     if (!v.seeds.empty())
       add_curve(chart, v, across_seeds(v, loss_of, [](const LossPoint& p) { return p.loss; }));
@@ -261,6 +265,10 @@ std::string compare_report_html(const CompareSummary& summary) {
         (seeds > 1 ? "; the table gives " + over_seeds : std::string()) +
         ". Hidden k is the input to the k-th hidden nonlinearity (after BN where there is BN).");
   }
+
+  landscape_sections(page, summary);
+  telemetry_section(page, summary);
+  train_eval_section(page, summary);
 
   page.heading("Runs");
   for (const VariantSummary& v : summary.variants) {

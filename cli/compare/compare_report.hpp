@@ -11,6 +11,9 @@
 
 namespace minima {
 
+// An empty chart over training: x "training step" from 0 (linear), y as given.
+Chart training_chart(const std::string& title, const std::string& y_label, bool log_y = false);
+
 Chart accuracy_chart(const CompareSummary& summary);
 Chart loss_chart(const CompareSummary& summary);
 // One chart per variant: the typical unit of its last probed layer in its

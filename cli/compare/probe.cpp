@@ -27,6 +27,15 @@ size_t index_of(const Graph& model, const std::string& name) {
 
 }  // namespace
 
+std::vector<size_t> hidden_activations(const Graph& model) {
+  std::vector<size_t> out;
+  for (size_t a = 0; a + 1 < model.size(); ++a)
+    // an activation of the raw input is no hidden layer
+    if (is_activation(model.layer(a)) && model.inputs_of(a).at(0) != Graph::kInputName)
+      out.push_back(a);
+  return out;
+}
+
 std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec) {
   std::vector<ProbeTarget> targets;
   if (!spec.layer.empty()) {
@@ -37,10 +46,8 @@ std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spe
     targets.push_back({i, spec.layer, spec.layer + " output"});
     return targets;
   }
-  for (size_t a = 0; a + 1 < model.size(); ++a) {
-    if (!is_activation(model.layer(a))) continue;
+  for (size_t a : hidden_activations(model)) {
     const std::string input = model.inputs_of(a).at(0);
-    if (input == Graph::kInputName) continue;  // an activation of the raw input is no hidden layer
     targets.push_back(
         {index_of(model, input), input, "input to " + model.layer(a).name() + " (" + input + ")"});
   }

@@ -18,6 +18,10 @@ struct ProbeTarget {
   std::string label;  // "input to sigmoid3 (bn3)"
 };
 
+// The hidden nonlinearities (relu, sigmoid or tanh layers not fed by the
+// network's input, nor the last layer), in graph order.
+std::vector<size_t> hidden_activations(const Graph& model);
+
 // The layer named by `spec`, or by default the input of every hidden
 // activation (relu, sigmoid or tanh) in graph order: after BN where there is
 // one. Errors (ConfigError at /probe/layer) list the layers there are.

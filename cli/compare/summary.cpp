@@ -49,7 +49,63 @@ json seed_json(const SeedResult& s, const std::vector<double>& thresholds) {
     for (const ProbePoint& p : u.trace) points.push_back({p.step, p.p15, p.p50, p.p85});
     j["shown"].push_back({{"unit", u.unit}, {"points", points}});
   }
+  j["run_seconds"] = s.run_seconds;
+  j["measure_seconds"] = s.measure_seconds;
+  j["landscape"] = json::array();
+  for (const LandscapePoint& p : s.landscape) {
+    json l2 = json::array(), cosine = json::array();
+    for (const GradientShift& g : p.ics) {
+      l2.push_back(g.l2);
+      cosine.push_back(g.cosine);
+    }
+    j["landscape"].push_back({{"step", p.step},
+                              {"loss", p.loss},
+                              {"loss_min", p.along.loss_min},
+                              {"loss_max", p.along.loss_max},
+                              {"grad_change_min", p.along.grad_change_min},
+                              {"grad_change_max", p.along.grad_change_max},
+                              {"beta", p.along.beta},
+                              {"ics_l2", l2},
+                              {"ics_cosine", cosine}});
+  }
+  j["train_mode_accuracy"] = json::array();
+  for (const AccuracyPoint& p : s.train_mode_accuracy)
+    j["train_mode_accuracy"].push_back({p.step, p.accuracy});
+  j["telemetry"] = json::array();
+  for (const LayerTelemetry& t : s.telemetry) {
+    json points = json::array();
+    for (const TelemetryPoint& p : t.points)
+      points.push_back({p.step, p.mean, p.std, p.saturated, p.histogram});
+    j["telemetry"].push_back(
+        {{"name", t.name}, {"type", t.type}, {"lo", t.lo}, {"hi", t.hi}, {"points", points}});
+  }
   return j;
+}
+
+LayerTelemetry telemetry_from_json(const json& j) {
+  LayerTelemetry t;
+  t.name = j.at("name").get<std::string>();
+  t.type = j.at("type").get<std::string>();
+  t.lo = j.at("lo").get<double>();
+  t.hi = j.at("hi").get<double>();
+  for (const json& p : j.at("points"))
+    t.points.push_back({p.at(0).get<int64_t>(), p.at(1).get<double>(), p.at(2).get<double>(),
+                        p.at(3).get<double>(), p.at(4).get<std::vector<double>>()});
+  return t;
+}
+
+LandscapePoint landscape_point_from_json(const json& j) {
+  LandscapePoint p;
+  p.step = j.at("step").get<int64_t>();
+  p.loss = j.at("loss").get<double>();
+  p.along = {j.at("loss_min").get<double>(), j.at("loss_max").get<double>(),
+             j.at("grad_change_min").get<double>(), j.at("grad_change_max").get<double>(),
+             j.at("beta").get<double>()};
+  const json& l2 = j.at("ics_l2");
+  const json& cosine = j.at("ics_cosine");
+  for (size_t k = 0; k < l2.size() && k < cosine.size(); ++k)
+    p.ics.push_back({l2[k].get<double>(), cosine[k].get<double>()});
+  return p;
 }
 
 SeedResult seed_from_json(const json& j) {
@@ -66,6 +122,15 @@ SeedResult seed_from_json(const json& j) {
     for (const json& p : u.at("points")) shown.trace.push_back({p[0], p[1], p[2], p[3]});
     s.shown.push_back(std::move(shown));
   }
+  // Summaries written before the landscape measures have none of these.
+  s.run_seconds = j.value("run_seconds", 0.0);
+  s.measure_seconds = j.value("measure_seconds", 0.0);
+  for (const json& p : j.value("landscape", json::array()))
+    s.landscape.push_back(landscape_point_from_json(p));
+  for (const json& p : j.value("train_mode_accuracy", json::array()))
+    s.train_mode_accuracy.push_back({p.at(0).get<int64_t>(), p.at(1).get<double>()});
+  for (const json& t : j.value("telemetry", json::array()))
+    s.telemetry.push_back(telemetry_from_json(t));
   return s;
 }
 
@@ -109,6 +174,7 @@ json to_json(const CompareSummary& summary) {
          {"config", v.config},
          {"style", {v.style.color, v.style.dash, v.style.marker}},
          {"layers", v.layers},
+         {"landscape_layers", v.landscape_layers},
          {"seeds", seeds},
          {"aggregate", v.seeds.empty() ? json(nullptr) : aggregate_json(summary, v)}});
   }
@@ -137,6 +203,7 @@ CompareSummary summary_from_json(const json& doc) {
     const json& style = j.at("style");
     v.style = {style[0].get<int>(), style[1].get<int>(), style[2].get<int>()};
     v.layers = j.at("layers").get<std::vector<std::string>>();
+    v.landscape_layers = j.value("landscape_layers", std::vector<std::string>{});
     for (const json& seed : j.at("seeds")) v.seeds.push_back(seed_from_json(seed));
     s.variants.push_back(std::move(v));
   }

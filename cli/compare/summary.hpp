@@ -12,7 +12,14 @@
 //     "seeds": [{"seed", "steps", "finished", "ms_per_step", "final_accuracy",
 //       "steps_to": [500, null, ...] (per threshold; null = not reached),
 //       "drift": [per layer; null = no scale], "accuracy": [[step, acc], ...],
-//       "loss": [[step, loss], ...], "shown": [{"unit", "points": [[step, p15, p50, p85], ...]}]}],
+//       "loss": [[step, loss], ...], "shown": [{"unit", "points": [[step, p15, p50, p85], ...]}],
+//       "run_seconds", "measure_seconds", "landscape": [{"step", "loss", "loss_min",
+//       "loss_max", "grad_change_min", "grad_change_max", "beta", "ics_l2": [per layer],
+//       "ics_cosine": [per layer]}, ...] (empty when not measured),
+//       "telemetry": [{"name", "type", "lo", "hi", "points": [[step, mean, std, saturated,
+//       [histogram shares]], ...]}] (empty when not recorded),
+//       "train_mode_accuracy": [[step, acc], ...] (empty when not asked for)}],
+//     "landscape_layers": ["fc1", ...] (the weight layers ICS follows),
 //     "aggregate": {"steps_to", "speedup", "final_accuracy", "drift": median/min/max
 //       over seeds, "ms_per_step": median}}]}
 // "final_accuracy", "steps_to" and "aggregate" are derived: from_json
@@ -25,8 +32,10 @@
 #include <nlohmann/json.hpp>
 
 #include <minima/report/chart.hpp>
+#include <minima/train/landscape_meter.hpp>
 #include "cli/compare/convergence.hpp"
 #include "cli/compare/probe.hpp"
+#include "cli/compare/telemetry.hpp"
 
 namespace minima {
 
@@ -50,6 +59,13 @@ struct SeedResult {
   std::vector<LossPoint> loss;
   std::vector<double> drift;     // per probed layer (unit_drift's median); NaN = no scale
   std::vector<ShownUnit> shown;  // per probed layer
+  double run_seconds = 0;        // wall time of the run: training, evaluations, probes, measures
+  double measure_seconds = 0;    // of which measuring the landscape (0 when not measured)
+  std::vector<LandscapePoint> landscape;  // at every measured step, in step order
+  std::vector<LayerTelemetry> telemetry;  // per hidden activation; empty when not recorded
+  // Test accuracy with BN on batch statistics (train_mode_accuracy.hpp) at
+  // the evaluated steps; empty when not asked for.
+  std::vector<AccuracyPoint> train_mode_accuracy;
   double final_accuracy() const { return accuracy.empty() ? 0 : accuracy.back().accuracy; }
 };
 
@@ -63,8 +79,9 @@ struct VariantSummary {
   std::string source;          // the run config file it came from
   nlohmann::json config;       // the run config as trained (shown on the page)
   LineStyle style;
-  std::vector<std::string> layers;  // labels of the probed layers
-  std::vector<SeedResult> seeds;    // in the compare config's seed order
+  std::vector<std::string> layers;            // labels of the probed layers
+  std::vector<std::string> landscape_layers;  // the weight layers ICS follows ("fc1", ...)
+  std::vector<SeedResult> seeds;              // in the compare config's seed order
 };
 
 struct CompareSummary {

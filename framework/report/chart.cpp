@@ -206,6 +206,10 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
     for (const auto* v : {&b.lo, &b.mid, &b.hi}) ys.insert(ys.end(), v->begin(), v->end());
   }
   for (const Guide& g : chart.guides) ys.push_back(g.value);
+  for (const HeatCell& c : chart.cells) {
+    xs.insert(xs.end(), {c.x0, c.x1});
+    ys.insert(ys.end(), {c.y0, c.y1});
+  }
 
   const Axis xa = make_axis(chart.x_scale, xs, chart.x_min, chart.x_max,
                             std::clamp(int(width / 110), 3, 10), chart.x_ticks);

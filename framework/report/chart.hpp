@@ -54,6 +54,14 @@ struct Guide {
   std::string label;
 };
 
+// A cell of a heat map: the rectangle [x0, x1] x [y0, y1] in data units,
+// shaded from white (value 0) to the chart's heat colour (value 1), e.g.
+// the share of a layer's activations in one histogram bin at one step.
+struct HeatCell {
+  double x0, x1, y0, y1;
+  double value;  // in [0, 1]
+};
+
 struct Chart {
   std::string title, x_label, y_label;
   std::string y_unit;  // appended to y values the chart writes, e.g. "%"
@@ -67,6 +75,8 @@ struct Chart {
   std::vector<Guide> guides;
   std::vector<Series> series;
   std::vector<Band> bands;
+  std::vector<HeatCell> cells;  // drawn under everything else
+  int heat_color = 0;           // palette index of value 1
 };
 
 struct Point {

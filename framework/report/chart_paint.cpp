@@ -67,6 +67,13 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
     painter.line({{t.pixel, top}, {t.pixel, bottom}}, t.major ? kGridMajor : kGridMinor, 1, kSolid);
 
   painter.clip(&p);
+  for (const HeatCell& c : chart.cells) {
+    if (!(c.value > 0)) continue;
+    const double x0 = layout.map_x(c.x0), x1 = layout.map_x(c.x1);
+    const double y0 = layout.map_y(c.y0), y1 = layout.map_y(c.y1);
+    painter.area({{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}, style_color(chart.heat_color),
+                 std::min(1.0, c.value));
+  }
   for (const Guide& g : chart.guides)
     if (layout.y_map.shows(g.value))
       painter.line({{left, layout.map_y(g.value)}, {right, layout.map_y(g.value)}}, kGuide, 1,

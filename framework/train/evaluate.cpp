@@ -20,7 +20,7 @@ double EvalResult::class_accuracy(int c) const {
 }
 
 EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& normalization,
-                    int64_t batch_size) {
+                    int64_t batch_size, Mode mode) {
   if (model.output_shape().numel() != data.num_classes)
     throw std::invalid_argument("the model has " + std::to_string(model.output_shape().numel()) +
                                 " outputs but the data set has " +
@@ -34,7 +34,7 @@ EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& norm
   SoftmaxCrossEntropy loss;
   double loss_sum = 0;
   while (batcher.next(batch)) {
-    const Tensor& logits = model.forward(batch.x, Mode::Eval);
+    const Tensor& logits = model.forward(batch.x, mode);
     loss_sum += double(loss.forward(logits, batch.labels)) * double(batch.size());
     for (int64_t i = 0; i < batch.size(); ++i)
       ++result.confusion[size_t(batch.labels[i]) * size_t(data.num_classes) +

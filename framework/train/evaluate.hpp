@@ -1,6 +1,6 @@
 #pragma once
-// Evaluating a model on a whole data set in Eval mode: mean loss, accuracy,
-// per-class accuracy and the confusion matrix.
+// Evaluating a model on a whole data set, in Eval mode unless asked: mean
+// loss, accuracy, per-class accuracy and the confusion matrix.
 #include <cstdint>
 #include <vector>
 
@@ -25,9 +25,11 @@ struct EvalResult {
   double class_accuracy(int c) const;
 };
 
-// The model's output must have data.num_classes features.
+// The model's output must have data.num_classes features. In Mode::Train
+// BatchNorm normalizes each batch of `batch_size` with its own statistics
+// (as in training) and updates its running statistics: use a copy.
 EvalResult evaluate(Graph& model, const Dataset& data, const Normalization& normalization,
-                    int64_t batch_size = 500);
+                    int64_t batch_size = 500, Mode mode = Mode::Eval);
 
 struct Misclassified {
   int64_t index;  // sample index in the data set

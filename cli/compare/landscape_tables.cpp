@@ -1,0 +1,44 @@
+#include "cli/compare/landscape_tables.hpp"
+
+#include "cli/compare/landscape_summary.hpp"
+
+namespace minima {
+
+TextTable ics_table(const CompareSummary& summary) {
+  const auto layers = shifted_layers(summary);
+  TextTable table;
+  table.header.push_back("run");
+  for (const auto& [index, name] : layers) {
+    table.header.push_back(name + " \u21132");
+    table.header.push_back(name + " cos");
+  }
+  for (const VariantSummary& v : summary.variants) {
+    if (!landscape_spread(v, beta_smoothness)) continue;
+    TableRow row;
+    row.cells.push_back(v.name);
+    for (const auto& [index, name] : layers) {
+      const bool has = index < v.landscape_layers.size() && v.landscape_layers[index] == name;
+      row.cells.push_back(has ? format_measure(landscape_spread(v, ics_l2(index))) : "");
+      row.cells.push_back(has ? format_measure(landscape_spread(v, ics_cosine(index))) : "");
+    }
+    table.rows.push_back(row);
+  }
+  return table;
+}
+
+TextTable smoothness_table(const CompareSummary& summary) {
+  TextTable table;
+  table.header = {"run", "loss range", "gradient change", "\u03b2", "measuring"};
+  for (const VariantSummary& v : summary.variants) {
+    if (!landscape_spread(v, beta_smoothness)) continue;
+    const std::optional<double> overhead = measure_overhead(v.seeds);
+    table.rows.push_back({{v.name, format_measure(landscape_spread(v, loss_range)),
+                           format_measure(landscape_spread(v, grad_change)),
+                           format_measure(landscape_spread(v, beta_smoothness)),
+                           overhead ? format_percent(*overhead, 0).insert(0, 1, '+') : ""},
+                          false});
+  }
+  return table;
+}
+
+}  // namespace minima

@@ -1,0 +1,40 @@
+#pragma once
+// Per hidden layer, the statistics of its activations over training, the
+// view fast.ai's course teaches Batch Normalization with: mean and standard
+// deviation, the share of saturated units, and a histogram per step (drawn
+// as a heat map). Read from the outputs the training step just computed
+// (the last training batch, in Train mode), so recording costs no forward
+// pass and changes nothing.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <minima/nn/graph.hpp>
+
+namespace minima {
+
+struct TelemetryPoint {
+  int64_t step = 0;
+  double mean = 0, std = 0;  // over all the batch's outputs of the layer
+  // sigmoid: share of outputs < 0.01 or > 0.99; tanh: |y| > 0.99; relu: share
+  // of units that are 0 on every sample of the batch (dead)
+  double saturated = 0;
+  std::vector<double> histogram;  // share of outputs per bin of [lo, hi] (the ends clamp)
+};
+
+struct LayerTelemetry {
+  size_t layer = 0;       // index in the graph
+  std::string name;       // "sigmoid2"
+  std::string type;       // "sigmoid", "tanh" or "relu"
+  double lo = 0, hi = 1;  // the histogram's range: [0, 1], [-1, 1], relu [0, 4]
+  std::vector<TelemetryPoint> points;
+};
+
+// One entry, without points, per hidden activation (hidden_activations).
+std::vector<LayerTelemetry> telemetry_layers(const Graph& model);
+
+// Appends a point at `step` to every layer, from the layers' current outputs.
+void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemetry>& layers,
+                      int bins = 30);
+
+}  // namespace minima

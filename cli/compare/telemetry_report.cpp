@@ -1,0 +1,117 @@
+#include "cli/compare/telemetry_report.hpp"
+
+#include <algorithm>
+
+namespace minima {
+namespace {
+
+// The variants whose first seed recorded telemetry.
+std::vector<const VariantSummary*> recorded(const CompareSummary& summary) {
+  std::vector<const VariantSummary*> out;
+  for (const VariantSummary& v : summary.variants)
+    if (!v.seeds.empty() && !v.seeds[0].telemetry.empty()) out.push_back(&v);
+  return out;
+}
+
+size_t layer_count(const std::vector<const VariantSummary*>& variants) {
+  size_t n = 0;
+  for (const VariantSummary* v : variants) n = std::max(n, v->seeds[0].telemetry.size());
+  return n;
+}
+
+// What counts as saturated, for a chart title.
+std::string saturation_words(const std::string& type) {
+  if (type == "sigmoid") return "saturated (< 0.01 or > 0.99)";
+  if (type == "tanh") return "saturated (|y| > 0.99)";
+  return "dead units (0 on the whole batch)";
+}
+
+}  // namespace
+
+std::vector<Chart> telemetry_charts(const CompareSummary& summary) {
+  const auto variants = recorded(summary);
+  std::vector<Chart> out;
+  for (size_t l = 0; l < layer_count(variants); ++l) {
+    Chart stats, saturated;
+    stats.x_label = saturated.x_label = "training step (0, then logarithmic)";
+    stats.x_scale = saturated.x_scale = Scale::Steps;
+    saturated.y_unit = "%";
+    for (const VariantSummary* v : variants) {
+      if (l >= v->seeds[0].telemetry.size()) continue;
+      const LayerTelemetry& t = v->seeds[0].telemetry[l];
+      stats.title = "Hidden " + std::to_string(l + 1) + " (" + t.name + "): mean \u00b1 std";
+      stats.y_label = t.type + " output";
+      saturated.title = "Hidden " + std::to_string(l + 1) + ": " + saturation_words(t.type);
+      saturated.y_label = "share (%)";
+      Band band{v->name, {}, {}, {}, {}, v->style};
+      Series share{v->name, {}, {}, v->style};
+      for (const TelemetryPoint& p : t.points) {
+        band.x.push_back(double(p.step));
+        band.lo.push_back(p.mean - p.std);
+        band.mid.push_back(p.mean);
+        band.hi.push_back(p.mean + p.std);
+        share.x.push_back(double(p.step));
+        share.y.push_back(100 * p.saturated);
+      }
+      stats.bands.push_back(std::move(band));
+      saturated.series.push_back(std::move(share));
+    }
+    out.push_back(std::move(stats));
+    out.push_back(std::move(saturated));
+  }
+  return out;
+}
+
+std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary) {
+  const auto variants = recorded(summary);
+  std::vector<Chart> out;
+  for (size_t l = 0; l < layer_count(variants); ++l)
+    for (const VariantSummary* v : variants) {
+      Chart chart;
+      chart.x_label = "training step (logarithmic)";
+      chart.x_scale = Scale::Steps;
+      chart.heat_color = v->style.color;
+      if (l >= v->seeds[0].telemetry.size()) {
+        out.push_back(std::move(chart));
+        continue;
+      }
+      const LayerTelemetry& t = v->seeds[0].telemetry[l];
+      chart.title = v->name + ", " + t.name;
+      chart.y_label = t.type + " output";
+      chart.y_min = t.lo;
+      chart.y_max = t.hi;
+      // Column k spans from its step to the next recorded one; a bin's
+      // shade is its share over the largest share of the picture.
+      double largest = 0;
+      for (const TelemetryPoint& p : t.points)
+        for (double share : p.histogram) largest = std::max(largest, share);
+      for (size_t k = 0; k + 1 < t.points.size(); ++k) {
+        const TelemetryPoint& p = t.points[k];
+        const double bins = double(p.histogram.size()), width = (t.hi - t.lo) / bins;
+        for (size_t b = 0; b < p.histogram.size(); ++b)
+          chart.cells.push_back({double(p.step), double(t.points[k + 1].step),
+                                 t.lo + double(b) * width, t.lo + double(b + 1) * width,
+                                 largest > 0 ? p.histogram[b] / largest : 0});
+      }
+      out.push_back(std::move(chart));
+    }
+  return out;
+}
+
+void telemetry_section(HtmlReport& page, const CompareSummary& summary) {
+  const auto variants = recorded(summary);
+  if (variants.empty()) return;
+  page.heading("Activations over training");
+  page.paragraph(
+      "Per hidden layer, the outputs of its nonlinearity on the training batch of the step "
+      "(read after the step, so recording changes nothing), at steps 10, 20, 50, 100, \u2026 "
+      "and at every evaluation: their mean with a band of \u00b11 standard deviation, the share of "
+      "saturated sigmoid outputs (< 0.01 or > 0.99; for ReLU the share of units that are 0 on "
+      "the whole batch), and their histogram over time (darker: a larger share of the outputs "
+      "in that bin). The view fast.ai's course teaches Batch Normalization with. Shown: the "
+      "first seed of each variant.");
+  page.chart_grid(telemetry_charts(summary), 2, 460, 300);
+  page.chart_grid(telemetry_heatmaps(summary), int(variants.size()), 460, 260);
+}
+
+}  // namespace minima

@@ -1,0 +1,86 @@
+// `minima compare` with "landscape" and "telemetry": the measures land in
+// summary.json per variant, layer and seed, the page and the terminal show
+// them, and the runs train exactly as they do without measuring.
+#include <doctest/doctest.h>
+
+#include <minima/core/atomic_file.hpp>
+#include "cli/compare/summary.hpp"
+#include "tests/cli_runner.hpp"
+#include "tests/train_fixture.hpp"
+#include "tests/xml_check.hpp"
+
+using namespace minima;
+
+TEST_CASE("minima compare with landscape: measures per variant, layer and seed; runs unchanged") {
+  test::TempDir tmp("compare_landscape");
+  test::write_blobs(tmp.path());
+  json base = test::blob_config_json(tmp.path(), "unused");
+  base["model"] = {
+      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  base["optimizer"] = {{"type", "sgd"}, {"lr", 0.5}};
+  base["schedule"] = {{"type", "constant"}};
+  write_file_atomically(tmp.path("base.json"), base.dump());
+  const std::string variants =
+      R"("base": "base.json", "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
+         "thresholds": [60], "probe": {"batch": 32}, "seeds": [7, 8])";
+  write_file_atomically(tmp.path("plain.json"), "{" + variants + "}");
+  write_file_atomically(tmp.path("measured.json"),
+                        "{" + variants +
+                            R"(, "landscape": {"every": 15, "step_sizes": [0.5, 2]},
+                                 "telemetry": {"bins": 10}, "train_mode_accuracy": true})");
+  const test::CliResult plain =
+      test::run_cli({"compare", tmp.path("plain.json"), "--quiet", "--out", tmp.path("plain")});
+  REQUIRE(plain.exit_code == 0);
+  const test::CliResult measured = test::run_cli(
+      {"compare", tmp.path("measured.json"), "--quiet", "--out", tmp.path("measured")});
+  INFO(measured.out << measured.err);
+  REQUIRE(measured.exit_code == 0);
+
+  for (const char* run : {"without-bn/seed-7", "with-bn/seed-7", "with-bn/seed-8"}) {
+    const std::string a = tmp.path("plain/") + run, b = tmp.path("measured/") + run;
+    CHECK(test::metrics_without_seconds(a + "/metrics.csv") ==
+          test::metrics_without_seconds(b + "/metrics.csv"));
+    CHECK(read_file(a + "/probe.csv") == read_file(b + "/probe.csv"));
+    CHECK(read_file(a + "/model.safetensors") == read_file(b + "/model.safetensors"));
+  }
+
+  const CompareSummary s =
+      summary_from_json(nlohmann::json::parse(read_file(tmp.path("measured/summary.json"))));
+  REQUIRE(s.variants.size() == 2);
+  for (const VariantSummary& v : s.variants) {
+    CHECK(v.landscape_layers == std::vector<std::string>{"fc1", "fc2", "fc3"});
+    REQUIRE(v.seeds.size() == 2);
+    for (const SeedResult& seed : v.seeds) {
+      // Steps 0, 10, 20 (log-spaced), 15, 30 (every 15) and 40 (the last).
+      std::vector<int64_t> steps;
+      for (const LandscapePoint& p : seed.landscape) steps.push_back(p.step);
+      CHECK(steps == std::vector<int64_t>{0, 10, 15, 20, 30, 40});
+      CHECK(seed.landscape[3].ics.size() == 3);
+      CHECK(seed.landscape[3].ics[0].l2 == 0.0);
+      CHECK(seed.landscape[3].ics[2].l2 > 0);
+      CHECK(seed.landscape[3].along.beta > 0);
+      CHECK(seed.measure_seconds > 0);
+      CHECK(seed.run_seconds > seed.measure_seconds);
+      // Telemetry of both hidden sigmoids at steps 10, 20 (log-spaced), 30 and 40 (evaluations).
+      REQUIRE(seed.telemetry.size() == 2);
+      CHECK(seed.telemetry[1].name == "sigmoid2");
+      CHECK(seed.telemetry[1].points.size() == 4);
+      CHECK(seed.telemetry[1].points[0].histogram.size() == 10);
+      // Train-mode test accuracy at every evaluation, step 0 included; without BN the same.
+      REQUIRE(seed.train_mode_accuracy.size() == seed.accuracy.size());
+      if (v.name == "without BN")
+        CHECK(seed.train_mode_accuracy.back().accuracy == seed.accuracy.back().accuracy);
+    }
+  }
+  CHECK(measured.out.find("internal covariate shift (Santurkar et al. 2018, Def. 2.1)") !=
+        std::string::npos);
+  CHECK(measured.out.find("Ioffe & Szegedy's claim (the paper's)") != std::string::npos);
+  CHECK(measured.out.find("measuring took ") != std::string::npos);
+  CHECK(plain.out.find("internal covariate shift") == std::string::npos);
+  const std::string page = read_file(tmp.path("measured/report.html"));
+  CHECK(page.find("Internal covariate shift, measured") != std::string::npos);
+  CHECK(page.find("\u03b2-smoothness (4c)") != std::string::npos);
+  CHECK(page.find("Activations over training") != std::string::npos);
+  CHECK(page.find("Train mode and eval mode") != std::string::npos);
+  CHECK(test::xmllint_status(tmp.path("measured/report.html")) == 0);
+}
