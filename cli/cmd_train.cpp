@@ -99,11 +99,12 @@ int run_train(const TrainArgs& a) {
   std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n",
               static_cast<long long>(last.step), last.epoch, trainer.eval_name().c_str(),
               last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc, last.seconds);
-  if (process_count() > 1 && trainer.session_steps() > 0)
+  if (started_by_mpirun() && trainer.session_steps() > 0)
     std::printf(
-        "data parallel: %d processes, %.3f ms per training step, %.0f%% of it in the "
+        "data parallel: %d process%s, %.3f ms per training step, %.0f%% of it in the "
         "gradient all-reduce\n",
-        process_count(), 1e3 * trainer.train_seconds() / double(trainer.session_steps()),
+        process_count(), process_count() == 1 ? "" : "es",
+        1e3 * trainer.train_seconds() / double(trainer.session_steps()),
         100.0 * trainer.allreduce_seconds() / trainer.train_seconds());
   std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, checkpoints/)\n",
               dir.c_str());

@@ -7,6 +7,7 @@ namespace minima {
 
 void start_processes(int*, char***) {}
 bool built_with_mpi() { return false; }
+bool started_by_mpirun() { return false; }
 int process_rank() { return 0; }
 int process_count() { return 1; }
 void sum_over_processes(std::span<float>) {}

@@ -14,6 +14,8 @@ void start_processes(int* argc, char*** argv);
 
 // Whether this build can run as several processes (CMake found MPI).
 bool built_with_mpi();
+// Whether this process is one of a group mpirun started (even of one).
+bool started_by_mpirun();
 
 int process_rank();   // 0 .. process_count() - 1; rank 0 writes the run's files
 int process_count();  // P

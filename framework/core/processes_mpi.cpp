@@ -11,12 +11,6 @@
 namespace minima {
 namespace {
 
-// Open MPI's and MPICH's launchers name the run's size in the environment;
-// a minima started otherwise stays a single process and never touches MPI.
-bool started_by_mpirun() {
-  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr;
-}
-
 bool joined = false;
 int rank = 0, count = 1;
 
@@ -45,6 +39,12 @@ void start_processes(int* argc, char*** argv) {
 }
 
 bool built_with_mpi() { return true; }
+
+// Open MPI's and MPICH's launchers name the run's size in the environment;
+// a minima started otherwise stays a single process and never touches MPI.
+bool started_by_mpirun() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMI_SIZE") != nullptr;
+}
 int process_rank() { return rank; }
 int process_count() { return count; }
 void sum_over_processes(std::span<float> values) { sum(values, MPI_FLOAT); }
