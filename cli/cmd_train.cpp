@@ -7,6 +7,7 @@
 
 #include <minima/core/blas.hpp>
 #include <minima/core/blas_kernel.hpp>
+#include <minima/core/format.hpp>
 #include <minima/core/processes.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
@@ -102,10 +103,11 @@ int run_train(const TrainArgs& a) {
   if (started_by_mpirun() && trainer.session_steps() > 0)
     std::printf(
         "data parallel: %d process%s, %.3f ms per training step, %.0f%% of it in the "
-        "gradient all-reduce\n",
+        "all-reduce of the %s gradient\n",
         process_count(), process_count() == 1 ? "" : "es",
         1e3 * trainer.train_seconds() / double(trainer.session_steps()),
-        100.0 * trainer.allreduce_seconds() / trainer.train_seconds());
+        100.0 * trainer.allreduce_seconds() / trainer.train_seconds(),
+        format_bytes(trainer.model().grads().numel() * int64_t(sizeof(float))).c_str());
   std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, checkpoints/)\n",
               dir.c_str());
   return 0;

@@ -229,7 +229,8 @@ TEST_CASE("two processes with synchronized batchnorm train like one process on t
   const test::CliResult two = run_processes(2, {"train", config, "--quiet"});
   REQUIRE_MESSAGE(two.exit_code == 0, two.err);
   CHECK(test::line_count(two.out) == 3);  // rank 0 alone reports
-  CHECK(two.out.find("data parallel: 2 processes, ") != std::string::npos);
+  CHECK(two.out.find("data parallel: 2 processes, ") !=
+        std::string::npos);  // step time, all-reduce share
   const RunConfig run = load_run_config(config);
   // Limits 1e-5 over 50 steps; measured 3.3e-7 (losses) and 2.1e-7 (weights).
   CHECK(relative_difference(metrics_column(dir.path("sync/metrics.csv"), 3),
