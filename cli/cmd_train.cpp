@@ -7,6 +7,8 @@
 
 #include <minima/core/blas.hpp>
 #include <minima/core/blas_kernel.hpp>
+#include <minima/core/format.hpp>
+#include <minima/core/processes.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
 #include "cli/options.hpp"
@@ -71,7 +73,8 @@ int run_train(const TrainArgs& a) {
       throw e.in_file(config.source);
     }
   }();
-  if (!a.quiet) print_start(trainer, options.resume);
+  const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
+  if (!a.quiet && writer) print_start(trainer, options.resume);
 
   // The first Ctrl-C asks the loop to stop at the next step; a second one kills.
   struct sigaction action = {}, previous = {};
@@ -84,16 +87,27 @@ int run_train(const TrainArgs& a) {
 
   const std::string& dir = trainer.config().output.dir;
   if (trainer.stopped()) {
-    std::fprintf(stderr,
-                 "minima train: interrupted at step %lld/%lld; checkpoint and metrics saved in %s "
-                 "(continue with: minima train --resume %s)\n",
-                 static_cast<long long>(trainer.step()),
-                 static_cast<long long>(trainer.total_steps()), dir.c_str(), dir.c_str());
+    if (writer)
+      std::fprintf(
+          stderr,
+          "minima train: interrupted at step %lld/%lld; checkpoint and metrics saved in %s "
+          "(continue with: minima train --resume %s)\n",
+          static_cast<long long>(trainer.step()), static_cast<long long>(trainer.total_steps()),
+          dir.c_str(), dir.c_str());
     return 130;
   }
+  if (!writer) return 0;
   std::printf("final: step %lld  epoch %.2f  %s loss %.4f  %s accuracy %.2f%%  %.1fs\n",
               static_cast<long long>(last.step), last.epoch, trainer.eval_name().c_str(),
               last.eval_loss, trainer.eval_name().c_str(), 100.0 * last.eval_acc, last.seconds);
+  if (started_by_mpirun() && trainer.session_steps() > 0)
+    std::printf(
+        "data parallel: %d process%s, %.3f ms per training step, %.0f%% of it in the "
+        "all-reduce of the %s gradient\n",
+        process_count(), process_count() == 1 ? "" : "es",
+        1e3 * trainer.train_seconds() / double(trainer.session_steps()),
+        100.0 * trainer.allreduce_seconds() / trainer.train_seconds(),
+        format_bytes(trainer.model().grads().numel() * int64_t(sizeof(float))).c_str());
   std::printf("run directory: %s (config.json, metrics.csv, model.safetensors, checkpoints/)\n",
               dir.c_str());
   return 0;
@@ -121,7 +135,12 @@ CommandRun declare_train(CLI::App& app) {
       "On a terminal a progress bar is drawn per epoch (or evaluation interval);\n"
       "otherwise one line per evaluation. Ctrl-C stops at the next step, saves a\n"
       "checkpoint and exits with status 130. A non-finite loss stops the run with\n"
-      "an error naming the last good checkpoint.");
+      "an error naming the last good checkpoint.\n"
+      "\n"
+      "Under `mpirun -np P minima train CONFIG`, each of the P processes trains on\n"
+      "its share of every batch (train.batch_size must be a multiple of P), the\n"
+      "gradients are averaged, and rank 0 alone prints and writes the run\n"
+      "directory; resume with the same P (docs/scale-out.md).");
   return [args] { return run_train(*args); };
 }
 

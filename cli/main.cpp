@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <minima/core/blas_kernel.hpp>
+#include <minima/core/processes.hpp>
 #include <minima/core/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/usage_message.hpp"
@@ -52,6 +53,8 @@ int print_help(const CLI::App& minima, const std::string& topic) {
 int main(int argc, char** argv) {
   // OpenBLAS's kernel for this CPU, or a better one (may re-execute minima once).
   minima::use_best_blas_kernel(argv);
+  // One of the processes of `mpirun -np P minima ...`, or the only one.
+  minima::start_processes(&argc, &argv);
   CLI::App minima("minima - a minimal neural-network framework built around Batch Normalization",
                   "minima");
   minima.set_version_flag("--version", "minima " MINIMA_VERSION, "print the version and exit");
@@ -93,7 +96,14 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     return usage_failure(command, e.what());
   } catch (const std::exception& e) {
-    std::cerr << "minima " << command.get_name() << ": error: " << e.what() << "\n";
+    const int processes = minima::process_count();
+    // One write per message, so the lines of several processes never interleave.
+    std::cerr << "minima " + command.get_name() +
+                     (processes > 1 ? " (process " + std::to_string(minima::process_rank()) +
+                                          " of " + std::to_string(processes) + ")"
+                                    : "") +
+                     ": error: " + e.what() + "\n";
+    if (processes > 1) minima::abort_processes(1);  // the others would wait for it for ever
     return 1;
   }
 }

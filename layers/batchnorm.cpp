@@ -7,6 +7,7 @@
 
 #include <minima/config/option_error.hpp>
 #include <minima/core/parallel.hpp>
+#include <minima/core/processes.hpp>
 #include <minima/nn/layer_registry.hpp>
 
 namespace minima {
@@ -86,7 +87,8 @@ BatchNormOptions read_options(ConfigObject& args) {
       .eps = args.get<double>("eps", defaults.eps),
       .momentum = args.get_nullable<double>("momentum", defaults.momentum),
       .affine = args.get<bool>("affine", defaults.affine),
-      .track_running_stats = args.get<bool>("track_running_stats", defaults.track_running_stats)};
+      .track_running_stats = args.get<bool>("track_running_stats", defaults.track_running_stats),
+      .sync = args.get<bool>("sync", defaults.sync)};
 }
 
 }  // namespace
@@ -95,7 +97,8 @@ BatchNorm::BatchNorm(Options options)
     : eps_(options.eps),
       momentum_(options.momentum),
       affine_(options.affine),
-      track_(options.track_running_stats) {
+      track_(options.track_running_stats),
+      sync_(options.sync) {
   expect_option(eps_ > 0, "batchnorm", "eps", "a positive number");
   expect_option(!momentum_ || (*momentum_ >= 0 && *momentum_ <= 1), "batchnorm", "momentum",
                 "a number in [0, 1] or null");
@@ -107,7 +110,8 @@ json BatchNorm::config() const {
   return {{"eps", eps_},
           {"momentum", momentum_ ? json(*momentum_) : json(nullptr)},
           {"affine", affine_},
-          {"track_running_stats", track_}};
+          {"track_running_stats", track_},
+          {"sync", sync_}};
 }
 
 Shape BatchNorm::do_build(const Shape& input_shape) {
@@ -150,14 +154,25 @@ void BatchNorm::init_params(Rng&) {
 // other (Sterbenz), so x = 1000 + 0.01 * noise keeps its digits. The mean is
 // kept as mean_ + mean_rest_ (its float rounding and the remainder), and
 // x - mu = (x - mean_) - mean_rest_ is then accurate in float.
-void BatchNorm::compute_batch_statistics(const float* in, int64_t m) {
+// With sync, mu and var are over the N rows of all processes: each adds
+// sum x = m x_0 + sum (x - x_0) and sum (x - mu)^2 of its own m rows.
+void BatchNorm::compute_batch_statistics(const float* in, int64_t m, Mode mode) {
   const int64_t d = features_;
+  const bool over_processes = synced_ = sync_ && mode == Mode::Train;
   column_sums<1>(m, d, partials_, {center_.data()}, [=](int64_t i, float* acc) {
     const float* row = in + i * d;
     for (int64_t k = 0; k < d; ++k) acc[k] += row[k] - in[k];
   });
+  count_ = double(m);
+  if (over_processes) {
+    for (int64_t k = 0; k < d; ++k) center_[k] += double(m) * double(in[k]);  // sum x
+    sum_over_processes(center_);
+    std::array<double, 1> rows = {count_};
+    sum_over_processes(rows);
+    count_ = rows[0];
+  }
   for (int64_t k = 0; k < d; ++k) {
-    center_[k] = double(in[k]) + center_[k] / double(m);
+    center_[k] = over_processes ? center_[k] / count_ : double(in[k]) + center_[k] / count_;
     mean_[k] = float(center_[k]);
     mean_rest_[k] = float(center_[k] - double(mean_[k]));
   }
@@ -169,19 +184,20 @@ void BatchNorm::compute_batch_statistics(const float* in, int64_t m) {
       acc[k] += xc * xc;
     }
   });
+  if (over_processes) sum_over_processes(var_);
   for (int64_t k = 0; k < d; ++k) {
-    var_[k] /= double(m);
+    var_[k] /= count_;
     inv_std_[k] = float(1.0 / std::sqrt(var_[k] + eps_));
   }
 }
 
 // r = (1 - momentum) r + momentum * stat, with the unbiased variance
-// m/(m-1) var for running_var (PyTorch). momentum null: cumulative average,
-// momentum = 1 / num_batches_tracked.
-void BatchNorm::update_running_statistics(int64_t m) {
+// N/(N-1) var for running_var (PyTorch; N the rows of the statistics).
+// momentum null: cumulative average, momentum = 1 / num_batches_tracked.
+void BatchNorm::update_running_statistics() {
   num_batches_tracked_.value[0] += 1.0f;
   const double factor = momentum_ ? *momentum_ : 1.0 / double(num_batches_tracked_.value[0]);
-  const double unbias = double(m) / double(m - 1);
+  const double unbias = count_ / (count_ - 1.0);
   for (int64_t k = 0; k < features_; ++k) {
     running_mean_.value[k] = float((1.0 - factor) * running_mean_.value[k] + factor * center_[k]);
     running_var_.value[k] =
@@ -222,8 +238,8 @@ void BatchNorm::normalize(const float* in, float* out, int64_t m, Mode mode) {
   used_batch_stats_ = mode == Mode::Train || !track_;  // like PyTorch, also in Eval without them
   if (used_batch_stats_) {
     check_batch_size(m, mode);
-    compute_batch_statistics(in, m);
-    if (mode == Mode::Train && track_) update_running_statistics(m);
+    compute_batch_statistics(in, m, mode);
+    if (mode == Mode::Train && track_) update_running_statistics();
   } else {
     use_running_statistics();
   }
@@ -243,6 +259,9 @@ void BatchNorm::normalize(const float* in, float* out, int64_t m, Mode mode) {
 // With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3), per feature:
 //   dbeta = sum dy,  dgamma = sum dy * xhat,
 //   dx = gamma * inv_std * (dy - dbeta / m - xhat * dgamma / m).
+// With sync, m is N (all processes' rows) and dx takes dbeta and dgamma
+// summed over all processes; the parameter gradients keep this process's
+// part (the trainer averages them like every other gradient).
 // With the running statistics (eval), mu and inv_std are constants:
 //   dx = gamma * inv_std * dy.
 void BatchNorm::normalize_backward(const float* in, const float* g, float* out, int64_t m) {
@@ -263,6 +282,10 @@ void BatchNorm::normalize_backward(const float* in, const float* g, float* out, 
       gamma_.grad[k] += float(sum_dy_xc_[k] * inv_std_[k]);  // dgamma
     }
   }
+  if (synced_) {  // dx below needs the sums over all N rows (the gradients above stay local)
+    sum_over_processes(sum_dy_);
+    sum_over_processes(sum_dy_xc_);
+  }
   // dx = gamma_inv_std * dy - dbeta_term - (x - mu) * xhat_term, where
   // dbeta_term = gamma_inv_std * dbeta / m and
   // xhat_term = gamma_inv_std * inv_std * dgamma / m (both 0 in eval).
@@ -272,8 +295,8 @@ void BatchNorm::normalize_backward(const float* in, const float* g, float* out, 
     const double scale = gamma(k) * double(inv_std_[k]);
     const double dgamma = sum_dy_xc_[k] * inv_std_[k];
     gamma_inv_std[k] = float(scale);
-    dbeta_term[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / double(m)) : 0.0f;
-    xhat_term[k] = used_batch_stats_ ? float(scale * inv_std_[k] * dgamma / double(m)) : 0.0f;
+    dbeta_term[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / count_) : 0.0f;
+    xhat_term[k] = used_batch_stats_ ? float(scale * inv_std_[k] * dgamma / count_) : 0.0f;
   }
   for_each_row(m, d, [=](int64_t i) {
     for (int64_t k = 0; k < d; ++k)

@@ -4,7 +4,11 @@
 // images [C, H, W], per channel over the batch and all positions (sec. 3.2,
 // PyTorch's BatchNorm2d).
 // Config: {"type": "batchnorm", "eps": 1e-5, "momentum": 0.1 (null =
-//          cumulative average), "affine": true, "track_running_stats": true}
+//          cumulative average), "affine": true, "track_running_stats": true,
+//          "sync": false}
+// With "sync" the training batch statistics of a data-parallel run are
+// those of the whole batch over all processes (PyTorch's SyncBatchNorm);
+// without it each process normalizes its own share of the batch.
 // State (PyTorch names): weight (gamma), bias (beta), running_mean,
 // running_var, num_batches_tracked.
 #include <optional>
@@ -22,6 +26,7 @@ struct BatchNormOptions {
   std::optional<double> momentum = 0.1;  // std::nullopt: cumulative average (config: null)
   bool affine = true;
   bool track_running_stats = true;
+  bool sync = false;  // training statistics over all processes (core/processes.hpp)
 };
 
 class BatchNorm : public UnaryLayer {
@@ -55,14 +60,16 @@ class BatchNorm : public UnaryLayer {
   // The math on a batch of m rows of D features (in, out: [m, D]).
   void normalize(const float* in, float* out, int64_t m, Mode mode);
   void normalize_backward(const float* in, const float* dy, float* dx, int64_t m);
-  void compute_batch_statistics(const float* in, int64_t m);  // mean_, mean_rest_, inv_std_, var_
-  void use_running_statistics();                              // the same from the running buffers
-  void update_running_statistics(int64_t m);
+  // mean_, mean_rest_, inv_std_, var_, count_
+  void compute_batch_statistics(const float* in, int64_t m, Mode mode);
+  void use_running_statistics();  // the same from the running buffers
+  void update_running_statistics();
   float gamma(int64_t k) const { return affine_ ? gamma_.value[k] : 1.0f; }
 
   double eps_;
   std::optional<double> momentum_;
-  bool affine_, track_;
+  bool affine_, track_, sync_;
+  double count_ = 0;      // rows the last batch statistics are over (all processes' with sync)
   int64_t features_ = 0;  // D: features, or an image's channels C
   int64_t spatial_ = 1;   // H W for an image, 1 for a feature vector
   Param gamma_, beta_;    // [D] "weight", "bias"
@@ -77,6 +84,7 @@ class BatchNorm : public UnaryLayer {
   Tensor factors_;               // [3, D] per-feature factors of forward's and backward's row pass
   std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
   bool used_batch_stats_ = false;
+  bool synced_ = false;  // the last forward's statistics were over all processes
   // Images only: the batch as [N H W, C], one row per pixel (x_rows_ kept for backward).
   Tensor x_rows_, y_rows_, dx_rows_;
 };

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <minima/layers/dense.hpp>
+#include <minima/models/batchnorm_option.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/nn/model_builder.hpp>
 
@@ -17,7 +18,7 @@ json build_mlp(ConfigObject& spec) {
   const DenseOptions dense_defaults;
   const std::vector<int64_t> hidden = spec.required<std::vector<int64_t>>("hidden");
   const std::string activation = spec.get<std::string>("activation", "relu");
-  const bool batchnorm = spec.get<bool>("batchnorm", false);
+  const json batchnorm = read_batchnorm_option(spec);
   const std::string init = spec.get<std::string>("init", dense_defaults.init);
   const double std = spec.get<double>("std", dense_defaults.std);
   const int64_t classes = spec.get<int64_t>("classes", 10);
@@ -54,8 +55,12 @@ json build_mlp(ConfigObject& spec) {
   json layers = json::array();
   for (size_t i = 0; i < hidden.size(); ++i) {
     const std::string n = std::to_string(i + 1);
-    layers.push_back(dense(int(i + 1), hidden[i], !batchnorm));
-    if (batchnorm) layers.push_back({{"type", "batchnorm"}, {"name", "bn" + n}});
+    layers.push_back(dense(int(i + 1), hidden[i], batchnorm.is_null()));
+    if (!batchnorm.is_null()) {
+      json bn = {{"type", "batchnorm"}, {"name", "bn" + n}};
+      bn.update(batchnorm);
+      layers.push_back(bn);
+    }
     layers.push_back({{"type", activation}, {"name", activation + n}});
     if (dropout > 0)
       layers.push_back({{"type", "dropout"}, {"name", "dropout" + n}, {"p", dropout}});

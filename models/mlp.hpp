@@ -2,14 +2,14 @@
 // The "mlp" model builder: a multilayer perceptron, with or without Batch
 // Normalization, as in Ioffe & Szegedy (2015), Figure 1.
 //   {"type": "mlp", "hidden": [100, 100, 100], "activation": "relu",
-//    "batchnorm": false, "init": "he", "std": 0.01 (only with init "gaussian"),
-//    "classes": 10, "dropout": 0}
+//    "batchnorm": false (or true, or {batchnorm settings}), "init": "he", "std": 0.01 (only with
+//    init "gaussian"), "classes": 10, "dropout": 0}
 // "activation" names any layer registered as one (relu, sigmoid, tanh, or a
 // user's MINIMA_REGISTER_ACTIVATION); "init", "std" and their defaults are
 // the dense layer's (Dense::inits(), DenseOptions).
 // expands, for hidden layer i = 1..L, to
 //   dense "fc<i>" (no bias with batchnorm: BN's beta replaces it),
-//   batchnorm "bn<i>" (with batchnorm), activation "<activation><i>",
+//   batchnorm "bn<i>" (with batchnorm, given its settings), activation "<activation><i>",
 //   dropout "dropout<i>" {"p": dropout} (when dropout > 0),
 // then dense "fc<L+1>" with `classes` units and a bias. The dense layers have
 // the same names with and without BN, so both variants start from the same

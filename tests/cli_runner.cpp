@@ -19,7 +19,8 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliOptions& o
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-  std::vector<std::string> argv_strings = {MINIMA_CLI};
+  std::vector<std::string> argv_strings = options.launcher;
+  argv_strings.push_back(MINIMA_CLI);
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_strings) argv.push_back(a.data());

@@ -23,6 +23,9 @@ struct CliOptions {
   std::vector<std::pair<std::string, std::string>> env;  // set in the child on top of ours
   std::string cwd;                                       // "" = the test's working directory
   std::chrono::milliseconds timeout{60000};              // killed (SIGKILL) after this
+  // A program that starts minima, with its arguments: {"/usr/bin/mpirun", "-np", "2"}
+  // runs `mpirun -np 2 minima ARGS...`. The program is an absolute path.
+  std::vector<std::string> launcher;
 };
 
 // `minima ARGS...`; waits for it to end.

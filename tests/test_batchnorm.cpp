@@ -257,8 +257,11 @@ TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of o
 
 TEST_CASE("batchnorm: names, defaults and per-sample shape") {
   auto bn = make_bn(json::object(), Shape{4});
-  CHECK(bn->config() ==
-        json{{"eps", 1e-5}, {"momentum", 0.1}, {"affine", true}, {"track_running_stats", true}});
+  CHECK(bn->config() == json{{"eps", 1e-5},
+                             {"momentum", 0.1},
+                             {"affine", true},
+                             {"track_running_stats", true},
+                             {"sync", false}});
   std::vector<std::string> names;
   for (const minima::Param* p : bn->params()) names.push_back(p->name);
   for (const minima::Buffer* b : bn->buffers()) names.push_back(b->name);

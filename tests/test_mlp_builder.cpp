@@ -116,7 +116,7 @@ TEST_CASE("mlp errors name the pointer") {
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"dropout", 1}}) ==
         "/model/dropout: expected a probability in [0, 1), got 1");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"batchnorm", "yes"}}) ==
-        "/model/batchnorm: expected true or false, got \"yes\"");
+        "/model/batchnorm: expected true, false or an object of batchnorm settings, got \"yes\"");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"hiden", {8}}}) ==
         "/model/hiden: unknown key; known keys here: activation, batchnorm, classes, dropout, "
         "hidden, init, std, type");

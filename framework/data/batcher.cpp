@@ -36,6 +36,16 @@ int64_t Batcher::batches_per_epoch() const {
   return (samples_per_epoch() + batch_size_ - 1) / batch_size_;
 }
 
+void Batcher::serve_part(int64_t part, int64_t parts) {
+  if (parts < 1 || part < 0 || part >= parts || !drop_last_ || batch_size_ % parts != 0)
+    throw std::invalid_argument("cannot serve part " + std::to_string(part) + " of " +
+                                std::to_string(parts) + " of batches of " +
+                                std::to_string(batch_size_) +
+                                " (parts must divide the batch size, with drop_last)");
+  part_ = part;
+  parts_ = parts;
+}
+
 void Batcher::seek(int64_t epoch, int64_t position) {
   if (epoch < 0 || position < 0 || position > samples_per_epoch())
     throw std::out_of_range("cannot seek to epoch " + std::to_string(epoch) + ", position " +
@@ -64,7 +74,9 @@ bool Batcher::next(Batch& batch) {
     return false;
   }
   prepare_order();
-  const int64_t size = std::min(batch_size_, samples_per_epoch() - position_);
+  const int64_t whole = std::min(batch_size_, samples_per_epoch() - position_);
+  // This part's rows [first, first + size) of the whole batch (all of it with one part).
+  const int64_t size = whole / parts_, first = position_ + part_ * size;
   const int64_t features = data_->sample_shape.numel();
   const Shape shape{size, features};
   if (batch.x.is_view()) batch.x = Tensor(shape);  // a default (empty) tensor owns no storage yet
@@ -72,12 +84,12 @@ bool Batcher::next(Batch& batch) {
   batch.labels.resize(size_t(size));
   float* x = batch.x.data();
   for (int64_t b = 0; b < size; ++b) {
-    const int64_t sample = shuffle_ ? order_[size_t(position_ + b)] : position_ + b;
+    const int64_t sample = shuffle_ ? order_[size_t(first + b)] : first + b;
     const uint8_t* pixels = data_->pixels.data() + sample * features;
     for (int64_t j = 0; j < features; ++j) x[b * features + j] = scaled_[pixels[j]];
     batch.labels[size_t(b)] = data_->labels[size_t(sample)];
   }
-  position_ += size;
+  position_ += whole;
   return true;
 }
 

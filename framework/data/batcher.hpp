@@ -33,6 +33,12 @@ class Batcher {
   // `batch` has held a full-size batch.
   bool next(Batch& batch);
 
+  // From now on serves only part `part` (0-based) of `parts` equal parts of
+  // each batch: its rows [part B/parts, (part + 1) B/parts), the samples a
+  // process of a data-parallel run trains on. Every part walks the same
+  // order. Needs drop_last and parts dividing the batch size.
+  void serve_part(int64_t part, int64_t parts);
+
   int64_t epoch() const { return epoch_; }        // 0-based epoch being served
   int64_t position() const { return position_; }  // samples already served in this epoch
   // Continues at `position` samples into `epoch` (0 <= position <= samples per epoch).
@@ -53,6 +59,7 @@ class Batcher {
   int64_t order_epoch_ = -1;       // epoch whose permutation order_ holds
   int64_t epoch_ = 0;
   int64_t position_ = 0;
+  int64_t part_ = 0, parts_ = 1;
 };
 
 }  // namespace minima

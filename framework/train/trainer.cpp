@@ -1,6 +1,7 @@
 #include <minima/train/trainer.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <optional>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/core/processes.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/data/data_source.hpp>
 #include <minima/io/checkpoint.hpp>
@@ -47,6 +49,28 @@ void check_labels_fit(const Dataset& data, int64_t outputs) {
                            std::to_string(outputs - 1) + ")");
 }
 
+// Data parallel: each of the P processes takes an equal slice of every batch.
+void check_batch_splits(const RunConfig& config) {
+  const int parts = process_count();
+  if (config.train.batch_size % parts != 0)
+    throw ConfigError("/train/batch_size",
+                      "expected a multiple of the " + std::to_string(parts) +
+                          " processes (each trains on an equal share of the batch), got " +
+                          std::to_string(config.train.batch_size));
+}
+
+// Whether `flag` is set on any process (all of them get the same answer).
+bool any_process(bool flag) {
+  std::array<double, 1> count = {flag ? 1.0 : 0.0};
+  sum_over_processes(count);
+  return count[0] > 0;
+}
+
+// Only rank 0 writes the run directory, so only it holds the lock.
+RunLock lock_if_writer(const std::string& dir) {
+  return process_rank() == 0 ? RunLock(dir) : RunLock();
+}
+
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, TrainerOptions options)
@@ -58,11 +82,14 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
     : config_(config),
       options_(std::move(options)),
       data_(std::move(data)),
-      lock_(config.output.dir),
+      writer_(process_rank() == 0),
+      lock_(lock_if_writer(config.output.dir)),
       model_(Graph::from_json(config.layers, "/model/layers")),
       batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization,
                /*shuffle=*/true, config.seed,
                /*drop_last=*/true) {
+  check_batch_splits(config_);
+  batcher_.serve_part(process_rank(), process_count());
   model_.build(data_->train.sample_shape, config_.seed);
   check_labels_fit(data_->train, model_.output_shape().numel());
   if (model_.output_shape().numel() != data_->train.num_classes)
@@ -80,12 +107,13 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   schedule_ = make_schedule(schedule, total_steps_);
   threads_ = config_.train.threads > 0 ? config_.train.threads
                                        : choose_threads(model_, config_.train.batch_size);
-  progress_ = Progress(options_.progress, total_steps_, steps_per_epoch_);
+  progress_ =
+      Progress(writer_ ? options_.progress : ProgressStyle::Quiet, total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();
   else
     start_fresh();
-  write_file_atomically(path("system.json"), run_system(threads_).dump(2) + "\n");
+  if (writer_) write_file_atomically(path("system.json"), run_system(threads_).dump(2) + "\n");
 }
 
 std::string Trainer::path(const char* file) const {
@@ -94,6 +122,7 @@ std::string Trainer::path(const char* file) const {
 std::string Trainer::model_path() const { return run_model_path(config_.output.dir); }
 
 void Trainer::start_fresh() {
+  if (!writer_) return;
   // A checkpoint of an earlier run in this directory is not this run's.
   remove_checkpoints(config_.output.dir);
   write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
@@ -133,20 +162,22 @@ void Trainer::resume() {
   loss_sum_ = s.loss_sum;
   correct_ = s.correct;
   seen_ = s.seen;
+  if (!writer_) return;
   write_file_atomically(path("config.json"), config_.resolved().dump(2) + "\n");
   metrics_ = MetricsLog::resume(path("metrics.csv"), step_);
 }
 
 EvalPoint Trainer::run() {
-  if (!lock_.held()) lock_ = RunLock(config_.output.dir);
+  if (writer_ && !lock_.held()) lock_ = RunLock(config_.output.dir);
   set_threads(threads_);
   start_ = std::chrono::steady_clock::now();
+  first_step_ = step_;
   stopped_ = false;
   int64_t interval_end = step_;
   while (step_ < total_steps_) {
     const bool stop = (options_.stop && options_.stop->load(std::memory_order_relaxed)) ||
                       (options_.stop_at_step > 0 && step_ >= options_.stop_at_step);
-    if (stop) {
+    if (any_process(stop)) {
       progress_.interrupt();
       if (checkpoint_step_ != step_) write_checkpoint();
       stopped_ = true;
@@ -184,15 +215,36 @@ void Trainer::train_step(float lr) {
     throw std::logic_error("the training batcher gave no batch");
   model_.zero_grad();
   const Tensor& logits = model_.forward(batch_.x, Mode::Train);
-  const float loss = loss_.forward(logits, batch_.labels);
+  // This step's loss sum, right answers and samples, over all processes.
+  std::array<double, 3> totals = {
+      double(loss_.forward(logits, batch_.labels)) * double(batch_.size()), double(loss_.correct()),
+      double(batch_.size())};
+  sum_over_processes(totals);
+  const double loss = totals[0] / totals[2];
   if (!std::isfinite(loss))
     diverged(step_ + 1, std::string("loss is ") + (std::isnan(loss) ? "nan" : "inf"));
   model_.backward(loss_.backward());
+  average_gradients();
   optimizer_->step(model_.values(), model_.grads(), lr);
   ++step_;
-  loss_sum_ += double(loss) * double(batch_.size());
-  correct_ += loss_.correct();
-  seen_ += batch_.size();
+  loss_sum_ += totals[0];
+  correct_ += int64_t(totals[1]);
+  seen_ += int64_t(totals[2]);
+}
+
+// Each process's loss is the mean over its B/P samples, so the gradient of
+// the mean over all B is the mean of the P processes' gradients:
+//   g = 1/P sum_p g_p.
+void Trainer::average_gradients() {
+  const int parts = process_count();
+  if (parts == 1) return;
+  Tensor& grads = model_.grads();
+  const auto start = std::chrono::steady_clock::now();
+  sum_over_processes(std::span<float>(grads.data(), size_t(grads.numel())));
+  allreduce_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const float scale = 1.0f / float(parts);
+  for (int64_t k = 0; k < grads.numel(); ++k) grads[k] *= scale;
 }
 
 void Trainer::evaluation_point() {
@@ -206,7 +258,7 @@ void Trainer::evaluation_point() {
   p.eval_loss = result.loss;
   p.eval_acc = result.accuracy();
   p.seconds = seconds();
-  metrics_.append(p);
+  if (writer_) metrics_.append(p);
   loss_sum_ = 0;
   correct_ = seen_ = 0;
 }
@@ -220,6 +272,10 @@ void Trainer::write_checkpoint() {
   for (const StateEntry& e : model_.state())  // a checkpoint must stay a good one to go back to
     for (int64_t k = 0; k < e.tensor->numel(); ++k)
       if (!std::isfinite((*e.tensor)[k])) diverged(step_, "'" + e.name + "' is no longer finite");
+  if (!writer_) {  // rank 0 writes the checkpoint every process could resume from
+    checkpoint_step_ = step_;
+    return;
+  }
   const CheckpointFiles files = prepare_checkpoint(config_.output.dir, step_);
   save_model(files.model, model_,
              {{kStepKey, std::to_string(step_)},

@@ -94,6 +94,11 @@ class Trainer {
   // Time spent in training steps (batch, forward, backward, update) during
   // run(): no evaluation, checkpoints or callbacks; this session only.
   double train_seconds() const { return train_seconds_; }
+  // Of that, time in the gradient all-reduce of a data-parallel run (sending,
+  // and waiting for the slowest process); 0 for one process.
+  double allreduce_seconds() const { return allreduce_seconds_; }
+  // Steps done by this session's run() (a resumed run's earlier ones excluded).
+  int64_t session_steps() const { return step_ - first_step_; }
   std::string model_path() const;
   // The step of the last checkpoint written or resumed from; -1 if none.
   int64_t checkpoint_step() const { return checkpoint_step_; }
@@ -102,6 +107,7 @@ class Trainer {
   void start_fresh();
   void resume();
   void train_step(float lr);
+  void average_gradients();  // over the processes of a data-parallel run
   void evaluation_point();
   void write_checkpoint();
   double seconds() const;  // wall time of the run, earlier sessions included
@@ -111,6 +117,7 @@ class Trainer {
   RunConfig config_;
   TrainerOptions options_;
   std::shared_ptr<const TrainingData> data_;
+  bool writer_;   // this process writes the run directory (rank 0 of a data-parallel run)
   RunLock lock_;  // of config_.output.dir, before anything in it is touched
   Graph model_;
   std::unique_ptr<Optimizer> optimizer_;
@@ -124,7 +131,8 @@ class Trainer {
   int64_t steps_per_epoch_ = 0, total_steps_ = 0, eval_every_ = 0;
   int64_t step_ = 0, checkpoint_step_ = -1;
   float lr_ = 0;  // of the last step
-  double train_seconds_ = 0;
+  double train_seconds_ = 0, allreduce_seconds_ = 0;
+  int64_t first_step_ = 0;     // step_ when this session's run() began
   double seconds_before_ = 0;  // wall time before this run() (earlier sessions of a resumed run)
   std::chrono::steady_clock::time_point start_;  // of this run()
   double loss_sum_ = 0;  // running training statistics since the last evaluation point
