@@ -12,6 +12,7 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/processes.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/report/png_chart.hpp>
 #include <minima/train/evaluate.hpp>
@@ -173,6 +174,7 @@ struct RunContext {
   size_t count;       // of runs
   bool quiet;         // print nothing while training
   bool side_by_side;  // runs share the terminal: one line per evaluation, named
+  bool writer;        // writes files and messages (rank 0 of a data-parallel compare)
   std::mutex& print;  // held while printing
 };
 
@@ -250,7 +252,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     result.loss.push_back({p.step, p.train_loss});
     result.steps = p.step;
     probe(trainer);
-    write_file_atomically(probe_path, probe_csv(plan.probes, traces));
+    if (context.writer) write_file_atomically(probe_path, probe_csv(plan.probes, traces));
     if (context.side_by_side && !context.quiet) {
       const std::lock_guard lock(context.print);
       print_eval_line(name, p, trainer.total_steps());
@@ -287,7 +289,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     result.finished = false;
     outcome.diverged_note = "'" + name + "' " + e.what();
     const std::lock_guard lock(context.print);
-    std::fprintf(stderr, "minima compare: '%s' %s\n", name.c_str(), e.what());
+    if (context.writer) std::fprintf(stderr, "minima compare: '%s' %s\n", name.c_str(), e.what());
   }
   if (trainer.stopped()) {
     result.finished = false;
@@ -337,7 +339,10 @@ int run_compare(const CompareArgs& a) {
   const CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
   const std::vector<Plan> plans = plan_runs(compare, out_dir);
-  std::filesystem::create_directories(out_dir);
+  // Under mpirun every process trains each run together with the others
+  // (data parallel, one run at a time); rank 0 writes and prints.
+  const bool writer = process_rank() == 0;
+  if (writer) std::filesystem::create_directories(out_dir);
   const std::filesystem::path out(out_dir);
   const std::string report_path = (out / "report.html").string();
 
@@ -388,17 +393,18 @@ int run_compare(const CompareArgs& a) {
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &previous);
 
-  const int jobs = compare_jobs(a, plans);
+  const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
   // Side by side, every run trains on one thread of its own: the shared
   // pool is set to one thread here, before they start, and stays so.
   if (jobs > 1) set_threads(1);
   std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-  const RunContext context{compare, plans.size(), a.quiet, jobs > 1, mutex};
+  const RunContext context{compare, plans.size(), a.quiet || !writer, jobs > 1, writer, mutex};
   run_side_by_side(plans.size(), jobs, [&](size_t i) {
     if (stop_requested.load()) return;  // not started before Ctrl-C: not in the report
     RunOutcome outcome = run_one(plans[i], i, context);
     const std::lock_guard lock(mutex);
     outcomes[i] = std::move(outcome);
+    if (!writer) return;
     const CompareSummary so_far = summary();
     write_file_atomically((out / "summary.json").string(), to_json(so_far).dump(1) + "\n");
     write_file_atomically(report_path, compare_report_html(so_far));
@@ -406,6 +412,10 @@ int run_compare(const CompareArgs& a) {
   });
   sigaction(SIGINT, &previous, nullptr);
 
+  bool stopped = false;
+  for (const std::optional<RunOutcome>& o : outcomes)
+    stopped = stopped || (o && !o->stop_note.empty());
+  if (!writer) return stopped ? 130 : 0;
   const CompareSummary final_summary = summary();
   if (!a.quiet) std::printf("\n");
   std::printf("%s", format_text_table(results_table(final_summary)).c_str());
@@ -434,12 +444,9 @@ int run_compare(const CompareArgs& a) {
     for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
-  bool stopped = false;
   for (const std::optional<RunOutcome>& o : outcomes)
-    if (o && !o->stop_note.empty()) {
+    if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
-      stopped = true;
-    }
   return stopped ? 130 : 0;
 }
 
