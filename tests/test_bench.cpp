@@ -20,7 +20,7 @@ namespace {
 BenchNetwork tiny_network() {
   const json spec = {
       {"type", "mlp"}, {"hidden", {8, 6}}, {"activation", "relu"}, {"batchnorm", true}};
-  return {"tiny", expand_model(spec, "/model"), 5, 20, 10};
+  return {"tiny", expand_model(spec, "/model"), 5, Shape{20}, 10};
 }
 
 std::string call_str(const GemmCall& c) {

@@ -168,7 +168,7 @@ TEST_CASE(
   ThreadsGuard guard;
   const json spec = {
       {"type", "mlp"}, {"hidden", {512, 512}}, {"activation", "relu"}, {"batchnorm", true}};
-  const BenchNetwork network{"split", expand_model(spec, "/model"), 128, 784, 0};
+  const BenchNetwork network{"split", expand_model(spec, "/model"), 128, Shape{784}, 0};
   const json momentum = {{"type", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}};
   auto train = [&](int threads) {
     set_threads(threads);

@@ -66,7 +66,7 @@ bool Batcher::next(Batch& batch) {
   prepare_order();
   const int64_t size = std::min(batch_size_, samples_per_epoch() - position_);
   const int64_t features = data_->sample_shape.numel();
-  const Shape shape{size, features};
+  const Shape shape = data_->sample_shape.with_batch(size);
   if (batch.x.is_view()) batch.x = Tensor(shape);  // a default (empty) tensor owns no storage yet
   batch.x.resize(shape);
   batch.labels.resize(size_t(size));
