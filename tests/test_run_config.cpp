@@ -290,7 +290,8 @@ TEST_CASE(
   const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs/";
   for (const auto& [plain_name, bn_name] :
        {std::pair{"mnist_mlp", "mnist_mlp_bn"}, std::pair{"paper_fig1_plain", "paper_fig1_bn"},
-        std::pair{"fashion_mlp", "fashion_mlp_bn"}}) {
+        std::pair{"fashion_mlp", "fashion_mlp_bn"}, std::pair{"mnist_lenet", "mnist_lenet_bn"},
+        std::pair{"fashion_lenet", "fashion_lenet_bn"}}) {
     CAPTURE(plain_name);
     json plain = load_run_config(dir + plain_name + ".json").resolved();
     json bn = load_run_config(dir + bn_name + ".json").resolved();
