@@ -56,6 +56,13 @@ std::vector<BenchNetwork> named_bench_networks() {
       networks.push_back(
           {std::string(s.name) + (bn ? "" : "-nobn"), expand_model(spec, "/model"), s.batch});
     }
+  // LeNet-5 / BNLeNet (configs/mnist_lenet_bn.json's model) on 28 x 28 images.
+  for (bool bn : {true, false}) {
+    const json spec = {{"type", "cnn"},           {"conv", {6, 16}}, {"kernel", 5},
+                       {"padding", {2, 0}},       {"pool", "avg"},   {"dense", {120, 84}},
+                       {"activation", "sigmoid"}, {"batchnorm", bn}, {"init", "xavier"}};
+    networks.push_back({bn ? "lenet" : "lenet-nobn", expand_model(spec, "/model"), 128});
+  }
   return networks;
 }
 

@@ -34,7 +34,9 @@ struct BenchNetwork {
 // Layer lists from the "mlp" model builder (minima/models/mlp.hpp), as a config
 // would give them: paper (784-100-100-100-10 sigmoid, batch 60), relu (784-256-256-10, batch
 // 128), wide (784-1024-1024-10 ReLU, batch 256), each with BN and as
-// "<name>-nobn" without.
+// "<name>-nobn" without; and from the "cnn" builder lenet (BNLeNet: LeNet-5,
+// sigmoid, average pooling, BN before each sigmoid; [1, 28, 28] images, batch
+// 128) and lenet-nobn (LeNet-5).
 std::vector<BenchNetwork> named_bench_networks();
 // One of them by name; throws listing the names when unknown.
 BenchNetwork named_bench_network(const std::string& name);
