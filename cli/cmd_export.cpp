@@ -1,5 +1,5 @@
 // `minima export RUN_DIR --fold-bn OUT_DIR`: an inference copy of a trained
-// model with every foldable BatchNorm folded into the Dense before it.
+// model with every foldable BatchNorm folded into the Dense or Conv2d before it.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -129,8 +129,9 @@ CommandRun declare_export(CLI::App& app) {
       ->check(whole_number(2, 999999))
       ->capture_default_str();
   app.footer(
-      "Folds every BatchNorm that directly follows a Dense layer (whose output\n"
-      "feeds only that BatchNorm) into the Dense, using its running statistics:\n"
+      "Folds every BatchNorm that directly follows a Dense or Conv2d layer (whose\n"
+      "output feeds only that BatchNorm) into it, using its running statistics,\n"
+      "per output unit or channel:\n"
       "  W' = gamma / sqrt(var + eps) * W\n"
       "  b' = gamma * (b - mean) / sqrt(var + eps) + beta\n"
       "and drops the BatchNorm. Writes OUT_DIR/config.json and model.safetensors\n"
@@ -143,7 +144,8 @@ CommandRun declare_export(CLI::App& app) {
 }  // namespace
 
 MINIMA_REGISTER(command_registry(), "export",
-                (CommandEntry{"write an inference copy of a model with BatchNorm folded into Dense",
-                              declare_export}));
+                (CommandEntry{
+                    "write an inference copy of a model with BatchNorm folded into Dense/Conv2d",
+                    declare_export}));
 
 }  // namespace minima::cli

@@ -38,6 +38,10 @@ Image model_input(const std::string& path, const DataConfig& data) {
 
 // The shape of model_input()'s images.
 SampleGeometry input_geometry(const DataConfig& data) { return sample_geometry(data, 28 * 28); }
+Shape input_shape(const DataConfig& data) {
+  const SampleGeometry g = input_geometry(data);
+  return Shape{g.channels, g.height, g.width};
+}
 
 // softmax(z)_k = exp(z_k - max z) / sum_j exp(z_j - max z), in double.
 std::vector<double> softmax(const Tensor& logits) {
@@ -67,11 +71,13 @@ Prediction predict_one(SavedModel& model, const std::string& file) {
     p.error = e.what();
     return p;
   }
-  // x = (pixel / 255 - mean) / std, as the Batcher scales training batches.
-  Tensor x(Shape{1, int64_t(p.input.pixels.size())});
-  for (size_t j = 0; j < p.input.pixels.size(); ++j)
+  // x = (pixel / 255 - mean) / std, as the Batcher scales training batches,
+  // [1, C, H, W] like a training sample.
+  const std::vector<uint8_t> planar = channels_first(p.input);
+  Tensor x(input_shape(model.config.data).with_batch(1));
+  for (size_t j = 0; j < planar.size(); ++j)
     x[int64_t(j)] =
-        (float(p.input.pixels[j]) / 255.0f - model.normalization.mean) / model.normalization.std;
+        (float(planar[j]) / 255.0f - model.normalization.mean) / model.normalization.std;
   const Tensor& logits = model.graph.forward(x, Mode::Eval);
   p.logits.assign(logits.data(), logits.data() + logits.numel());
   p.probabilities = softmax(logits);
@@ -146,9 +152,7 @@ int run_predict(const PredictOptions& options) {
     throw UsageError("expected one or more image files after " + options.target);
   const ModelFiles files = model_files(options.target);
   const RunConfig config = load_run_config(files.config);
-  const SampleGeometry geometry = input_geometry(config.data);
-  SavedModel model =
-      load_saved_model(files, Shape{int64_t(geometry.height) * geometry.width * geometry.channels});
+  SavedModel model = load_saved_model(files, input_shape(config.data));
 
   std::vector<Prediction> predictions;
   for (const std::string& file : options.images) predictions.push_back(predict_one(model, file));

@@ -51,9 +51,9 @@ int run_summary(const SummaryArgs& args) {
   if (args.config.empty()) throw UsageError("missing the config file");
   const std::string& path = args.config;
   const RunConfig config = load_run_config(path, args.overrides);
-  const Shape input = sample_shape(config.data);
   Graph graph = Graph::from_json(config.layers, "/model/layers");
-  graph.build(input, config.seed);
+  graph.build(sample_shape(config.data), config.seed);
+  const Shape& input = graph.input_shape();
 
   // The Inputs column appears only when some layer is not fed by the one before it.
   std::vector<std::string> inputs(graph.size());
@@ -107,8 +107,10 @@ CommandRun declare_summary(CLI::App& app) {
       "Prints each layer of the config's model (after expanding builders such as\n"
       "\"mlp\"): its name and type, output shape (N = batch), parameter count, and its\n"
       "inputs when it is not fed by the layer above; then the totals.\n"
-      "The input shape is 784 for mnist and fashion; for \"idx\" data it is read\n"
-      "from the header of <data.dir>/train-images-idx3-ubyte[.gz].");
+      "The input is the data's images, [1, 28, 28] for mnist and fashion, [C, H, W]\n"
+      "for image folders; for \"idx\" data [1, rows, cols] from the header of\n"
+      "<data.dir>/train-images-idx3-ubyte[.gz]. A model whose first layers take\n"
+      "flat vectors (dense) sees them flattened: [784].");
   return [args] { return run_summary(*args); };
 }
 

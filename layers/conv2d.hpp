@@ -37,6 +37,7 @@ class Conv2d : public UnaryLayer {
 
   std::string type() const override { return "conv2d"; }
   json config() const override;
+  InputForm input_form() const override { return InputForm::Image; }
   void init_params(Rng& rng) override;
 
   Param& weight() { return weight_; }

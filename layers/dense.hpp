@@ -29,6 +29,7 @@ class Dense : public UnaryLayer {
   static const std::vector<std::string>& inits();
 
   std::string type() const override { return "dense"; }
+  InputForm input_form() const override { return InputForm::Flat; }
   json config() const override;
   void init_params(Rng& rng) override;
 

@@ -27,6 +27,7 @@ class Pool2d : public UnaryLayer {
  public:
   using Options = Pool2dOptions;
   json config() const override;
+  InputForm input_form() const override { return InputForm::Image; }
   const Window2d& window() const { return window_; }
 
  protected:

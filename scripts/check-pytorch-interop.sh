@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that minima models load in PyTorch with the code of
+# Checks that minima models (a BN MLP and a BNLeNet) load in PyTorch with the code of
 # docs/pytorch-interop.md (its python block is run as written) and compute
 # the same logits as `minima predict`, within 1e-5; that a BatchNorm-folded
 # export does too; and that weights written back from PyTorch evaluate in
@@ -23,10 +23,13 @@ python="$("$root/scripts/torch-python.sh" check-pytorch-interop)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "== training a small BatchNorm MLP (300 steps)"
-"$minima" train "$root/configs/mnist_mlp_bn.json" --quiet --set data.dir="$mnist" --set train.epochs=0 \
-  --set train.steps=300 --set output.dir="$work/run"
-"$minima" export "$work/run" --fold-bn "$work/folded"
+runs=(mlp cnn mlp_folded cnn_folded)
+echo "== training a small BatchNorm MLP and a BNLeNet (300 steps each)"
+for model in mlp:mnist_mlp_bn cnn:mnist_lenet_bn; do
+  "$minima" train "$root/configs/${model#*:}.json" --quiet --set data.dir="$mnist" --set train.epochs=0 \
+    --set train.steps=300 --set output.dir="$work/${model%%:*}"
+  "$minima" export "$work/${model%%:*}" --fold-bn "$work/${model%%:*}_folded"
+done
 
 echo "== writing 20 test digits as dark-on-light PNG files"
 "$python" - "$mnist" "$work" <<'EOF'
@@ -43,10 +46,11 @@ for i in range(20):
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 28, 28, 8, 0, 0, 0, 0)) +
                 chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 EOF
-"$minima" predict "$work/run" "$work"/digit*.png --json > "$work/run.json"
-"$minima" predict "$work/folded" "$work"/digit*.png --json > "$work/folded.json"
+for run in "${runs[@]}"; do
+  "$minima" predict "$work/$run" "$work"/digit*.png --json > "$work/$run.json"
+done
 
-echo "== loading both models in PyTorch with docs/pytorch-interop.md's code"
+echo "== loading the models in PyTorch with docs/pytorch-interop.md's code"
 "$python" - "$root/docs/pytorch-interop.md" "$work" <<'EOF'
 import json, re, sys
 doc, work = sys.argv[1], sys.argv[2]
@@ -54,7 +58,7 @@ code = re.search(r"```python\n(.*?)```", open(doc).read(), re.S).group(1)
 exec(code)
 
 worst = 0.0
-for run in ("run", "folded"):
+for run in ("mlp", "cnn", "mlp_folded", "cnn_folded"):
     model, prepare = load_minima_model(f"{work}/{run}")
     predictions = json.load(open(f"{work}/{run}.json"))["predictions"]
     pixels = [p["input"]["pixels"] for p in predictions]
@@ -64,22 +68,27 @@ for run in ("run", "folded"):
     # relative to each sample's largest logit
     difference = ((logits - minima_logits).abs().amax(dim=1) / minima_logits.abs().amax(dim=1)).max().item()
     agree = (logits.argmax(dim=1) == minima_logits.argmax(dim=1)).all().item()
-    print(f"{run:7s} {sum(isinstance(m, torch.nn.BatchNorm1d) for m in model)} BatchNorm1d, "
-          f"{len(pixels)} images: max relative logit difference {difference:.2e}, same classes: {agree}")
+    norms = sum(isinstance(m, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)) for m in model)
+    convs = sum(isinstance(m, torch.nn.Conv2d) for m in model)
+    print(f"{run:10s} {convs} Conv2d, {norms} BatchNorm, {len(pixels)} images:"
+          f" max relative logit difference {difference:.2e}, same classes: {agree}")
     worst = max(worst, difference)
     assert agree
 
-# PyTorch -> minima: write the state_dict back and evaluate it with minima.
-model, _ = load_minima_model(f"{work}/run")
-save_safetensors(model.state_dict(), f"{work}/from_pytorch.safetensors")
+# PyTorch -> minima: write the state_dicts back and evaluate them with minima.
+for run in ("mlp", "cnn"):
+    model, _ = load_minima_model(f"{work}/{run}")
+    save_safetensors(model.state_dict(), f"{work}/{run}_from_pytorch.safetensors")
 if worst > 1e-5:
     sys.exit(f"FAIL: PyTorch and minima differ by {worst:.2e} > 1e-5")
 EOF
 
-echo "== PyTorch's state_dict back into minima"
-expected="$("$minima" eval "$work/run" | grep '^accuracy')"
-got="$("$minima" eval --weights "$work/from_pytorch.safetensors" --config "$work/run/config.json" | grep '^accuracy')"
-echo "minima run:        $expected"
-echo "from PyTorch file: $got"
-[ "$expected" = "$got" ] || { echo "FAIL: accuracies differ" >&2; exit 1; }
-echo "OK: minima models load in PyTorch with equal outputs (<= 1e-5), and back"
+echo "== PyTorch's state_dicts back into minima"
+for run in mlp cnn; do
+  expected="$("$minima" eval "$work/$run" | grep '^accuracy')"
+  got="$("$minima" eval --weights "$work/${run}_from_pytorch.safetensors" --config "$work/$run/config.json" | grep '^accuracy')"
+  echo "$run minima run:        $expected"
+  echo "$run from PyTorch file: $got"
+  [ "$expected" = "$got" ] || { echo "FAIL: $run accuracies differ" >&2; exit 1; }
+done
+echo "OK: minima MLP and CNN models load in PyTorch with equal outputs (<= 1e-5), and back"

@@ -2,6 +2,7 @@
 // the thread rule, system facts and the JSON output. Never asserts on speed.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -20,7 +21,7 @@ namespace {
 BenchNetwork tiny_network() {
   const json spec = {
       {"type", "mlp"}, {"hidden", {8, 6}}, {"activation", "relu"}, {"batchnorm", true}};
-  return {"tiny", expand_model(spec, "/model"), 5, 20, 10};
+  return {"tiny", expand_model(spec, "/model"), 5, Shape{20}, 10};
 }
 
 std::string call_str(const GemmCall& c) {
@@ -64,7 +65,7 @@ TEST_CASE("timing_stats: median, min, p90 and max of unsorted timings") {
 
 TEST_CASE("named bench networks are the mlp builder's networks at the issue's batch sizes") {
   const std::vector<BenchNetwork> all = named_bench_networks();
-  REQUIRE(all.size() == 6);
+  REQUIRE(all.size() == 8);
   CHECK(all[0].name == "paper");
   CHECK(all[1].name == "paper-nobn");
   CHECK(all[0].batch == 60);
@@ -80,7 +81,20 @@ TEST_CASE("named bench networks are the mlp builder's networks at the issue's ba
   CHECK(all[1].layers.size() == 7);  // no batchnorm layers
   CHECK_THROWS_WITH(
       named_bench_network("huge"),
-      "unknown network 'huge' (known: paper, paper-nobn, relu, relu-nobn, wide, wide-nobn)");
+      "unknown network 'huge' (known: paper, paper-nobn, relu, relu-nobn, wide, wide-nobn, lenet, "
+      "lenet-nobn)");
+}
+
+TEST_CASE("bench's lenet is BNLeNet on [1, 28, 28] images, batch 128, and takes a step") {
+  const BenchNetwork lenet = named_bench_network("lenet");
+  CHECK(lenet.batch == 128);
+  CHECK(lenet.sample == Shape{1, 28, 28});
+  CHECK(lenet.layers[0]["name"] == "conv1");
+  CHECK(lenet.layers[1]["type"] == "batchnorm");
+  CHECK(named_bench_network("lenet-nobn").layers.size() == 12);
+  TrainingStep step(lenet, {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(std::isfinite(step.train()));
+  CHECK(record_step_gemms(step).size() >= 10);  // conv1, conv2 and fc1-fc3: forward and backward
 }
 
 TEST_CASE(

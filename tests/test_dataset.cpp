@@ -54,7 +54,7 @@ TEST_CASE("load_idx_dataset reads the train and test splits, raw or gzip") {
   write_split(dir.path(), "t10k", true, {9, 9, 9, 9}, {5});
 
   const Dataset train = load_idx_dataset(dir.path(), "train");
-  CHECK(train.sample_shape == Shape{4});
+  CHECK(train.sample_shape == Shape{1, 2, 2});
   CHECK(train.count == 3);
   CHECK(train.pixels == kPixels);
   CHECK(train.labels == std::vector<int32_t>{4, 0, 9});
@@ -185,7 +185,7 @@ TEST_CASE("integration: real MNIST has the published label counts") {
   const Dataset test = load_idx_dataset(dir, "test");
   CHECK(train.count == 60000);
   CHECK(test.count == 10000);
-  CHECK(train.sample_shape == Shape{784});
+  CHECK(train.sample_shape == Shape{1, 28, 28});
   CHECK(train.num_classes == 10);
   CHECK(label_counts(train) ==
         std::vector<int64_t>{5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949});

@@ -13,24 +13,27 @@ using namespace minima;
 
 namespace {
 
-Graph built(const std::string& layers, int64_t inputs, uint64_t seed = 3) {
+Graph built(const std::string& layers, Shape sample, uint64_t seed = 3) {
   Graph g = Graph::from_json(json::parse(layers), "/model/layers");
-  g.build(Shape{inputs}, seed);
+  g.build(sample, seed);
   return g;
 }
+Graph built(const std::string& layers, int64_t inputs) { return built(layers, Shape{inputs}); }
 
 // Moves every BatchNorm's running statistics (training forwards) and gives
 // gamma and beta values other than 1 and 0, as a trained model has.
-void make_trained(Graph& g, int64_t inputs) {
+void make_trained(Graph& g, Shape sample) {
   Rng rng(5);
   for (int step = 0; step < 4; ++step)
-    g.forward(test::random_normal(Shape{16, inputs}, rng, 0.7f, 2.0f), Mode::Train);
+    g.forward(test::random_normal(sample.with_batch(16), rng, 0.7f, 2.0f), Mode::Train);
   for (size_t i = 0; i < g.size(); ++i)
     if (g.layer(i).type() == "batchnorm")
       for (Param* p : g.layer(i).params())
         for (int64_t k = 0; k < p->value.numel(); ++k)
           p->value[k] = (p->name == "weight" ? 1.0f : 0.0f) + rng.normal();
 }
+
+void make_trained(Graph& g, int64_t inputs) { make_trained(g, Shape{inputs}); }
 
 const Tensor& param(Graph& g, const std::string& layer, const std::string& name) {
   for (Param* p : g.find(layer)->params())
@@ -90,6 +93,32 @@ TEST_CASE(
   CHECK(param(folded.graph, "fc1", "weight")[0] != param(g, "fc1", "weight")[0]);
 }
 
+TEST_CASE("a folded CNN (BN after conv2d, per channel, and after dense) gives the same outputs") {
+  const std::string layers = R"([
+    {"type":"conv2d","out_channels":3,"kernel":3,"padding":1,"bias":false,"name":"conv1"},
+    {"type":"batchnorm","name":"bn1"},{"type":"relu","name":"relu1"},
+    {"type":"maxpool2d","kernel":2,"name":"pool1"},
+    {"type":"conv2d","out_channels":4,"kernel":2,"name":"conv2"},{"type":"batchnorm","name":"bn2"},
+    {"type":"sigmoid","name":"sigmoid2"},{"type":"flatten","name":"flatten"},
+    {"type":"dense","units":5,"bias":false,"name":"fc1"},{"type":"batchnorm","name":"bn3"},
+    {"type":"tanh","name":"tanh3"},{"type":"dense","units":3,"name":"fc2"}])";
+  const Shape image{2, 6, 6};
+  Graph g = built(layers, image);
+  make_trained(g, image);
+
+  FoldedModel folded = fold_batchnorm(g);
+  CHECK(folded.folded == std::vector<std::string>{"conv1 + bn1", "conv2 + bn2", "fc1 + bn3"});
+  CHECK(folded.skipped.empty());
+  CHECK(folded.layers[0]["bias"] == true);
+  CHECK(param(folded.graph, "conv1", "weight").shape() == Shape{3, 2, 3, 3});
+  CHECK(param(folded.graph, "conv1", "bias").shape() == Shape{3});
+  Rng rng(11);
+  const Tensor x = test::random_normal(image.with_batch(8), rng, 0.5f, 1.5f);
+  const Tensor expected = g.forward(x, Mode::Eval);
+  test::check_close(folded.graph.forward(x, Mode::Eval), expected, 1e-5, 1e-5, "outputs");
+  CHECK(param(folded.graph, "conv2", "weight")[0] != param(g, "conv2", "weight")[0]);
+}
+
 TEST_CASE("fold_batchnorm without affine parameters, and a BatchNorm that is the output layer") {
   Graph g = built(R"([{"type":"dense","units":4,"name":"a"},{"type":"sigmoid","name":"s"},
                      {"type":"dense","units":3,"name":"b"},{"type":"batchnorm","name":"bn","affine":false}])",
@@ -115,8 +144,8 @@ TEST_CASE("fold_batchnorm leaves BatchNorms it cannot fold, saying why") {
   CHECK(folded.folded.empty());
   CHECK(folded.skipped ==
         std::vector<std::string>{
-            "bn0: its input 'input' is not a dense layer",
-            "bn1: its input 'r1' is not a dense layer",
+            "bn0: its input 'input' is not a dense or conv2d layer",
+            "bn1: its input 'r1' is not a dense or conv2d layer",
             "bn2: without running statistics, Eval mode normalizes with batch statistics",
         });
   CHECK(folded.layers == g.config());

@@ -91,8 +91,8 @@ TEST_CASE("graph: shape errors from a bad \"inputs\" name the layer's pointer") 
   // batchnorm wants feature vectors or images; wired to the [2, 3] input it fails.
   std::string pointer;
   CHECK(
-      graph_error(R"([{"type": "batchnorm", "inputs": ["input"]}, {"type": "dense", "units": 2}])",
-                  Shape{2, 3}, &pointer)
+      graph_error(R"([{"type": "batchnorm", "inputs": ["input"]}, {"type": "relu"}])", Shape{2, 3},
+                  &pointer)
           .rfind("/model/layers/0: batchnorm normalizes feature vectors or images; its input must "
                  "be [N, D] or [N, C, H, W], got per-sample shape [2, 3]",
                  0) == 0);
@@ -195,7 +195,8 @@ TEST_CASE("graph: config() round-trips through from_json, in topological order")
   const json config = g.config();
   CHECK(config == json::parse(R"([
       {"type": "dense", "name": "fc", "units": 6, "bias": true, "init": "he"},
-      {"type": "batchnorm", "name": "bn", "eps": 1e-5, "momentum": null, "affine": false, "track_running_stats": true},
+      {"type": "batchnorm", "name": "bn", "eps": 1e-5, "momentum": null, "affine": false, "track_running_stats": true,
+       "sync": false},
       {"type": "sigmoid", "name": "sigmoid1"},
       {"type": "dense", "name": "dense1", "units": 2, "bias": false, "init": "gaussian", "std": 0.5}])"));
   Graph again = Graph::from_json(config, "/m");
@@ -271,4 +272,53 @@ TEST_CASE("graph: infer_shapes gives the output shape without parameter storage"
   REQUIRE(direct.num_params() == shaped.num_params());
   for (int64_t k = 0; k < direct.values().numel(); ++k)
     REQUIRE(shaped.values()[k] == direct.values()[k]);
+}
+
+TEST_CASE("graph: images are fed as the first layers want them, flat for dense") {
+  auto fed = [](const char* layers, Shape data) {
+    Graph g = Graph::from_json(json::parse(layers), "/model/layers");
+    g.build(data, 1);
+    return g.input_shape();
+  };
+  const Shape image{1, 4, 4};
+  CHECK(fed(R"([{"type": "conv2d", "out_channels": 2, "kernel": 3}, {"type": "flatten"},
+                {"type": "dense", "units": 3}])",
+            image) == image);
+  CHECK(fed(R"([{"type": "maxpool2d", "kernel": 2}, {"type": "flatten"},
+                {"type": "dense", "units": 3}])",
+            image) == image);
+  CHECK(fed(R"([{"type": "dense", "units": 3}])", image) == Shape{16});
+  // Layers that take any form are looked through: BN per pixel before dense,
+  // per channel before conv2d.
+  CHECK(fed(R"([{"type": "batchnorm"}, {"type": "dense", "units": 3}])", image) == Shape{16});
+  CHECK(fed(R"([{"type": "batchnorm"}, {"type": "conv2d", "out_channels": 2, "kernel": 3},
+                {"type": "flatten"}, {"type": "dense", "units": 3}])",
+            image) == image);
+  // Nobody cares: the data as it is.
+  CHECK(fed(R"([{"type": "relu"}])", image) == image);
+
+  std::string pointer;
+  CHECK(graph_error(R"([{"type": "conv2d", "out_channels": 1, "kernel": 3, "name": "c"},
+                        {"type": "flatten"},
+                        {"type": "dense", "units": 4, "name": "d", "inputs": ["input"]},
+                        {"type": "concat", "inputs": ["flatten1", "d"]}])",
+                    image, &pointer) ==
+        "/model/layers/2: layer 'd' wants the network input as a flat vector but layer 'c' as "
+        "an image");
+}
+
+TEST_CASE("graph: a batch of images is read in the fed shape") {
+  Graph g = Graph::from_json(json::parse(kMlp), "/model/layers");
+  g.build(Shape{1, 2, 2}, 1);
+  REQUIRE(g.input_shape() == Shape{4});
+  Tensor images(Shape{3, 1, 2, 2});
+  minima::Rng rng(5);
+  for (int64_t i = 0; i < images.numel(); ++i) images[i] = rng.normal();
+  Tensor flat = images;
+  flat.resize(Shape{3, 4});
+  const Tensor from_images = g.forward(images, Mode::Eval);
+  minima::test::check_close(g.forward(flat, Mode::Eval), from_images, 0, 0, "same values");
+  CHECK_THROWS_WITH_AS(g.forward(Tensor(Shape{3, 1, 2, 3}), Mode::Eval),
+                       "layer 'fc1' (dense) input 0: expected shape [3, 4] but got [3, 1, 2, 3]",
+                       std::invalid_argument);
 }

@@ -102,7 +102,7 @@ TEST_CASE(
   CHECK(gray.class_names == std::vector<std::string>{"ant", "zebra"});
   CHECK(gray.num_classes == 2);
   CHECK(gray.count == 3);
-  CHECK(gray.sample_shape == Shape{24});
+  CHECK(gray.sample_shape == Shape{1, 4, 6});
   CHECK(gray.labels == std::vector<int32_t>{0, 1, 1});
   REQUIRE(gray.pixels.size() == 72);
   // Uniform images stay uniform when resized; red is stb_image's luma (77 * 255) >> 8.
@@ -113,10 +113,12 @@ TEST_CASE(
 
   options.grayscale = false;
   const Dataset rgb = load_image_folder(root, options);
-  CHECK(rgb.sample_shape == Shape{72});
+  CHECK(rgb.sample_shape == Shape{3, 4, 6});
+  // Channels first, like PyTorch's [C, H, W]: the red plane, then green, then blue.
   CHECK(rgb.pixels[0] == 255);
-  CHECK(rgb.pixels[1] == 0);
-  CHECK(rgb.pixels[2] == 0);
+  CHECK(rgb.pixels[23] == 255);
+  CHECK(rgb.pixels[24] == 0);
+  CHECK(rgb.pixels[71] == 0);
 }
 
 TEST_CASE("load_image_folder_split: the test split keeps the training split's class indices") {
@@ -158,7 +160,7 @@ TEST_CASE(
   const RunConfig config = parse_run_config(folder_config("bars", "run"), "folder.json");
   CHECK(config.data.height == 8);
   CHECK(config.data.width == 8);
-  CHECK(known_sample_shape(config.data) == Shape{64});
+  CHECK(known_sample_shape(config.data) == Shape{1, 8, 8});
   CHECK(config.resolved()["data"]["size"] == json::array({8, 8}));
   CHECK(config.resolved()["data"]["grayscale"] == true);
   CHECK(parse_run_config(config.resolved(), "again.json").resolved() == config.resolved());
@@ -166,7 +168,7 @@ TEST_CASE(
   json rgb = folder_config("bars", "run");
   rgb["data"]["grayscale"] = false;
   rgb["data"]["size"] = {4, 6};
-  CHECK(known_sample_shape(parse_run_config(rgb, "rgb.json").data) == Shape{72});
+  CHECK(known_sample_shape(parse_run_config(rgb, "rgb.json").data) == Shape{3, 4, 6});
 
   json bad = folder_config("bars", "run");
   bad["data"]["size"] = {0, 8};

@@ -6,30 +6,12 @@
 
 #include <minima/nn/graph.hpp>
 #include <minima/nn/model_builder.hpp>
+#include "tests/builder_support.hpp"
 
 using namespace minima;
-
-namespace {
-
-json expand(const json& spec) { return expand_model(spec, "/model"); }
-
-std::vector<std::string> names(const json& layers) {
-  std::vector<std::string> out;
-  for (const json& layer : layers)
-    out.push_back(layer["name"].get<std::string>() + ":" + layer["type"].get<std::string>());
-  return out;
-}
-
-std::string error_of(const json& spec) {
-  try {
-    expand(spec);
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-}  // namespace
+using minima::test::error_of;
+using minima::test::expand;
+using minima::test::names;
 
 TEST_CASE("mlp without batchnorm: dense, activation, ..., dense with biases") {
   const json layers = expand({{"type", "mlp"}, {"hidden", {100, 50}}, {"activation", "sigmoid"}});

@@ -249,3 +249,45 @@ TEST_CASE("minima predict: usage errors and a model that does not take 28x28 ima
                       "/model.safetensors: tensor 'fc.weight' has shape [10, 16] but the model "
                       "expects [10, 784]\n");
 }
+
+TEST_CASE("minima predict with a CNN on RGB images: the model reads the picture as [3, H, W]") {
+  TempDir tmp("predict_cnn");
+  const json layers = json::parse(R"([
+    {"type": "conv2d", "out_channels": 2, "kernel": 3, "name": "conv1"}, {"type": "relu"},
+    {"type": "flatten"}, {"type": "dense", "units": 2, "name": "fc1"}])");
+  Graph graph = Graph::from_json(layers, "/model/layers");
+  graph.build(Shape{3, 6, 5}, 4);
+  const std::string dir = tmp.path("run");
+  std::filesystem::create_directories(dir);
+  const json config = {{"data",
+                        {{"dataset", "folder"},
+                         {"dir", tmp.path("no-data")},
+                         {"size", {6, 5}},
+                         {"grayscale", false}}},
+                       {"model", {{"layers", layers}}},
+                       {"optimizer", {{"type", "sgd"}, {"lr", 0.1}}},
+                       {"train", {{"steps", 1}}}};
+  write_file_atomically(dir + "/config.json", config.dump());
+  save_model(dir + "/model.safetensors", graph, {{kMeanKey, "0.1"}, {kStdKey, "0.5"}});
+  write_class_names(dir + "/classes.json", {"a", "b"});
+  // A picture whose channels differ: red left, green right, a blue bar.
+  Image picture = make_canvas(5, 6, 3, {200, 0, 0});
+  fill_rect(picture, 3, 0, 5, 6, {0, 180, 0});
+  fill_rect(picture, 0, 2, 5, 3, {0, 0, 250});
+  const std::string file = tmp.path("p.png");
+  write_png(file, picture);
+
+  const auto [status, output] =
+      run_command(std::string(MINIMA_CLI) + " predict " + dir + " " + file + " --json");
+  INFO(output);
+  REQUIRE(status == 0);
+  const json logits = json::parse(output)["predictions"][0]["logits"];
+  // The same picture as a training sample: channels first, scaled.
+  const std::vector<uint8_t> planar = channels_first(load_image(file, 3));
+  Tensor x(Shape{1, 3, 6, 5});
+  for (size_t j = 0; j < planar.size(); ++j) x[int64_t(j)] = (planar[j] / 255.0f - kMean) / kStd;
+  const Tensor& expected = graph.forward(x, Mode::Eval);
+  REQUIRE(logits.size() == 2);
+  CHECK(logits[0].get<float>() == doctest::Approx(expected[0]).epsilon(1e-5));
+  CHECK(logits[1].get<float>() == doctest::Approx(expected[1]).epsilon(1e-5));
+}

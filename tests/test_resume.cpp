@@ -85,6 +85,10 @@ TEST_CASE("resume: dropout's masks continue from the checkpoint's stream positio
   check_resume_matches(with_dropout, {17});
 }
 
+TEST_CASE("resume: a CNN (conv2d, BatchNorm over channels, pooling) continues bit-exactly") {
+  check_resume_matches(test::blob_cnn(), {9, 26});
+}
+
 TEST_CASE("train_state: random streams round-trip exactly; a damaged one is named") {
   TempDir tmp("train_state_streams");
   const std::string path = tmp.path("train_state.safetensors");

@@ -15,6 +15,7 @@
 #include <minima/config/config_override.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/train/run_config.hpp>
+#include "tests/run_command.hpp"
 
 using namespace minima;
 namespace fs = std::filesystem;
@@ -179,7 +180,8 @@ TEST_CASE("run config errors name the pointer") {
       {"model={\"hidden\": [8]}",
        "/model: expected {\"layers\": [...]} or a model builder such as {\"type\": \"mlp\", ...}"},
       {"model.hidden=[8, -3]", "/model/hidden/1: expected a positive number of units, got -3"},
-      {"model.type=resnet", "/model/type: unknown model builder 'resnet'; known builders: mlp"},
+      {"model.type=resnet",
+       "/model/type: unknown model builder 'resnet'; known builders: cnn, mlp"},
       {"model.classes=5", "/model: the network outputs [5] per sample, but mnist has 10 classes"},
       {"model={\"layers\": []}",
        "/model/layers: expected a non-empty list of layers [{\"type\": ...}, ...]"},
@@ -223,7 +225,7 @@ TEST_CASE("idx data: the layer list is checked without an input shape") {
   const RunConfig c = parse_run_config(config, "x.json");
   CHECK(c.data.dir == "data/idx");
   CHECK(!known_sample_shape(c.data).has_value());
-  CHECK(known_sample_shape(DataConfig{}) == Shape{784});
+  CHECK(known_sample_shape(DataConfig{}) == Shape{1, 28, 28});
   config["model"] = {{"layers", {{{"type", "dense"}, {"units", 5}, {"bias", 1}}}}};
   CHECK_THROWS_WITH_AS(parse_run_config(config, "x.json"),
                        "/model/layers/0/bias: expected true or false, got 1", ConfigError);
@@ -288,7 +290,8 @@ TEST_CASE(
   const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs/";
   for (const auto& [plain_name, bn_name] :
        {std::pair{"mnist_mlp", "mnist_mlp_bn"}, std::pair{"paper_fig1_plain", "paper_fig1_bn"},
-        std::pair{"fashion_mlp", "fashion_mlp_bn"}}) {
+        std::pair{"fashion_mlp", "fashion_mlp_bn"}, std::pair{"mnist_lenet", "mnist_lenet_bn"},
+        std::pair{"fashion_lenet", "fashion_lenet_bn"}}) {
     CAPTURE(plain_name);
     json plain = load_run_config(dir + plain_name + ".json").resolved();
     json bn = load_run_config(dir + bn_name + ".json").resolved();
@@ -324,7 +327,7 @@ TEST_CASE("sample_shape reads an idx data set's image header") {
   DataConfig data;
   data.dataset = "idx";
   data.dir = dir.string();
-  CHECK(sample_shape(data) == Shape{20});
+  CHECK(sample_shape(data) == Shape{1, 5, 4});
   std::ofstream(dir / "train-images-idx3-ubyte", std::ios::binary)
       << std::string{0, 0, 8, 1, 0, 0, 0, 3};
   CHECK_THROWS_WITH(
@@ -337,7 +340,7 @@ TEST_CASE("sample_shape reads an idx data set's image header") {
                     (dir.string() + ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz "
                                     "to read the input shape from")
                         .c_str());
-  CHECK(sample_shape(DataConfig{}) == Shape{784});
+  CHECK(sample_shape(DataConfig{}) == Shape{1, 28, 28});
 }
 
 TEST_CASE("minima summary prints the layer table and totals") {
@@ -362,4 +365,21 @@ TEST_CASE("minima summary prints the layer table and totals") {
   CHECK(output.find("Buffer values:    302 (running statistics, not trained)\n") !=
         std::string::npos);
   CHECK(output.find("Size:             338,048 bytes") != std::string::npos);
+  CHECK(output.find("(mnist data, input [N, 784])\n") != std::string::npos);
+}
+
+TEST_CASE("minima summary shows a CNN's image shapes, from the input [N, 1, 28, 28] on") {
+  const auto [status, output] = test::run_command(
+      std::string(MINIMA_CLI) + " summary " + MINIMA_SOURCE_DIR + "/configs/mnist_lenet_bn.json");
+  INFO(output);
+  CHECK(status == 0);
+  CHECK(output.find("(mnist data, input [N, 1, 28, 28])\n") != std::string::npos);
+  CHECK(output.find("conv1 (conv2d)                 [N, 6, 28, 28]              150\n") !=
+        std::string::npos);
+  CHECK(output.find("bn2 (batchnorm)                [N, 16, 10, 10]              32\n") !=
+        std::string::npos);
+  CHECK(output.find("pool2 (avgpool2d)              [N, 16, 5, 5]                 0\n") !=
+        std::string::npos);
+  CHECK(output.find("flatten (flatten)              [N, 400]                      0\n") !=
+        std::string::npos);
 }

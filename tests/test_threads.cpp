@@ -168,7 +168,7 @@ TEST_CASE(
   ThreadsGuard guard;
   const json spec = {
       {"type", "mlp"}, {"hidden", {512, 512}}, {"activation", "relu"}, {"batchnorm", true}};
-  const BenchNetwork network{"split", expand_model(spec, "/model"), 128, 784, 0};
+  const BenchNetwork network{"split", expand_model(spec, "/model"), 128, Shape{784}, 0};
   const json momentum = {{"type", "sgd"}, {"lr", 0.1}, {"momentum", 0.9}};
   auto train = [&](int threads) {
     set_threads(threads);
@@ -245,7 +245,7 @@ TEST_CASE(
 
 TEST_CASE("choose_threads: one thread for small steps, never more than default_threads()") {
   TrainingStep wide(named_bench_network("wide-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
-  CHECK(dense_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
+  CHECK(weight_macs_per_sample(wide.graph()) == 784 * 1024 + 1024 * 1024 + 1024 * 10);
   const int most = default_threads();
   // 256 * 1,861,632 multiply-adds per forward pass: 29 threads' worth.
   CHECK(choose_threads(wide.graph(), 256) == std::min(most, 29));
@@ -253,6 +253,11 @@ TEST_CASE("choose_threads: one thread for small steps, never more than default_t
   CHECK(choose_threads(paper.graph(), 5) == 1);
   CHECK(choose_threads(paper.graph(), 60) == 1);  // 6M
   CHECK(choose_threads(paper.graph(), 600) == std::min(most, 3));
+  // LeNet: conv1 150 weights at 28 x 28 positions, conv2 2400 at 10 x 10, then
+  // dense 400*120 + 120*84 + 84*10: 416,520 per sample, 53M at batch 128.
+  TrainingStep lenet(named_bench_network("lenet"), {{"type", "sgd"}, {"lr", 0.1}});
+  CHECK(weight_macs_per_sample(lenet.graph()) == 150 * 784 + 2400 * 100 + 58920);
+  CHECK(choose_threads(lenet.graph(), 128) == std::min(most, 3));
 }
 
 TEST_CASE("default_threads: the CPUs, never more than OPENBLAS_NUM_THREADS") {

@@ -310,3 +310,15 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
       std::filesystem::read_symlink(tmp.path("run/model.safetensors"));
   CHECK(std::filesystem::exists(weights.parent_path() / "train_state.safetensors"));
 }
+
+TEST_CASE("trainer: a CNN receives the images [1, 4, 4] and learns; an MLP receives [16]") {
+  TempDir tmp("trainer_cnn");
+  test::write_blobs(tmp.path());
+  Trainer cnn(test::blob_config(tmp.path(), tmp.path("cnn"), test::blob_cnn()), quiet());
+  CHECK(cnn.train_data().sample_shape == Shape{1, 4, 4});
+  CHECK(cnn.model().input_shape() == Shape{1, 4, 4});
+  CHECK(cnn.model().find("bn1")->input_shapes()[0] == Shape{2, 4, 4});  // BN over 2 channels
+  CHECK(cnn.run().eval_acc > 0.9);
+  Trainer mlp(test::blob_config(tmp.path(), tmp.path("mlp")), quiet());
+  CHECK(mlp.model().input_shape() == Shape{16});
+}

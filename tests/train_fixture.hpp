@@ -78,6 +78,24 @@ inline nlohmann::json blob_config_json(const std::string& data_dir, const std::s
   return config;
 }
 
+// A small CNN for the blobs, merged over blob_config_json: conv2d 3x3 (2
+// channels, padding 1, no bias) bn relu maxpool 2x2, flatten, dense 10.
+inline nlohmann::json blob_cnn() {
+  return {{"model",
+           {{"layers",
+             {{{"type", "conv2d"},
+               {"name", "conv1"},
+               {"out_channels", 2},
+               {"kernel", 3},
+               {"padding", 1},
+               {"bias", false}},
+              {{"type", "batchnorm"}, {"name", "bn1"}},
+              {{"type", "relu"}},
+              {{"type", "maxpool2d"}, {"kernel", 2}},
+              {{"type", "flatten"}},
+              {{"type", "dense"}, {"name", "fc1"}, {"units", 10}}}}}}};
+}
+
 inline RunConfig blob_config(const std::string& data_dir, const std::string& run_dir,
                              const nlohmann::json& changes = nlohmann::json::object()) {
   return parse_run_config(blob_config_json(data_dir, run_dir, changes), "blobs.json");

@@ -56,6 +56,13 @@ std::vector<BenchNetwork> named_bench_networks() {
       networks.push_back(
           {std::string(s.name) + (bn ? "" : "-nobn"), expand_model(spec, "/model"), s.batch});
     }
+  // LeNet-5 / BNLeNet (configs/mnist_lenet_bn.json's model) on 28 x 28 images.
+  for (bool bn : {true, false}) {
+    const json spec = {{"type", "cnn"},           {"conv", {6, 16}}, {"kernel", 5},
+                       {"padding", {2, 0}},       {"pool", "avg"},   {"dense", {120, 84}},
+                       {"activation", "sigmoid"}, {"batchnorm", bn}, {"init", "xavier"}};
+    networks.push_back({bn ? "lenet" : "lenet-nobn", expand_model(spec, "/model"), 128});
+  }
   return networks;
 }
 
@@ -71,16 +78,16 @@ BenchNetwork named_bench_network(const std::string& name) {
 BenchNetwork config_bench_network(const std::string& path) {
   const RunConfig config = load_run_config(path);
   const std::string stem = std::filesystem::path(path).stem().string();
-  return {stem, config.layers, config.train.batch_size, sample_shape(config.data).numel(),
+  return {stem, config.layers, config.train.batch_size, sample_shape(config.data),
           config.train.threads};
 }
 
 TrainingStep::TrainingStep(const BenchNetwork& network, const json& optimizer, uint64_t seed)
     : graph_(Graph::from_json(network.layers, "/model/layers")),
       batch_(network.batch),
-      x_(Shape{network.batch, network.features}),
+      x_(network.sample.with_batch(network.batch)),
       labels_(size_t(network.batch)) {
-  graph_.build(Shape{network.features}, seed);
+  graph_.build(network.sample, seed);
   ConfigObject config(optimizer, "/optimizer");
   optimizer_ = make_optimizer(config, graph_.values().numel());  // the arena, padding included
   lr_ = optimizer_->base_lr();

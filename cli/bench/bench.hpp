@@ -28,13 +28,15 @@ struct BenchNetwork {
   std::string name;  // "paper", "paper-nobn", ... or a config file's name
   json layers;
   int64_t batch = 0;
-  int64_t features = 784;  // MNIST's 28 x 28
-  int threads = 0;         // threads asked for (a config's train.threads); 0 = choose
+  Shape sample{1, 28, 28};  // a sample's shape, MNIST's image by default
+  int threads = 0;          // threads asked for (a config's train.threads); 0 = choose
 };
 // Layer lists from the "mlp" model builder (minima/models/mlp.hpp), as a config
 // would give them: paper (784-100-100-100-10 sigmoid, batch 60), relu (784-256-256-10, batch
 // 128), wide (784-1024-1024-10 ReLU, batch 256), each with BN and as
-// "<name>-nobn" without.
+// "<name>-nobn" without; and from the "cnn" builder lenet (BNLeNet: LeNet-5,
+// sigmoid, average pooling, BN before each sigmoid; [1, 28, 28] images, batch
+// 128) and lenet-nobn (LeNet-5).
 std::vector<BenchNetwork> named_bench_networks();
 // One of them by name; throws listing the names when unknown.
 BenchNetwork named_bench_network(const std::string& name);
@@ -51,7 +53,7 @@ struct StepProfile {
 };
 
 // Everything one training step touches, sized once: the network, synthetic
-// inputs [N, features] in [0, 1) with random labels (one per output), the
+// inputs [N, sample] in [0, 1) with random labels (one per output), the
 // loss and the optimizer. After a first step nothing here allocates.
 class TrainingStep {
  public:
@@ -73,7 +75,7 @@ class TrainingStep {
   std::unique_ptr<Optimizer> optimizer_;
   float lr_;
   int64_t batch_;
-  Tensor x_;                     // [N, features]
+  Tensor x_;                     // [N, sample]
   std::vector<int32_t> labels_;  // [N]
 };
 

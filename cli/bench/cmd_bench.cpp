@@ -130,6 +130,9 @@ CommandRun declare_bench(CLI::App& app) {
       "  paper, paper-nobn  784-100-100-100-10 sigmoid, batch 60 (the BN paper's MNIST net)\n"
       "  relu, relu-nobn    784-256-256-10 ReLU, batch 128\n"
       "  wide, wide-nobn    784-1024-1024-10 ReLU, batch 256\n"
+      "  lenet, lenet-nobn  LeNet-5 on [1, 28, 28] images (conv 6, 16 channels 5x5,\n"
+      "                     average pooling, dense 120, 84, sigmoid), batch 128:\n"
+      "                     BNLeNet (configs/mnist_lenet_bn.json's model)\n"
       "  (-nobn: the same without batchnorm layers)");
   return [args, &app] { return run_bench_command(*args, app); };
 }

@@ -78,7 +78,7 @@ bool Batcher::next(Batch& batch) {
   // This part's rows [first, first + size) of the whole batch (all of it with one part).
   const int64_t size = whole / parts_, first = position_ + part_ * size;
   const int64_t features = data_->sample_shape.numel();
-  const Shape shape{size, features};
+  const Shape shape = data_->sample_shape.with_batch(size);
   if (batch.x.is_view()) batch.x = Tensor(shape);  // a default (empty) tensor owns no storage yet
   batch.x.resize(shape);
   batch.labels.resize(size_t(size));

@@ -1,6 +1,6 @@
 #pragma once
 // Serves mini-batches of a Dataset, epoch after epoch, as float tensors.
-// Legend: B batch size, D features per sample.
+// Legend: B batch size, [C, H, W] a sample's shape (Dataset::sample_shape).
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -11,7 +11,7 @@
 namespace minima {
 
 struct Batch {
-  Tensor x;                     // [B, D], (pixel/255 - mean) / std
+  Tensor x;                     // [B, C, H, W], (pixel/255 - mean) / std
   std::vector<int32_t> labels;  // [B]
   int64_t size() const { return int64_t(labels.size()); }
 };

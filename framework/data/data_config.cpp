@@ -10,7 +10,7 @@ namespace minima {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr KnownDataset kKnownDatasets[] = {{"mnist", 60000, 784, 10}, {"fashion", 60000, 784, 10}};
+constexpr KnownDataset kKnownDatasets[] = {{"mnist", 60000, 28, 10}, {"fashion", 60000, 28, 10}};
 
 // data.size [height, width] and data.grayscale, read for "folder" only
 // (elsewhere finish() refuses them as unknown keys).
@@ -53,9 +53,9 @@ DataConfig parse_data(ConfigObject c) {
 }
 
 std::optional<Shape> known_sample_shape(const DataConfig& data) {
-  if (const KnownDataset* known = find_known(data.dataset)) return Shape{known->features};
-  if (data.dataset == "folder")
-    return Shape{int64_t(data.height) * data.width * (data.grayscale ? 1 : 3)};
+  if (const KnownDataset* known = find_known(data.dataset))
+    return Shape{1, known->side, known->side};
+  if (data.dataset == "folder") return Shape{data.grayscale ? 1 : 3, data.height, data.width};
   return std::nullopt;
 }
 
@@ -68,7 +68,7 @@ Shape sample_shape(const DataConfig& data) {
         data.dir +
         ": no train-images-idx3-ubyte or train-images-idx3-ubyte.gz to read the input shape from");
   const ImageSet header = read_idx_image_header(file.string());
-  return Shape{header.rows * header.cols};
+  return Shape{1, header.rows, header.cols};
 }
 
 SampleGeometry sample_geometry(const DataConfig& data, int64_t features) {

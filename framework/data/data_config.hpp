@@ -27,7 +27,7 @@ struct DataConfig {
 struct KnownDataset {
   const char* name;
   int64_t train_samples;
-  int64_t features;
+  int64_t side;  // gray images side x side
   int64_t classes;
 };
 // nullptr for a data set that is not built in.
@@ -36,13 +36,14 @@ const KnownDataset* find_known(const std::string& dataset);
 // Reads and validates the "data" section (errors name its JSON pointer).
 DataConfig parse_data(ConfigObject c);
 
-// The per-sample input shape of a built-in data set ([784] for "mnist" and
-// "fashion"; height * width * channels for "folder"); nullopt for "idx",
-// whose shape is in its files' headers.
+// The per-sample image shape [C, H, W] of a built-in data set ([1, 28, 28]
+// for "mnist" and "fashion"; [1 or 3, height, width] for "folder"); nullopt
+// for "idx", whose shape is in its files' headers.
 std::optional<Shape> known_sample_shape(const DataConfig& data);
-// The per-sample input shape, flattened ([784] for 28x28 images): the known
-// shape, or for "idx" the one in the header of the training images file
+// The per-sample image shape [C, H, W]: the known shape, or for "idx"
+// [1, rows, cols] from the header of the training images file
 // (<dir>/train-images-idx3-ubyte, raw or .gz; only its header is read).
+// A model whose first layer takes flat vectors sees it flattened (Graph).
 Shape sample_shape(const DataConfig& data);
 
 // How a sample's features form an image.

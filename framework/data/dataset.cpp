@@ -68,7 +68,7 @@ Dataset load_idx_dataset(const std::string& dir, const std::string& split,
                              std::to_string(images.count) + " images");
 
   Dataset data;
-  data.sample_shape = Shape{images.rows * images.cols};
+  data.sample_shape = Shape{1, images.rows, images.cols};
   data.count = images.count;
   data.pixels = std::move(images.pixels);
   data.labels.assign(labels.begin(), labels.end());

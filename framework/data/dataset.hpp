@@ -12,10 +12,10 @@
 namespace minima {
 
 struct Dataset {
-  Shape sample_shape;  // {rows*cols}, e.g. {784} (flattened)
+  Shape sample_shape;  // [C, H, W], e.g. [1, 28, 28]
   int64_t count = 0;
   int num_classes = 0;                   // max(10, 1 + max label)
-  std::vector<uint8_t> pixels;           // [count, sample_shape.numel()]
+  std::vector<uint8_t> pixels;           // [count, C, H, W], channels first
   std::vector<int32_t> labels;           // [count]
   std::vector<std::string> class_names;  // num_classes names
   std::string labels_source;             // where the labels came from (for messages)

@@ -49,8 +49,7 @@ Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& opti
   data.class_names = class_names.empty() ? folders : class_names;
   data.num_classes = int(data.class_names.size());
   const int channels = options.grayscale ? 1 : 3;
-  const int64_t features = int64_t(options.height) * options.width * channels;
-  data.sample_shape = Shape{features};
+  data.sample_shape = Shape{channels, options.height, options.width};
   for (const std::string& folder : folders) {
     const auto known = std::find(data.class_names.begin(), data.class_names.end(), folder);
     if (known == data.class_names.end())
@@ -61,9 +60,9 @@ Dataset load_image_folder(const std::string& dir, const ImageFolderOptions& opti
       throw std::runtime_error((fs::path(dir) / folder).string() +
                                ": no .png, .jpg, .jpeg, .bmp or .gif files");
     for (const fs::path& file : files) {
-      const Image image = resize_image(load_image(file.string(), channels, options.limits),
-                                       options.width, options.height);
-      data.pixels.insert(data.pixels.end(), image.pixels.begin(), image.pixels.end());
+      const std::vector<uint8_t> planar = channels_first(resize_image(
+          load_image(file.string(), channels, options.limits), options.width, options.height));
+      data.pixels.insert(data.pixels.end(), planar.begin(), planar.end());
       data.labels.push_back(int32_t(known - data.class_names.begin()));
     }
   }

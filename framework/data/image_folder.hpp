@@ -3,8 +3,8 @@
 //   DIR/<class name>/<any name>.png|.jpg|.jpeg|.bmp|.gif
 // Class names are the sub-directories' names, sorted (byte order): class k
 // is the k-th name. Each image is decoded, converted to gray or RGB and
-// resized to exactly height x width (minima/data/image_prep.hpp); a sample's
-// features are its pixels row by row, channels interleaved.
+// resized to exactly height x width (minima/data/image_prep.hpp); a sample
+// is [C, H, W], channel by channel (channels_first), as in PyTorch.
 #include <string>
 #include <vector>
 

@@ -222,6 +222,24 @@ Image resize_image(const Image& image, int width, int height) {
   return out;
 }
 
+std::vector<uint8_t> channels_first(const Image& image) {
+  const size_t plane = size_t(image.width) * size_t(image.height);
+  std::vector<uint8_t> planar(image.pixels.size());
+  for (size_t p = 0; p < plane; ++p)
+    for (int c = 0; c < image.channels; ++c)
+      planar[size_t(c) * plane + p] = image.pixels[p * size_t(image.channels) + size_t(c)];
+  return planar;
+}
+
+Image from_channels_first(const uint8_t* planar, int width, int height, int channels) {
+  const size_t plane = size_t(width) * size_t(height);
+  Image image{width, height, channels, std::vector<uint8_t>(plane * size_t(channels))};
+  for (size_t p = 0; p < plane; ++p)
+    for (int c = 0; c < channels; ++c)
+      image.pixels[p * size_t(channels) + size_t(c)] = planar[size_t(c) * plane + p];
+  return image;
+}
+
 CentreOfMass centre_of_mass(const Image& gray) {
   double sum = 0, sum_x = 0, sum_y = 0;
   for (int y = 0; y < gray.height; ++y)

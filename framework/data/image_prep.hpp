@@ -44,6 +44,12 @@ Image load_image(const std::string& path, int channels, const ImageLimits& limit
 // `image` resized to exactly width x height (aspect not kept).
 Image resize_image(const Image& image, int width, int height);
 
+// The pixels channel by channel, [channels, height, width] (the layout of a
+// data set's samples, PyTorch's): planar[c][y][x] = image.at(x, y, c).
+std::vector<uint8_t> channels_first(const Image& image);
+// The inverse: an Image from `planar` pixels [channels, height, width].
+Image from_channels_first(const uint8_t* planar, int width, int height, int channels);
+
 // A gray image of a digit prepared like MNIST's digits, into a 28x28 gray
 // image: a light background is inverted to black (the background is the
 // median of the border pixels), the background level is subtracted and the

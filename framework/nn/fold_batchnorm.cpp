@@ -31,7 +31,7 @@ void copy_values(const Tensor& from, Tensor& to) {
   std::copy(from.data(), from.data() + from.numel(), to.data());
 }
 
-// For each BatchNorm that can be folded: its index -> the Dense's index.
+// For each BatchNorm that can be folded: its index -> the Dense's or Conv2d's index.
 // Reasons for the others go to `skipped`.
 std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::string>& skipped) {
   std::map<std::string, size_t> index, uses;
@@ -44,31 +44,33 @@ std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::str
     const Layer& bn = graph.layer(i);
     if (bn.type() != "batchnorm") continue;
     const std::string& input = graph.inputs_of(i).at(0);
-    const auto dense = index.find(input);
-    if (dense == index.end() || graph.layer(dense->second).type() != "dense")
-      skipped.push_back(bn.name() + ": its input '" + input + "' is not a dense layer");
+    const auto weighted = index.find(input);
+    const std::string type = weighted == index.end() ? "" : graph.layer(weighted->second).type();
+    if (type != "dense" && type != "conv2d")
+      skipped.push_back(bn.name() + ": its input '" + input + "' is not a dense or conv2d layer");
     else if (uses[input] != 1)
       skipped.push_back(bn.name() + ": the output of '" + input + "' also feeds other layers");
     else if (!bn.config().at("track_running_stats").get<bool>())
       skipped.push_back(bn.name() +
                         ": without running statistics, Eval mode normalizes with batch statistics");
     else
-      pairs[i] = dense->second;
+      pairs[i] = weighted->second;
   }
   return pairs;
 }
 
-// The folded Dense's weight [H, D] and bias [H] (see the header for the math).
-void fold_into(const Layer& dense, const Layer& bn, Tensor& weight, Tensor& bias) {
-  const Tensor& w = required_tensor(dense, "weight");
-  const Tensor* b = tensor_of(dense, "bias");
+// The folded layer's weight [H, D] (Dense) or [O, C, k, k] (Conv2d) and
+// bias [H] or [O] (see the header for the math).
+void fold_into(const Layer& weighted, const Layer& bn, Tensor& weight, Tensor& bias) {
+  const Tensor& w = required_tensor(weighted, "weight");
+  const Tensor* b = tensor_of(weighted, "bias");
   const Tensor& mean = required_tensor(bn, "running_mean");
   const Tensor& var = required_tensor(bn, "running_var");
   const bool affine = bn.config().at("affine").get<bool>();
   const Tensor* gamma = affine ? &required_tensor(bn, "weight") : nullptr;
   const Tensor* beta = affine ? &required_tensor(bn, "bias") : nullptr;
   const double eps = bn.config().at("eps").get<double>();
-  const int64_t units = w.dim(0), inputs = w.dim(1);
+  const int64_t units = w.dim(0), inputs = w.numel() / units;
   for (int64_t k = 0; k < units; ++k) {
     const double s = (gamma ? (*gamma)[k] : 1.0) / std::sqrt(double(var[k]) + eps);
     for (int64_t j = 0; j < inputs; ++j) weight[k * inputs + j] = float(s * w[k * inputs + j]);
@@ -81,21 +83,21 @@ void fold_into(const Layer& dense, const Layer& bn, Tensor& weight, Tensor& bias
 FoldedModel fold_batchnorm(Graph& graph) {
   FoldedModel result;
   const std::map<size_t, size_t> pairs = foldable_pairs(graph, result.skipped);
-  std::map<std::string, std::string> renamed;  // folded BatchNorm -> its Dense
-  std::map<size_t, size_t> dense_to_bn;
-  for (const auto& [bn, dense] : pairs) {
-    renamed[graph.layer(bn).name()] = graph.layer(dense).name();
-    dense_to_bn[dense] = bn;
-    result.folded.push_back(graph.layer(dense).name() + " + " + graph.layer(bn).name());
+  std::map<std::string, std::string> renamed;  // folded BatchNorm -> its Dense or Conv2d
+  std::map<size_t, size_t> weighted_to_bn;
+  for (const auto& [bn, weighted] : pairs) {
+    renamed[graph.layer(bn).name()] = graph.layer(weighted).name();
+    weighted_to_bn[weighted] = bn;
+    result.folded.push_back(graph.layer(weighted).name() + " + " + graph.layer(bn).name());
   }
 
-  // The layer list: each folded Dense moves to its BatchNorm's place (so the
+  // The layer list: each folded layer moves to its BatchNorm's place (so the
   // output layer stays last); inputs are written only where they are not
   // the default (the layer above).
   const json old_layers = graph.config();
   result.layers = json::array();
   for (size_t i = 0; i < graph.size(); ++i) {
-    if (dense_to_bn.count(i)) continue;
+    if (weighted_to_bn.count(i)) continue;
     const auto pair = pairs.find(i);
     const size_t source = pair == pairs.end() ? i : pair->second;
     json spec = old_layers[source];
@@ -116,7 +118,7 @@ FoldedModel fold_batchnorm(Graph& graph) {
     const Layer& old_layer = graph.layer(i);
     if (pairs.count(i)) continue;  // a folded BatchNorm: gone
     const Layer& new_layer = *result.graph.find(old_layer.name());
-    if (const auto bn = dense_to_bn.find(i); bn != dense_to_bn.end()) {
+    if (const auto bn = weighted_to_bn.find(i); bn != weighted_to_bn.end()) {
       fold_into(old_layer, graph.layer(bn->second), required_tensor(new_layer, "weight"),
                 required_tensor(new_layer, "bias"));
       continue;

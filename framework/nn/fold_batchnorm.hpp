@@ -1,5 +1,5 @@
 #pragma once
-// Folding BatchNorm into the Dense layer before it, for inference.
+// Folding BatchNorm into the Dense or Conv2d layer before it, for inference.
 //
 // In Eval mode a BatchNorm with running statistics is a fixed affine map
 // per feature k:
@@ -11,8 +11,11 @@
 //   W'_kj = s_k W_kj,   b'_k = s_k (b_k - mean_k) + beta_k
 // (b = 0 when the Dense had no bias; the folded Dense always has one;
 // gamma = 1, beta = 0 for a BatchNorm without affine parameters).
+// A Conv2d (weight [O, C, k, k]) is the same per output channel k, which
+// BatchNorm over channels normalizes with one mean and variance at every
+// position: W'_k = s_k W_k (its C k k weights), b'_k as above.
 //
-// A BatchNorm is folded when its only input is a Dense layer whose output
+// A BatchNorm is folded when its only input is a Dense or Conv2d layer whose output
 // feeds nothing else, and it tracks running statistics (without them, Eval
 // mode normalizes with the batch's own statistics, which is not a fixed map).
 #include <string>
@@ -23,7 +26,7 @@
 namespace minima {
 
 struct FoldedModel {
-  json layers;                       // the new layer list: folded Dense layers keep their names
+  json layers;                       // the new layer list: folded layers keep their names
   Graph graph;                       // built for the same input shape, holding the folded weights
   std::vector<std::string> folded;   // "fc1 + bn1" for each folded pair
   std::vector<std::string> skipped;  // "bn2: ..." why a BatchNorm stayed

@@ -147,18 +147,47 @@ void Graph::sort_topologically() {
   nodes_ = std::move(sorted);
 }
 
-const Shape& Graph::infer_shapes(const Shape& input_shape) {
+// The form wanted by the layers the network input reaches directly or
+// through layers that take any form; Any when none cares.
+InputForm Graph::wanted_input_form() const {
+  InputForm wanted = InputForm::Any;
+  const Node* first = nullptr;  // the first layer that wants a form
+  std::vector<bool> reached(nodes_.size(), false);
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    const Node& n = nodes_[i];
+    reached[i] = std::any_of(n.inputs.begin(), n.inputs.end(), [&](int in) {
+      return in < 0 || (reached[in] && nodes_[in].layer->input_form() == InputForm::Any);
+    });
+    const InputForm form = n.layer->input_form();
+    if (!reached[i] || form == InputForm::Any) continue;
+    if (first && form != wanted)
+      throw ConfigError(where(n), "layer '" + n.layer->name() + "' wants the network input as " +
+                                      (form == InputForm::Flat ? "a flat vector" : "an image") +
+                                      " but layer '" + first->layer->name() + "' as " +
+                                      (wanted == InputForm::Flat ? "a flat vector" : "an image"));
+    wanted = form;
+    first = &n;
+  }
+  return wanted;
+}
+
+Shape Graph::fed_shape(const Shape& data_shape) const {
+  if (wanted_input_form() == InputForm::Flat) return Shape{data_shape.numel()};
+  return data_shape;
+}
+
+const Shape& Graph::infer_shapes(const Shape& data_shape) {
   if (shaped_) throw std::logic_error("Graph::infer_shapes called twice");
   if (nodes_.empty()) throw std::invalid_argument("a network needs at least one layer");
   resolve_inputs();
   sort_topologically();
-  input_shape_ = input_shape;
+  input_shape_ = fed_shape(data_shape);
   int64_t param_count = 0;  // so far; checked per layer, before the next one allocates
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = nodes_[i];
     std::vector<Shape> shapes;
     for (int in : n.inputs)
-      shapes.push_back(in < 0 ? input_shape : nodes_[in].layer->output_shape());
+      shapes.push_back(in < 0 ? input_shape_ : nodes_[in].layer->output_shape());
     try {
       n.layer->build(shapes, ParamStorage::Owner);
       for (Param* p : n.layer->params()) param_count += p->shape.numel();
@@ -187,12 +216,12 @@ const Shape& Graph::infer_shapes(const Shape& input_shape) {
   return output_shape();
 }
 
-void Graph::build(const Shape& input_shape, uint64_t seed) {
+void Graph::build(const Shape& data_shape, uint64_t seed) {
   if (built_) throw std::logic_error("Graph::build called twice");
   if (!shaped_)
-    infer_shapes(input_shape);
-  else if (input_shape != input_shape_)
-    throw std::logic_error("Graph::build for input " + input_shape.str() +
+    infer_shapes(data_shape);
+  else if (fed_shape(data_shape) != input_shape_)
+    throw std::logic_error("Graph::build for input " + data_shape.str() +
                            " after infer_shapes for " + input_shape_.str());
   gather_params(seed);
   built_ = true;
@@ -230,10 +259,18 @@ const Shape& Graph::output_shape() const { return nodes_.back().layer->output_sh
 
 const Tensor& Graph::forward(const Tensor& x, Mode mode) {
   if (!built_) throw std::logic_error("Graph::forward before build()");
+  const Tensor* input = &x;
+  const int64_t batch = x.shape().rank() ? x.dim(0) : 0;
+  if (x.shape().rank() && x.shape() != input_shape_.with_batch(batch) &&
+      x.numel() == batch * input_shape_.numel()) {
+    // The same values per sample in another shape: a view, no copy (layers never write inputs).
+    input_view_ = Tensor::view(const_cast<float*>(x.data()), input_shape_.with_batch(batch));
+    input = &input_view_;
+  }
   for (size_t i = 0; i < nodes_.size(); ++i) {
     Node& n = nodes_[i];
     for (size_t j = 0; j < n.inputs.size(); ++j)
-      if (n.inputs[j] < 0) n.input_tensors[j] = &x;
+      if (n.inputs[j] < 0) n.input_tensors[j] = input;
     timed(layer_timer_, i, false, [&] { n.layer->forward(n.input_tensors, mode); });
   }
   return nodes_.back().layer->output();

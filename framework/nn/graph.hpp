@@ -42,18 +42,25 @@ class Graph {
   // The layers of a config's list (each {"type": ..., "name"?, "inputs"?, ...}).
   static Graph from_json(const json& layers, const std::string& pointer);
 
-  // Checks the wiring and builds each layer for per-sample `input_shape`:
-  // shapes and parameter declarations only, no parameter storage. Returns
-  // the network's per-sample output shape. Enough to check a config; the
-  // graph cannot run until build(). Errors name the layer's JSON pointer.
-  const Shape& infer_shapes(const Shape& input_shape);
+  // Checks the wiring and builds each layer for the data's per-sample
+  // `data_shape`: shapes and parameter declarations only, no parameter
+  // storage. Returns the network's per-sample output shape. Enough to check
+  // a config; the graph cannot run until build(). Errors name the layer's
+  // JSON pointer.
+  // The network is fed the data in the form its first layers want
+  // (Layer::input_form, looking through layers that take any form): an
+  // image [C, H, W] stays one for conv2d or a pooling, and is flattened to
+  // [C H W] for dense; input_shape() is the shape chosen.
+  const Shape& infer_shapes(const Shape& data_shape);
   // infer_shapes() (unless done, for the same shape), then puts parameters
   // into the arenas and initialises them: layer L draws from
   // Rng::keyed(seed, L's name), so adding a layer leaves the others' weights
   // unchanged.
-  void build(const Shape& input_shape, uint64_t seed);
+  void build(const Shape& data_shape, uint64_t seed);
 
-  // x: [N, input_shape] -> output [N, output_shape].
+  // x: [N, input_shape], or any [N, ...] with as many values per sample (a
+  // batch of the data's shape), viewed as [N, input_shape] without a copy
+  // -> output [N, output_shape].
   const Tensor& forward(const Tensor& x, Mode mode);
   // dy: gradient w.r.t. the last forward's output. Parameter gradients
   // accumulate; where a layer's output feeds several layers their
@@ -70,7 +77,7 @@ class Graph {
   Tensor& values() { return values_; }  // [P] all parameters
   Tensor& grads() { return grads_; }    // [P] their gradients
   int64_t num_params() const { return num_params_; }
-  const Shape& input_shape() const { return input_shape_; }
+  const Shape& input_shape() const { return input_shape_; }  // per sample, as fed
   const Shape& output_shape() const;
 
   size_t size() const { return nodes_.size(); }
@@ -101,9 +108,12 @@ class Graph {
   void resolve_inputs();
   void sort_topologically();
   void gather_params(uint64_t seed);
+  InputForm wanted_input_form() const;
+  Shape fed_shape(const Shape& data_shape) const;
 
   std::vector<Node> nodes_;  // in topological order after build()
   Shape input_shape_;
+  Tensor input_view_;  // forward's input viewed as [N, input_shape_]
   Tensor values_, grads_;
   int64_t num_params_ = 0;
   bool shaped_ = false;  // infer_shapes() done

@@ -22,6 +22,11 @@ namespace minima {
 
 enum class Mode { Train, Eval };
 
+// The per-sample input a layer wants: a feature vector [D] (dense), an image
+// [C, H, W] (conv2d, the poolings), or whatever it is given (the others).
+// A Graph feeds its input in the form its first layers want (Graph::infer_shapes).
+enum class InputForm { Any, Flat, Image };
+
 // A trainable tensor and its gradient (same shape). Inside a Graph both are
 // views into the graph's flat parameter and gradient arenas.
 struct Param {
@@ -56,6 +61,7 @@ class Layer {
   virtual nlohmann::json config() const = 0;
   // Number of inputs the layer takes; 0 means "two or more" (add, concat).
   virtual int arity() const { return 1; }
+  virtual InputForm input_form() const { return InputForm::Any; }
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }

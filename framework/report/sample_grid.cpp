@@ -21,9 +21,8 @@ std::string fitted(const std::string& text, int width) {
 
 Image sample_image(const Dataset& data, const SampleGeometry& g, int64_t index) {
   const size_t features = size_t(g.height) * size_t(g.width) * size_t(g.channels);
-  const auto begin = data.pixels.begin() + std::ptrdiff_t(size_t(index) * features);
-  return Image{g.width, g.height, g.channels,
-               std::vector<uint8_t>(begin, begin + std::ptrdiff_t(features))};
+  return from_channels_first(data.pixels.data() + size_t(index) * features, g.width, g.height,
+                             g.channels);
 }
 
 }  // namespace

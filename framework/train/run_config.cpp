@@ -75,7 +75,7 @@ json resolve_layers(const json& layers, const DataConfig& data) {
   const std::string pointer = "/model/layers";
   Graph graph = Graph::from_json(layers, pointer);
   if (const KnownDataset* known = find_known(data.dataset)) {
-    graph.infer_shapes(Shape{known->features});
+    graph.infer_shapes(*known_sample_shape(data));
     if (graph.output_shape() != Shape{known->classes})
       throw ConfigError("/model", "the network outputs " + graph.output_shape().str() +
                                       " per sample, but " + data.dataset + " has " +

@@ -6,12 +6,18 @@
 
 namespace minima {
 
-int64_t dense_macs_per_sample(const Graph& graph) {
+int64_t weight_macs_per_sample(const Graph& graph) {
   int64_t macs = 0;
-  for (size_t i = 0; i < graph.size(); ++i)
-    for (const Param* p : graph.layer(i).params())
-      if (p->value.shape().rank() == 2)
-        macs += p->value.numel();  // a [H, D] weight: D * H per sample
+  for (size_t i = 0; i < graph.size(); ++i) {
+    const Layer& layer = graph.layer(i);
+    for (const Param* p : layer.params()) {
+      const Shape& out = layer.output_shape();
+      if (p->shape.rank() == 2)
+        macs += p->shape.numel();  // a [H, D] weight: D * H per sample
+      else if (p->shape.rank() == 4 && out.rank() == 3)
+        macs += p->shape.numel() * out[1] * out[2];  // [O, C, k, k] at H' W' positions
+    }
+  }
   return macs;
 }
 
@@ -20,7 +26,7 @@ int choose_threads(const Graph& graph, int64_t batch) {
   // gain little from a second core and lose much when the host is busy
   // (docs/speed.md has the measurements behind the rule).
   constexpr double kMacsPerThread = 16e6;
-  const double macs = double(dense_macs_per_sample(graph)) * double(batch);
+  const double macs = double(weight_macs_per_sample(graph)) * double(batch);
   return std::clamp(int(macs / kMacsPerThread), 1, default_threads());
 }
 
