@@ -299,6 +299,18 @@ TEST_CASE("describe_run: what a run config trains, in one line from its settings
   CHECK(describe_run(json::object()) == "");
 }
 
+TEST_CASE("uses_batchnorm: a builder's true or BN settings, or a batchnorm layer") {
+  json config = json::parse(kBase);
+  CHECK(uses_batchnorm(config));
+  config["model"]["batchnorm"] = {{"sync", true}};
+  CHECK(uses_batchnorm(config));
+  CHECK(describe_run(config).find(", BN;") != std::string::npos);
+  config["model"]["batchnorm"] = false;
+  CHECK_FALSE(uses_batchnorm(config));
+  CHECK(uses_batchnorm({{"model", {{"layers", {{{"type", "batchnorm"}}}}}}}));
+  CHECK_FALSE(uses_batchnorm({{"model", {{"layers", {{{"type", "dense"}}}}}}}));
+}
+
 TEST_CASE("compare config: \"landscape\" turns the measures on, with strict keys") {
   Fixture f;
   const CompareConfig off = f.parse(R"({"base": "base.json", "variants": {"v": {}}})");

@@ -24,6 +24,15 @@ std::string slugify(const std::string& name) {
   return slug;
 }
 
+bool uses_batchnorm(const json& config) {
+  const json model = config.value("model", json::object());
+  const json builder_key = model.value("batchnorm", json(false));  // true or BN settings
+  if (builder_key.is_object() || builder_key == json(true)) return true;
+  for (const json& layer : model.value("layers", json::array()))
+    if (layer.is_object() && layer.value("type", "") == "batchnorm") return true;
+  return false;
+}
+
 std::string describe_run(const json& config) {
   auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
   std::vector<std::string> parts;
@@ -33,7 +42,7 @@ std::string describe_run(const json& config) {
     for (const json& h : model["hidden"]) hidden += (hidden.empty() ? "" : "-") + text(h);
     parts.push_back(text(model.value("type", json("model"))) + " " + hidden + " " +
                     text(model.value("activation", json("relu"))) +
-                    (model.value("batchnorm", false) ? ", BN" : ", no BN"));
+                    (uses_batchnorm(config) ? ", BN" : ", no BN"));
   } else if (model.contains("layers") && model["layers"].is_array()) {
     parts.push_back(std::to_string(model["layers"].size()) + " layers");
   }

@@ -86,6 +86,11 @@ CompareConfig load_compare_config(const std::string& path,
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
                                    const std::vector<std::string>& overrides = {});
 
+// Whether the run config `config` normalizes with BatchNorm (a model
+// builder's "batchnorm": true or BN settings, or a "batchnorm" layer in a
+// layer list).
+bool uses_batchnorm(const nlohmann::json& config);
+
 // What a run config trains, in one line made from its settings:
 // "mlp 100-100-100 sigmoid, BN; sgd lr 2; batch 60; 5000 steps". Settings it
 // lacks are left out.

@@ -71,14 +71,6 @@ std::string format_measure(const std::optional<Spread>& s) {
   return s ? format_spread(*s, format_significant) : "\u2014";
 }
 
-bool uses_batchnorm(const nlohmann::json& config) {
-  const nlohmann::json model = config.value("model", nlohmann::json::object());
-  if (model.value("batchnorm", false)) return true;
-  for (const nlohmann::json& layer : model.value("layers", nlohmann::json::array()))
-    if (layer.is_object() && layer.value("type", "") == "batchnorm") return true;
-  return false;
-}
-
 std::optional<double> measure_overhead(const std::vector<SeedResult>& runs) {
   double measuring = 0, without = 0;
   for (const SeedResult& s : runs)

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli/compare/compare_config.hpp"
 #include "cli/compare/summary.hpp"
 
 namespace minima {
@@ -40,10 +41,6 @@ std::vector<std::pair<size_t, std::string>> shifted_layers(const CompareSummary&
 // "0.0123 [0.0110–0.0131]" (three significant digits); "—" for nullopt.
 std::string format_measure(const std::optional<Spread>& s);
 std::string format_significant(double v);  // 0.012345 -> "0.0123"
-
-// Whether the run config `config` normalizes with BatchNorm (the mlp
-// builder's "batchnorm", or a "batchnorm" layer in a layer list).
-bool uses_batchnorm(const nlohmann::json& config);
 
 // What measuring cost, over the runs that measured: the seconds spent
 // measuring divided by the seconds the runs took without them (their wall
