@@ -272,6 +272,38 @@ TEST_CASE("a run of two processes resumes with two, as if never stopped") {
         test::read_text(dir.path("straight/model.safetensors")));
 }
 
+TEST_CASE("compare under mpirun: each run data parallel, rank 0 alone reports") {
+  TempDir dir("mpi_compare");
+  test::write_blobs(dir.path());
+  json base = test::blob_config_json(dir.path(), "unused");
+  base["model"] = {
+      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  base["schedule"] = {{"type", "constant"}};
+  write_file_atomically(dir.path("base.json"), base.dump());
+  write_file_atomically(dir.path("compare.json"), R"({"base": "base.json",
+      "variants": {"BN per process": {}, "synchronized BN": {"model.batchnorm": {"sync": true}}},
+      "thresholds": [60], "probe": {"batch": 16}, "landscape": {"every": 20},
+      "train_mode_accuracy": true})");
+  const test::CliResult one =
+      test::run_cli({"compare", dir.path("compare.json"), "--quiet", "--out", dir.path("one")});
+  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+  const test::CliResult two =
+      run_processes(2, {"compare", dir.path("compare.json"), "--quiet", "--out", dir.path("two")});
+  REQUIRE_MESSAGE(two.exit_code == 0, two.err);
+  size_t reports = 0;
+  for (size_t at = two.out.find("report: "); at != std::string::npos;
+       at = two.out.find("report: ", at + 1))
+    ++reports;
+  CHECK(reports == 1);
+  CHECK(test::read_text(dir.path("two/summary.json")).find("synchronized BN") != std::string::npos);
+  // Synchronized, two processes train like one; per process, they do not.
+  const std::string run = "/seed-7/metrics.csv";
+  CHECK(relative_difference(metrics_column(dir.path("two/synchronized-bn") + run, 3),
+                            metrics_column(dir.path("one/synchronized-bn") + run, 3)) <= 1e-5);
+  CHECK(relative_difference(metrics_column(dir.path("two/bn-per-process") + run, 3),
+                            metrics_column(dir.path("one/bn-per-process") + run, 3)) > 1e-4);
+}
+
 TEST_CASE("a batch the processes cannot share is one clear error, not a hang") {
   TempDir dir("mpi_odd");
   test::write_blobs(dir.path());
