@@ -40,6 +40,14 @@ RunConfig config_for(const TrainArgs& a) {
   return config;
 }
 
+// " per process, 2 processes of 30 samples each" for a data-parallel run, else "".
+std::string processes_words(int64_t batch) {
+  const int processes = process_count();
+  if (processes == 1) return "";
+  return " per process, " + std::to_string(processes) + " processes of " +
+         std::to_string(batch / processes) + " samples each";
+}
+
 void print_start(const Trainer& t, bool resuming) {
   const RunConfig& c = t.config();
   if (resuming)
@@ -47,12 +55,13 @@ void print_start(const Trainer& t, bool resuming) {
                 static_cast<long long>(t.step()));
   std::printf(
       "%s: %lld steps (%lld per epoch, batch %lld), %lld parameters, %s set of %lld samples, %d "
-      "thread%s (BLAS kernel %s, chosen by %s)\n",
+      "thread%s%s (BLAS kernel %s, chosen by %s)\n",
       c.source.c_str(), static_cast<long long>(t.total_steps()),
       static_cast<long long>(t.steps_per_epoch()), static_cast<long long>(c.train.batch_size),
       static_cast<long long>(t.model().num_params()), t.eval_name().c_str(),
       static_cast<long long>(t.eval_data().count), t.threads(), t.threads() == 1 ? "" : "s",
-      blas_corename().c_str(), to_string(blas_kernel_decision().source));
+      processes_words(c.train.batch_size).c_str(), blas_corename().c_str(),
+      to_string(blas_kernel_decision().source));
   std::fflush(stdout);
 }
 

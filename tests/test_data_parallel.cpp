@@ -258,7 +258,12 @@ TEST_CASE("a run of two processes resumes with two, as if never stopped") {
   TempDir dir("mpi_resume");
   test::write_blobs(dir.path());
   const std::string config = write_config(dir, "straight", {{"sync", true}}, 30);
-  REQUIRE(run_processes(2, {"train", config, "--quiet"}).exit_code == 0);
+  const test::CliResult straight = run_processes(2, {"train", config});
+  REQUIRE(straight.exit_code == 0);
+  // mpirun gives rank 0 a pseudo-terminal even into a pipe: lines, no bar.
+  CHECK(straight.out.find("step 30/30") != std::string::npos);
+  CHECK(straight.out.find("per process, 2 processes of 8 samples each") != std::string::npos);
+  CHECK(straight.out.find('\r') == std::string::npos);
   const std::string stopped = dir.path("stopped");
   REQUIRE(run_processes(2, {"train", config, "--quiet", "--set", "output.dir=" + stopped, "--set",
                             "train.steps=20"})

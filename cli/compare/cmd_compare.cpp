@@ -497,7 +497,11 @@ CommandRun declare_compare(CLI::App& app) {
       "Side by side, each run prints one line per evaluation, named by its variant.\n"
       "\n"
       "Ctrl-C stops the running runs at their next step and writes the report of\n"
-      "what finished (exit status 130).");
+      "what finished (exit status 130).\n"
+      "\n"
+      "Under `mpirun -np P minima compare ...` every run trains data parallel over\n"
+      "the P processes, one run at a time, and rank 0 writes the report\n"
+      "(docs/scale-out.md; configs/compare_sync_bn.json is the lesson for it).");
   return [args] { return run_compare(*args); };
 }
 

@@ -66,6 +66,14 @@ bool any_process(bool flag) {
   return count[0] > 0;
 }
 
+// Rank 0 alone reports. mpirun hands it a pseudo-terminal even when its
+// output goes to a file, so there a bar would fill logs: one line per
+// evaluation instead.
+ProgressStyle progress_style(ProgressStyle asked, bool writer) {
+  if (!writer) return ProgressStyle::Quiet;
+  return asked == ProgressStyle::Auto && started_by_mpirun() ? ProgressStyle::Lines : asked;
+}
+
 // Only rank 0 writes the run directory, so only it holds the lock.
 RunLock lock_if_writer(const std::string& dir) {
   return process_rank() == 0 ? RunLock(dir) : RunLock();
@@ -107,8 +115,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   schedule_ = make_schedule(schedule, total_steps_);
   threads_ = config_.train.threads > 0 ? config_.train.threads
                                        : choose_threads(model_, config_.train.batch_size);
-  progress_ =
-      Progress(writer_ ? options_.progress : ProgressStyle::Quiet, total_steps_, steps_per_epoch_);
+  progress_ = Progress(progress_style(options_.progress, writer_), total_steps_, steps_per_epoch_);
   if (options_.resume)
     resume();
   else
