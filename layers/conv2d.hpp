@@ -1,7 +1,8 @@
 #pragma once
 // conv2d: 2-D convolution (cross-correlation, as PyTorch's Conv2d) of a
 // per-sample image [C, H, W] with O filters [C, k, k], lowered to one GEMM
-// per batch (im2col). Weight [O, C, k, k], bias [O], output [O, H', W'].
+// per batch (im2col, one column per output position of every sample).
+// Weight [O, C, k, k], bias [O], output [O, H', W'].
 // Config: {"type": "conv2d", "out_channels": O, "kernel": k, "stride": 1,
 //          "padding": 0, "bias": true,
 //          "init": "he" | "xavier" | "gaussian" | "zeros", "std": 0.01}
@@ -51,17 +52,20 @@ class Conv2d : public UnaryLayer {
 
  private:
   void check() const;
+  // im2col's runs of row r for samples 0 .. n - 1 (conv2d.cpp).
+  template <class Visit>
+  void for_each_run(int64_t r, int64_t n, const Visit& visit) const;
 
   int64_t out_channels_;  // O
   Options options_;
   Window2d window_;
-  int64_t channels_ = 0, pixels_ = 0, positions_ = 0;  // C, H W, P
-  std::vector<int32_t> offsets_;  // [P, k k] window_.offsets(H, W), made at build
-  Param weight_;                  // [O, C, k, k]
-  Param bias_;                    // [O]
-  Tensor cols_;                   // [N P, K] im2col: one patch per output position
-  Tensor products_;               // [N P, O] forward: cols W^T; backward: dy, reordered
-  Tensor dcols_;                  // [N P, K] dcols = dy W, before col2im
+  int64_t channels_ = 0, height_ = 0, width_ = 0;  // C, H, W
+  int64_t out_height_ = 0, out_width_ = 0;         // H', W'
+  Param weight_;                                   // [O, C, k, k]
+  Param bias_;                                     // [O]
+  Tensor cols_;      // [K, N P] im2col: one patch per column (zeros in the padding)
+  Tensor products_;  // [O, N P] forward: W cols; backward: dy, samples side by side
+  Tensor dcols_;     // [K, N P] dcols = W^T dy, before col2im
 };
 
 }  // namespace minima

@@ -1,5 +1,6 @@
 #include <minima/layers/window2d.hpp>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <minima/config/option_error.hpp>
@@ -37,6 +38,14 @@ std::vector<int32_t> Window2d::offsets(int64_t h, int64_t w) const {
               inside ? int32_t(ih * w + iw) : -1;
         }
   return table;
+}
+
+Window2d::Span Window2d::inside(int64_t in, int64_t element) const {
+  // o stride >= padding - element  and  o stride <= in - 1 + padding - element
+  const int64_t low = padding - element, high = in - 1 + padding - element;
+  const int64_t begin = low <= 0 ? 0 : (low + stride - 1) / stride;
+  const int64_t end = high < 0 ? 0 : std::min(out(in), high / stride + 1);
+  return {begin, std::max(begin, end)};
 }
 
 }  // namespace minima

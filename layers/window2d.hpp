@@ -27,6 +27,13 @@ struct Window2d {
   // q = ki * kernel + kj at output position p = oh * W' + ow, with
   // ih = oh * stride - padding + ki (iw likewise); -1 in the padding.
   std::vector<int32_t> offsets(int64_t h, int64_t w) const;
+  // The output positions o in [begin, end) at which window element
+  // `element` (0 .. kernel - 1) lies inside an input of length `in`:
+  //   0 <= o stride - padding + element < in.
+  struct Span {
+    int64_t begin, end;
+  };
+  Span inside(int64_t in, int64_t element) const;
 };
 
 }  // namespace minima

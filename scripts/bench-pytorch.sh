@@ -10,7 +10,7 @@
 # two kernels still differ.
 #
 # Not part of CI: it needs PyTorch (Debian: apt-get install python3-torch).
-# Usage: scripts/bench-pytorch.sh [NETWORK...]   (default: all six)
+# Usage: scripts/bench-pytorch.sh [NETWORK...]   (default: all eight)
 # Environment: MINIMA (the CLI, default build/minima), PYTHON (a python3 with
 # torch; default /usr/bin/python3, then python3), TORCH_SECONDS (per PyTorch
 # network and thread count, default 1).

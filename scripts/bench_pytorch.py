@@ -3,8 +3,10 @@
 One process per thread setting (scripts/bench-pytorch.sh runs it with
 OMP_NUM_THREADS = THREADS and OPENBLAS_NUM_THREADS of its own): the same layers as
 minima's "mlp" builder (Linear without bias before BatchNorm1d, eps 1e-5,
-momentum 0.1), sigmoid or ReLU, softmax cross-entropy, SGD lr 0.1, synthetic
-inputs in [0, 1) with random labels. A step is zero_grad + forward + loss +
+momentum 0.1), sigmoid or ReLU, and its "cnn" builder for lenet (LeNet-5:
+Conv2d 6 and 16 channels 5x5, the first padded by 2, BatchNorm2d, sigmoid,
+AvgPool2d 2, then as the mlp; no conv/dense bias before BN), softmax
+cross-entropy, SGD lr 0.1, synthetic inputs in [0, 1) with random labels. A step is zero_grad + forward + loss +
 backward + optimizer step, as minima's. Prints one JSON object: the OpenBLAS
 kernel this process runs with and the median step time per network.
 
@@ -35,6 +37,20 @@ def mlp(hidden, activation, batchnorm, features=784, classes=10):
         width = units
     layers.append(torch.nn.Linear(width, classes))
     return torch.nn.Sequential(*layers)
+
+
+def lenet(batchnorm):
+    def block(layer, norm, width):
+        return [layer] + ([norm(width)] if batchnorm else []) + [torch.nn.Sigmoid()]
+
+    return torch.nn.Sequential(
+        *block(torch.nn.Conv2d(1, 6, 5, padding=2, bias=not batchnorm), torch.nn.BatchNorm2d, 6),
+        torch.nn.AvgPool2d(2),
+        *block(torch.nn.Conv2d(6, 16, 5, bias=not batchnorm), torch.nn.BatchNorm2d, 16),
+        torch.nn.AvgPool2d(2), torch.nn.Flatten(),
+        *block(torch.nn.Linear(400, 120, bias=not batchnorm), torch.nn.BatchNorm1d, 120),
+        *block(torch.nn.Linear(120, 84, bias=not batchnorm), torch.nn.BatchNorm1d, 84),
+        torch.nn.Linear(84, 10))
 
 
 def openblas_kernel():
@@ -83,6 +99,12 @@ def main():
             median, count = step_ms(model, x, labels, seconds)
             results.append({"network": name + ("" if batchnorm else "-nobn"), "batch": batch,
                             "step_ms": median, "steps": count})
+    for batchnorm in (True, False):
+        x = torch.rand(128, 1, 28, 28)
+        labels = torch.randint(0, 10, (128,))
+        median, count = step_ms(lenet(batchnorm).train(), x, labels, seconds)
+        results.append({"network": "lenet" + ("" if batchnorm else "-nobn"), "batch": 128,
+                        "step_ms": median, "steps": count})
     print(json.dumps({"torch": torch.__version__, "threads": threads,
                       "openblas_kernel": openblas_kernel(), "results": results}))
 

@@ -7,12 +7,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <minima/config/option_error.hpp>
 #include <minima/layers/avgpool2d.hpp>
 #include <minima/layers/conv2d.hpp>
 #include <minima/layers/flatten.hpp>
 #include <minima/layers/maxpool2d.hpp>
+#include <minima/layers/window2d.hpp>
 #include "tests/support.hpp"
 
 using minima::json;
@@ -54,6 +56,31 @@ TEST_CASE("conv2d matches PyTorch Conv2d: y, dx, dweight, dbias, with stride and
     check_close(layer->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
     check_close(conv.weight().grad, to_tensor(c["dweight"]), kRtol, kAtol, name + " dweight");
     if (bias) check_close(conv.bias().grad, to_tensor(c["dbias"]), kRtol, kAtol, name + " dbias");
+  }
+}
+
+TEST_CASE("conv2d keeps PyTorch's values after forwards on other batch sizes (padding's zeros)") {
+  // im2col writes the padding's zeros once per batch size: a larger and a
+  // smaller batch of other inputs in between must not leave values there.
+  minima::Rng rng(5);
+  for (const json& c : minima::test::reference()["conv2d"]) {
+    if (c["padding"] == 0) continue;
+    const std::string name = c["name"];
+    CAPTURE(name);
+    const Tensor x = to_tensor(c["x"]);
+    const json spec = {{"type", "conv2d"},        {"out_channels", c["out_channels"]},
+                       {"kernel", c["kernel"]},   {"stride", c["stride"]},
+                       {"padding", c["padding"]}, {"bias", !c["bias"].is_null()}};
+    auto layer = minima::test::make_layer(spec, x.shape().tail());
+    auto& conv = dynamic_cast<minima::Conv2d&>(*layer);
+    copy_into(conv.weight().value, to_tensor(c["weight"]));
+    if (!c["bias"].is_null()) copy_into(conv.bias().value, to_tensor(c["bias"]));
+    for (const int64_t batch : {x.dim(0) + 2, int64_t(1), x.dim(0)}) {
+      Shape shape = x.shape();
+      shape[0] = batch;
+      layer->forward(minima::test::random_uniform(shape, rng, 5.0f, 9.0f), Mode::Train);
+      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kRtol, kAtol, name + " y");
+    }
   }
 }
 
@@ -132,4 +159,30 @@ TEST_CASE("maxpool2d passes each gradient to the first of equal maxima, never to
   // Windows: {(0,0)}, {(0,1),(0,2)}, {(1,0),(2,0)}, {(1,1),(1,2),(2,1),(2,2)}.
   const float expected[9] = {1, 1, 0, 1, 1, 0, 0, 0, 0};
   for (int64_t k = 0; k < 9; ++k) CHECK(pool.input_grad()[k] == expected[k]);
+}
+
+TEST_CASE("Window2d::inside: the output positions whose window element lands in the input") {
+  // Against the offsets table (the rows of one column of windows), for
+  // strides, paddings and inputs where the padding covers whole windows.
+  for (const minima::Window2d window :
+       {minima::Window2d{3, 1, 0}, minima::Window2d{3, 1, 1}, minima::Window2d{5, 2, 2},
+        minima::Window2d{2, 3, 1}, minima::Window2d{4, 1, 3}}) {
+    for (const int64_t in : {1, 2, 5, 7}) {
+      if (in + 2 * window.padding < window.kernel) continue;
+      // Rows of an in x kernel image; in output column 0, window column
+      // `padding` is input column 0, inside.
+      const int64_t out = window.out(in), kernel = window.kernel, out_w = window.out(kernel);
+      const std::vector<int32_t> offsets = window.offsets(in, kernel);
+      for (int64_t element = 0; element < kernel; ++element) {
+        INFO("kernel ", window.kernel, " stride ", window.stride, " padding ", window.padding,
+             " in ", in, " element ", element);
+        const minima::Window2d::Span span = window.inside(in, element);
+        for (int64_t o = 0; o < out; ++o) {
+          const int64_t q = element * kernel + window.padding;
+          const bool inside = offsets[size_t(o * out_w * kernel * kernel + q)] >= 0;
+          CHECK(inside == (o >= span.begin && o < span.end));
+        }
+      }
+    }
+  }
 }
