@@ -8,9 +8,29 @@
 
 #include <minima/config/config_object.hpp>
 #include <minima/core/parallel.hpp>
+#include <minima/core/vector_clones.hpp>
 #include <minima/nn/layer.hpp>
 
 namespace minima {
+
+// y = f(x) on [begin, end).
+template <class Op>
+MINIMA_VECTOR_CLONES void activation_forward(const float* in, float* out, int64_t begin,
+                                             int64_t end) {
+  for (int64_t k = begin; k < end; ++k) out[k] = Op::forward(in[k]);
+}
+
+// dx = dy * f'(x) on [begin, end).
+template <class Op>
+MINIMA_VECTOR_CLONES void activation_backward(const float* in, const float* out, const float* g,
+                                              float* d, int64_t begin, int64_t end) {
+  for (int64_t k = begin; k < end; ++k) {
+    // The slope in a variable of its own lets GCC if-convert ReLU's
+    // comparison and vectorize the loop (inline, it keeps a branch).
+    const float slope = Op::derivative(in[k], out[k]);
+    d[k] = g[k] * slope;
+  }
+}
 
 template <class Op>
 class Activation : public UnaryLayer {
@@ -26,21 +46,15 @@ class Activation : public UnaryLayer {
   void do_forward(const Tensor& x, Tensor& y, Mode) override {
     const float* in = x.data();
     float* out = y.data();
-    parallel_for(x.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
-      for (int64_t k = begin; k < end; ++k) out[k] = Op::forward(in[k]);
-    });
+    parallel_for(x.numel(), kParallelGrain,
+                 [=](int64_t begin, int64_t end) { activation_forward<Op>(in, out, begin, end); });
   }
   // dx = dy * f'(x)
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override {
     const float *in = x.data(), *out = y.data(), *g = dy.data();
     float* d = dx.data();
     parallel_for(x.numel(), kParallelGrain, [=](int64_t begin, int64_t end) {
-      for (int64_t k = begin; k < end; ++k) {
-        // The slope in a variable of its own lets GCC if-convert ReLU's
-        // comparison and vectorize the loop (inline, it keeps a branch).
-        const float slope = Op::derivative(in[k], out[k]);
-        d[k] = g[k] * slope;
-      }
+      activation_backward<Op>(in, out, g, d, begin, end);
     });
   }
 };
