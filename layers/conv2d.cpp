@@ -38,6 +38,18 @@ double sum_in_double(const float* v, int64_t count) {
   return sum;
 }
 
+// C (m x n, leading dimension ldc) = op(A) op(B) + beta C, row-major, on
+// matrices inside the chunk buffers (their rows are a full chunk long).
+void multiply(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a,
+              int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+  run_gemm({trans_a, trans_b, int(m), int(n), int(k), 1.0f, beta, a, b, c, int(lda), int(ldb),
+            int(ldc)});
+}
+
+// The patch matrix of a chunk of samples takes about this many floats (1 MB):
+// im2col writes it and the GEMM reads it back while it is still in the cache.
+constexpr int64_t kChunkFloats = int64_t(1) << 18;
+
 }  // namespace
 
 Conv2d::Conv2d(int64_t out_channels, int64_t kernel, Options options)
@@ -69,12 +81,18 @@ json Conv2d::config() const {
 
 Shape Conv2d::do_build(const Shape& input_shape) {
   const Shape out = window_.output_shape(input_shape, out_channels_, "conv2d");
-  const int64_t k = window_.kernel;
+  const int64_t k = window_.kernel, patch = input_shape[0] * k * k;
   channels_ = input_shape[0];
   height_ = input_shape[1];
   width_ = input_shape[2];
   out_height_ = out[1];
   out_width_ = out[2];
+  chunk_ = std::max(int64_t(1), kChunkFloats / (patch * out_height_ * out_width_));
+  const Shape chunk_matrix{patch, chunk_ * out_height_ * out_width_};
+  cols_ = Tensor(chunk_matrix);  // zeros: im2col never writes the padding's
+  dcols_ = Tensor(chunk_matrix);
+  products_ = Tensor(Shape{out_channels_, chunk_matrix[1]});
+  bias_sums_.assign(size_t(out_channels_), 0.0);
   add_param(weight_, "weight", Shape{out_channels_, channels_, k, k});
   if (options_.bias) add_param(bias_, "bias", Shape{out_channels_});
   return out;
@@ -87,14 +105,13 @@ void Conv2d::init_params(Rng& rng) {
   if (options_.bias) bias_.value.zero();
 }
 
-// The im2col row r = c kk + ki k + kj (patch element: channel c, window
-// element ki, kj) of samples 0 .. n - 1: every output position's input
-// under that element, and the input it reads or, backward, accumulates into.
-//   cols[r, i P + oh W' + ow] = x[i, c, oh s - pad + ki, ow s - pad + kj]
+// im2col of the samples first .. first + n - 1 (a chunk), row r = c kk +
+// ki k + kj (patch element: channel c, window element ki, kj):
+//   cols[r, i P + oh W' + ow] = x[first + i, c, oh s - pad + ki, ow s - pad + kj]
 // (0 in the padding). visit(column, pixel, count) gets each run of `count`
 // columns whose pixels are pixel, pixel + s, ... (pixel counted from
-// x[i, c, 0, 0] of sample 0, images C H W apart); the columns in the
-// padding are left out.
+// x[first, c, 0, 0], images C H W apart); the columns in the padding are
+// left out, so their zeros stay.
 template <class Visit>
 void Conv2d::for_each_run(int64_t r, int64_t n, const Visit& visit) const {
   const int64_t k = window_.kernel, kk = k * k, q = r % kk, ki = q / k, kj = q % k,
@@ -109,24 +126,14 @@ void Conv2d::for_each_run(int64_t r, int64_t n, const Visit& visit) const {
     }
 }
 
-// Forward, with P = H' W' output positions per sample:
-//   im2col:  cols (above), [K, N P]
-//   GEMM:    products = W cols                      ([O, K] x [K, N P])
-//   reorder: y[i, o, p] = products[o, i P + p] + b[o]
-void Conv2d::do_forward(const Tensor& x, Tensor& y, Mode) {
-  const int64_t n = x.dim(0), hw = height_ * width_, p_out = out_height_ * out_width_,
-                kk = window_.kernel * window_.kernel, k = channels_ * kk, o_out = out_channels_,
-                columns = n * p_out, stride = window_.stride;
-  if (cols_.shape() != Shape{k, columns}) {  // the padding's zeros, once per batch size
-    cols_.resize(Shape{k, columns});
-    cols_.zero();
-  }
-  products_.resize(Shape{o_out, columns});
-  const float* in = x.data();
+// cols = im2col of samples first .. first + n - 1 of x.
+void Conv2d::im2col(const Tensor& x, int64_t first, int64_t n) {
+  const int64_t kk = window_.kernel * window_.kernel, stride = window_.stride, ld = cols_.cols();
+  const float* in = x.data() + first * channels_ * height_ * width_;
   float* cols = cols_.data();
-  for_each_plane(k, n * p_out, [&](int64_t r) {
-    const float* channel = in + (r / kk) * hw;
-    float* row = cols + r * columns;
+  for_each_plane(cols_.dim(0), n * out_height_ * out_width_, [&](int64_t r) {
+    const float* channel = in + (r / kk) * height_ * width_;
+    float* row = cols + r * ld;
     for_each_run(r, n, [=](int64_t column, int64_t pixel, int64_t count) {
       if (stride == 1)  // a loop, not std::copy_n: runs are short, a call to memmove costs more
         for (int64_t j = 0; j < count; ++j) row[column + j] = channel[pixel + j];
@@ -134,61 +141,86 @@ void Conv2d::do_forward(const Tensor& x, Tensor& y, Mode) {
         for (int64_t j = 0; j < count; ++j) row[column + j] = channel[pixel + j * stride];
     });
   });
-  gemm(weight_.value, Trans::No, cols_, Trans::No, products_);
-  const float* products = products_.data();
-  const float* b = options_.bias ? bias_.value.data() : nullptr;
-  float* out = y.data();
-  for_each_plane(n * o_out, p_out, [=](int64_t t) {  // t = i O + o
-    const int64_t i = t / o_out, o = t % o_out;
-    const float bias = b ? b[o] : 0.0f;
-    const float* from = products + o * columns + i * p_out;
-    for (int64_t p = 0; p < p_out; ++p) out[t * p_out + p] = from[p] + bias;
-  });
 }
 
-// Backward (the forward's three steps in reverse):
-//   reorder: dproducts[o, i P + p] = dy[i, o, p]
-//   dW += dproducts cols^T;  db[o] += sum over i, p of dy[i, o, p]
-//   dcols = W^T dproducts      ([K, O] x [O, N P])
-//   col2im:  dx[i, c, ih, iw] += dcols[r, i P + p] over every (r, p) that
-//            im2col read x[i, c, ih, iw] from, from dx = 0
-void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
-  const int64_t n = x.dim(0), hw = height_ * width_, p_out = out_height_ * out_width_,
-                kk = window_.kernel * window_.kernel, o_out = out_channels_, columns = n * p_out,
-                stride = window_.stride;
-  const float* g = dy.data();
-  float* dproducts = products_.data();
-  for_each_plane(n * o_out, p_out, [=](int64_t t) {  // t = i O + o
-    const int64_t i = t / o_out, o = t % o_out;
-    std::copy_n(g + t * p_out, p_out, dproducts + o * columns + i * p_out);
-  });
-  gemm(products_, Trans::No, cols_, Trans::Yes, weight_.grad, 1.0f, 1.0f);
-  if (options_.bias) {  // each channel's sum in one fixed order: the same bits on any thread count
-    float* db = bias_.grad.data();
-    parallel_for(o_out, grain_for(columns), [=](int64_t begin, int64_t end) {
-      for (int64_t o = begin; o < end; ++o)
-        db[o] += float(sum_in_double(dproducts + o * columns, columns));
+// Forward, a chunk of n samples at a time (P = H' W' output positions each):
+//   im2col:  cols (above), [K, n P]
+//   GEMM:    products = W cols                      ([O, K] x [K, n P])
+//   reorder: y[i, o, p] = products[o, (i - first) P + p] + b[o]
+void Conv2d::do_forward(const Tensor& x, Tensor& y, Mode) {
+  const int64_t batch = x.dim(0), p_out = out_height_ * out_width_, k = cols_.dim(0),
+                o_out = out_channels_, ld = cols_.cols();
+  const float* b = options_.bias ? bias_.value.data() : nullptr;
+  const float* products = products_.data();
+  for (int64_t first = 0; first < batch; first += chunk_) {
+    const int64_t n = std::min(chunk_, batch - first);
+    im2col(x, first, n);
+    multiply(false, false, o_out, n * p_out, k, weight_.value.data(), k, cols_.data(), ld, 0.0f,
+             products_.data(), ld);
+    float* out = y.data() + first * o_out * p_out;
+    for_each_plane(n * o_out, p_out, [=](int64_t t) {  // t = i O + o, i counted from first
+      const int64_t i = t / o_out, o = t % o_out;
+      const float bias = b ? b[o] : 0.0f;
+      const float* from = products + o * ld + i * p_out;
+      for (int64_t p = 0; p < p_out; ++p) out[t * p_out + p] = from[p] + bias;
     });
   }
-  if (!needs_input_grad()) return;
-  dcols_.resize(cols_.shape());
-  gemm(weight_.value, Trans::Yes, products_, Trans::No, dcols_);
+}
+
+// Backward, a chunk of n samples at a time (the forward's steps in reverse,
+// im2col done again: cheaper than keeping the whole batch's patches):
+//   reorder: dproducts[o, (i - first) P + p] = dy[i, o, p]
+//   db[o] += sum over i, p of dy[i, o, p]  (in double over the whole batch)
+//   dW += dproducts cols^T      ([O, n P] x [n P, K])
+//   dcols = W^T dproducts       ([K, O] x [O, n P])
+//   col2im:  dx[i, c, ih, iw] = sum of dcols[r, (i - first) P + p] over
+//            every (r, p) that im2col read x[i, c, ih, iw] from
+void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
+  const int64_t batch = x.dim(0), hw = height_ * width_, p_out = out_height_ * out_width_,
+                kk = window_.kernel * window_.kernel, k = cols_.dim(0), o_out = out_channels_,
+                ld = cols_.cols(), stride = window_.stride;
+  std::fill(bias_sums_.begin(), bias_sums_.end(), 0.0);
+  float* dproducts = products_.data();
   const float* dcols = dcols_.data();
-  float* d = dx.data();
-  for_each_plane(n * channels_, kk * p_out, [&](int64_t t) {  // t = i C + c
-    const int64_t i = t / channels_, c = t % channels_;
-    float* plane = d + t * hw;
-    std::fill_n(plane, hw, 0.0f);
-    for (int64_t r = c * kk; r < (c + 1) * kk; ++r) {
-      const float* row = dcols + r * columns + i * p_out;
-      for_each_run(r, 1, [=](int64_t column, int64_t pixel, int64_t count) {
-        if (stride == 1)
-          for (int64_t j = 0; j < count; ++j) plane[pixel + j] += row[column + j];
-        else
-          for (int64_t j = 0; j < count; ++j) plane[pixel + j * stride] += row[column + j];
+  for (int64_t first = 0; first < batch; first += chunk_) {
+    const int64_t n = std::min(chunk_, batch - first);
+    const float* g = dy.data() + first * o_out * p_out;
+    for_each_plane(n * o_out, p_out, [=](int64_t t) {  // t = i O + o, i counted from first
+      const int64_t i = t / o_out, o = t % o_out;
+      std::copy_n(g + t * p_out, p_out, dproducts + o * ld + i * p_out);
+    });
+    if (options_
+            .bias) {  // each channel's sum in one fixed order: the same bits on any thread count
+      double* sums = bias_sums_.data();
+      parallel_for(o_out, grain_for(n * p_out), [=](int64_t begin, int64_t end) {
+        for (int64_t o = begin; o < end; ++o)
+          sums[o] += sum_in_double(dproducts + o * ld, n * p_out);
       });
     }
-  });
+    im2col(x, first, n);
+    multiply(false, true, o_out, k, n * p_out, dproducts, ld, cols_.data(), ld, 1.0f,
+             weight_.grad.data(), k);
+    if (!needs_input_grad()) continue;
+    multiply(true, false, k, n * p_out, o_out, weight_.value.data(), k, dproducts, ld, 0.0f,
+             dcols_.data(), ld);
+    float* d = dx.data() + first * channels_ * hw;
+    for_each_plane(n * channels_, kk * p_out, [&](int64_t t) {  // t = i C + c
+      const int64_t i = t / channels_, c = t % channels_;
+      float* plane = d + t * hw;
+      std::fill_n(plane, hw, 0.0f);
+      for (int64_t r = c * kk; r < (c + 1) * kk; ++r) {
+        const float* row = dcols + r * ld + i * p_out;
+        for_each_run(r, 1, [=](int64_t column, int64_t pixel, int64_t count) {
+          if (stride == 1)
+            for (int64_t j = 0; j < count; ++j) plane[pixel + j] += row[column + j];
+          else
+            for (int64_t j = 0; j < count; ++j) plane[pixel + j * stride] += row[column + j];
+        });
+      }
+    });
+  }
+  if (options_.bias)
+    for (int64_t o = 0; o < o_out; ++o) bias_.grad[o] += float(bias_sums_[size_t(o)]);
 }
 
 }  // namespace minima

@@ -1,7 +1,7 @@
 #pragma once
 // conv2d: 2-D convolution (cross-correlation, as PyTorch's Conv2d) of a
-// per-sample image [C, H, W] with O filters [C, k, k], lowered to one GEMM
-// per batch (im2col, one column per output position of every sample).
+// per-sample image [C, H, W] with O filters [C, k, k], lowered to GEMMs
+// (im2col: one column per output position), a chunk of samples at a time.
 // Weight [O, C, k, k], bias [O], output [O, H', W'].
 // Config: {"type": "conv2d", "out_channels": O, "kernel": k, "stride": 1,
 //          "padding": 0, "bias": true,
@@ -52,9 +52,10 @@ class Conv2d : public UnaryLayer {
 
  private:
   void check() const;
-  // im2col's runs of row r for samples 0 .. n - 1 (conv2d.cpp).
+  // im2col's runs of row r for n samples (conv2d.cpp).
   template <class Visit>
   void for_each_run(int64_t r, int64_t n, const Visit& visit) const;
+  void im2col(const Tensor& x, int64_t first, int64_t n);  // into cols_
 
   int64_t out_channels_;  // O
   Options options_;
@@ -63,9 +64,13 @@ class Conv2d : public UnaryLayer {
   int64_t out_height_ = 0, out_width_ = 0;         // H', W'
   Param weight_;                                   // [O, C, k, k]
   Param bias_;                                     // [O]
-  Tensor cols_;      // [K, N P] im2col: one patch per column (zeros in the padding)
-  Tensor products_;  // [O, N P] forward: W cols; backward: dy, samples side by side
-  Tensor dcols_;     // [K, N P] dcols = W^T dy, before col2im
+  int64_t chunk_ = 1;                              // samples per chunk
+  // Chunk buffers, sized at build; a chunk of n samples uses their first n P
+  // columns. P = H' W' output positions per sample, K = C k k.
+  Tensor cols_;      // [K, chunk P] im2col: one patch per column (zeros in the padding)
+  Tensor products_;  // [O, chunk P] forward: W cols; backward: dy, samples side by side
+  Tensor dcols_;     // [K, chunk P] dcols = W^T dy, before col2im
+  std::vector<double> bias_sums_;  // [O] backward: db over the chunks
 };
 
 }  // namespace minima
