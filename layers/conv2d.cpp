@@ -114,16 +114,13 @@ void Conv2d::init_params(Rng& rng) {
 // left out, so their zeros stay.
 template <class Visit>
 void Conv2d::for_each_run(int64_t r, int64_t n, const Visit& visit) const {
-  const int64_t k = window_.kernel, kk = k * k, q = r % kk, ki = q / k, kj = q % k,
-                p_out = out_height_ * out_width_, image = channels_ * height_ * width_;
-  const Window2d::Span rows = window_.inside(height_, ki), columns = window_.inside(width_, kj);
+  const int64_t k = window_.kernel, q = r % (k * k), p_out = out_height_ * out_width_,
+                image = channels_ * height_ * width_;
   for (int64_t i = 0; i < n; ++i)
-    for (int64_t oh = rows.begin; oh < rows.end; ++oh) {
-      const int64_t ih = oh * window_.stride - window_.padding + ki;
-      visit(i * p_out + oh * out_width_ + columns.begin,
-            i * image + ih * width_ + columns.begin * window_.stride - window_.padding + kj,
-            columns.end - columns.begin);
-    }
+    window_.for_each_run(height_, width_, q / k, q % k,
+                         [&](int64_t position, int64_t pixel, int64_t count) {
+                           visit(i * p_out + position, i * image + pixel, count);
+                         });
 }
 
 // cols = im2col of samples first .. first + n - 1 of x.

@@ -13,6 +13,12 @@ MaxPool2d::MaxPool2d(int64_t kernel, Options options) : Pool2d("maxpool2d", kern
 
 MaxPool2d::MaxPool2d(ConfigObject& args) : Pool2d("maxpool2d", args) {}
 
+Shape MaxPool2d::do_build(const Shape& input_shape) {
+  const Shape out = Pool2d::do_build(input_shape);
+  offsets_ = window_.offsets(height_, width_);
+  return out;
+}
+
 // y[n, c, p] = max over q of x[n, c, offsets[p, q]] (padding skipped);
 // argmax[n, c, p] = the first pixel holding it.
 void MaxPool2d::do_forward(const Tensor& x, Tensor& y, Mode) {

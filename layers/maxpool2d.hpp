@@ -15,11 +15,13 @@ class MaxPool2d : public Pool2d {
   std::string type() const override { return "maxpool2d"; }
 
  protected:
+  Shape do_build(const Shape& input_shape) override;
   void do_forward(const Tensor& x, Tensor& y, Mode mode) override;
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
-  std::vector<int32_t> argmax_;  // [N, C, P] the pixel each output came from (forward's cache)
+  std::vector<int32_t> offsets_;  // [P, k k] window_.offsets(H, W)
+  std::vector<int32_t> argmax_;   // [N, C, P] the pixel each output came from (forward's cache)
 };
 
 }  // namespace minima

@@ -27,9 +27,10 @@ json Pool2d::config() const {
 Shape Pool2d::do_build(const Shape& input_shape) {
   const Shape out = window_.output_shape(input_shape, input_shape[0], type());
   channels_ = input_shape[0];
-  pixels_ = input_shape[1] * input_shape[2];
+  height_ = input_shape[1];
+  width_ = input_shape[2];
+  pixels_ = height_ * width_;
   positions_ = out[1] * out[2];
-  offsets_ = window_.offsets(input_shape[1], input_shape[2]);
   return out;
 }
 

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <minima/config/config_object.hpp>
 #include <minima/core/parallel.hpp>
@@ -47,8 +46,8 @@ class Pool2d : public UnaryLayer {
   }
 
   Window2d window_;
-  int64_t channels_ = 0, pixels_ = 0, positions_ = 0;  // C, H W, P
-  std::vector<int32_t> offsets_;                       // [P, k k] window_.offsets(H, W)
+  int64_t channels_ = 0, height_ = 0, width_ = 0, positions_ = 0;  // C, H, W, P = H' W'
+  int64_t pixels_ = 0;                                             // H W
 };
 
 }  // namespace minima

@@ -34,6 +34,19 @@ struct Window2d {
     int64_t begin, end;
   };
   Span inside(int64_t in, int64_t element) const;
+  // Window element (ki, kj) over an h x w plane, output row by output row:
+  // visit(position, pixel, count) for each run of `count` output positions
+  // position, position + 1, ... (oh W' + ow) whose element lies inside,
+  // at pixels pixel, pixel + stride, ... (ih w + iw); positions whose
+  // element falls in the padding are left out.
+  template <class Visit>
+  void for_each_run(int64_t h, int64_t w, int64_t ki, int64_t kj, const Visit& visit) const {
+    const Span rows = inside(h, ki), columns = inside(w, kj);
+    for (int64_t oh = rows.begin; oh < rows.end; ++oh)
+      visit(oh * out(w) + columns.begin,
+            (oh * stride - padding + ki) * w + columns.begin * stride - padding + kj,
+            columns.end - columns.begin);
+  }
 };
 
 }  // namespace minima
