@@ -3,11 +3,32 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/compare/summary.hpp"
 
 namespace minima::test {
+
+// input [1, 2, 2] -> conv1 (2 channels, 1x1 kernel) -> `act` -> flatten ->
+// out, with channel c = weight_c x + bias_c ({weight, bias} per channel).
+inline Graph two_channel_net(const std::string& act, std::pair<float, float> channel0,
+                             std::pair<float, float> channel1) {
+  Graph g = Graph::from_json(
+      nlohmann::json::array(
+          {{{"type", "conv2d"}, {"name", "conv1"}, {"out_channels", 2}, {"kernel", 1}},
+           {{"type", act}, {"name", act + "1"}},
+           {{"type", "flatten"}},
+           {{"type", "dense"}, {"name", "out"}, {"units", 2}}}),
+      "/model/layers");
+  g.build(Shape{1, 2, 2}, 0);
+  for (Param* p : g.find("conv1")->params()) {  // weight [2, 1, 1, 1], bias [2]
+    const bool weight = p->name == "weight";
+    p->value[0] = weight ? channel0.first : channel0.second;
+    p->value[1] = weight ? channel1.first : channel1.second;
+  }
+  return g;
+}
 
 // One seed's run: evaluated at step 0 and every 100 steps with
 // `accuracies`, the given drift per layer, a shown unit per layer.

@@ -17,6 +17,7 @@
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/probe.hpp"
 #include "tests/cli_runner.hpp"
+#include "tests/compare_fixtures.hpp"
 #include "tests/train_fixture.hpp"
 #include "tests/xml_check.hpp"
 
@@ -119,6 +120,45 @@ TEST_CASE("probe_units: 15th/50th/85th percentiles of every unit over the batch,
   CHECK(p.p15 == doctest::Approx(0.0));  // position 0.6 between 0 and 0
   CHECK(p.p50 == doctest::Approx(1.0));
   CHECK(p.p85 == doctest::Approx(2.4));  // position 3.4 between 2 and 3
+}
+
+TEST_CASE("probe_units: after a convolution a unit is a channel, over its N H W values") {
+  Graph g = test::two_channel_net("sigmoid", {1, 0}, {-2, 10});
+  const std::vector<ProbeTarget> targets = resolve_probes(g, {});
+  REQUIRE(targets.size() == 1);
+  CHECK(targets[0].name == "conv1");
+  CHECK(targets[0].unit == "channel");
+  CHECK(resolve_probes(mlp(true), {})[0].unit == "unit");
+  CHECK(resolve_probes(g, {"out", 2})[0].unit == "unit");
+  Tensor x(Shape{2, 1, 2, 2});
+  for (int64_t k = 0; k < 8; ++k) x[k] = float(k);  // sample 0: 0..3, sample 1: 4..7
+  std::vector<LayerTraces> traces;
+  probe_units(g, x, targets, 7, traces);
+  // One trace per channel (not one per pixel: 8), over its 2 x 2 x 2 = 8 values.
+  REQUIRE(traces.size() == 1);
+  REQUIRE(traces[0].size() == 2);
+  // Channel 0: 0, 1, ..., 7; percentile q at position q/100 * 7.
+  const ProbePoint& c0 = traces[0][0].at(0);
+  CHECK(c0.step == 7);
+  CHECK(c0.p15 == doctest::Approx(1.05));
+  CHECK(c0.p50 == doctest::Approx(3.5));
+  CHECK(c0.p85 == doctest::Approx(5.95));
+  // Channel 1: 10 - 2 x = -4, -2, ..., 10.
+  const ProbePoint& c1 = traces[0][1].at(0);
+  CHECK(c1.p15 == doctest::Approx(-1.9));
+  CHECK(c1.p50 == doctest::Approx(3.0));
+  CHECK(c1.p85 == doctest::Approx(7.9));
+}
+
+TEST_CASE("unit_layout: a feature vector is units, an image [C, H, W] is C channels") {
+  const UnitLayout dense = unit_layout(Shape{84});
+  CHECK(dense.units == 84);
+  CHECK(dense.positions == 1);
+  CHECK(dense.word == "unit");
+  const UnitLayout image = unit_layout(Shape{6, 28, 28});
+  CHECK(image.units == 6);
+  CHECK(image.positions == 784);
+  CHECK(image.word == "channel");
 }
 
 TEST_CASE("is_log_probe_step: 0, then 1, 2 and 5 times each power of ten from 10") {

@@ -93,7 +93,8 @@ TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; s
   // Each run described by its own settings.
   CHECK(html.find("<p>without BN: changed from the base: model.batchnorm=false.</p>") !=
         std::string::npos);
-  CHECK(html.find("input to sigmoid2 (fc2), unit 4") != std::string::npos);
+  CHECK(html.find("unit 4 of input to sigmoid2 (fc2)") != std::string::npos);
+  CHECK(html.find("channel") == std::string::npos);  // an MLP has units only
   CHECK(html.find("<footer>\n<p>Compare config: configs/compare_test.json</p>\n<p>BLAS kernel: "
                   "OpenBLAS Haswell (AVX2)</p>") != std::string::npos);
   CHECK(html.find("&quot;note&quot;: &quot;a &lt; b&quot;") != std::string::npos);
@@ -133,14 +134,48 @@ TEST_CASE("compare charts: several seeds draw a mean with a min-max band, one se
 TEST_CASE("probe charts: the typical unit of the last probed layer per variant, one y range") {
   CompareSummary s = test::bn_wins();
   s.variants[0].seeds[0].shown[1].trace[0] = {0, -3.0, 0.0, 0.5};
-  const std::vector<Chart> charts = probe_charts(s);
+  CHECK(charted_probe_layers(s) == std::vector<size_t>{1});
+  const std::vector<Chart> charts = probe_charts(s, 1);
   REQUIRE(charts.size() == 2);
   CHECK(charts[0].title == "without BN");
-  CHECK(charts[1].y_label == "input to sigmoid2 (fc2), unit 4");
+  CHECK(charts[1].y_label == "unit 4 of input to sigmoid2 (fc2)");
   REQUIRE(charts[0].y_min);
   CHECK(*charts[0].y_min == *charts[1].y_min);
   CHECK(*charts[0].y_max == *charts[1].y_max);
   CHECK(*charts[0].y_min <= -3.0);
   CHECK(*charts[0].y_max >= 1.5);
   CHECK(charts[1].bands[0].hi[5] == doctest::Approx(1.5));
+}
+
+TEST_CASE("a CNN's summary: channel layers say so in charts, tables, sentences and JSON") {
+  CompareSummary s = test::bn_wins();
+  for (VariantSummary& v : s.variants) {
+    v.layers = {"input to sigmoid1 (bn1)", "input to sigmoid2 (bn2)", "input to sigmoid3 (bn3)"};
+    v.layer_units = {"channel", "channel", "unit"};
+    for (SeedResult& seed : v.seeds) {
+      seed.drift.push_back(seed.drift.back());
+      seed.shown.push_back(seed.shown.back());
+      seed.shown.back().unit = 5;
+    }
+  }
+  // The last layer after a convolution, then the last layer.
+  CHECK(charted_probe_layers(s) == std::vector<size_t>{1, 2});
+  CHECK(probe_charts(s, 1)[0].y_label == "channel 4 of input to sigmoid2 (bn2)");
+  CHECK(probe_charts(s, 2)[0].y_label == "unit 5 of input to sigmoid3 (bn3)");
+  CHECK(drift_table(s).header ==
+        std::vector<std::string>{"run", "hidden 1 (channels)", "hidden 2 (channels)", "hidden 3"});
+  const std::string html = compare_report_html(s);
+  CHECK(test::count_of(html, "<svg ") == 6);  // accuracy, loss, two rows of two probe charts
+  CHECK(html.find("First row: the last hidden layer after a convolution") != std::string::npos);
+  CHECK(html.find("over all N\u00b7H\u00b7W values of that channel") != std::string::npos);
+  CHECK(html.find("Drift of hidden layer 2 (per channel): with BN") != std::string::npos);
+  CHECK(html.find("Drift of hidden layer 3: with BN") != std::string::npos);
+  const CompareSummary back = summary_from_json(to_json(s));
+  CHECK(back.variants[1].layer_units == s.variants[1].layer_units);
+  // A summary written before channels: every layer has units.
+  nlohmann::json old = to_json(s);
+  for (nlohmann::json& v : old["variants"]) v.erase("layer_units");
+  const CompareSummary units = summary_from_json(old);
+  CHECK(unit_of(units.variants[0], 0) == "unit");
+  CHECK(charted_probe_layers(units) == std::vector<size_t>{2});
 }

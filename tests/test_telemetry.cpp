@@ -49,6 +49,23 @@ TEST_CASE("telemetry: sigmoid outputs' mean, std, saturated share and histogram"
   CHECK(p.histogram == std::vector<double>{0.25, 0.0, 0.5, 0.25});
 }
 
+TEST_CASE("telemetry: after a convolution a ReLU channel is dead when 0 at every position") {
+  // Channel 0 = -x: 0 everywhere (dead); channel 1 = 10 - 2x: 0 except at
+  // one position of one sample (alive).
+  Graph g = test::two_channel_net("relu", {-1, 0}, {-2, 10});
+  std::vector<LayerTelemetry> layers = telemetry_layers(g);
+  REQUIRE(layers.size() == 1);
+  CHECK(layers[0].unit == "channel");
+  CHECK(telemetry_layers(identity_net("relu"))[0].unit == "unit");
+  Tensor x(Shape{2, 1, 2, 2});
+  const float values[] = {6, 7, 8, 9, 10, 11, 12, 4};  // channel 1 is 2 at x = 4
+  for (int64_t k = 0; k < 8; ++k) x[k] = values[k];
+  g.forward(x, Mode::Train);
+  record_telemetry(g, 10, layers);
+  // 1 of 2 channels (counted per pixel: 7 of 8 positions would be dead).
+  CHECK(layers[0].points[0].saturated == doctest::Approx(0.5));
+}
+
 TEST_CASE("telemetry: a ReLU unit that is 0 on the whole batch is dead") {
   Graph g = identity_net("relu");
   std::vector<LayerTelemetry> layers = telemetry_layers(g);
@@ -87,4 +104,21 @@ TEST_CASE("telemetry page: mean±std and saturation per layer, a heat map per va
   CHECK(maps[0].cells[1].value == doctest::Approx(0.5));
   CHECK(maps[0].cells[1].y0 == doctest::Approx(0.25));
   CHECK(maps[0].cells[4].x0 == doctest::Approx(20.0));
+}
+
+TEST_CASE("telemetry page: a ReLU layer after a convolution counts dead channels") {
+  CompareSummary s = test::bn_wins();
+  LayerTelemetry t;
+  t.name = "relu1";
+  t.type = "relu";
+  t.unit = "channel";
+  t.points.push_back({10, 0.5, 0.1, 0.25, {1.0}});
+  s.variants[0].seeds[0].telemetry = {t};
+  const std::vector<Chart> charts = telemetry_charts(s);
+  REQUIRE(charts.size() == 2);
+  CHECK(charts[1].title == "Hidden 1: dead channels (0 on the whole batch)");
+  const CompareSummary back = summary_from_json(to_json(s));
+  CHECK(back.variants[0].seeds[0].telemetry[0].unit == "channel");
+  s.variants[0].seeds[0].telemetry[0].unit = "unit";
+  CHECK(telemetry_charts(s)[1].title == "Hidden 1: dead units (0 on the whole batch)");
 }

@@ -112,7 +112,8 @@ Batch first_samples(const Dataset& set, const Normalization& normalization, int6
   return batch;
 }
 
-// Every probed unit's percentiles: "step,layer,unit,p15,p50,p85", in step order.
+// Every probed unit's percentiles: "step,layer,unit,p15,p50,p85", in step
+// order (in a layer after a convolution, the unit is a channel).
 std::string probe_csv(const std::vector<ProbeTarget>& probes,
                       const std::vector<LayerTraces>& traces) {
   std::string text = "step,layer,unit,p15,p50,p85\n";
@@ -152,12 +153,18 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
                        : "The runs use different seeds (" + seeds + ").");
   const Plan& p = plans[0];
   const int64_t eval_every = p.config.train.eval_every;
+  bool channels = false;
+  for (const Plan& plan : plans)
+    for (const ProbeTarget& t : plan.probes) channels = channels || t.unit == "channel";
   notes.push_back("Accuracy on the " + p.data->eval_name + " set (" +
                   std::to_string(p.data->eval.count) + " samples), before training and " +
                   (eval_every > 0 ? "every " + std::to_string(eval_every) + " steps"
                                   : std::string("once per epoch")) +
                   "; hidden-unit percentiles over its first " +
-                  std::to_string(std::min(compare.probe.batch, p.data->eval.count)) + " samples.");
+                  std::to_string(std::min(compare.probe.batch, p.data->eval.count)) + " samples" +
+                  (channels ? " (after a convolution per channel, over every position of every "
+                              "sample)."
+                            : "."));
   return notes;
 }
 
@@ -165,6 +172,7 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
 struct RunOutcome {
   SeedResult result;
   std::vector<std::string> layers;            // labels of its probed layers
+  std::vector<std::string> layer_units;       // per probed layer: "unit" or "channel"
   std::vector<std::string> landscape_layers;  // the weight layers ICS follows
   std::string diverged_note, stop_note;       // empty unless it diverged / Ctrl-C stopped it
 };
@@ -194,7 +202,10 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   RunOutcome outcome;
   SeedResult& result = outcome.result;
   result.seed = plan.seed;
-  for (const ProbeTarget& t : plan.probes) outcome.layers.push_back(t.label);
+  for (const ProbeTarget& t : plan.probes) {
+    outcome.layers.push_back(t.label);
+    outcome.layer_units.push_back(t.unit);
+  }
   const Tensor probe_x =
       first_samples(plan.data->eval, plan.data->normalization, context.compare.probe.batch).x;
   const std::string probe_path =
@@ -378,6 +389,7 @@ int run_compare(const CompareArgs& a) {
       if (!o) continue;
       VariantSummary& v = s.variants[plans[i].variant];
       v.layers = o->layers;
+      v.layer_units = o->layer_units;
       v.landscape_layers = o->landscape_layers;
       v.seeds.push_back(o->result);
       for (const std::string& note : {o->diverged_note, o->stop_note})
@@ -473,7 +485,8 @@ CommandRun declare_compare(CLI::App& app) {
       "name>): <variant>/seed-<N>/ per run (config.json, metrics.csv, probe.csv,\n"
       "checkpoints), summary.json (every number below, per variant and seed) and\n"
       "report.html, a self-contained page with the learning curves, the percentiles\n"
-      "of a typical hidden unit's input over training (the paper's Figure 1), the\n"
+      "of a typical hidden unit's input over training (the paper's Figure 1; after\n"
+      "a convolution a unit is a channel, over every position of the images), the\n"
       "drift of every hidden layer and the table of steps to reach each test\n"
       "accuracy (median [min-max] over seeds), which is also printed.\n"
       "\n"

@@ -157,12 +157,24 @@ Chart loss_chart(const CompareSummary& summary) {
   return chart;
 }
 
-std::vector<Chart> probe_charts(const CompareSummary& summary) {
+std::vector<size_t> charted_probe_layers(const CompareSummary& summary) {
+  for (const VariantSummary& v : summary.variants) {
+    if (v.seeds.empty() || v.seeds[0].shown.empty()) continue;
+    const size_t last = v.seeds[0].shown.size() - 1;
+    if (unit_of(v, last) != "channel")
+      for (size_t l = last; l-- > 0;)
+        if (unit_of(v, l) == "channel") return {l, last};
+    return {last};
+  }
+  return {};
+}
+
+std::vector<Chart> probe_charts(const CompareSummary& summary, size_t layer) {
   std::vector<Chart> charts;
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const VariantSummary& v : summary.variants) {
-    if (v.seeds.empty() || v.seeds[0].shown.empty()) continue;
-    const ShownUnit& shown = v.seeds[0].shown.back();
+    if (v.seeds.empty() || v.seeds[0].shown.size() <= layer || v.layers.size() <= layer) continue;
+    const ShownUnit& shown = v.seeds[0].shown[layer];
     Band band{"15th, 50th, 85th percentile", {}, {}, {}, {}, v.style};
     for (const ProbePoint& p : shown.trace) {
       band.x.push_back(double(p.step));
@@ -176,7 +188,8 @@ std::vector<Chart> probe_charts(const CompareSummary& summary) {
     chart.title = v.name;
     chart.x_label = "training step (0, then logarithmic)";
     chart.x_scale = Scale::Steps;
-    chart.y_label = v.layers.back() + ", unit " + std::to_string(shown.unit);
+    // "channel 3 of input to sigmoid1 (bn1)"
+    chart.y_label = unit_of(v, layer) + " " + std::to_string(shown.unit) + " of " + v.layers[layer];
     chart.bands.push_back(std::move(band));
     charts.push_back(std::move(chart));
   }
@@ -231,8 +244,15 @@ std::string compare_report_html(const CompareSummary& summary) {
                        : "Lines are the median (final accuracy) or the mean (curves) over the "
                          "seeds; the shaded band spans their minimum to maximum.");
 
-  const std::vector<Chart> probes = probe_charts(summary);
-  if (!probes.empty()) {
+  const std::vector<size_t> charted = charted_probe_layers(summary);
+  bool channels = false;
+  for (const VariantSummary& v : summary.variants)
+    for (const std::string& unit : v.layer_units) channels = channels || unit == "channel";
+  const std::string channel_words =
+      "After a convolution a unit is a channel: its percentiles are over all N\u00b7H\u00b7W "
+      "values of that channel in the batch (every position of every input), as BN over "
+      "channels sees them (the paper's \u00a73.2). ";
+  if (!charted.empty()) {
     page.heading("The input of a hidden nonlinearity over training");
     page.paragraph(
         "Ioffe & Szegedy (2015) write, of \u201cthe evolution of input distributions to a "
@@ -246,14 +266,22 @@ std::string compare_report_html(const CompareSummary& summary) {
       for (const std::string& sentence : found.drift) measured += " " + sentence;
       page.paragraph(measured);
     }
+    const std::string batch = "a fixed batch of " + std::to_string(summary.probe_batch) +
+                              " test inputs (evaluation mode, so probing changes nothing)";
+    const std::string when =
+        "probed at steps 0, 10, 20, 50, 100, 200, 500, ... and at every evaluation. ";
+    const bool rows = charted.size() > 1;
     page.paragraph(
-        "Each chart: the 15th, 50th and 85th percentiles, over a fixed batch of " +
-        std::to_string(summary.probe_batch) +
-        " test inputs (evaluation mode, so probing changes nothing), of one unit's input to the "
-        "last hidden nonlinearity, probed at steps 0, 10, 20, 50, 100, 200, 500, ... and at "
-        "every evaluation. The unit shown is the layer's typical one: the unit whose drift is "
-        "the median of its layer's units, in the first seed's run.");
-    page.chart_row(probes);
+        "Each chart: the 15th, 50th and 85th percentiles, over " + batch + ", of one unit's " +
+        (rows ? "input to a hidden nonlinearity, " : "input to the last hidden nonlinearity, ") +
+        when +
+        (rows ? "First row: the last hidden layer after a convolution; second row: the last "
+                "hidden layer. "
+              : "") +
+        (channels ? channel_words : "") +
+        "The unit shown is the layer's typical one: the unit whose drift is the median of its "
+        "layer's units, in the first seed's run.");
+    for (size_t layer : charted) page.chart_row(probe_charts(summary, layer));
     page.heading("Drift per hidden layer");
     page.table(drift_table(summary));
     page.paragraph(
@@ -262,6 +290,7 @@ std::string compare_report_html(const CompareSummary& summary) {
         "|m_{k+1} \u2212 m_k| + \u03a3_k |w_{k+1} \u2212 w_k|) / max_k(w_k), how far its median "
         "and width travel in units of the widest its distribution gets. "
         "A layer's drift is the median over its units" +
+        (channels ? std::string(" (its channels, for a layer marked so)") : std::string()) +
         (seeds > 1 ? "; the table gives " + over_seeds : std::string()) +
         ". Hidden k is the input to the k-th hidden nonlinearity (after BN where there is BN).");
   }

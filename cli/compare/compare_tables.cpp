@@ -68,10 +68,17 @@ TextTable results_table(const CompareSummary& summary) {
 
 TextTable drift_table(const CompareSummary& summary) {
   size_t layers = 0;
-  for (const VariantSummary& v : summary.variants) layers = std::max(layers, v.layers.size());
+  const VariantSummary* widest = nullptr;  // the variant with the most probed layers
+  for (const VariantSummary& v : summary.variants)
+    if (!widest || v.layers.size() > layers) {
+      layers = v.layers.size();
+      widest = &v;
+    }
   TextTable table;
   table.header.push_back("run");
-  for (size_t l = 0; l < layers; ++l) table.header.push_back("hidden " + std::to_string(l + 1));
+  for (size_t l = 0; l < layers; ++l)
+    table.header.push_back("hidden " + std::to_string(l + 1) +
+                           (unit_of(*widest, l) == "channel" ? " (channels)" : ""));
   for (const VariantSummary& v : summary.variants) {
     if (v.seeds.empty()) continue;
     TableRow row;

@@ -87,7 +87,8 @@ std::vector<std::string> drift_sentences(const VariantSummary& base, const Varia
   for (size_t l = 0; l < std::min(v.layers.size(), base.layers.size()); ++l) {
     const std::optional<Spread> dv = drift_spread(v, l), db = drift_spread(base, l);
     if (!dv || !db) continue;
-    const std::string head = "Drift of hidden layer " + std::to_string(l + 1) + ": " + v.name +
+    const std::string head = "Drift of hidden layer " + std::to_string(l + 1) +
+                             (unit_of(v, l) == "channel" ? " (per channel)" : "") + ": " + v.name +
                              " " + format_drift(dv) + ", " + base.name + " " + format_drift(db);
     const double a = dv->median.value, b = db->median.value;
     // Two decimals below 1.1x, so that a small difference does not read "1.0x as much".

@@ -27,6 +27,12 @@ size_t index_of(const Graph& model, const std::string& name) {
 
 }  // namespace
 
+UnitLayout unit_layout(const Shape& sample_shape) {
+  if (sample_shape.rank() == 3)
+    return {sample_shape[0], sample_shape[1] * sample_shape[2], "channel"};
+  return {sample_shape.numel(), 1, "unit"};
+}
+
 std::vector<size_t> hidden_activations(const Graph& model) {
   std::vector<size_t> out;
   for (size_t a = 0; a + 1 < model.size(); ++a)
@@ -43,13 +49,15 @@ std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spe
     if (i == model.size())
       throw ConfigError("/probe/layer",
                         "no layer named '" + spec.layer + "' (layers: " + layer_names(model) + ")");
-    targets.push_back({i, spec.layer, spec.layer + " output"});
+    targets.push_back(
+        {i, spec.layer, spec.layer + " output", unit_layout(model.layer(i).output_shape()).word});
     return targets;
   }
   for (size_t a : hidden_activations(model)) {
     const std::string input = model.inputs_of(a).at(0);
-    targets.push_back(
-        {index_of(model, input), input, "input to " + model.layer(a).name() + " (" + input + ")"});
+    const size_t i = index_of(model, input);
+    targets.push_back({i, input, "input to " + model.layer(a).name() + " (" + input + ")",
+                       unit_layout(model.layer(i).output_shape()).word});
   }
   if (targets.empty())
     throw ConfigError("/probe/layer",
@@ -63,13 +71,18 @@ void probe_units(Graph& model, const Tensor& x, const std::vector<ProbeTarget>& 
                  int64_t step, std::vector<LayerTraces>& traces) {
   model.forward(x, Mode::Eval);
   traces.resize(targets.size());
-  std::vector<double> values(size_t(x.dim(0)));
+  const int64_t n = x.dim(0);
+  std::vector<double> values;
   for (size_t t = 0; t < targets.size(); ++t) {
-    const Tensor& out = model.layer(targets[t].layer).output();
-    const int64_t units = out.numel() / out.dim(0);
-    traces[t].resize(size_t(units));
-    for (int64_t u = 0; u < units; ++u) {
-      for (int64_t i = 0; i < out.dim(0); ++i) values[size_t(i)] = out[i * units + u];
+    const Layer& layer = model.layer(targets[t].layer);
+    const Tensor& out = layer.output();
+    const UnitLayout l = unit_layout(layer.output_shape());
+    traces[t].resize(size_t(l.units));
+    values.resize(size_t(n * l.positions));
+    for (int64_t u = 0; u < l.units; ++u) {
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t s = 0; s < l.positions; ++s)
+          values[size_t(i * l.positions + s)] = out[(i * l.units + u) * l.positions + s];
       const std::vector<double> p = percentiles(values, {15, 50, 85});
       traces[t][size_t(u)].push_back({step, p[0], p[1], p[2]});
     }

@@ -76,8 +76,12 @@ json seed_json(const SeedResult& s, const std::vector<double>& thresholds) {
     json points = json::array();
     for (const TelemetryPoint& p : t.points)
       points.push_back({p.step, p.mean, p.std, p.saturated, p.histogram});
-    j["telemetry"].push_back(
-        {{"name", t.name}, {"type", t.type}, {"lo", t.lo}, {"hi", t.hi}, {"points", points}});
+    j["telemetry"].push_back({{"name", t.name},
+                              {"type", t.type},
+                              {"lo", t.lo},
+                              {"hi", t.hi},
+                              {"points", points},
+                              {"unit", t.unit}});
   }
   return j;
 }
@@ -88,6 +92,7 @@ LayerTelemetry telemetry_from_json(const json& j) {
   t.type = j.at("type").get<std::string>();
   t.lo = j.at("lo").get<double>();
   t.hi = j.at("hi").get<double>();
+  t.unit = j.value("unit", std::string("unit"));  // summaries written before channels
   for (const json& p : j.at("points"))
     t.points.push_back({p.at(0).get<int64_t>(), p.at(1).get<double>(), p.at(2).get<double>(),
                         p.at(3).get<double>(), p.at(4).get<std::vector<double>>()});
@@ -174,6 +179,7 @@ json to_json(const CompareSummary& summary) {
          {"config", v.config},
          {"style", {v.style.color, v.style.dash, v.style.marker}},
          {"layers", v.layers},
+         {"layer_units", v.layer_units},
          {"landscape_layers", v.landscape_layers},
          {"seeds", seeds},
          {"aggregate", v.seeds.empty() ? json(nullptr) : aggregate_json(summary, v)}});
@@ -203,6 +209,7 @@ CompareSummary summary_from_json(const json& doc) {
     const json& style = j.at("style");
     v.style = {style[0].get<int>(), style[1].get<int>(), style[2].get<int>()};
     v.layers = j.at("layers").get<std::vector<std::string>>();
+    v.layer_units = j.value("layer_units", std::vector<std::string>{});
     v.landscape_layers = j.value("landscape_layers", std::vector<std::string>{});
     for (const json& seed : j.at("seeds")) v.seeds.push_back(seed_from_json(seed));
     s.variants.push_back(std::move(v));
@@ -214,6 +221,10 @@ bool several_seeds(const CompareSummary& summary) {
   for (const VariantSummary& v : summary.variants)
     if (v.seeds.size() > 1) return true;
   return false;
+}
+
+std::string unit_of(const VariantSummary& v, size_t layer) {
+  return layer < v.layer_units.size() ? v.layer_units[layer] : "unit";
 }
 
 const VariantSummary* baseline_of(const CompareSummary& summary, const VariantSummary& v) {

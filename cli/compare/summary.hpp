@@ -9,6 +9,7 @@
 //   "sweep_key" ("" without a sweep), "probe_batch", "hardware", "notes": [...],
 //   "variants": [{"name", "setting", "sweep_value", "baseline", "description",
 //     "changes", "source", "config", "layers": ["input to sigmoid1 (bn1)", ...],
+//     "layer_units": ["channel", ..., "unit"] (what one trace of each layer follows),
 //     "seeds": [{"seed", "steps", "finished", "ms_per_step", "final_accuracy",
 //       "steps_to": [500, null, ...] (per threshold; null = not reached),
 //       "drift": [per layer; null = no scale], "accuracy": [[step, acc], ...],
@@ -17,7 +18,7 @@
 //       "loss_max", "grad_change_min", "grad_change_max", "beta", "ics_l2": [per layer],
 //       "ics_cosine": [per layer]}, ...] (empty when not measured),
 //       "telemetry": [{"name", "type", "lo", "hi", "points": [[step, mean, std, saturated,
-//       [histogram shares]], ...]}] (empty when not recorded),
+//       [histogram shares]], ...], "unit"}] (empty when not recorded),
 //       "train_mode_accuracy": [[step, acc], ...] (empty when not asked for)}],
 //     "landscape_layers": ["fc1", ...] (the weight layers ICS follows),
 //     "aggregate": {"steps_to", "speedup", "final_accuracy", "drift": median/min/max
@@ -79,7 +80,10 @@ struct VariantSummary {
   std::string source;          // the run config file it came from
   nlohmann::json config;       // the run config as trained (shown on the page)
   LineStyle style;
-  std::vector<std::string> layers;            // labels of the probed layers
+  std::vector<std::string> layers;  // labels of the probed layers
+  // Per probed layer, what one trace follows: "unit", or "channel" (an image
+  // layer's, unit_layout); summaries written before channels have none.
+  std::vector<std::string> layer_units;
   std::vector<std::string> landscape_layers;  // the weight layers ICS follows ("fc1", ...)
   std::vector<SeedResult> seeds;              // in the compare config's seed order
 };
@@ -118,6 +122,9 @@ bool any_reached(const VariantSummary& v, double threshold);
 // has a known ratio (neither reached it).
 std::optional<Spread> speedup_spread(const VariantSummary& base, const VariantSummary& v,
                                      double threshold);
+// What one trace of probed layer `layer` of `v` follows: "unit" or "channel".
+std::string unit_of(const VariantSummary& v, size_t layer);
+
 // The drift of probed layer `layer` over the seeds that measured it.
 std::optional<Spread> drift_spread(const VariantSummary& v, size_t layer);
 

@@ -17,6 +17,7 @@ std::vector<LayerTelemetry> telemetry_layers(const Graph& model) {
     t.type = layer.type();
     t.lo = t.type == "tanh" ? -1 : 0;
     t.hi = t.type == "relu" ? 4 : 1;
+    t.unit = unit_layout(layer.output_shape()).word;
     out.push_back(t);
   }
   return out;
@@ -25,8 +26,9 @@ std::vector<LayerTelemetry> telemetry_layers(const Graph& model) {
 void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemetry>& layers,
                       int bins) {
   for (LayerTelemetry& t : layers) {
-    const Tensor& y = model.layer(t.layer).output();
-    const int64_t n = y.dim(0), units = y.numel() / std::max<int64_t>(1, y.dim(0));
+    const Layer& layer = model.layer(t.layer);
+    const Tensor& y = layer.output();
+    const int64_t n = y.dim(0);
     TelemetryPoint p;
     p.step = step;
     p.histogram.assign(size_t(bins), 0.0);
@@ -43,18 +45,21 @@ void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemet
       const int bin = int(std::floor((v - t.lo) / (t.hi - t.lo) * bins));
       p.histogram[size_t(std::clamp(bin, 0, bins - 1))] += 1.0 / double(y.numel());
     }
-    // mean = sum / M, std = sqrt(sum_sq / M - mean^2) over the M = N * H outputs
+    // mean = sum / M, std = sqrt(sum_sq / M - mean^2) over the M outputs of the batch
     const double m = double(std::max<int64_t>(1, y.numel()));
     p.mean = sum / m;
     p.std = std::sqrt(std::max(0.0, sum_sq / m - p.mean * p.mean));
     if (t.type == "relu") {
-      int64_t dead = 0;  // units with y = 0 on every sample
-      for (int64_t u = 0; u < units; ++u) {
+      const UnitLayout l = unit_layout(layer.output_shape());
+      int64_t dead = 0;  // units (channels) with y = 0 on every sample (at every position)
+      for (int64_t u = 0; u < l.units; ++u) {
         bool zero = true;
-        for (int64_t i = 0; i < n && zero; ++i) zero = y[i * units + u] == 0;
+        for (int64_t i = 0; i < n && zero; ++i)
+          for (int64_t s = 0; s < l.positions && zero; ++s)
+            zero = y[(i * l.units + u) * l.positions + s] == 0;
         dead += zero;
       }
-      p.saturated = double(dead) / double(std::max<int64_t>(1, units));
+      p.saturated = double(dead) / double(std::max<int64_t>(1, l.units));
     } else {
       p.saturated = double(saturated) / m;
     }

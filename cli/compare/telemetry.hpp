@@ -17,16 +17,18 @@ struct TelemetryPoint {
   int64_t step = 0;
   double mean = 0, std = 0;  // over all the batch's outputs of the layer
   // sigmoid: share of outputs < 0.01 or > 0.99; tanh: |y| > 0.99; relu: share
-  // of units that are 0 on every sample of the batch (dead)
+  // of units that are 0 on every sample of the batch (dead; after a
+  // convolution, channels that are 0 at every position of every sample)
   double saturated = 0;
   std::vector<double> histogram;  // share of outputs per bin of [lo, hi] (the ends clamp)
 };
 
 struct LayerTelemetry {
-  size_t layer = 0;       // index in the graph
-  std::string name;       // "sigmoid2"
-  std::string type;       // "sigmoid", "tanh" or "relu"
-  double lo = 0, hi = 1;  // the histogram's range: [0, 1], [-1, 1], relu [0, 4]
+  size_t layer = 0;           // index in the graph
+  std::string name;           // "sigmoid2"
+  std::string type;           // "sigmoid", "tanh" or "relu"
+  double lo = 0, hi = 1;      // the histogram's range: [0, 1], [-1, 1], relu [0, 4]
+  std::string unit = "unit";  // what the dead share counts: "unit", or "channel" (unit_layout)
   std::vector<TelemetryPoint> points;
 };
 

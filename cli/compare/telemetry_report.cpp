@@ -20,10 +20,10 @@ size_t layer_count(const std::vector<const VariantSummary*>& variants) {
 }
 
 // What counts as saturated, for a chart title.
-std::string saturation_words(const std::string& type) {
-  if (type == "sigmoid") return "saturated (< 0.01 or > 0.99)";
-  if (type == "tanh") return "saturated (|y| > 0.99)";
-  return "dead units (0 on the whole batch)";
+std::string saturation_words(const LayerTelemetry& t) {
+  if (t.type == "sigmoid") return "saturated (< 0.01 or > 0.99)";
+  if (t.type == "tanh") return "saturated (|y| > 0.99)";
+  return "dead " + t.unit + "s (0 on the whole batch)";
 }
 
 }  // namespace
@@ -41,7 +41,7 @@ std::vector<Chart> telemetry_charts(const CompareSummary& summary) {
       const LayerTelemetry& t = v->seeds[0].telemetry[l];
       stats.title = "Hidden " + std::to_string(l + 1) + " (" + t.name + "): mean \u00b1 std";
       stats.y_label = t.type + " output";
-      saturated.title = "Hidden " + std::to_string(l + 1) + ": " + saturation_words(t.type);
+      saturated.title = "Hidden " + std::to_string(l + 1) + ": " + saturation_words(t);
       saturated.y_label = "share (%)";
       Band band{v->name, {}, {}, {}, {}, v->style};
       Series share{v->name, {}, {}, v->style};
@@ -101,15 +101,22 @@ std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary) {
 void telemetry_section(HtmlReport& page, const CompareSummary& summary) {
   const auto variants = recorded(summary);
   if (variants.empty()) return;
+  bool channels = false;
+  for (const VariantSummary* v : variants)
+    for (const LayerTelemetry& t : v->seeds[0].telemetry)
+      channels = channels || t.unit == "channel";
   page.heading("Activations over training");
   page.paragraph(
       "Per hidden layer, the outputs of its nonlinearity on the training batch of the step "
       "(read after the step, so recording changes nothing), at steps 10, 20, 50, 100, \u2026 "
       "and at every evaluation: their mean with a band of \u00b11 standard deviation, the share of "
       "saturated sigmoid outputs (< 0.01 or > 0.99; for ReLU the share of units that are 0 on "
-      "the whole batch), and their histogram over time (darker: a larger share of the outputs "
-      "in that bin). The view fast.ai's course teaches Batch Normalization with. Shown: the "
-      "first seed of each variant.");
+      "the whole batch" +
+      std::string(channels ? "; after a convolution, of channels that are 0 at every position"
+                           : "") +
+      "), and their histogram over time (darker: a larger share of the outputs in that bin). The "
+      "view fast.ai's course teaches Batch Normalization with. Shown: the first seed of each "
+      "variant.");
   page.chart_grid(telemetry_charts(summary), 2, 460, 300);
   page.chart_grid(telemetry_heatmaps(summary), int(variants.size()), 460, 260);
 }
