@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 #include <minima/config/option_error.hpp>
 #include <minima/core/parallel.hpp>
@@ -16,69 +17,151 @@ MINIMA_REGISTER_LAYER("batchnorm", BatchNorm);
 
 namespace {
 
-// Column sums over the batch run in blocks of rows: each block adds its
-// rows in float into a slot of its own (vector instructions take 8 floats,
-// 4 doubles; 16 terms lose at most ~16 float ulps), then the blocks are
-// added in order in double. Blocks are whole rows of parallel_for's aligned
-// chunks, so any thread count, and any thread taking any chunk, gives the
-// same bits.
-constexpr int64_t kBlockRows = kChunkAlign;
-// Forward and backward each read a row's features in two passes or more.
-constexpr int64_t kRowPasses = 2;
+// A batch as BatchNorm sees it: n samples of C channels of S values each,
+// x[i, c, s] at data[(i C + c) S + s]. Feature vectors [N, D] have C = D,
+// S = 1; images [N, C, H, W] have S = H W. Each channel is normalized over
+// its m = N S values.
+struct BatchLayout {
+  int64_t n, channels, spatial;
+  int64_t per_channel() const { return n * spatial; }  // m
+};
 
-// sums[t][k] = the sum over rows i of term t, which add_row(i, acc) adds
-// into acc[t * d + k] for every feature k.
-template <size_t Terms, class AddRow>
-void column_sums(int64_t m, int64_t d, std::vector<float>& partials,
-                 const std::array<double*, Terms>& sums, const AddRow& add_row) {
-  const int64_t blocks = (m + kBlockRows - 1) / kBlockRows, width = int64_t(Terms) * d;
+// Sums over the batch add float terms in short runs (vector instructions
+// take 8 floats, 4 doubles; 16 terms lose at most ~16 float ulps), then the
+// runs in a fixed order in double, so any thread count, and any thread
+// taking any chunk of parallel_for, gives the same bits.
+constexpr int64_t kRunTerms = kChunkAlign;
+// Forward and backward each read every value in two passes or more.
+constexpr int64_t kPasses = 2;
+
+// The channel-by-channel loops below take at(c), which returns the function
+// of the flat index j for channel c, its per-channel constants hoisted out
+// of the loop over j.
+
+// Feature vectors (S = 1), the columns of an [m, d] matrix: each block of
+// 16 rows adds its rows in float into a slot of its own, then the blocks
+// are added in order in double. Blocks are whole rows of parallel_for's
+// aligned chunks.
+template <size_t Terms, class At>
+void column_sums(const BatchLayout& b, std::vector<float>& partials,
+                 const std::array<double*, Terms>& sums, const At& at) {
+  const int64_t m = b.n, d = b.channels;
+  const int64_t blocks = (m + kRunTerms - 1) / kRunTerms, width = int64_t(Terms) * d;
   if (partials.size() < size_t(blocks * width))
     partials.resize(size_t(blocks * width));  // once per batch size
   float* base = partials.data();
-  parallel_for(m, std::max(kBlockRows, grain_for(kRowPasses * d)),
-               [=, &add_row](int64_t begin, int64_t end) {
-                 for (int64_t first = begin; first < end; first += kBlockRows) {
-                   float* acc = base + first / kBlockRows * width;
+  parallel_for(m, std::max(kRunTerms, grain_for(kPasses * d)),
+               [=, &at](int64_t begin, int64_t end) {
+                 for (int64_t first = begin; first < end; first += kRunTerms) {
+                   float* acc = base + first / kRunTerms * width;
                    std::fill(acc, acc + width, 0.0f);
-                   for (int64_t i = first; i < std::min(end, first + kBlockRows); ++i)
-                     add_row(i, acc);
+                   for (int64_t i = first; i < std::min(end, first + kRunTerms); ++i)
+                     for (int64_t k = 0; k < d; ++k) {
+                       const std::array<float, Terms> term = at(k)(i * d + k);
+                       for (size_t t = 0; t < Terms; ++t) acc[int64_t(t) * d + k] += term[t];
+                     }
                  }
                });
   for (size_t t = 0; t < Terms; ++t) {
     double* sum = sums[t];
     std::fill(sum, sum + d, 0.0);
-    for (int64_t b = 0; b < blocks; ++b) {
-      const float* acc = base + b * width + int64_t(t) * d;
+    for (int64_t bl = 0; bl < blocks; ++bl) {
+      const float* acc = base + bl * width + int64_t(t) * d;
       for (int64_t k = 0; k < d; ++k) sum[k] += acc[k];
     }
   }
 }
 
-// Each of n samples, an [a, b] matrix at from, transposed into [b, a] at
-// to: to[(i b + q) a + p] = from[(i a + p) b + q].
-void transpose_samples(const float* from, float* to, int64_t n, int64_t a, int64_t b) {
-  parallel_for(n, grain_for(a * b), [=](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i)
-      for (int64_t p = 0; p < a; ++p)
-        for (int64_t q = 0; q < b; ++q) to[(i * b + q) * a + p] = from[(i * a + p) * b + q];
+// The sum of value(j) over count values from first: 8 float lanes, each
+// adding at most 16 values of a block of 128, the lanes added in order
+// into double block by block.
+template <class Value>
+double plane_sum(const Value& value, int64_t first, int64_t count) {
+  constexpr int64_t kLanes = 8, kBlock = kLanes * kRunTerms;
+  const int64_t last = first + count;
+  double total = 0.0;
+  for (int64_t block = first; block < last; block += kBlock) {
+    const int64_t end = std::min(last, block + kBlock);
+    float lane[kLanes] = {};
+    int64_t j = block;
+    for (; j + kLanes <= end; j += kLanes)
+      for (int64_t l = 0; l < kLanes; ++l) lane[l] += value(j + l);
+    for (int64_t l = 0; j < end; ++j, ++l) lane[l] += value(j);
+    for (const float sum : lane) total += sum;
+  }
+  return total;
+}
+
+// Images (S > 1): each (sample, channel) plane is summed by one thread
+// (plane_sum) into partials [N C, Terms], then the planes are added in
+// sample order in double.
+template <size_t Terms, class At>
+void plane_sums(const BatchLayout& b, std::vector<double>& partials,
+                const std::array<double*, Terms>& sums, const At& at) {
+  const int64_t c_count = b.channels, s_count = b.spatial, planes = b.n * c_count;
+  if (partials.size() < size_t(planes) * Terms)
+    partials.resize(size_t(planes) * Terms);  // once per batch size
+  double* base = partials.data();
+  parallel_for(planes, grain_for(kPasses * s_count), [=, &at](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const auto term = at(p % c_count);
+      double* plane = base + p * int64_t(Terms);
+      // Term by term while the plane is in cache, each t a constant (so
+      // that term(j)[t] compiles to that term alone).
+      [&]<size_t... t>(std::index_sequence<t...>) {
+        ((plane[t] = plane_sum([&](int64_t j) { return term(j)[t]; }, p * s_count, s_count)), ...);
+      }
+      (std::make_index_sequence<Terms>());
+    }
+  });
+  for (size_t t = 0; t < Terms; ++t)
+    for (int64_t c = 0; c < c_count; ++c) {
+      double sum = 0.0;
+      for (int64_t i = 0; i < b.n; ++i)
+        sum += base[(i * c_count + c) * int64_t(Terms) + int64_t(t)];
+      sums[t][c] = sum;
+    }
+}
+
+// sums[t][c] = the sum over channel c's m values x[j] of at(c)(j)[t].
+template <size_t Terms, class At>
+void channel_sums(const BatchLayout& b, detail::BatchSumScratch& scratch,
+                  const std::array<double*, Terms>& sums, const At& at) {
+  if (b.spatial == 1) return column_sums<Terms>(b, scratch.row_blocks, sums, at);
+  plane_sums<Terms>(b, scratch.planes, sums, at);
+}
+
+// out[j] = at(c)(j) for every value j of the batch, c its channel: by rows
+// of features, or by planes with the inner loop over a plane's values.
+template <class At>
+void map_channels(const BatchLayout& b, float* out, const At& at) {
+  const int64_t c_count = b.channels, s_count = b.spatial;
+  if (s_count == 1) {
+    parallel_for(b.n, grain_for(kPasses * c_count), [=, &at](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i)
+        for (int64_t k = 0; k < c_count; ++k) out[i * c_count + k] = at(k)(i * c_count + k);
+    });
+    return;
+  }
+  parallel_for(b.n * c_count, grain_for(kPasses * s_count), [=, &at](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const auto value = at(p % c_count);
+      for (int64_t j = p * s_count; j < (p + 1) * s_count; ++j) out[j] = value(j);
+    }
   });
 }
 
-// Runs row(i) for every row i of an [m, d] batch on the pool.
-template <class Row>
-void for_each_row(int64_t m, int64_t d, const Row& row) {
-  parallel_for(m, grain_for(kRowPasses * d), [&row](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i) row(i);
-  });
-}
-
-// The batch mean mu, held as a float plus the remainder its rounding
-// dropped (see compute_batch_statistics), so that x - mu is exact in float
-// when x is near the mean.
+// The batch mean mu of a channel, held as a float plus the remainder its
+// rounding dropped (see compute_batch_statistics), so that x - mu is exact
+// in float when x is near the mean.
 struct SplitMean {
-  const float* value;  // [D] float(mu)
-  const float* rest;   // [D] mu - float(mu)
-  float centered(int64_t k, float x) const { return (x - value[k]) - rest[k]; }  // x - mu
+  const float* value;  // [C] float(mu)
+  const float* rest;   // [C] mu - float(mu)
+  struct Channel {
+    float value, rest;
+    float centered(float x) const { return (x - value) - rest; }  // x - mu
+  };
+  Channel operator[](int64_t c) const { return {value[c], rest[c]}; }
 };
 
 BatchNormOptions read_options(ConfigObject& args) {
@@ -150,49 +233,51 @@ void BatchNorm::init_params(Rng&) {
 
 // mu = 1/m sum x,  var = 1/m sum (x - mu)^2 (biased): the variance is a
 // second pass around the mean, stable for inputs far from zero. The first
-// pass sums x - x_0 (row 0), which float holds exactly for inputs near each
-// other (Sterbenz), so x = 1000 + 0.01 * noise keeps its digits. The mean is
-// kept as mean_ + mean_rest_ (its float rounding and the remainder), and
+// pass sums x - x_0 (x_0 the channel's first value, sample 0's first
+// position), which float holds exactly for inputs near each other
+// (Sterbenz), so x = 1000 + 0.01 * noise keeps its digits. The mean is kept
+// as mean_ + mean_rest_ (its float rounding and the remainder), and
 // x - mu = (x - mean_) - mean_rest_ is then accurate in float.
-// With sync, mu and var are over the N rows of all processes: each adds
-// sum x = m x_0 + sum (x - x_0) and sum (x - mu)^2 of its own m rows.
-void BatchNorm::compute_batch_statistics(const float* in, int64_t m, Mode mode) {
-  const int64_t d = features_;
+// With sync, mu and var are over the values of all processes: each adds
+// sum x = m x_0 + sum (x - x_0) and sum (x - mu)^2 of its own m values.
+void BatchNorm::compute_batch_statistics(const float* x, int64_t n, Mode mode) {
+  const BatchLayout batch{n, features_, spatial_};
+  const int64_t m = batch.per_channel();
   const bool over_processes = synced_ = sync_ && mode == Mode::Train;
-  column_sums<1>(m, d, partials_, {center_.data()}, [=](int64_t i, float* acc) {
-    const float* row = in + i * d;
-    for (int64_t k = 0; k < d; ++k) acc[k] += row[k] - in[k];
+  channel_sums<1>(batch, partials_, {center_.data()}, [=](int64_t c) {
+    return [=, x_0 = x[c * batch.spatial]](int64_t j) { return std::array<float, 1>{x[j] - x_0}; };
   });
   count_ = double(m);
   if (over_processes) {
-    for (int64_t k = 0; k < d; ++k) center_[k] += double(m) * double(in[k]);  // sum x
+    for (int64_t c = 0; c < features_; ++c)
+      center_[c] += double(m) * double(x[c * spatial_]);  // sum x
     sum_over_processes(center_);
-    std::array<double, 1> rows = {count_};
-    sum_over_processes(rows);
-    count_ = rows[0];
+    std::array<double, 1> values = {count_};
+    sum_over_processes(values);
+    count_ = values[0];
   }
-  for (int64_t k = 0; k < d; ++k) {
-    center_[k] = over_processes ? center_[k] / count_ : double(in[k]) + center_[k] / count_;
-    mean_[k] = float(center_[k]);
-    mean_rest_[k] = float(center_[k] - double(mean_[k]));
+  for (int64_t c = 0; c < features_; ++c) {
+    center_[c] =
+        over_processes ? center_[c] / count_ : double(x[c * spatial_]) + center_[c] / count_;
+    mean_[c] = float(center_[c]);
+    mean_rest_[c] = float(center_[c] - double(mean_[c]));
   }
   const SplitMean mu{mean_.data(), mean_rest_.data()};
-  column_sums<1>(m, d, partials_, {var_.data()}, [=](int64_t i, float* acc) {
-    const float* row = in + i * d;
-    for (int64_t k = 0; k < d; ++k) {
-      const float xc = mu.centered(k, row[k]);
-      acc[k] += xc * xc;
-    }
+  channel_sums<1>(batch, partials_, {var_.data()}, [=](int64_t c) {
+    return [=, mu = mu[c]](int64_t j) {
+      const float xc = mu.centered(x[j]);
+      return std::array<float, 1>{xc * xc};
+    };
   });
   if (over_processes) sum_over_processes(var_);
-  for (int64_t k = 0; k < d; ++k) {
-    var_[k] /= count_;
-    inv_std_[k] = float(1.0 / std::sqrt(var_[k] + eps_));
+  for (int64_t c = 0; c < features_; ++c) {
+    var_[c] /= count_;
+    inv_std_[c] = float(1.0 / std::sqrt(var_[c] + eps_));
   }
 }
 
 // r = (1 - momentum) r + momentum * stat, with the unbiased variance
-// N/(N-1) var for running_var (PyTorch; N the rows of the statistics).
+// N/(N-1) var for running_var (PyTorch; N the values the statistics are over).
 // momentum null: cumulative average, momentum = 1 / num_batches_tracked.
 void BatchNorm::update_running_statistics() {
   num_batches_tracked_.value[0] += 1.0f;
@@ -205,103 +290,85 @@ void BatchNorm::update_running_statistics() {
   }
 }
 
-// Images [N, C, H, W] are normalized per channel over its N H W values
-// (Ioffe & Szegedy, sec. 3.2; PyTorch's BatchNorm2d): the same math on the
-// matrix [N H W, C] whose rows are the pixels, each a vector of C features.
-// transpose_samples lays the batch out so, and the result back.
-void BatchNorm::do_forward(const Tensor& x, Tensor& y, Mode mode) {
-  if (spatial_ == 1) return normalize(x.data(), y.data(), x.dim(0), mode);
-  const int64_t n = x.dim(0);
-  x_rows_.resize(Shape{n * spatial_, features_});  // grows with the batch only
-  y_rows_.resize(Shape{n * spatial_, features_});
-  transpose_samples(x.data(), x_rows_.data(), n, features_, spatial_);
-  normalize(x_rows_.data(), y_rows_.data(), n * spatial_, mode);
-  transpose_samples(y_rows_.data(), y.data(), n, spatial_, features_);
-}
-
-void BatchNorm::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
-  if (spatial_ == 1) return normalize_backward(x.data(), dy.data(), dx.data(), x.dim(0));
-  const int64_t n = x.dim(0);
-  // x_rows_ still holds forward's input; y_rows_ takes dy, then dx.
-  transpose_samples(dy.data(), y_rows_.data(), n, features_, spatial_);
-  dx_rows_.resize(y_rows_.shape());
-  normalize_backward(x_rows_.data(), y_rows_.data(), dx_rows_.data(), n * spatial_);
-  transpose_samples(dx_rows_.data(), dx.data(), n, spatial_, features_);
-}
-
-// Train (Ioffe & Szegedy, Alg. 1), per feature over the m rows of the batch:
+// Train (Ioffe & Szegedy, Alg. 1), per feature over the m = N values of
+// the batch, or for images [N, C, H, W] per channel over its m = N H W
+// values (sec. 3.2; PyTorch's BatchNorm2d):
 //   mu = 1/m sum x,  var = 1/m sum (x - mu)^2,  inv_std = 1 / sqrt(var + eps),
 //   xhat = (x - mu) * inv_std,  y = gamma * xhat + beta.
 // Eval with running statistics: mu = running_mean, var = running_var.
-void BatchNorm::normalize(const float* in, float* out, int64_t m, Mode mode) {
-  const int64_t d = features_;
+void BatchNorm::do_forward(const Tensor& x_batch, Tensor& y_batch, Mode mode) {
+  const BatchLayout batch{x_batch.dim(0), features_, spatial_};
+  const float* x = x_batch.data();
   used_batch_stats_ = mode == Mode::Train || !track_;  // like PyTorch, also in Eval without them
   if (used_batch_stats_) {
-    check_batch_size(m, mode);
-    compute_batch_statistics(in, m, mode);
+    check_batch_size(batch.per_channel(), mode);
+    compute_batch_statistics(x, batch.n, mode);
     if (mode == Mode::Train && track_) update_running_statistics();
   } else {
     use_running_statistics();
   }
   // y = gamma * xhat + beta = (x - mu) * gamma_inv_std + beta
-  float *gamma_inv_std = factors_.data(), *beta = gamma_inv_std + d;
-  for (int64_t k = 0; k < d; ++k) {
-    gamma_inv_std[k] = float(gamma(k) * double(inv_std_[k]));
-    beta[k] = affine_ ? beta_.value[k] : 0.0f;
+  float *gamma_inv_std = factors_.data(), *beta = gamma_inv_std + features_;
+  for (int64_t c = 0; c < features_; ++c) {
+    gamma_inv_std[c] = float(gamma(c) * double(inv_std_[c]));
+    beta[c] = affine_ ? beta_.value[c] : 0.0f;
   }
   const SplitMean mu{mean_.data(), mean_rest_.data()};
-  for_each_row(m, d, [=](int64_t i) {
-    for (int64_t k = 0; k < d; ++k)
-      out[i * d + k] = mu.centered(k, in[i * d + k]) * gamma_inv_std[k] + beta[k];
+  map_channels(batch, y_batch.data(), [=](int64_t c) {
+    return [=, mu = mu[c], gamma_inv_std = gamma_inv_std[c], beta = beta[c]](int64_t j) {
+      return mu.centered(x[j]) * gamma_inv_std + beta;
+    };
   });
 }
 
-// With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3), per feature:
+// With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3), per feature
+// (channel) over its m values:
 //   dbeta = sum dy,  dgamma = sum dy * xhat,
 //   dx = gamma * inv_std * (dy - dbeta / m - xhat * dgamma / m).
-// With sync, m is N (all processes' rows) and dx takes dbeta and dgamma
+// With sync, m counts all processes' values and dx takes dbeta and dgamma
 // summed over all processes; the parameter gradients keep this process's
 // part (the trainer averages them like every other gradient).
 // With the running statistics (eval), mu and inv_std are constants:
 //   dx = gamma * inv_std * dy.
-void BatchNorm::normalize_backward(const float* in, const float* g, float* out, int64_t m) {
-  const int64_t d = features_;
+void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& dy_batch,
+                            Tensor& dx_batch) {
+  const BatchLayout batch{x_batch.dim(0), features_, spatial_};
+  const float *x = x_batch.data(), *dy = dy_batch.data();
   const SplitMean mu{mean_.data(), mean_rest_.data()};
   if (affine_ || used_batch_stats_) {  // sum_dy_ = dbeta, sum_dy_xc_ = sum dy * (x - mu)
-    column_sums<2>(m, d, partials_, {sum_dy_.data(), sum_dy_xc_.data()},
-                   [=](int64_t i, float* acc) {
-                     for (int64_t k = 0; k < d; ++k) {
-                       acc[k] += g[i * d + k];
-                       acc[d + k] += g[i * d + k] * mu.centered(k, in[i * d + k]);
-                     }
-                   });
+    channel_sums<2>(batch, partials_, {sum_dy_.data(), sum_dy_xc_.data()}, [=](int64_t c) {
+      return [=, mu = mu[c]](int64_t j) {
+        return std::array<float, 2>{dy[j], dy[j] * mu.centered(x[j])};
+      };
+    });
   }
   if (affine_) {
-    for (int64_t k = 0; k < d; ++k) {
-      beta_.grad[k] += float(sum_dy_[k]);                    // dbeta
-      gamma_.grad[k] += float(sum_dy_xc_[k] * inv_std_[k]);  // dgamma
+    for (int64_t c = 0; c < features_; ++c) {
+      beta_.grad[c] += float(sum_dy_[c]);                    // dbeta
+      gamma_.grad[c] += float(sum_dy_xc_[c] * inv_std_[c]);  // dgamma
     }
   }
-  if (synced_) {  // dx below needs the sums over all N rows (the gradients above stay local)
+  if (synced_) {  // dx below needs the sums over all values (the gradients above stay local)
     sum_over_processes(sum_dy_);
     sum_over_processes(sum_dy_xc_);
   }
   // dx = gamma_inv_std * dy - dbeta_term - (x - mu) * xhat_term, where
   // dbeta_term = gamma_inv_std * dbeta / m and
   // xhat_term = gamma_inv_std * inv_std * dgamma / m (both 0 in eval).
-  float *gamma_inv_std = factors_.data(), *dbeta_term = gamma_inv_std + d,
-        *xhat_term = gamma_inv_std + 2 * d;
-  for (int64_t k = 0; k < d; ++k) {
-    const double scale = gamma(k) * double(inv_std_[k]);
-    const double dgamma = sum_dy_xc_[k] * inv_std_[k];
-    gamma_inv_std[k] = float(scale);
-    dbeta_term[k] = used_batch_stats_ ? float(scale * sum_dy_[k] / count_) : 0.0f;
-    xhat_term[k] = used_batch_stats_ ? float(scale * inv_std_[k] * dgamma / count_) : 0.0f;
+  float *gamma_inv_std = factors_.data(), *dbeta_term = gamma_inv_std + features_,
+        *xhat_term = gamma_inv_std + 2 * features_;
+  for (int64_t c = 0; c < features_; ++c) {
+    const double scale = gamma(c) * double(inv_std_[c]);
+    const double dgamma = sum_dy_xc_[c] * inv_std_[c];
+    gamma_inv_std[c] = float(scale);
+    dbeta_term[c] = used_batch_stats_ ? float(scale * sum_dy_[c] / count_) : 0.0f;
+    xhat_term[c] = used_batch_stats_ ? float(scale * inv_std_[c] * dgamma / count_) : 0.0f;
   }
-  for_each_row(m, d, [=](int64_t i) {
-    for (int64_t k = 0; k < d; ++k)
-      out[i * d + k] = gamma_inv_std[k] * g[i * d + k] - dbeta_term[k] -
-                       xhat_term[k] * mu.centered(k, in[i * d + k]);
+  map_channels(batch, dx_batch.data(), [=](int64_t c) {
+    return [=, mu = mu[c], gamma_inv_std = gamma_inv_std[c], dbeta_term = dbeta_term[c],
+            xhat_term = xhat_term[c]](int64_t j) {
+      return gamma_inv_std * dy[j] - dbeta_term - xhat_term * mu.centered(x[j]);
+    };
   });
 }
 

@@ -29,6 +29,15 @@ struct BatchNormOptions {
   bool sync = false;  // training statistics over all processes (core/processes.hpp)
 };
 
+namespace detail {
+// BatchNorm's sums over the batch, part by part (see channel_sums in
+// batchnorm.cpp); sized once per batch size.
+struct BatchSumScratch {
+  std::vector<float> row_blocks;  // feature vectors: per block of 16 rows, float sums [D]
+  std::vector<double> planes;     // images: per (sample, channel) plane, a double sum
+};
+}  // namespace detail
+
 class BatchNorm : public UnaryLayer {
  public:
   using Options = BatchNormOptions;
@@ -57,21 +66,19 @@ class BatchNorm : public UnaryLayer {
 
  private:
   void check_batch_size(int64_t m, Mode mode) const;
-  // The math on a batch of m rows of D features (in, out: [m, D]).
-  void normalize(const float* in, float* out, int64_t m, Mode mode);
-  void normalize_backward(const float* in, const float* dy, float* dx, int64_t m);
-  // mean_, mean_rest_, inv_std_, var_, count_
-  void compute_batch_statistics(const float* in, int64_t m, Mode mode);
+  // mean_, mean_rest_, inv_std_, var_, count_ of a batch of n samples
+  void compute_batch_statistics(const float* x, int64_t n, Mode mode);
   void use_running_statistics();  // the same from the running buffers
   void update_running_statistics();
-  float gamma(int64_t k) const { return affine_ ? gamma_.value[k] : 1.0f; }
+  float gamma(int64_t c) const { return affine_ ? gamma_.value[c] : 1.0f; }
 
   double eps_;
   std::optional<double> momentum_;
   bool affine_, track_, sync_;
-  double count_ = 0;      // rows the last batch statistics are over (all processes' with sync)
+  double count_ = 0;      // m: values the last batch statistics are over per channel
+                          // (N, or N H W for images; all processes' with sync)
   int64_t features_ = 0;  // D: features, or an image's channels C
-  int64_t spatial_ = 1;   // H W for an image, 1 for a feature vector
+  int64_t spatial_ = 1;   // S: H W for an image, 1 for a feature vector
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
@@ -80,13 +87,11 @@ class BatchNorm : public UnaryLayer {
   Tensor inv_std_;              // [D] 1 / sqrt(var + eps)
   std::vector<double> center_;  // [D] the batch mean in double
   std::vector<double> var_;     // [D] biased batch variance
-  std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's column sums
-  Tensor factors_;               // [3, D] per-feature factors of forward's and backward's row pass
-  std::vector<float> partials_;  // per block of rows: float column sums (see column_sums)
+  std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's sums per feature
+  Tensor factors_;  // [3, D] per-feature factors of forward's and backward's last pass
+  detail::BatchSumScratch partials_;  // the sums over the batch in parts (see channel_sums)
   bool used_batch_stats_ = false;
   bool synced_ = false;  // the last forward's statistics were over all processes
-  // Images only: the batch as [N H W, C], one row per pixel (x_rows_ kept for backward).
-  Tensor x_rows_, y_rows_, dx_rows_;
 };
 
 }  // namespace minima

@@ -1,6 +1,7 @@
 // BatchNorm against PyTorch (tests/data/pytorch_reference.json, every case:
 // BatchNorm1d on features, BatchNorm2d on images) and its documented
-// behaviour: normalized outputs, large offsets, running statistics
+// behaviour: normalized outputs, large offsets (features and images),
+// images computed as their pixel rows, running statistics
 // (momentum and cumulative), affine / track_running_stats switches, and
 // batches of one.
 #include <doctest/doctest.h>
@@ -51,19 +52,21 @@ const minima::Param& param(const minima::Layer& layer, const std::string& name) 
   throw std::runtime_error("no parameter " + name);
 }
 
-// Per feature (column) mean and biased variance of a [m, d] tensor, in double.
+// Per feature (column of [m, d]) or per channel (of [N, C, H, W], over
+// its N H W values) mean and biased variance, in double.
 struct ColumnStats {
   std::vector<double> mean, var;
 };
 ColumnStats column_stats(const Tensor& t) {
-  const int64_t m = t.dim(0), d = t.dim(1);
-  ColumnStats s{std::vector<double>(d, 0.0), std::vector<double>(d, 0.0)};
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t k = 0; k < d; ++k) s.mean[k] += t.at(i, k) / double(m);
-  for (int64_t i = 0; i < m; ++i)
-    for (int64_t k = 0; k < d; ++k)
-      s.var[k] += (t.at(i, k) - s.mean[k]) * (t.at(i, k) - s.mean[k]) / double(m);
-  return s;
+  const int64_t n = t.dim(0), d = t.dim(1), s = t.numel() / (n * d), m = n * s;
+  ColumnStats stats{std::vector<double>(d, 0.0), std::vector<double>(d, 0.0)};
+  auto at = [&](int64_t j) { return double(t[j]); };  // j = (i d + k) s + position
+  for (int64_t j = 0; j < t.numel(); ++j) stats.mean[j / s % d] += at(j) / double(m);
+  for (int64_t j = 0; j < t.numel(); ++j) {
+    const int64_t k = j / s % d;
+    stats.var[k] += (at(j) - stats.mean[k]) * (at(j) - stats.mean[k]) / double(m);
+  }
+  return stats;
 }
 
 // Tolerances: the reference is float64 PyTorch on float32-exact inputs.
@@ -157,26 +160,82 @@ TEST_CASE("batchnorm output has mean 0 and variance var/(var+eps) per feature") 
   }
 }
 
+// Feature vectors [64, 4], and images [6, 3, 20, 20] normalized per
+// channel over 2400 values (400 a plane: whole blocks of 128 summed in float
+// lanes and a rest), channels 10 apart.
 TEST_CASE("batchnorm normalizes x = 1000 + 0.01 * noise (a naive E[x^2] - E[x]^2 would not)") {
   minima::Rng rng(5);
-  const int64_t m = 64, d = 4;
-  Tensor x(Shape{m, d});
-  for (int64_t k = 0; k < x.numel(); ++k) x[k] = 1000.0f + 0.01f * rng.normal();
-  const ColumnStats in = column_stats(x);  // of the float inputs, in double
-  for (const double eps : {1e-5, 1e-10}) {
-    CAPTURE(eps);
-    auto bn = make_bn(json{{"eps", eps}}, Shape{d});
-    const ColumnStats out = column_stats(bn->forward(x, Mode::Train));
-    for (int64_t k = 0; k < d; ++k) {
-      CAPTURE(k);
-      CHECK(in.var[k] > 5e-5);  // the spread survived float32 (ulp(1000) = 6e-5)
-      // var / (var + eps) is ~0.91 for eps = 1e-5 and ~1 for eps = 1e-10.
-      // Float32 outputs allow ~1e-6; a float mean (ulp(1000)/2 = 3e-5, i.e.
-      // 3e-3 of the spread) would miss the mean bound, E[x^2] - E[x]^2 both.
-      CHECK(std::fabs(out.var[k] - in.var[k] / (in.var[k] + eps)) < 1e-4);
-      CHECK(std::fabs(out.mean[k]) < 1e-5);
+  for (const Shape& sample : {Shape{4}, Shape{3, 20, 20}}) {
+    CAPTURE(sample.str());
+    const int64_t d = sample[0], s_count = sample.numel() / d;
+    Tensor x(sample.with_batch(sample.rank() == 1 ? 64 : 6));
+    for (int64_t j = 0; j < x.numel(); ++j)
+      x[j] = 1000.0f + 10.0f * float(j / s_count % d) + 0.01f * rng.normal();
+    const ColumnStats in = column_stats(x);  // of the float inputs, in double
+    for (const double eps : {1e-5, 1e-10}) {
+      CAPTURE(eps);
+      auto bn = make_bn(json{{"eps", eps}}, sample);
+      const ColumnStats out = column_stats(bn->forward(x, Mode::Train));
+      for (int64_t k = 0; k < d; ++k) {
+        CAPTURE(k);
+        CHECK(in.var[k] > 5e-5);  // the spread survived float32 (ulp(1000) = 6e-5)
+        // var / (var + eps) is ~0.91 for eps = 1e-5 and ~1 for eps = 1e-10.
+        // Float32 outputs allow ~1e-6; a float mean (ulp(1000)/2 = 3e-5, i.e.
+        // 3e-3 of the spread) would miss the mean bound, E[x^2] - E[x]^2 both.
+        CHECK(std::fabs(out.var[k] - in.var[k] / (in.var[k] + eps)) < 1e-4);
+        CHECK(std::fabs(out.mean[k]) < 1e-5);
+      }
     }
   }
+}
+
+// x [N, C, H, W] -> [N H W, C], one row per pixel.
+Tensor pixel_rows(const Tensor& x) {
+  const int64_t n = x.dim(0), c_count = x.dim(1), s_count = x.numel() / (n * c_count);
+  Tensor rows(Shape{n * s_count, c_count});
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t c = 0; c < c_count; ++c)
+      for (int64_t s = 0; s < s_count; ++s)
+        rows[(i * s_count + s) * c_count + c] = x[(i * c_count + c) * s_count + s];
+  return rows;
+}
+
+TEST_CASE(
+    "batchnorm on images computes what it computes on the pixels as rows of C features "
+    "(Ioffe & Szegedy sec. 3.2): y, dx, dgamma, dbeta, running statistics, eval") {
+  minima::Rng rng(12);
+  const Shape sample{4, 15, 15};  // 225 values a plane: a whole block and a rest
+  const int64_t n = 5;
+  auto images = make_bn(json::object(), sample);
+  auto rows = make_bn(json::object(), Shape{4});
+  const Tensor gamma = minima::test::random_uniform(Shape{4}, rng, 0.5f, 1.5f);
+  const Tensor beta = minima::test::random_uniform(Shape{4}, rng);
+  for (auto* bn : {images.get(), rows.get()}) {
+    set_param(*bn, "weight", gamma);
+    set_param(*bn, "bias", beta);
+  }
+  // Sums in other orders: agreement to float rounding of the results.
+  constexpr double kSame = 1e-5;
+  for (int step = 0; step < 2; ++step) {
+    CAPTURE(step);
+    const Tensor x = minima::test::random_normal(sample.with_batch(n), rng, 3.0f, 2.0f);
+    const Tensor dy = minima::test::random_normal(sample.with_batch(n), rng);
+    const Tensor x_rows = pixel_rows(x);  // kept alive for backward, as x is
+    const Tensor y = images->forward(x, Mode::Train);
+    check_close(pixel_rows(y), rows->forward(x_rows, Mode::Train), kSame, kSame, "y");
+    images->zero_grad();
+    rows->zero_grad();
+    images->backward(dy);
+    rows->backward(pixel_rows(dy));
+    check_close(pixel_rows(images->input_grad()), rows->input_grad(), kSame, kSame, "dx");
+    for (const char* name : {"weight", "bias"})
+      check_close(param(*images, name).grad, param(*rows, name).grad, kSame, kSame, name);
+  }
+  check_close(images->running_mean(), rows->running_mean(), kSame, kSame, "running_mean");
+  check_close(images->running_var(), rows->running_var(), kSame, kSame, "running_var");
+  const Tensor x = minima::test::random_normal(sample.with_batch(n), rng);
+  check_close(pixel_rows(images->forward(x, Mode::Eval)), rows->forward(pixel_rows(x), Mode::Eval),
+              kSame, kSame, "eval y");
 }
 
 TEST_CASE("batchnorm momentum null keeps a cumulative average of the batch statistics") {

@@ -87,21 +87,27 @@ TEST_CASE("batchnorm's sync setting is read, written back, and on one process ch
   CHECK(synced.config()["sync"] == true);
   CHECK(BatchNorm().config()["sync"] == false);
 
-  BatchNorm plain;
-  Rng rng(5);
-  Tensor x(Shape{6, 3});
-  for (int64_t k = 0; k < x.numel(); ++k) x[k] = 100.0f + rng.normal();
-  plain.build({Shape{3}});
-  synced.build({Shape{3}});
-  plain.init_params(rng);
-  synced.init_params(rng);
-  const Tensor& y_plain = plain.forward(x, Mode::Train);
-  const Tensor& y_synced = synced.forward(x, Mode::Train);
-  REQUIRE(process_count() == 1);
-  for (int64_t k = 0; k < x.numel(); ++k)
-    CHECK(y_synced[k] == doctest::Approx(y_plain[k]).epsilon(1e-5));
-  for (int64_t k = 0; k < 3; ++k)
-    CHECK(synced.running_var()[k] == doctest::Approx(plain.running_var()[k]).epsilon(1e-6));
+  // Feature vectors, and images (sync adds each channel's m x_0 + sum (x - x_0)).
+  for (const Shape& sample : {Shape{3}, Shape{3, 4, 5}}) {
+    CAPTURE(sample.str());
+    BatchNorm plain, synced_bn({.sync = true});
+    Rng rng(5);
+    Tensor x(sample.with_batch(6));
+    for (int64_t k = 0; k < x.numel(); ++k) x[k] = 100.0f + float(k % 7) + rng.normal();
+    plain.build({sample});
+    synced_bn.build({sample});
+    plain.init_params(rng);
+    synced_bn.init_params(rng);
+    const Tensor& y_plain = plain.forward(x, Mode::Train);
+    const Tensor& y_synced = synced_bn.forward(x, Mode::Train);
+    REQUIRE(process_count() == 1);
+    for (int64_t k = 0; k < x.numel(); ++k)
+      CHECK(y_synced[k] == doctest::Approx(y_plain[k]).epsilon(1e-5));
+    for (int64_t k = 0; k < 3; ++k) {
+      CHECK(synced_bn.running_mean()[k] == doctest::Approx(plain.running_mean()[k]).epsilon(1e-6));
+      CHECK(synced_bn.running_var()[k] == doctest::Approx(plain.running_var()[k]).epsilon(1e-6));
+    }
+  }
 }
 
 TEST_CASE("a model builder takes batchnorm settings, and names the key of a wrong one") {
