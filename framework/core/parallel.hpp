@@ -1,7 +1,8 @@
 #pragma once
 // A tiny fork-join pool for everything minima computes on more than one
 // thread: its flat loops (activations, bias, SGD, Adam, zero_grad, fan-out
-// sums), BatchNorm's row blocks, and the slices of a large GEMM (blas.cpp
+// sums), BatchNorm's row blocks and planes, conv2d's im2col and col2im,
+// and the slices of a large GEMM (blas.cpp
 // gives each thread one single-threaded OpenBLAS call). One pool for all,
 // so nothing else spins on the cores between two GEMMs. Idle workers poll
 // briefly, then sleep.
