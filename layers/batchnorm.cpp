@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <minima/config/option_error.hpp>
+#include <minima/core/lane_sum.hpp>
 #include <minima/core/parallel.hpp>
 #include <minima/core/processes.hpp>
 #include <minima/nn/layer_registry.hpp>
@@ -72,28 +73,8 @@ void column_sums(const BatchLayout& b, std::vector<float>& partials,
   }
 }
 
-// The sum of value(j) over count values from first: 8 float lanes, each
-// adding at most 16 values of a block of 128, the lanes added in order
-// into double block by block.
-template <class Value>
-double plane_sum(const Value& value, int64_t first, int64_t count) {
-  constexpr int64_t kLanes = 8, kBlock = kLanes * kRunTerms;
-  const int64_t last = first + count;
-  double total = 0.0;
-  for (int64_t block = first; block < last; block += kBlock) {
-    const int64_t end = std::min(last, block + kBlock);
-    float lane[kLanes] = {};
-    int64_t j = block;
-    for (; j + kLanes <= end; j += kLanes)
-      for (int64_t l = 0; l < kLanes; ++l) lane[l] += value(j + l);
-    for (int64_t l = 0; j < end; ++j, ++l) lane[l] += value(j);
-    for (const float sum : lane) total += sum;
-  }
-  return total;
-}
-
 // Images (S > 1): each (sample, channel) plane is summed by one thread
-// (plane_sum) into partials [N C, Terms], then the planes are added in
+// (lane_sum) into partials [N C, Terms], then the planes are added in
 // sample order in double.
 template <size_t Terms, class At>
 void plane_sums(const BatchLayout& b, std::vector<double>& partials,
@@ -109,7 +90,7 @@ void plane_sums(const BatchLayout& b, std::vector<double>& partials,
       // Term by term while the plane is in cache, each t a constant (so
       // that term(j)[t] compiles to that term alone).
       [&]<size_t... t>(std::index_sequence<t...>) {
-        ((plane[t] = plane_sum([&](int64_t j) { return term(j)[t]; }, p * s_count, s_count)), ...);
+        ((plane[t] = lane_sum([&](int64_t j) { return term(j)[t]; }, p * s_count, s_count)), ...);
       }
       (std::make_index_sequence<Terms>());
     }

@@ -4,6 +4,7 @@
 
 #include <minima/config/option_error.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/lane_sum.hpp>
 #include <minima/core/parallel.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/nn/weight_init.hpp>
@@ -29,13 +30,6 @@ void for_each_plane(int64_t count, int64_t floats, const Plane& plane) {
   parallel_for(count, grain_for(floats), [&plane](int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; ++t) plane(t);
   });
-}
-
-// sum of v[0 .. count - 1] in double, in index order.
-double sum_in_double(const float* v, int64_t count) {
-  double sum = 0.0;
-  for (int64_t j = 0; j < count; ++j) sum += v[j];
-  return sum;
 }
 
 // C (m x n, leading dimension ldc) = op(A) op(B) + beta C, row-major, on
@@ -190,8 +184,10 @@ void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tenso
             .bias) {  // each channel's sum in one fixed order: the same bits on any thread count
       double* sums = bias_sums_.data();
       parallel_for(o_out, grain_for(n * p_out), [=](int64_t begin, int64_t end) {
-        for (int64_t o = begin; o < end; ++o)
-          sums[o] += sum_in_double(dproducts + o * ld, n * p_out);
+        for (int64_t o = begin; o < end; ++o) {
+          const float* row = dproducts + o * ld;
+          sums[o] += lane_sum([=](int64_t j) { return row[j]; }, 0, n * p_out);
+        }
       });
     }
     im2col(x, first, n);
