@@ -198,10 +198,9 @@ Shape BatchNorm::do_build(const Shape& input_shape) {
   mean_ = Tensor(Shape{features_});
   mean_rest_ = Tensor(Shape{features_});
   inv_std_ = Tensor(Shape{features_});
-  center_.assign(features_, 0.0);
+  center_.assign(features_ + 1, 0.0);
   var_.assign(features_, 0.0);
-  sum_dy_.assign(features_, 0.0);
-  sum_dy_xc_.assign(features_, 0.0);
+  backward_sums_.assign(2 * features_, 0.0);
   factors_ = Tensor(Shape{3, features_});
   return input_shape;
 }
@@ -232,10 +231,9 @@ void BatchNorm::compute_batch_statistics(const float* x, int64_t n, Mode mode) {
   if (over_processes) {
     for (int64_t c = 0; c < features_; ++c)
       center_[c] += double(m) * double(x[c * spatial_]);  // sum x
+    center_[features_] = count_;  // one all-reduce for the sums and the count
     sum_over_processes(center_);
-    std::array<double, 1> values = {count_};
-    sum_over_processes(values);
-    count_ = values[0];
+    count_ = center_[features_];
   }
   for (int64_t c = 0; c < features_; ++c) {
     center_[c] =
@@ -316,8 +314,10 @@ void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& 
   const BatchLayout batch{x_batch.dim(0), features_, spatial_};
   const float *x = x_batch.data(), *dy = dy_batch.data();
   const SplitMean mu{mean_.data(), mean_rest_.data()};
-  if (affine_ || used_batch_stats_) {  // sum_dy_ = dbeta, sum_dy_xc_ = sum dy * (x - mu)
-    channel_sums<2>(batch, partials_, {sum_dy_.data(), sum_dy_xc_.data()}, [=](int64_t c) {
+  // sum_dy = dbeta, sum_dy_xc = sum dy * (x - mu), side by side for one all-reduce
+  double *sum_dy = backward_sums_.data(), *sum_dy_xc = sum_dy + features_;
+  if (affine_ || used_batch_stats_) {
+    channel_sums<2>(batch, partials_, {sum_dy, sum_dy_xc}, [=](int64_t c) {
       return [=, mu = mu[c]](int64_t j) {
         return std::array<float, 2>{dy[j], dy[j] * mu.centered(x[j])};
       };
@@ -325,13 +325,12 @@ void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& 
   }
   if (affine_) {
     for (int64_t c = 0; c < features_; ++c) {
-      beta_.grad[c] += float(sum_dy_[c]);                    // dbeta
-      gamma_.grad[c] += float(sum_dy_xc_[c] * inv_std_[c]);  // dgamma
+      beta_.grad[c] += float(sum_dy[c]);                    // dbeta
+      gamma_.grad[c] += float(sum_dy_xc[c] * inv_std_[c]);  // dgamma
     }
   }
   if (synced_) {  // dx below needs the sums over all values (the gradients above stay local)
-    sum_over_processes(sum_dy_);
-    sum_over_processes(sum_dy_xc_);
+    sum_over_processes(backward_sums_);
   }
   // dx = gamma_inv_std * dy - dbeta_term - (x - mu) * xhat_term, where
   // dbeta_term = gamma_inv_std * dbeta / m and
@@ -340,9 +339,9 @@ void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& 
         *xhat_term = gamma_inv_std + 2 * features_;
   for (int64_t c = 0; c < features_; ++c) {
     const double scale = gamma(c) * double(inv_std_[c]);
-    const double dgamma = sum_dy_xc_[c] * inv_std_[c];
+    const double dgamma = sum_dy_xc[c] * inv_std_[c];
     gamma_inv_std[c] = float(scale);
-    dbeta_term[c] = used_batch_stats_ ? float(scale * sum_dy_[c] / count_) : 0.0f;
+    dbeta_term[c] = used_batch_stats_ ? float(scale * sum_dy[c] / count_) : 0.0f;
     xhat_term[c] = used_batch_stats_ ? float(scale * inv_std_[c] * dgamma / count_) : 0.0f;
   }
   map_channels(batch, dx_batch.data(), [=](int64_t c) {

@@ -82,12 +82,13 @@ class BatchNorm : public UnaryLayer {
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
-  Tensor mean_;                 // [D] mean used to normalize, rounded to float
-  Tensor mean_rest_;            // [D] what that rounding dropped: mean = mean_ + mean_rest_
-  Tensor inv_std_;              // [D] 1 / sqrt(var + eps)
-  std::vector<double> center_;  // [D] the batch mean in double
-  std::vector<double> var_;     // [D] biased batch variance
-  std::vector<double> sum_dy_, sum_dy_xc_;  // [D] backward's sums per feature
+  Tensor mean_;                        // [D] mean used to normalize, rounded to float
+  Tensor mean_rest_;                   // [D] what that rounding dropped: mean = mean_ + mean_rest_
+  Tensor inv_std_;                     // [D] 1 / sqrt(var + eps)
+  std::vector<double> center_;         // [D + 1] the batch mean in double; with sync, the
+                                       // last slot takes the value count through the all-reduce
+  std::vector<double> var_;            // [D] biased batch variance
+  std::vector<double> backward_sums_;  // [2 D] backward's sums per feature: dy, dy (x - mu)
   Tensor factors_;  // [3, D] per-feature factors of forward's and backward's last pass
   detail::BatchSumScratch partials_;  // the sums over the batch in parts (see channel_sums)
   bool used_batch_stats_ = false;
