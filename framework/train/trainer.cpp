@@ -74,11 +74,6 @@ ProgressStyle progress_style(ProgressStyle asked, bool writer) {
   return asked == ProgressStyle::Auto && started_by_mpirun() ? ProgressStyle::Lines : asked;
 }
 
-// Only rank 0 writes the run directory, so only it holds the lock.
-RunLock lock_if_writer(const std::string& dir) {
-  return process_rank() == 0 ? RunLock(dir) : RunLock();
-}
-
 }  // namespace
 
 Trainer::Trainer(const RunConfig& config, TrainerOptions options)
@@ -91,7 +86,7 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
       options_(std::move(options)),
       data_(std::move(data)),
       writer_(process_rank() == 0),
-      lock_(lock_if_writer(config.output.dir)),
+      lock_(writer_ ? RunLock(config.output.dir) : RunLock()),  // the writer alone holds it
       model_(Graph::from_json(config.layers, "/model/layers")),
       batcher_(data_->train, checked_batch_size(config, data_->train), data_->normalization,
                /*shuffle=*/true, config.seed,
