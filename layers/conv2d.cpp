@@ -180,8 +180,8 @@ void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tenso
       const int64_t i = t / o_out, o = t % o_out;
       std::copy_n(g + t * p_out, p_out, dproducts + o * ld + i * p_out);
     });
-    if (options_
-            .bias) {  // each channel's sum in one fixed order: the same bits on any thread count
+    // Each channel's sum in one fixed order: the same bits on any thread count.
+    if (options_.bias) {
       double* sums = bias_sums_.data();
       parallel_for(o_out, grain_for(n * p_out), [=](int64_t begin, int64_t end) {
         for (int64_t o = begin; o < end; ++o) {
