@@ -2,6 +2,8 @@
 // avgpool2d: the mean under each window, per channel (PyTorch's AvgPool2d
 // with count_include_pad: padding counts as zeros, every window divides by
 // kernel^2). Config and shapes: layers/pool2d.hpp.
+#include <vector>
+
 #include <minima/layers/pool2d.hpp>
 
 namespace minima {
@@ -13,8 +15,12 @@ class AvgPool2d : public Pool2d {
   std::string type() const override { return "avgpool2d"; }
 
  protected:
+  Shape do_build(const Shape& input_shape) override;
   void do_forward(const Tensor& x, Tensor& y, Mode mode) override;
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
+
+ private:
+  std::vector<Window2d::Runs> runs_;  // [k k] window_.element_runs(H, W)
 };
 
 }  // namespace minima

@@ -81,6 +81,7 @@ Shape Conv2d::do_build(const Shape& input_shape) {
   width_ = input_shape[2];
   out_height_ = out[1];
   out_width_ = out[2];
+  runs_ = window_.element_runs(height_, width_);
   chunk_ = std::max(int64_t(1), kChunkFloats / (patch * out_height_ * out_width_));
   const Shape chunk_matrix{patch, chunk_ * out_height_ * out_width_};
   cols_ = Tensor(chunk_matrix);  // zeros: im2col never writes the padding's
@@ -102,35 +103,16 @@ void Conv2d::init_params(Rng& rng) {
 // im2col of the samples first .. first + n - 1 (a chunk), row r = c kk +
 // ki k + kj (patch element: channel c, window element ki, kj):
 //   cols[r, i P + oh W' + ow] = x[first + i, c, oh s - pad + ki, ow s - pad + kj]
-// (0 in the padding). visit(column, pixel, count) gets each run of `count`
-// columns whose pixels are pixel, pixel + s, ... (pixel counted from
-// x[first, c, 0, 0], images C H W apart); the columns in the padding are
-// left out, so their zeros stay.
-template <class Visit>
-void Conv2d::for_each_run(int64_t r, int64_t n, const Visit& visit) const {
-  const int64_t k = window_.kernel, q = r % (k * k), p_out = out_height_ * out_width_,
-                image = channels_ * height_ * width_;
-  for (int64_t i = 0; i < n; ++i)
-    window_.for_each_run(height_, width_, q / k, q % k,
-                         [&](int64_t position, int64_t pixel, int64_t count) {
-                           visit(i * p_out + position, i * image + pixel, count);
-                         });
-}
-
-// cols = im2col of samples first .. first + n - 1 of x.
+// (0 in the padding: im2col never writes there, the zeros stay).
 void Conv2d::im2col(const Tensor& x, int64_t first, int64_t n) {
-  const int64_t kk = window_.kernel * window_.kernel, stride = window_.stride, ld = cols_.cols();
-  const float* in = x.data() + first * channels_ * height_ * width_;
+  const int64_t kk = window_.kernel * window_.kernel, ld = cols_.cols(), hw = height_ * width_,
+                image = channels_ * hw, p_out = out_height_ * out_width_;
+  const float* in = x.data() + first * image;
   float* cols = cols_.data();
-  for_each_plane(cols_.dim(0), n * out_height_ * out_width_, [&](int64_t r) {
-    const float* channel = in + (r / kk) * height_ * width_;
-    float* row = cols + r * ld;
-    for_each_run(r, n, [=](int64_t column, int64_t pixel, int64_t count) {
-      if (stride == 1)  // a loop, not std::copy_n: runs are short, a call to memmove costs more
-        for (int64_t j = 0; j < count; ++j) row[column + j] = channel[pixel + j];
-      else
-        for (int64_t j = 0; j < count; ++j) row[column + j] = channel[pixel + j * stride];
-    });
+  for_each_plane(cols_.dim(0), n * p_out, [&](int64_t r) {
+    const float* channel = in + (r / kk) * hw;
+    for (int64_t i = 0; i < n; ++i)
+      window_.gather(runs_[size_t(r % kk)], channel + i * image, cols + r * ld + i * p_out);
   });
 }
 
@@ -169,7 +151,7 @@ void Conv2d::do_forward(const Tensor& x, Tensor& y, Mode) {
 void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor& dx) {
   const int64_t batch = x.dim(0), hw = height_ * width_, p_out = out_height_ * out_width_,
                 kk = window_.kernel * window_.kernel, k = cols_.dim(0), o_out = out_channels_,
-                ld = cols_.cols(), stride = window_.stride;
+                ld = cols_.cols();
   std::fill(bias_sums_.begin(), bias_sums_.end(), 0.0);
   float* dproducts = products_.data();
   const float* dcols = dcols_.data();
@@ -201,15 +183,8 @@ void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tenso
       const int64_t i = t / channels_, c = t % channels_;
       float* plane = d + t * hw;
       std::fill_n(plane, hw, 0.0f);
-      for (int64_t r = c * kk; r < (c + 1) * kk; ++r) {
-        const float* row = dcols + r * ld + i * p_out;
-        for_each_run(r, 1, [=](int64_t column, int64_t pixel, int64_t count) {
-          if (stride == 1)
-            for (int64_t j = 0; j < count; ++j) plane[pixel + j] += row[column + j];
-          else
-            for (int64_t j = 0; j < count; ++j) plane[pixel + j * stride] += row[column + j];
-        });
-      }
+      for (int64_t q = 0; q < kk; ++q)
+        window_.scatter_add(runs_[size_t(q)], dcols + (c * kk + q) * ld + i * p_out, 1.0f, plane);
     });
   }
   if (options_.bias)

@@ -52,9 +52,6 @@ class Conv2d : public UnaryLayer {
 
  private:
   void check() const;
-  // im2col's runs of row r for n samples (conv2d.cpp).
-  template <class Visit>
-  void for_each_run(int64_t r, int64_t n, const Visit& visit) const;
   void im2col(const Tensor& x, int64_t first, int64_t n);  // into cols_
 
   int64_t out_channels_;  // O
@@ -62,6 +59,7 @@ class Conv2d : public UnaryLayer {
   Window2d window_;
   int64_t channels_ = 0, height_ = 0, width_ = 0;  // C, H, W
   int64_t out_height_ = 0, out_width_ = 0;         // H', W'
+  std::vector<Window2d::Runs> runs_;               // [k k] window_.element_runs(H, W)
   Param weight_;                                   // [O, C, k, k]
   Param bias_;                                     // [O]
   int64_t chunk_ = 1;                              // samples per chunk

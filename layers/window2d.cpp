@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <minima/config/option_error.hpp>
+#include <minima/core/vector_clones.hpp>
 
 namespace minima {
 
@@ -46,6 +47,66 @@ Window2d::Span Window2d::inside(int64_t in, int64_t element) const {
   const int64_t begin = low <= 0 ? 0 : (low + stride - 1) / stride;
   const int64_t end = high < 0 ? 0 : std::min(out(in), high / stride + 1);
   return {begin, std::max(begin, end)};
+}
+
+Window2d::Runs Window2d::runs(int64_t h, int64_t w, int64_t ki, int64_t kj) const {
+  const Span rows = inside(h, ki), columns = inside(w, kj);
+  const int64_t count = columns.end - columns.begin;
+  return {.rows = count > 0 ? rows.end - rows.begin : 0,
+          .count = count,
+          .position = rows.begin * out(w) + columns.begin,
+          .pixel = (rows.begin * stride - padding + ki) * w + columns.begin * stride - padding + kj,
+          .position_step = out(w),
+          .pixel_step = stride * w};
+}
+
+std::vector<Window2d::Runs> Window2d::element_runs(int64_t h, int64_t w) const {
+  std::vector<Runs> all;
+  for (int64_t ki = 0; ki < kernel; ++ki)
+    for (int64_t kj = 0; kj < kernel; ++kj) all.push_back(runs(h, w, ki, kj));
+  return all;
+}
+
+// Stride 1 has loops of its own: contiguous on both sides, they vectorize.
+// Loops, not std::copy_n: runs are short, a call to memmove costs more.
+
+MINIMA_VECTOR_CLONES void Window2d::gather(const Runs& runs, const float* pixels,
+                                           float* positions) const {
+  const int64_t s = stride;
+  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
+    float* to = positions + position;
+    const float* from = pixels + pixel;
+    if (s == 1)
+      for (int64_t t = 0; t < count; ++t) to[t] = from[t];
+    else
+      for (int64_t t = 0; t < count; ++t) to[t] = from[t * s];
+  });
+}
+
+MINIMA_VECTOR_CLONES void Window2d::gather_add(const Runs& runs, const float* pixels,
+                                               float* positions) const {
+  const int64_t s = stride;
+  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
+    float* to = positions + position;
+    const float* from = pixels + pixel;
+    if (s == 1)
+      for (int64_t t = 0; t < count; ++t) to[t] += from[t];
+    else
+      for (int64_t t = 0; t < count; ++t) to[t] += from[t * s];
+  });
+}
+
+MINIMA_VECTOR_CLONES void Window2d::scatter_add(const Runs& runs, const float* positions,
+                                                float scale, float* pixels) const {
+  const int64_t s = stride;
+  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
+    const float* from = positions + position;
+    float* to = pixels + pixel;
+    if (s == 1)
+      for (int64_t t = 0; t < count; ++t) to[t] += from[t] * scale;
+    else
+      for (int64_t t = 0; t < count; ++t) to[t * s] += from[t] * scale;
+  });
 }
 
 }  // namespace minima

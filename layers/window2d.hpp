@@ -35,18 +35,32 @@ struct Window2d {
   };
   Span inside(int64_t in, int64_t element) const;
   // Window element (ki, kj) over an h x w plane, output row by output row:
-  // visit(position, pixel, count) for each run of `count` output positions
-  // position, position + 1, ... (oh W' + ow) whose element lies inside,
-  // at pixels pixel, pixel + stride, ... (ih w + iw); positions whose
-  // element falls in the padding are left out.
-  template <class Visit>
-  void for_each_run(int64_t h, int64_t w, int64_t ki, int64_t kj, const Visit& visit) const {
-    const Span rows = inside(h, ki), columns = inside(w, kj);
-    for (int64_t oh = rows.begin; oh < rows.end; ++oh)
-      visit(oh * out(w) + columns.begin,
-            (oh * stride - padding + ki) * w + columns.begin * stride - padding + kj,
-            columns.end - columns.begin);
-  }
+  // `rows` runs of `count` output positions each (oh W' + ow), run t from
+  // position + t position_step at pixels (ih w + iw) pixel + t pixel_step,
+  // step stride; the positions whose element falls in the padding are left
+  // out. Found once per element (at build): the divisions behind it cost
+  // more than copying a short run.
+  struct Runs {
+    int64_t rows = 0, count = 0, position = 0, pixel = 0, position_step = 0, pixel_step = 0;
+    template <class Visit>
+    void for_each(const Visit& visit) const {
+      for (int64_t t = 0; t < rows; ++t)
+        visit(position + t * position_step, pixel + t * pixel_step, count);
+    }
+  };
+  Runs runs(int64_t h, int64_t w, int64_t ki, int64_t kj) const;
+  // runs(h, w, ki, kj) of every window element q = ki kernel + kj, in order.
+  std::vector<Runs> element_runs(int64_t h, int64_t w) const;
+
+  // The copies along the runs of one window element, between a plane's
+  // pixels and its output positions (all run lengths; vectorized):
+  //   gather:      positions[p] = pixels[i]
+  //   gather_add:  positions[p] += pixels[i]
+  //   scatter_add: pixels[i] += positions[p] * scale
+  // for each output position p of a run and the pixel i under it.
+  void gather(const Runs& runs, const float* pixels, float* positions) const;
+  void gather_add(const Runs& runs, const float* pixels, float* positions) const;
+  void scatter_add(const Runs& runs, const float* positions, float scale, float* pixels) const;
 };
 
 }  // namespace minima

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <minima/config/option_error.hpp>
@@ -224,6 +225,33 @@ TEST_CASE("Window2d::inside: the output positions whose window element lands in 
           const bool inside = offsets[size_t(o * out_w * kernel * kernel + q)] >= 0;
           CHECK(inside == (o >= span.begin && o < span.end));
         }
+      }
+    }
+  }
+}
+
+TEST_CASE("Window2d::gather: each window element's runs read the pixels of the offsets table") {
+  // A plane whose pixels hold their own index: gathering element q writes,
+  // at each output position p, offsets[p, q]; positions in the padding keep -1.
+  for (const minima::Window2d window :
+       {minima::Window2d{3, 1, 0}, minima::Window2d{3, 1, 1}, minima::Window2d{5, 2, 2},
+        minima::Window2d{2, 3, 1}, minima::Window2d{4, 1, 3}, minima::Window2d{2, 2, 0}}) {
+    for (const auto& [h, w] : {std::pair<int64_t, int64_t>{5, 7}, {7, 5}, {4, 4}, {9, 3}}) {
+      if (h + 2 * window.padding < window.kernel || w + 2 * window.padding < window.kernel)
+        continue;
+      const int64_t kk = window.kernel * window.kernel, p_out = window.out(h) * window.out(w);
+      std::vector<float> pixels(size_t(h * w));
+      for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = float(i);
+      const std::vector<int32_t> offsets = window.offsets(h, w);
+      const std::vector<minima::Window2d::Runs> runs = window.element_runs(h, w);
+      REQUIRE(runs.size() == size_t(kk));
+      for (int64_t q = 0; q < kk; ++q) {
+        INFO("kernel ", window.kernel, " stride ", window.stride, " padding ", window.padding,
+             " plane ", h, "x", w, " element ", q);
+        std::vector<float> positions(size_t(p_out), -1.0f);
+        window.gather(runs[size_t(q)], pixels.data(), positions.data());
+        for (int64_t p = 0; p < p_out; ++p)
+          CHECK(positions[size_t(p)] == float(offsets[size_t(p * kk + q)]));
       }
     }
   }
