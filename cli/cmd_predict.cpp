@@ -71,13 +71,11 @@ Prediction predict_one(SavedModel& model, const std::string& file) {
     p.error = e.what();
     return p;
   }
-  // x = (pixel / 255 - mean) / std, as the Batcher scales training batches,
+  // x = (pixel / 255 - mean) / std (normalize_pixels, as for training batches),
   // [1, C, H, W] like a training sample.
   const std::vector<uint8_t> planar = channels_first(p.input);
   Tensor x(input_shape(model.config.data).with_batch(1));
-  for (size_t j = 0; j < planar.size(); ++j)
-    x[int64_t(j)] =
-        (float(planar[j]) / 255.0f - model.normalization.mean) / model.normalization.std;
+  normalize_pixels(planar.data(), int64_t(planar.size()), model.normalization, x.data());
   const Tensor& logits = model.graph.forward(x, Mode::Eval);
   p.logits.assign(logits.data(), logits.data() + logits.numel());
   p.probabilities = softmax(logits);

@@ -134,6 +134,24 @@ TEST_CASE("pixels are scaled as (pixel/255 - mean) / std") {
   CHECK(batch.x.at(1, 0) == doctest::Approx((1.0 / 255 - 0.5) / 0.25).epsilon(1e-6));
 }
 
+TEST_CASE(
+    "normalize_pixels: every pixel value, at every position of a vector, as the scalar formula") {
+  // 256 values shifted by 0..8 positions, so each value meets every lane of
+  // an 8-float vector and the scalar tail; a length that is no multiple of 8.
+  const minima::Normalization norm{0.1307f, 0.3081f};
+  for (int64_t shift = 0; shift <= 8; ++shift) {
+    std::vector<uint8_t> pixels(size_t(256 + shift + 3));
+    for (size_t j = 0; j < pixels.size(); ++j) pixels[j] = uint8_t(j - size_t(shift));
+    std::vector<float> out(pixels.size());
+    minima::normalize_pixels(pixels.data(), int64_t(pixels.size()), norm, out.data());
+    for (size_t j = 0; j < pixels.size(); ++j) {
+      const volatile float scaled =
+          float(pixels[j]) / 255.0f;  // no vector code for the expectation
+      CHECK(out[j] == (scaled - norm.mean) / norm.std);
+    }
+  }
+}
+
 TEST_CASE("drop_last serves only whole batches") {
   const Dataset data = indexed_dataset(10);
   Batcher batcher(data, 3, {}, true, 5, true);

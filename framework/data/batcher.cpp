@@ -13,7 +13,12 @@ namespace minima {
 
 Batcher::Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bool shuffle,
                  uint64_t seed, bool drop_last)
-    : data_(&data), batch_size_(batch_size), shuffle_(shuffle), seed_(seed), drop_last_(drop_last) {
+    : data_(&data),
+      batch_size_(batch_size),
+      normalization_(norm),
+      shuffle_(shuffle),
+      seed_(seed),
+      drop_last_(drop_last) {
   if (batch_size < 1)
     throw std::invalid_argument("batch size must be at least 1, got " + std::to_string(batch_size));
   if (data.count < 1) throw std::invalid_argument("cannot serve batches of an empty data set");
@@ -24,7 +29,6 @@ Batcher::Batcher(const Dataset& data, int64_t batch_size, Normalization norm, bo
   if (!(norm.std > 0.0f) || !std::isfinite(norm.std) || !std::isfinite(norm.mean))
     throw std::invalid_argument("normalization needs a finite mean and a positive std, got mean " +
                                 std::to_string(norm.mean) + ", std " + std::to_string(norm.std));
-  for (int p = 0; p < 256; ++p) scaled_[p] = (float(p) / 255.0f - norm.mean) / norm.std;
   if (shuffle) order_.resize(size_t(data.count));
 }
 
@@ -85,8 +89,8 @@ bool Batcher::next(Batch& batch) {
   float* x = batch.x.data();
   for (int64_t b = 0; b < size; ++b) {
     const int64_t sample = shuffle_ ? order_[size_t(first + b)] : first + b;
-    const uint8_t* pixels = data_->pixels.data() + sample * features;
-    for (int64_t j = 0; j < features; ++j) x[b * features + j] = scaled_[pixels[j]];
+    normalize_pixels(data_->pixels.data() + sample * features, features, normalization_,
+                     x + b * features);
     batch.labels[size_t(b)] = data_->labels[size_t(sample)];
   }
   position_ += whole;

@@ -1,7 +1,6 @@
 #pragma once
 // Serves mini-batches of a Dataset, epoch after epoch, as float tensors.
 // Legend: B batch size, [C, H, W] a sample's shape (Dataset::sample_shape).
-#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -51,12 +50,12 @@ class Batcher {
 
   const Dataset* data_;
   int64_t batch_size_;
+  Normalization normalization_;
   bool shuffle_;
   uint64_t seed_;
   bool drop_last_;
-  std::array<float, 256> scaled_;  // scaled_[p] = (p/255 - mean) / std
-  std::vector<int64_t> order_;     // [count] this epoch's permutation (shuffle only)
-  int64_t order_epoch_ = -1;       // epoch whose permutation order_ holds
+  std::vector<int64_t> order_;  // [count] this epoch's permutation (shuffle only)
+  int64_t order_epoch_ = -1;    // epoch whose permutation order_ holds
   int64_t epoch_ = 0;
   int64_t position_ = 0;
   int64_t part_ = 0, parts_ = 1;

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include <minima/core/vector_clones.hpp>
+
 namespace minima {
 namespace {
 
@@ -100,6 +102,14 @@ std::pair<Dataset, Dataset> split_validation(Dataset all, int64_t validation_cou
   all.pixels.resize(size_t(train_count * features));
   all.labels.resize(size_t(train_count));
   return {std::move(all), std::move(validation)};
+}
+
+// Vectorized (8 pixels per step with AVX2); each float operation rounds as
+// a scalar one would, so the result does not depend on the clone that ran.
+MINIMA_VECTOR_CLONES void normalize_pixels(const uint8_t* pixels, int64_t count,
+                                           const Normalization& norm, float* out) {
+  const float mean = norm.mean, std = norm.std;
+  for (int64_t j = 0; j < count; ++j) out[j] = (float(pixels[j]) / 255.0f - mean) / std;
 }
 
 Normalization standardization_of(const Dataset& data) {

@@ -37,6 +37,9 @@ std::pair<Dataset, Dataset> split_validation(Dataset all, int64_t validation_cou
 struct Normalization {
   float mean = 0.0f, std = 1.0f;
 };
+// out[j] = (pixels[j] / 255 - mean) / std for j < count, in float: every
+// training batch and every image given to predict goes through this formula.
+void normalize_pixels(const uint8_t* pixels, int64_t count, const Normalization& norm, float* out);
 // Mean and (population) standard deviation of pixel/255 over all pixels.
 Normalization standardization_of(const Dataset& data);
 
