@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <minima/core/rng.hpp>
 #include <minima/report/text_table.hpp>
 #include "cli/compare/convergence.hpp"
 
@@ -68,6 +73,24 @@ TEST_CASE("percentile: linear interpolation between ranks, as numpy.percentile")
   CHECK(percentile({-2.5}, 15) == doctest::Approx(-2.5));
   CHECK_THROWS(percentile({}, 50));
   CHECK_THROWS(percentile({1, 2}, 101));
+}
+
+TEST_CASE("percentiles: equal to interpolating the sorted values, for any order of q and ties") {
+  Rng rng(7);
+  for (const size_t n : {size_t(1), size_t(2), size_t(9), size_t(1000)}) {
+    std::vector<double> values(n);
+    for (double& v : values) v = double(rng.below(50)) - 20;  // many ties
+    std::vector<double> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    const std::vector<double> qs = {85, 15, 50, 100, 0, 99.9, 33.3};
+    const std::vector<double> p = percentiles(values, qs);
+    for (size_t k = 0; k < qs.size(); ++k) {
+      const double position = qs[k] / 100 * double(n - 1);
+      const size_t below = size_t(std::floor(position)), above = std::min(below + 1, n - 1);
+      INFO("n ", n, " q ", qs[k]);
+      CHECK(p[k] == sorted[below] + (position - double(below)) * (sorted[above] - sorted[below]));
+    }
+  }
 }
 
 TEST_CASE("format_percent and format_fixed") {

@@ -77,16 +77,20 @@ std::string format_spread(const Spread& s, const std::function<std::string(doubl
          format_bounded(s.max, format) + "]";
 }
 
+// Only the two ranks each q needs are put in place (nth_element, then the
+// smallest value above), not the whole vector: a probe asks this of every
+// unit at every evaluation.
 std::vector<double> percentiles(std::vector<double> values, const std::vector<double>& qs) {
   if (values.empty()) throw std::invalid_argument("percentile of no values");
-  std::sort(values.begin(), values.end());
   std::vector<double> out;
   for (double q : qs) {
     if (!(q >= 0 && q <= 100)) throw std::invalid_argument("percentile must be in [0, 100]");
     const double position = q / 100 * double(values.size() - 1);
-    const size_t below = size_t(std::floor(position));
-    const size_t above = std::min(below + 1, values.size() - 1);
-    out.push_back(values[below] + (position - double(below)) * (values[above] - values[below]));
+    const auto below = values.begin() + std::ptrdiff_t(std::floor(position));
+    std::nth_element(values.begin(), below, values.end());
+    const double above =
+        below + 1 == values.end() ? *below : *std::min_element(below + 1, values.end());
+    out.push_back(*below + (position - std::floor(position)) * (above - *below));
   }
   return out;
 }

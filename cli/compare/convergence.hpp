@@ -66,7 +66,7 @@ std::string format_spread(const Spread& s, const std::function<std::string(doubl
 // sorted v[0..n-1], position p = q/100 * (n-1), result
 // v[floor p] + (p - floor p) * (v[floor p + 1] - v[floor p]).
 double percentile(std::vector<double> values, double q);
-// Several percentiles of the same values (sorted once).
+// Several percentiles of the same values.
 std::vector<double> percentiles(std::vector<double> values, const std::vector<double>& qs);
 
 std::string format_percent(double fraction, int decimals);  // 0.9812 -> "98.12%"
