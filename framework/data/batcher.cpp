@@ -87,10 +87,16 @@ bool Batcher::next(Batch& batch) {
   batch.x.resize(shape);
   batch.labels.resize(size_t(size));
   float* x = batch.x.data();
+  const uint8_t* pixels = data_->pixels.data();
+  auto sample_at = [&](int64_t b) { return shuffle_ ? order_[size_t(first + b)] : first + b; };
   for (int64_t b = 0; b < size; ++b) {
-    const int64_t sample = shuffle_ ? order_[size_t(first + b)] : first + b;
-    normalize_pixels(data_->pixels.data() + sample * features, features, normalization_,
-                     x + b * features);
+    const int64_t sample = sample_at(b);
+    // Shuffled samples lie far apart: the next one's pixels are asked for
+    // before this one is scaled, so they arrive while it is.
+    if (b + 1 < size)
+      for (int64_t byte = 0; byte < features; byte += 64)
+        __builtin_prefetch(pixels + sample_at(b + 1) * features + byte);
+    normalize_pixels(pixels + sample * features, features, normalization_, x + b * features);
     batch.labels[size_t(b)] = data_->labels[size_t(sample)];
   }
   position_ += whole;
