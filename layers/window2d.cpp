@@ -67,46 +67,40 @@ std::vector<Window2d::Runs> Window2d::element_runs(int64_t h, int64_t w) const {
   return all;
 }
 
-// Stride 1 has loops of its own: contiguous on both sides, they vectorize.
-// Loops, not std::copy_n: runs are short, a call to memmove costs more.
+namespace {
+
+// op(positions[p], pixels[i]) for each output position p of each run and
+// the pixel i under it. Stride 1 has a loop of its own: contiguous on both
+// sides, it vectorizes. Loops, not std::copy_n: runs are short, a call to
+// memmove costs more.
+template <class Position, class Pixel, class Op>
+inline void along_runs(const Window2d::Runs& runs, int64_t stride, Pixel* pixels,
+                       Position* positions, const Op& op) {
+  runs.for_each([&](int64_t position, int64_t pixel, int64_t count) {
+    Position* at = positions + position;
+    Pixel* under = pixels + pixel;
+    if (stride == 1)
+      for (int64_t t = 0; t < count; ++t) op(at[t], under[t]);
+    else
+      for (int64_t t = 0; t < count; ++t) op(at[t], under[t * stride]);
+  });
+}
+
+}  // namespace
 
 MINIMA_VECTOR_CLONES void Window2d::gather(const Runs& runs, const float* pixels,
                                            float* positions) const {
-  const int64_t s = stride;
-  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
-    float* to = positions + position;
-    const float* from = pixels + pixel;
-    if (s == 1)
-      for (int64_t t = 0; t < count; ++t) to[t] = from[t];
-    else
-      for (int64_t t = 0; t < count; ++t) to[t] = from[t * s];
-  });
+  along_runs(runs, stride, pixels, positions, [](float& p, float i) { p = i; });
 }
 
 MINIMA_VECTOR_CLONES void Window2d::gather_add(const Runs& runs, const float* pixels,
                                                float* positions) const {
-  const int64_t s = stride;
-  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
-    float* to = positions + position;
-    const float* from = pixels + pixel;
-    if (s == 1)
-      for (int64_t t = 0; t < count; ++t) to[t] += from[t];
-    else
-      for (int64_t t = 0; t < count; ++t) to[t] += from[t * s];
-  });
+  along_runs(runs, stride, pixels, positions, [](float& p, float i) { p += i; });
 }
 
 MINIMA_VECTOR_CLONES void Window2d::scatter_add(const Runs& runs, const float* positions,
                                                 float scale, float* pixels) const {
-  const int64_t s = stride;
-  runs.for_each([=](int64_t position, int64_t pixel, int64_t count) {
-    const float* from = positions + position;
-    float* to = pixels + pixel;
-    if (s == 1)
-      for (int64_t t = 0; t < count; ++t) to[t] += from[t] * scale;
-    else
-      for (int64_t t = 0; t < count; ++t) to[t * s] += from[t] * scale;
-  });
+  along_runs(runs, stride, pixels, positions, [scale](float p, float& i) { i += p * scale; });
 }
 
 }  // namespace minima
