@@ -93,9 +93,10 @@ bool Batcher::next(Batch& batch) {
     const int64_t sample = sample_at(b);
     // Shuffled samples lie far apart: the next one's pixels are asked for
     // before this one is scaled, so they arrive while it is.
-    if (b + 1 < size)
-      for (int64_t byte = 0; byte < features; byte += 64)
-        __builtin_prefetch(pixels + sample_at(b + 1) * features + byte);
+    if (b + 1 < size) {
+      const uint8_t* next = pixels + sample_at(b + 1) * features;
+      for (int64_t byte = 0; byte < features; byte += 64) __builtin_prefetch(next + byte);
+    }
     normalize_pixels(pixels + sample * features, features, normalization_, x + b * features);
     batch.labels[size_t(b)] = data_->labels[size_t(sample)];
   }
