@@ -1,6 +1,7 @@
 #include <minima/layers/window2d.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include <minima/config/option_error.hpp>
@@ -90,7 +91,20 @@ inline void along_runs(const Window2d::Runs& runs, int64_t stride, Pixel* pixels
 
 MINIMA_VECTOR_CLONES void Window2d::gather(const Runs& runs, const float* pixels,
                                            float* positions) const {
-  along_runs(runs, stride, pixels, positions, [](float& p, float i) { p = i; });
+  constexpr int64_t kBlock = 8;  // floats in a 32-byte copy: one AVX2 register
+  if (stride != 1 || runs.count < kBlock) {
+    along_runs(runs, stride, pixels, positions, [](float& p, float i) { p = i; });
+    return;
+  }
+  // Contiguous runs of 8 floats or more: blocks of 8, the last one ending at
+  // the run's end (it may copy some of the block before it a second time).
+  runs.for_each([&](int64_t position, int64_t pixel, int64_t count) {
+    float* to = positions + position;
+    const float* from = pixels + pixel;
+    for (int64_t t = 0; t < count - kBlock; t += kBlock)
+      std::memcpy(to + t, from + t, sizeof(float) * kBlock);
+    std::memcpy(to + count - kBlock, from + count - kBlock, sizeof(float) * kBlock);
+  });
 }
 
 MINIMA_VECTOR_CLONES void Window2d::gather_add(const Runs& runs, const float* pixels,

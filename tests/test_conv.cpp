@@ -233,10 +233,13 @@ TEST_CASE("Window2d::inside: the output positions whose window element lands in 
 TEST_CASE("Window2d::gather: each window element's runs read the pixels of the offsets table") {
   // A plane whose pixels hold their own index: gathering element q writes,
   // at each output position p, offsets[p, q]; positions in the padding keep -1.
+  // Planes 8 to 19 wide give stride-1 runs of 8 floats and more (copied in
+  // blocks of 8, the last one overlapping).
   for (const minima::Window2d window :
        {minima::Window2d{3, 1, 0}, minima::Window2d{3, 1, 1}, minima::Window2d{5, 2, 2},
         minima::Window2d{2, 3, 1}, minima::Window2d{4, 1, 3}, minima::Window2d{2, 2, 0}}) {
-    for (const auto& [h, w] : {std::pair<int64_t, int64_t>{5, 7}, {7, 5}, {4, 4}, {9, 3}}) {
+    for (const auto& [h, w] :
+         {std::pair<int64_t, int64_t>{5, 7}, {7, 5}, {4, 4}, {9, 3}, {4, 8}, {6, 19}, {5, 16}}) {
       if (h + 2 * window.padding < window.kernel || w + 2 * window.padding < window.kernel)
         continue;
       const int64_t kk = window.kernel * window.kernel, p_out = window.out(h) * window.out(w);
