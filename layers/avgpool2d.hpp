@@ -20,6 +20,9 @@ class AvgPool2d : public Pool2d {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
+  bool side_by_side_2x2() const {
+    return window_.kernel == 2 && window_.stride == 2 && window_.padding == 0;
+  }
   std::vector<Window2d::Runs> runs_;  // [k k] window_.element_runs(H, W)
 };
 

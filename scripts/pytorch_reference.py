@@ -183,6 +183,7 @@ def main():
         ],
         "avgpool2d": [
             pool2d_case("avg", "2x6x6_k2", 61, 2, 2, (6, 6), 2, 2, 0),
+            pool2d_case("avg", "3x7x5_k2_odd", 64, 2, 3, (7, 5), 2, 2, 0),
             pool2d_case("avg", "3x7x5_k3_s2_p1", 62, 2, 3, (7, 5), 3, 2, 1),
             pool2d_case("avg", "2x5x5_k3_s1", 63, 3, 2, (5, 5), 3, 1, 0),
         ],
