@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
 #include <minima/core/blas.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/core/threads.hpp>
 #include "tests/support.hpp"
 
 using minima::Shape;
@@ -68,6 +71,35 @@ TEST_CASE("gemm matches a double triple loop for all transposes, odd sizes, alph
           // below 1e-4, while a wrong index or transpose is off by O(0.1..1).
           minima::test::check_close(c, expected, 1e-5, 1e-4, "gemm");
         }
+}
+
+TEST_CASE("run_gemm with beta 0 overwrites its block of C, NaN included, and nothing beside it") {
+  // C is a block of a wider buffer (ldc > n), as conv2d's chunk products are.
+  // beta = 0 ignores what the block held (BLAS: C is not read); the columns
+  // between the block's rows keep their values, on one thread and on
+  // slices (64 x 130 x 130: over 2^20 multiply-adds, split on 2 threads).
+  const int before = minima::parallel_threads();
+  minima::Rng rng(12);
+  const int64_t m = 64, n = 130, k = 130, ldc = n + 7;
+  const Tensor a = minima::test::random_uniform(Shape{m, k}, rng);
+  const Tensor b = minima::test::random_uniform(Shape{k, n}, rng);
+  const Tensor zeros(Shape{m, n});
+  const Tensor expected = naive_gemm(a, false, b, false, zeros, 1.0, 0.0);
+  for (const int threads : {1, 2}) {
+    CAPTURE(threads);
+    minima::set_threads(threads);
+    std::vector<float> c(size_t(m * ldc), 7.0f);
+    for (int64_t i = 0; i < m; ++i)
+      std::fill_n(c.begin() + i * ldc, n, std::numeric_limits<float>::quiet_NaN());
+    minima::run_gemm({false, false, int(m), int(n), int(k), 1.0f, 0.0f, a.data(), b.data(),
+                      c.data(), int(k), int(n), int(ldc)});
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j)
+        REQUIRE(c[size_t(i * ldc + j)] == doctest::Approx(expected.at(i, j)).epsilon(1e-5));
+      for (int64_t j = n; j < ldc; ++j) REQUIRE(c[size_t(i * ldc + j)] == 7.0f);
+    }
+  }
+  minima::set_threads(before);
 }
 
 TEST_CASE("gemm reads higher-rank tensors as [dim(0), cols()] matrices") {
