@@ -1,7 +1,9 @@
 #pragma once
 // conv2d: 2-D convolution (cross-correlation, as PyTorch's Conv2d) of a
 // per-sample image [C, H, W] with O filters [C, k, k], lowered to GEMMs
-// (im2col: one column per output position), a chunk of samples at a time.
+// (im2col: one column per output position), a chunk of samples at a time,
+// each thread on a share of the batch of its own (its patches stay in its
+// core's cache for its GEMMs).
 // Weight [O, C, k, k], bias [O], output [O, H', W'].
 // Config: {"type": "conv2d", "out_channels": O, "kernel": k, "stride": 1,
 //          "padding": 0, "bias": true,
@@ -51,8 +53,26 @@ class Conv2d : public UnaryLayer {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
+  // One thread's share of the batch: its chunk buffers (a chunk of n
+  // samples uses their first n P columns; P = H' W' output positions per
+  // sample, K = C k k) and its share of the gradients.
+  struct Part {
+    Tensor cols;      // [K, chunk P] im2col: one patch per column (zeros in the padding)
+    Tensor products;  // [O, chunk P] forward: W cols; backward: dy, samples side by side
+    Tensor dcols;     // [K, chunk P] dcols = W^T dy, before col2im
+    Tensor dweight;   // [O, K] this part's dW
+    std::vector<double> bias_sums;  // [O] this part's db
+  };
+
   void check() const;
-  void im2col(const Tensor& x, int64_t first, int64_t n);  // into cols_
+  // The parts a batch is cut into: one per pool thread, at most one per
+  // sample; their buffers are made the first time there are that many.
+  int64_t prepare_parts(int64_t batch);
+  // visit(first, n) for the chunks of part `part` of `parts`: the samples
+  // [batch part / parts, batch (part + 1) / parts), chunk_ at a time.
+  template <class Visit>
+  void for_each_chunk(int64_t batch, int64_t parts, int64_t part, const Visit& visit) const;
+  void im2col(const Tensor& x, int64_t first, int64_t n, Tensor& cols) const;
 
   int64_t out_channels_;  // O
   Options options_;
@@ -63,12 +83,7 @@ class Conv2d : public UnaryLayer {
   Param weight_;                                   // [O, C, k, k]
   Param bias_;                                     // [O]
   int64_t chunk_ = 1;                              // samples per chunk
-  // Chunk buffers, sized at build; a chunk of n samples uses their first n P
-  // columns. P = H' W' output positions per sample, K = C k k.
-  Tensor cols_;      // [K, chunk P] im2col: one patch per column (zeros in the padding)
-  Tensor products_;  // [O, chunk P] forward: W cols; backward: dy, samples side by side
-  Tensor dcols_;     // [K, chunk P] dcols = W^T dy, before col2im
-  std::vector<double> bias_sums_;  // [O] backward: db over the chunks
+  std::vector<Part> parts_;
 };
 
 }  // namespace minima

@@ -3,12 +3,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <minima/core/gemm_check.hpp>
+#include <minima/core/parallel.hpp>
+#include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
@@ -134,6 +137,34 @@ TEST_CASE(
     CHECK((a.trans_a == b.trans_a && a.trans_b == b.trans_b && a.m == b.m && a.n == b.n &&
            a.k == b.k && a.a == b.a && a.b == b.b && a.c == b.c && a.lda == b.lda &&
            a.ldb == b.ldb && a.ldc == b.ldc && a.alpha == b.alpha && a.beta == b.beta));
+  }
+}
+
+TEST_CASE("the replay repeats the calls of conv2d's parts: every one, each part's in its order") {
+  const int threads_before = minima::parallel_threads();
+  minima::set_threads(2);
+  TrainingStep step(named_bench_network("lenet-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
+  const std::vector<GemmCall> calls = record_step_gemms(step);
+  std::vector<GemmCall> replayed;
+  set_gemm_recorder(&replayed);
+  GemmReplay(calls).run();
+  set_gemm_recorder(nullptr);
+  minima::set_threads(threads_before);
+  // The calls of each part (-1: the step's own thread) as strings, in order.
+  auto of_part = [](const std::vector<GemmCall>& all, int part) {
+    std::vector<std::string> out;
+    for (const GemmCall& c : all)
+      if (c.part == part)
+        out.push_back(call_str(c) + " a=" + std::to_string(uintptr_t(c.a)) +
+                      " c=" + std::to_string(uintptr_t(c.c)));
+    return out;
+  };
+  REQUIRE(replayed.size() == calls.size());
+  CHECK(of_part(calls, 0).size() >= 6);  // conv1 and conv2: forward, dW; conv2's dcols
+  CHECK(of_part(calls, 1).size() == of_part(calls, 0).size());
+  for (const int part : {-1, 0, 1}) {
+    CAPTURE(part);
+    CHECK(of_part(replayed, part) == of_part(calls, part));
   }
 }
 

@@ -105,6 +105,49 @@ TEST_CASE("parallel_for: chunks of whole cache lines that tile the range, none b
   }
 }
 
+TEST_CASE("parallel_parts: every part exactly once, for any number of parts and threads") {
+  ThreadsGuard guard;
+  for (const int threads : {1, 2, 3})
+    for (const int64_t parts : {1, 2, 3, 5}) {
+      CAPTURE(threads);
+      CAPTURE(parts);
+      set_parallel_threads(threads);
+      std::mutex mutex;
+      std::vector<int> runs(size_t(parts), 0);
+      parallel_parts(parts, [&](int64_t part) {
+        const std::lock_guard<std::mutex> lock(mutex);
+        ++runs[size_t(part)];
+      });
+      CHECK(std::all_of(runs.begin(), runs.end(), [](int r) { return r == 1; }));
+    }
+}
+
+TEST_CASE("gemm calls made inside parallel_parts run whole on their part's thread") {
+  // A part's call is never split over the pool (that would nest one
+  // parallel loop in another): each part's large product is right.
+  ThreadsGuard guard;
+  set_threads(2);
+  minima::Rng rng(5);
+  const int64_t m = 64, n = 200, k = 100;  // 1.28M multiply-adds: split if made outside
+  const Tensor a = minima::test::random_normal(Shape{m, k}, rng);
+  const Tensor b = minima::test::random_normal(Shape{k, n}, rng);
+  Tensor whole(Shape{m, n});
+  set_threads(1);
+  gemm(a, Trans::No, b, Trans::No, whole);
+  set_threads(2);
+  std::vector<Tensor> out(2, Tensor(Shape{m, n}));
+  std::vector<GemmCall> calls;
+  set_gemm_recorder(&calls);
+  parallel_parts(2, [&](int64_t part) {
+    run_gemm({false, false, int(m), int(n), int(k), 1.0f, 0.0f, a.data(), b.data(),
+              out[size_t(part)].data(), int(k), int(n), int(n), int(part)});
+  });
+  set_gemm_recorder(nullptr);
+  REQUIRE(calls.size() == 2);
+  CHECK(calls[0].part + calls[1].part == 1);
+  for (const Tensor& o : out) CHECK(count_differing(o, whole) == 0);  // one whole call each
+}
+
 TEST_CASE("set_threads sizes the pool and keeps OpenBLAS on one thread") {
   ThreadsGuard guard;
   set_blas_threads(2);
@@ -205,9 +248,9 @@ TEST_CASE(
 TEST_CASE(
     "the poolings and batchnorm on images give the same bits on one thread or two; conv2d on "
     "every run with two") {
-  // conv2d's own loops (im2col, col2im, the bias sums) split by sample or
-  // channel, so its results differ across thread counts only as its GEMMs
-  // do (see "gemm split across the pool").
+  // conv2d gives each thread a share of the batch (parallel_parts) whose dW
+  // and db it adds up on its own, then adds the shares in order: its
+  // results differ across thread counts by rounding, never from run to run.
   ThreadsGuard guard;
   minima::Rng rng(9);
   const Shape sample{4, 16, 16};

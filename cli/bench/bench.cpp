@@ -7,6 +7,7 @@
 #include <map>
 #include <stdexcept>
 
+#include <minima/core/parallel.hpp>
 #include <minima/core/rng.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
@@ -147,8 +148,29 @@ std::vector<GemmCall> record_step_gemms(TrainingStep& step) {
   return calls;
 }
 
+GemmReplay::GemmReplay(std::vector<GemmCall> calls) : calls_(std::move(calls)) {
+  for (size_t begin = 0; begin < calls_.size();) {
+    const bool in_parts = calls_[begin].part >= 0;
+    size_t end = begin;
+    int64_t parts = 0;
+    for (; end < calls_.size() && (calls_[end].part >= 0) == in_parts; ++end)
+      parts = std::max<int64_t>(parts, calls_[end].part + 1);
+    stretches_.push_back({begin, end, parts});
+    begin = end;
+  }
+}
+
 void GemmReplay::run() const {
-  for (const GemmCall& call : calls_) run_gemm(call);
+  for (const Stretch& s : stretches_) {
+    if (s.parts == 0) {
+      for (size_t i = s.begin; i < s.end; ++i) run_gemm(calls_[i]);
+      continue;
+    }
+    parallel_parts(s.parts, [&](int64_t part) {
+      for (size_t i = s.begin; i < s.end; ++i)
+        if (calls_[i].part == part) run_gemm(calls_[i]);
+    });
+  }
 }
 
 double GemmReplay::flops() const {

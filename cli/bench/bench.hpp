@@ -86,19 +86,28 @@ std::vector<GemmCall> record_step_gemms(TrainingStep& step);
 // Replays recorded GEMMs on the memory they were recorded on, through
 // run_gemm(): the code gemm() runs, so the same slices on the same threads,
 // the same operands, leading dimensions and alignment as in the step. run()
-// performs every call once, in order. The recorded step must outlive the
-// replay; the C operands are overwritten (a step recomputes them: forward
-// outputs, and gradients after zero_grad), the A and B operands only read.
+// performs every call once, in order; calls that parts made side by side
+// (GemmCall::part >= 0) run side by side again, each part's in its order.
+// The recorded step must outlive the replay; the C operands are
+// overwritten (a step recomputes them: forward outputs, and gradients
+// after zero_grad), the A and B operands only read.
 class GemmReplay {
  public:
-  explicit GemmReplay(std::vector<GemmCall> calls) : calls_(std::move(calls)) {}
+  explicit GemmReplay(std::vector<GemmCall> calls);
   void run() const;
   void run(size_t call) const { run_gemm(calls_[call]); }
   const std::vector<GemmCall>& calls() const { return calls_; }
   double flops() const;  // 2 m n k summed over the calls
 
  private:
+  // Consecutive calls [begin, end) of the step's thread (parts == 0) or of
+  // `parts` parts side by side.
+  struct Stretch {
+    size_t begin, end;
+    int64_t parts;
+  };
   std::vector<GemmCall> calls_;
+  std::vector<Stretch> stretches_;
 };
 
 // One line of the per-GEMM profile: the calls of a step with one shape.

@@ -3,6 +3,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <mutex>
 #include <stdexcept>
 
 #include <minima/core/parallel.hpp>
@@ -10,6 +11,7 @@
 namespace minima {
 namespace {
 std::vector<GemmCall>* g_recorder = nullptr;
+std::mutex g_recorder_mutex;  // parts record their calls at the same time
 // Multiply-adds below which a GEMM stays on one thread: waking a second
 // costs microseconds, and 2^20 multiply-adds take about 20.
 constexpr int64_t kSplitMacs = int64_t(1) << 20;
@@ -45,7 +47,10 @@ void gemm(const Tensor& a, Trans trans_a, const Tensor& b, Trans trans_b, Tensor
 }
 
 void run_gemm(const GemmCall& call) {
-  if (g_recorder) g_recorder->push_back(call);
+  if (g_recorder) {
+    const std::lock_guard<std::mutex> lock(g_recorder_mutex);
+    g_recorder->push_back(call);
+  }
   const bool ta = call.trans_a, tb = call.trans_b;
   const int m = call.m, n = call.n, k = call.k, lda = call.lda, ldb = call.ldb, ldc = call.ldc;
   const float alpha = call.alpha, beta = call.beta;
@@ -63,7 +68,7 @@ void run_gemm(const GemmCall& call) {
   const CBLAS_TRANSPOSE op_a = ta ? CblasTrans : CblasNoTrans,
                         op_b = tb ? CblasTrans : CblasNoTrans;
   const int threads = parallel_threads();
-  if (threads == 1 || int64_t(m) * n * k < kSplitMacs) {
+  if (threads == 1 || call.part >= 0 || int64_t(m) * n * k < kSplitMacs) {
     sgemm(op_a, op_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }

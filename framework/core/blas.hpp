@@ -27,10 +27,16 @@ struct GemmCall {
   const float* b = nullptr;
   float* c = nullptr;
   int lda = 0, ldb = 0, ldc = 0;
+  // -1: a call of the thread that runs the step; gemm() splits it into
+  // slices over the pool when it is large. part >= 0: a call made inside
+  // parallel_parts() by that part (conv2d's share of the batch), run whole
+  // on the part's thread.
+  int part = -1;
 };
 // Runs a call exactly as gemm() does: the same slices on the same threads.
 void run_gemm(const GemmCall& call);
-// While a recorder is set, every gemm() and run_gemm() appends its call to it.
+// While a recorder is set, every gemm() and run_gemm() appends its call to
+// it (calls from parts running at the same time in the order they start).
 void set_gemm_recorder(std::vector<GemmCall>* recorder);
 
 // BLAS runtime facts and control.

@@ -1,7 +1,7 @@
 #pragma once
 // A tiny fork-join pool for everything minima computes on more than one
 // thread: its flat loops (activations, bias, SGD, Adam, zero_grad, fan-out
-// sums), BatchNorm's row blocks and planes, conv2d's im2col and col2im,
+// sums), BatchNorm's row blocks and planes, conv2d's shares of the batch,
 // and the slices of a large GEMM (blas.cpp
 // gives each thread one single-threaded OpenBLAS call). One pool for all,
 // so nothing else spins on the cores between two GEMMs. Idle workers poll
@@ -41,6 +41,16 @@ void parallel_for(int64_t n, int64_t min_chunk, const F& fn) {
       n, min_chunk,
       [](const void* f, int64_t begin, int64_t end) { (*static_cast<const F*>(f))(begin, end); },
       &fn);
+}
+
+// Runs fn(part) for part = 0 .. parts - 1 on the pool, each part whole on
+// one thread: for work cut into a few large parts that each own their
+// buffers (conv2d: a share of the batch per thread).
+template <class F>
+void parallel_parts(int64_t parts, const F& fn) {
+  parallel_for(parts * kChunkAlign, kChunkAlign, [&fn](int64_t begin, int64_t end) {
+    for (int64_t part = begin / kChunkAlign; part < end / kChunkAlign; ++part) fn(part);
+  });
 }
 
 // Floats per chunk below which a second thread costs more than it saves:
