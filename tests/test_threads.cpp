@@ -126,7 +126,6 @@ TEST_CASE("gemm calls made inside parallel_parts run whole on their part's threa
   // A part's call is never split over the pool (that would nest one
   // parallel loop in another): each part's large product is right.
   ThreadsGuard guard;
-  set_threads(2);
   minima::Rng rng(5);
   const int64_t m = 64, n = 200, k = 100;  // 1.28M multiply-adds: split if made outside
   const Tensor a = minima::test::random_normal(Shape{m, k}, rng);
