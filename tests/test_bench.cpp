@@ -10,11 +10,11 @@
 #include <vector>
 
 #include <minima/core/gemm_check.hpp>
-#include <minima/core/parallel.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
+#include "tests/threads_guard.hpp"
 
 using namespace minima;
 
@@ -141,7 +141,7 @@ TEST_CASE(
 }
 
 TEST_CASE("the replay repeats the calls of conv2d's parts: every one, each part's in its order") {
-  const int threads_before = minima::parallel_threads();
+  const minima::test::ThreadsGuard guard;
   minima::set_threads(2);
   TrainingStep step(named_bench_network("lenet-nobn"), {{"type", "sgd"}, {"lr", 0.1}});
   const std::vector<GemmCall> calls = record_step_gemms(step);
@@ -149,7 +149,6 @@ TEST_CASE("the replay repeats the calls of conv2d's parts: every one, each part'
   set_gemm_recorder(&replayed);
   GemmReplay(calls).run();
   set_gemm_recorder(nullptr);
-  minima::set_threads(threads_before);
   // The calls of each part (-1: the step's own thread) as strings, in order.
   auto of_part = [](const std::vector<GemmCall>& all, int part) {
     std::vector<std::string> out;

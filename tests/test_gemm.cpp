@@ -8,9 +8,9 @@
 #include <vector>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/parallel.hpp>
 #include <minima/core/threads.hpp>
 #include "tests/support.hpp"
+#include "tests/threads_guard.hpp"
 
 using minima::Shape;
 using minima::Tensor;
@@ -78,7 +78,7 @@ TEST_CASE("run_gemm with beta 0 overwrites its block of C, NaN included, and not
   // beta = 0 ignores what the block held (BLAS: C is not read); the columns
   // between the block's rows keep their values, on one thread and on
   // slices (64 x 130 x 130: over 2^20 multiply-adds, split on 2 threads).
-  const int before = minima::parallel_threads();
+  const minima::test::ThreadsGuard guard;
   minima::Rng rng(12);
   const int64_t m = 64, n = 130, k = 130, ldc = n + 7;
   const Tensor a = minima::test::random_uniform(Shape{m, k}, rng);
@@ -99,7 +99,6 @@ TEST_CASE("run_gemm with beta 0 overwrites its block of C, NaN included, and not
       for (int64_t j = n; j < ldc; ++j) REQUIRE(c[size_t(i * ldc + j)] == 7.0f);
     }
   }
-  minima::set_threads(before);
 }
 
 TEST_CASE("gemm reads higher-rank tensors as [dim(0), cols()] matrices") {

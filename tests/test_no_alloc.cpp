@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/parallel.hpp>
 #include <minima/core/rng.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/data/batcher.hpp>
@@ -20,6 +19,7 @@
 #include <minima/optim/optimizer.hpp>
 #include "cli/bench/bench.hpp"
 #include "tests/allocation_counter.hpp"
+#include "tests/threads_guard.hpp"
 
 namespace {
 const bool kNotCounted = !minima::test::counting_allocations();
@@ -136,7 +136,7 @@ TEST_CASE(
        {"weight_decay", 1e-4}},
       {{"type", "adam"}, {"lr", 0.001}},
   };
-  const int threads_before = parallel_threads();
+  const minima::test::ThreadsGuard guard;
   for (int threads : {1, 2}) {
     if (threads > available_cpus()) continue;
     set_threads(threads);
@@ -160,14 +160,13 @@ TEST_CASE(
         CHECK(count == 0);
       }
   }
-  set_threads(threads_before);
 }
 
 TEST_CASE("bench's TrainingStep allocates nothing after its first step" *
           doctest::skip(kNotCounted)) {
   // On as many threads as training uses by default (OpenBLAS's threaded
   // driver would malloc a job table per call; set_threads keeps it on one).
-  const int threads_before = parallel_threads();
+  const minima::test::ThreadsGuard guard;
   set_threads(default_threads());
   BenchNetwork net = named_bench_network("paper");
   TrainingStep step(net, {{"type", "sgd"}, {"lr", 0.1}});
@@ -179,5 +178,4 @@ TEST_CASE("bench's TrainingStep allocates nothing after its first step" *
             step.infer();
           }
         }) == 0);
-  set_threads(threads_before);
 }

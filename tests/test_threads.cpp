@@ -19,16 +19,12 @@
 #include <minima/train/thread_choice.hpp>
 #include "cli/bench/bench.hpp"
 #include "tests/support.hpp"
+#include "tests/threads_guard.hpp"
 
 using namespace minima;
+using minima::test::ThreadsGuard;
 
 namespace {
-
-// Restores the thread count a test changed.
-struct ThreadsGuard {
-  int before = parallel_threads();
-  ~ThreadsGuard() { set_threads(before); }
-};
 
 int64_t count_differing(const Tensor& a, const Tensor& b) {
   REQUIRE(a.numel() == b.numel());
