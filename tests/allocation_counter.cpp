@@ -1,13 +1,45 @@
 #include "tests/allocation_counter.hpp"
 
+#include <dlfcn.h>
+#include <execinfo.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdlib>
 
 namespace {
-std::atomic<long long> allocations{0};
-void count() { allocations.fetch_add(1, std::memory_order_relaxed); }
+
+std::atomic<long long> allocations{0}, openblas_made{0};
+std::atomic<bool> attributing{false};
+std::atomic<const void*> openblas_base{nullptr};  // where libopenblas is loaded
+thread_local bool walking = false;  // this thread is walking its stack: its own allocations pass
+
+// The load address of the shared object holding `address`, or null.
+const void* object_of(const void* address) {
+  Dl_info info;
+  return dladdr(address, &info) != 0 ? info.dli_fbase : nullptr;
+}
+
+// Whether one of the innermost frames (the allocator's, then its caller's)
+// lies in libopenblas.
+bool made_by_openblas() {
+  void* frames[12];
+  const int depth = backtrace(frames, 12);
+  const void* openblas = openblas_base.load(std::memory_order_relaxed);
+  for (int i = 1; i < depth; ++i)
+    if (object_of(frames[i]) == openblas) return true;
+  return false;
+}
+
+void count() {
+  allocations.fetch_add(1, std::memory_order_relaxed);
+  if (!attributing.load(std::memory_order_relaxed) || walking) return;
+  walking = true;
+  if (made_by_openblas()) openblas_made.fetch_add(1, std::memory_order_relaxed);
+  walking = false;
+}
+
 }  // namespace
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -86,5 +118,19 @@ int posix_memalign(void** out, size_t alignment, size_t size) noexcept {
 #endif
 
 namespace minima::test {
+
 long long heap_allocations() { return allocations.load(std::memory_order_relaxed); }
+
+long long openblas_allocations() { return openblas_made.load(std::memory_order_relaxed); }
+
+void attribute_openblas_allocations(bool on) {
+  if (on) {
+    openblas_base.store(object_of(dlsym(RTLD_DEFAULT, "cblas_sgemm")));
+    walking = true;
+    made_by_openblas();  // the first walk loads the unwinder, which allocates
+    walking = false;
+  }
+  attributing.store(on);
+}
+
 }  // namespace minima::test

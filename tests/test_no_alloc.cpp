@@ -24,13 +24,7 @@
 namespace {
 const bool kNotCounted = !minima::test::counting_allocations();
 
-// Heap allocations made by `action`, on any thread (BLAS workers included).
-template <class Action>
-long long allocations_during(Action&& action) {
-  const long long before = minima::test::heap_allocations();
-  action();
-  return minima::test::heap_allocations() - before;
-}
+using minima::test::allocations_during;
 }  // namespace
 
 using namespace minima;
