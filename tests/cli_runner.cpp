@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include "tests/build_paths.hpp"
 
 namespace minima::test {
 
@@ -20,7 +21,7 @@ CliProcess::CliProcess(const std::vector<std::string>& args, const CliOptions& o
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
     throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
   std::vector<std::string> argv_strings = options.launcher;
-  argv_strings.push_back(MINIMA_CLI);
+  argv_strings.push_back(cli());
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& a : argv_strings) argv.push_back(a.data());

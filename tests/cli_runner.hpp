@@ -1,5 +1,5 @@
 #pragma once
-// Runs the real `minima` binary (MINIMA_CLI) in a child process, as a user
+// Runs the real `minima` binary (test::cli()) in a child process, as a user
 // would, and captures what it printed and how it ended. Used by the tests
 // that hold the CLI to its contract: one clear message on stderr and a
 // non-zero exit for every bad input, never a crash or a hang.

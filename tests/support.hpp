@@ -18,6 +18,7 @@
 #include <minima/core/tensor.hpp>
 #include <minima/nn/layer.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include "tests/build_paths.hpp"
 
 namespace minima::test {
 
@@ -25,7 +26,7 @@ namespace minima::test {
 // parsed once.
 inline const nlohmann::json& reference() {
   static const nlohmann::json data = [] {
-    const std::string path = std::string(MINIMA_TEST_DATA_DIR) + "/pytorch_reference.json";
+    const std::string path = minima::test::test_data_dir() + "/pytorch_reference.json";
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot open " + path);
     return nlohmann::json::parse(in);
@@ -68,6 +69,17 @@ inline Tensor to_tensor(const nlohmann::json& v) {
 inline void copy_into(Tensor& dst, const Tensor& src) {
   REQUIRE(dst.numel() == src.numel());
   for (int64_t k = 0; k < src.numel(); ++k) dst[k] = src[k];
+}
+
+// The message of the exception `f` throws, or "(no error)".
+template <class F>
+std::string exception_message(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 // The message of the ConfigError `f` throws (and its pointer, if asked);

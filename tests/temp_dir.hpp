@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -46,5 +47,10 @@ class TempDir {
   }
   std::filesystem::path dir_;
 };
+
+// Writes `text` to the file at `path`, replacing it.
+inline void write_text(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 }  // namespace minima::test

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "tests/build_paths.hpp"
 #include "tests/markdown_blocks.hpp"
 
 namespace fs = std::filesystem;
@@ -39,7 +40,7 @@ const std::map<std::string, std::set<std::string>>& allowed() {
 }  // namespace
 
 TEST_CASE("architecture: includes follow the folders' order") {
-  const fs::path root(MINIMA_SOURCE_DIR);
+  const fs::path root(minima::test::source_dir());
   const std::regex library_include(R"(#include\s*<minima/([a-z_]+)/)");
   const std::regex cli_include(R"(#include\s*"cli/)");
   int files = 0;

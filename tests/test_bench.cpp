@@ -14,6 +14,7 @@
 #include <minima/nn/model_builder.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
+#include "tests/build_paths.hpp"
 #include "tests/threads_guard.hpp"
 
 using namespace minima;
@@ -260,12 +261,12 @@ TEST_CASE("system facts: the kernel in use, who chose it and why, as text and JS
 }
 
 TEST_CASE("minima info and minima bench --json from the command line") {
-  auto [info, info_status] = run(std::string(MINIMA_CLI) + " info");
+  auto [info, info_status] = run(minima::test::cli() + " info");
   CHECK(info_status == 0);
   CHECK(info.find("gemm:    OK (max relative error") != std::string::npos);
   CHECK(info.find("blas:    OpenBLAS") != std::string::npos);
 
-  auto [out, status] = run(std::string(MINIMA_CLI) + " bench paper --steps 3 --threads 1 --json");
+  auto [out, status] = run(minima::test::cli() + " bench paper --steps 3 --threads 1 --json");
   REQUIRE(status == 0);
   const json j = json::parse(out);
   REQUIRE(j["results"].size() == 1);
@@ -280,10 +281,10 @@ TEST_CASE("minima info and minima bench --json from the command line") {
     CHECK_MESSAGE(j["system"]["blas_kernel"].contains(key), key);
   CHECK(j["peak_rss_bytes"].get<int64_t>() > 0);
 
-  auto [bad, bad_status] = run(std::string(MINIMA_CLI) + " bench nosuch");
+  auto [bad, bad_status] = run(minima::test::cli() + " bench nosuch");
   CHECK(bad_status == 1);
   CHECK(bad.find("unknown network 'nosuch'") != std::string::npos);
-  auto [usage, usage_status] = run(std::string(MINIMA_CLI) + " bench --steps 0");
+  auto [usage, usage_status] = run(minima::test::cli() + " bench --steps 0");
   CHECK(usage_status == 2);
   CHECK(usage.find("--steps expects a positive integer, got '0'") != std::string::npos);
 }

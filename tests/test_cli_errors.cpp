@@ -11,15 +11,17 @@
 #include <minima/core/atomic_file.hpp>
 #include <minima/io/safetensors.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/idx_fixtures.hpp"
+#include "tests/temp_dir.hpp"
 #include "tests/train_fixture.hpp"
 
 using namespace minima::test;
 
 namespace {
 
-const std::string kSource = MINIMA_SOURCE_DIR;
+const std::string kSource = minima::test::source_dir();
 
 // A small valid config on mnist (no data needed to check or summarize it).
 const char* kTinyConfig = R"({
@@ -30,11 +32,6 @@ const char* kTinyConfig = R"({
   "optimizer": {"type": "sgd", "lr": 0.1},
   "train": {"batch_size": 8, "steps": 10}
 })";
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
 
 // Runs `minima ARGS` and checks it failed with exactly `message` as its
 // single stderr line and the exit code `exit_code`.

@@ -36,15 +36,11 @@ bool takes_overrides(const std::string& name) {
 }
 
 // A valid config that needs no data files to be read.
-const char* kTinyConfig = R"({
+const char* kOneLayerConfig = R"({
   "model": {"layers": [{"type": "dense", "name": "fc1", "units": 10}]},
   "optimizer": {"type": "sgd", "lr": 0.1},
   "train": {"batch_size": 8, "steps": 10}
 })";
-
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
 
 }  // namespace
 
@@ -105,8 +101,8 @@ TEST_CASE("cli: every command refuses an unknown option and an unexpected argume
 
 TEST_CASE("cli: --set KEY=VALUE and --set=KEY=VALUE work on every command that takes overrides") {
   TempDir dir("cli_options");
-  write_text(dir.path("c.json"), kTinyConfig);
-  write_text(dir.path("config.json"), kTinyConfig);  // dir as a run directory for eval
+  write_text(dir.path("c.json"), kOneLayerConfig);
+  write_text(dir.path("config.json"), kOneLayerConfig);  // dir as a run directory for eval
   write_text(dir.path("cmp.json"), R"({"configs": ["c.json"]})");
   // What each such command needs besides --set; a new one must be added here.
   const std::map<std::string, std::vector<std::string>> arguments = {

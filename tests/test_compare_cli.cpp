@@ -16,8 +16,10 @@
 #include "cli/compare/compare_report.hpp"
 #include "cli/compare/compare_tables.hpp"
 #include "cli/compare/probe.hpp"
+#include "tests/build_paths.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/compare_fixtures.hpp"
+#include "tests/support.hpp"
 #include "tests/train_fixture.hpp"
 #include "tests/xml_check.hpp"
 
@@ -38,20 +40,10 @@ Graph mlp(bool batchnorm) {
   return g;
 }
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 // Runs the CLI with `args`; returns its exit status, its output in `output`.
 int run_cli(const std::string& args, const std::string& output_file, std::string& output) {
   const int status =
-      std::system((std::string(MINIMA_CLI) + " " + args + " >'" + output_file + "' 2>&1").c_str());
+      std::system((minima::test::cli() + " " + args + " >'" + output_file + "' 2>&1").c_str());
   output = read_file(output_file);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -86,14 +78,14 @@ TEST_CASE(
 }
 
 TEST_CASE("resolve_probes: unknown layers and models without hidden activations") {
-  CHECK(error_of([] {
+  CHECK(test::exception_message([] {
           resolve_probes(mlp(true), {"bn9", 10});
         }) ==
         "/probe/layer: no layer named 'bn9' (layers: fc1, bn1, sigmoid1, fc2, bn2, sigmoid2, out)");
   Graph linear =
       Graph::from_json(json::array({{{"type", "dense"}, {"units", 2}}}), "/model/layers");
   linear.build(Shape{3}, 0);
-  CHECK(error_of([&] {
+  CHECK(test::exception_message([&] {
           resolve_probes(linear, {});
         }).find("/probe/layer: the model has no hidden relu, sigmoid or tanh") == 0);
 }

@@ -5,6 +5,8 @@
 #include <minima/config/config_object.hpp>
 #include <minima/train/run_config.hpp>
 #include "cli/compare/compare_config.hpp"
+#include "tests/build_paths.hpp"
+#include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
 
 using namespace minima;
@@ -23,16 +25,6 @@ const char* const kBase = R"({
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
 // The message of the exception `f` throws.
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 struct Fixture {
   test::TempDir dir{"compare_config"};
   Fixture() {
@@ -173,7 +165,9 @@ TEST_CASE("compare config: a list of config files, named by their stems") {
 
 TEST_CASE("compare config: bad keys and values are errors naming the JSON pointer") {
   Fixture f;
-  auto error = [&](const std::string& doc) { return error_of([&] { f.parse(doc); }); };
+  auto error = [&](const std::string& doc) {
+    return test::exception_message([&] { f.parse(doc); });
+  };
   // An override path through a key the base config does not have.
   const std::string bad_path =
       error(R"({"base": "base.json", "variants": {"with BN": {"modle.batchnorm": true}}})");
@@ -216,8 +210,8 @@ TEST_CASE("compare config: bad keys and values are errors naming the JSON pointe
   CHECK(error(R"({"base": "missing.json", "variants": {"v": {}}})").find("missing.json") !=
         std::string::npos);
   // --set overrides name the flag.
-  const std::string bad_set =
-      error_of([&] { f.parse(R"({"base": "base.json", "variants": {"v": {}}})", {"nope.x=1"}); });
+  const std::string bad_set = test::exception_message(
+      [&] { f.parse(R"({"base": "base.json", "variants": {"v": {}}})", {"nope.x=1"}); });
   CHECK(bad_set.find("--set nope.x=1") != std::string::npos);
   CHECK(bad_set.find("/nope") != std::string::npos);
 }
@@ -226,11 +220,12 @@ TEST_CASE("load_compare_config: errors name the file; invalid JSON names line an
   Fixture f;
   write(f.dir.path("configs/bad_key.json"),
         R"({"base": "base.json", "variants": {"v": {}}, "sed": 1})");
-  const std::string e = error_of([&] { load_compare_config(f.dir.path("configs/bad_key.json")); });
+  const std::string e =
+      test::exception_message([&] { load_compare_config(f.dir.path("configs/bad_key.json")); });
   CHECK(e.rfind(f.dir.path("configs/bad_key.json") + ": /sed: unknown key", 0) == 0);
   write(f.dir.path("configs/bad_json.json"), "{\"base\": \"base.json\",\n \"variants\": {,}}");
   const std::string syntax =
-      error_of([&] { load_compare_config(f.dir.path("configs/bad_json.json")); });
+      test::exception_message([&] { load_compare_config(f.dir.path("configs/bad_json.json")); });
   CHECK(syntax.find("bad_json.json") != std::string::npos);
   CHECK(syntax.find("line 2") != std::string::npos);
   write(f.dir.path("configs/good.json"),
@@ -241,7 +236,7 @@ TEST_CASE("load_compare_config: errors name the file; invalid JSON names line an
 }
 
 TEST_CASE("shipped compare configs: every variant is a valid run config") {
-  const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs";
+  const std::string dir = minima::test::source_dir() + "/configs";
   size_t files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
@@ -327,7 +322,7 @@ TEST_CASE("compare config: \"landscape\" turns the measures on, with strict keys
   CHECK(set.landscape.batch == 100);
   CHECK(set.landscape.step_sizes == std::vector<double>{0.5, 2});
   auto error = [&](const std::string& landscape) {
-    return error_of([&] {
+    return test::exception_message([&] {
       f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": )" + landscape + "}");
     });
   };
@@ -355,7 +350,7 @@ TEST_CASE("compare config: \"samples\" gives every run as many samples, whatever
   CHECK(c.variants[2].config["train"]["eval_every"] == 2);  // round(600 / 256)
   CHECK_FALSE(f.parse(R"({"base": "base.json", "variants": {"v": {}}})").train_mode_accuracy);
   auto error = [&](const std::string& samples) {
-    return error_of([&] {
+    return test::exception_message([&] {
       f.parse(R"({"base": "base.json", "variants": {"v": {}}, "samples": )" + samples + "}");
     });
   };

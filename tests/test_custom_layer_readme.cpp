@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/build_paths.hpp"
 #include "tests/markdown_blocks.hpp"
 
 using minima::test::code_blocks;
@@ -14,7 +15,7 @@ using minima::test::read_text;
 
 TEST_CASE("examples/custom_layer/README.md: every code block is the example's actual code") {
   const std::filesystem::path dir =
-      std::filesystem::path(MINIMA_SOURCE_DIR) / "examples" / "custom_layer";
+      std::filesystem::path(minima::test::source_dir()) / "examples" / "custom_layer";
   const std::string readme = read_text(dir / "README.md");
   REQUIRE(!readme.empty());
   std::vector<std::string> sources;

@@ -10,6 +10,7 @@
 #include <minima/nn/gradcheck.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include "tests/build_paths.hpp"
 
 using namespace minima;
 
@@ -237,7 +238,7 @@ TEST_CASE("graph: two branches joined by concat check their gradients") {
 }
 
 TEST_CASE("configs/mnist_resmlp_bn.json: its layer graph builds 784 -> 10 with two residual adds") {
-  std::ifstream in(std::string(MINIMA_SOURCE_DIR) + "/configs/mnist_resmlp_bn.json");
+  std::ifstream in(minima::test::source_dir() + "/configs/mnist_resmlp_bn.json");
   REQUIRE(in);
   const json config = json::parse(in);
   Graph g = Graph::from_json(config["model"]["layers"], "/model/layers");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <minima/data/dataset.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/idx_fixtures.hpp"
 
 using namespace minima;
@@ -176,7 +177,8 @@ std::string real_data_dir(const char* env, const std::string& fallback) {
 }  // namespace
 
 TEST_CASE("integration: real MNIST has the published label counts") {
-  const std::string dir = real_data_dir("MINIMA_MNIST_DIR", MINIMA_SOURCE_DIR "/data/mnist");
+  const std::string dir =
+      real_data_dir("MINIMA_MNIST_DIR", minima::test::source_dir() + "/data/mnist");
   if (dir.empty()) {
     MESSAGE("skipped: no MNIST (set MINIMA_MNIST_DIR or run scripts/fetch-data.sh mnist)");
     return;

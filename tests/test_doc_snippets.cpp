@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <minima/train/run_config.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/markdown_blocks.hpp"
 #include "tests/run_command.hpp"
 #include "tests/temp_dir.hpp"
@@ -21,7 +22,7 @@ using namespace minima::test;
 namespace {
 
 std::vector<fs::path> documents() {
-  const fs::path root(MINIMA_SOURCE_DIR);
+  const fs::path root(minima::test::source_dir());
   std::vector<fs::path> files{root / "README.md"};
   for (const auto& entry : fs::directory_iterator(root / "docs"))
     if (entry.path().extension() == ".md") files.push_back(entry.path());
@@ -39,8 +40,8 @@ TEST_CASE("README and docs: every cpp block compiles with -Wall -Wextra -Werror"
       const std::string file = dir.path("snippet_" + std::to_string(compiled) + ".cpp");
       std::ofstream(file) << blocks[i];
       const auto [status, output] = run_command(
-          std::string(MINIMA_CXX) + " -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I" +
-          MINIMA_INCLUDE_DIR + " " + file);
+          minima::test::compiler() + " -std=c++20 -Wall -Wextra -Werror -fsyntax-only -I" +
+          minima::test::include_dir() + " " + file);
       INFO(doc.filename().string() << ", cpp block " << i + 1 << ":\n" << blocks[i] << output);
       CHECK(status == 0);
       ++compiled;

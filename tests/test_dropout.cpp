@@ -22,7 +22,7 @@ std::unique_ptr<Dropout> make_dropout(double p, const Shape& sample, uint64_t se
   return d;
 }
 
-Tensor random_tensor(Shape shape, uint64_t seed) {
+Tensor random_dropout_input(Shape shape, uint64_t seed) {
   Tensor t(shape);
   Rng rng(seed);
   for (int64_t k = 0; k < t.numel(); ++k) t[k] = rng.normal();
@@ -57,26 +57,26 @@ TEST_CASE("dropout: keeps a fraction 1-p of a large tensor, scaled by 1/(1-p)") 
 
 TEST_CASE("dropout: eval mode is the identity, forward and backward") {
   auto d = make_dropout(0.5, Shape{7}, 1);
-  const Tensor x = random_tensor(Shape{3, 7}, 2);
+  const Tensor x = random_dropout_input(Shape{3, 7}, 2);
   const Tensor& y = d->forward(x, Mode::Eval);
   for (int64_t k = 0; k < x.numel(); ++k) CHECK(y[k] == x[k]);
-  const Tensor dy = random_tensor(Shape{3, 7}, 3);
+  const Tensor dy = random_dropout_input(Shape{3, 7}, 3);
   d->backward(dy);
   for (int64_t k = 0; k < x.numel(); ++k) CHECK(d->input_grad()[k] == dy[k]);
 }
 
 TEST_CASE("dropout: p = 0 keeps everything in train mode") {
   auto d = make_dropout(0.0, Shape{5}, 1);
-  const Tensor x = random_tensor(Shape{4, 5}, 2);
+  const Tensor x = random_dropout_input(Shape{4, 5}, 2);
   const Tensor& y = d->forward(x, Mode::Train);
   for (int64_t k = 0; k < x.numel(); ++k) CHECK(y[k] == x[k]);
 }
 
 TEST_CASE("dropout: backward multiplies dy by the forward's mask") {
   auto d = make_dropout(0.5, Shape{6}, 9);
-  const Tensor x = random_tensor(Shape{5, 6}, 2);
+  const Tensor x = random_dropout_input(Shape{5, 6}, 2);
   d->forward(x, Mode::Train);
-  const Tensor dy = random_tensor(Shape{5, 6}, 3);
+  const Tensor dy = random_dropout_input(Shape{5, 6}, 3);
   d->backward(dy);
   int64_t dropped = 0;
   for (int64_t k = 0; k < x.numel(); ++k) {
@@ -89,7 +89,7 @@ TEST_CASE("dropout: backward multiplies dy by the forward's mask") {
 }
 
 TEST_CASE("dropout: masks are reproducible from the seed and new on every step") {
-  const Tensor x = random_tensor(Shape{8, 16}, 2);
+  const Tensor x = random_dropout_input(Shape{8, 16}, 2);
   auto a = make_dropout(0.5, Shape{16}, 123);
   auto b = make_dropout(0.5, Shape{16}, 123);
   auto c = make_dropout(0.5, Shape{16}, 124);
@@ -112,7 +112,7 @@ TEST_CASE("dropout: in a graph, the same seed gives the same training outputs") 
   const json layers = json::parse(R"([
     {"type": "dense", "name": "fc", "units": 32},
     {"type": "dropout", "name": "drop", "p": 0.25}])");
-  const Tensor x = random_tensor(Shape{4, 3}, 1);
+  const Tensor x = random_dropout_input(Shape{4, 3}, 1);
   Graph g1 = Graph::from_json(layers, "/layers"), g2 = Graph::from_json(layers, "/layers");
   g1.build(Shape{3}, 5);
   g2.build(Shape{3}, 5);
@@ -131,12 +131,12 @@ TEST_CASE("dropout: p below 0 or at least 1 is a config error at /p") {
 TEST_CASE("dropout: gradients check with a held mask") {
   auto d = make_dropout(0.4, Shape{6}, 3);
   d->hold_mask(true);
-  const GradCheckResult r = check_gradients(*d, {random_tensor(Shape{4, 6}, 8)});
+  const GradCheckResult r = check_gradients(*d, {random_dropout_input(Shape{4, 6}, 8)});
   INFO(r.summary());
   CHECK(r.passed);
   CHECK(r.checked == 24);
   // A held mask refuses a batch of another shape instead of reusing a wrong one.
-  CHECK_THROWS_WITH_AS(d->forward(random_tensor(Shape{5, 6}, 8), Mode::Train),
+  CHECK_THROWS_WITH_AS(d->forward(random_dropout_input(Shape{5, 6}, 8), Mode::Train),
                        doctest::Contains("the held mask is [4, 6] but the batch is [5, 6]"),
                        std::invalid_argument);
 }
@@ -151,7 +151,7 @@ TEST_CASE("dropout: a network with dropout checks its gradients with the mask he
   g.build(Shape{4}, 21);
   static_cast<Dropout*>(g.find("drop"))->hold_mask(true);
   const std::vector<int32_t> labels = {1, 0, 2, 2, 1};
-  const GradCheckResult r = check_gradients(g, random_tensor(Shape{5, 4}, 4), labels);
+  const GradCheckResult r = check_gradients(g, random_dropout_input(Shape{5, 4}, 4), labels);
   INFO(r.summary());
   CHECK(r.passed);
 }

@@ -9,6 +9,7 @@
 #include <minima/layers/dense.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 
@@ -85,7 +86,7 @@ TEST_CASE(
   std::snprintf(accuracy, sizeof accuracy, "accuracy   %.2f%%  (%lld/64)", 100.0 * last.eval_acc,
                 static_cast<long long>(std::llround(last.eval_acc * 64)));
   for (const std::string& target : {tmp.path("run"), tmp.path("run/model.safetensors")}) {
-    const auto [status, output] = run_command(std::string(MINIMA_CLI) + " eval " + target);
+    const auto [status, output] = run_command(minima::test::cli() + " eval " + target);
     INFO(output);
     CHECK(status == 0);
     CHECK(output.find(accuracy) != std::string::npos);
@@ -93,8 +94,7 @@ TEST_CASE(
           std::string::npos);
     CHECK(output.find("per-class accuracy:") != std::string::npos);
   }
-  const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " eval " + (tmp.path("missing")));
+  const auto [status, output] = run_command(minima::test::cli() + " eval " + (tmp.path("missing")));
   CHECK(status == 1);
   CHECK(output.find("minima eval: error: ") != std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include <minima/report/raster.hpp>
 #include <minima/train/run_config.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/image_fixtures.hpp"
 #include "tests/run_command.hpp"
 #include "tests/temp_dir.hpp"
@@ -73,7 +74,7 @@ json folder_config(const std::string& data_dir, const std::string& run_dir) {
                      run_dir + R"("}})");
 }
 
-std::string config_error(const json& config) {
+std::string folder_config_error(const json& config) {
   try {
     parse_run_config(config, "folder.json");
   } catch (const ConfigError& e) {
@@ -172,12 +173,12 @@ TEST_CASE(
 
   json bad = folder_config("bars", "run");
   bad["data"]["size"] = {0, 8};
-  CHECK(config_error(bad) ==
+  CHECK(folder_config_error(bad) ==
         "/data/size: expected [height, width] in pixels, each 1..4096, got [0,8]");
   json mnist = folder_config("bars", "run");
   mnist["data"]["dataset"] = "mnist";
   mnist["data"].erase("grayscale");
-  CHECK(config_error(mnist).rfind("/data/size: unknown key", 0) == 0);
+  CHECK(folder_config_error(mnist).rfind("/data/size: unknown key", 0) == 0);
 }
 
 TEST_CASE(
@@ -199,7 +200,7 @@ TEST_CASE(
         json::parse(R"({"classes": ["horizontal", "vertical"]})"));
 
   const auto [eval_status, eval_output] =
-      test::run_command(std::string(MINIMA_CLI) + " eval " + dir.path("run"));
+      test::run_command(minima::test::cli() + " eval " + dir.path("run"));
   INFO(eval_output);
   CHECK(eval_status == 0);
   CHECK(eval_output.find("test set   " + dir.path("bars") + " (16 samples)") != std::string::npos);
@@ -208,9 +209,8 @@ TEST_CASE(
   Rng rng(99);
   const std::string image = dir.path("new.png"), seen = dir.path("seen.png");
   write_png(image, random_bar(false, rng));
-  const auto [status, output] =
-      test::run_command(std::string(MINIMA_CLI) + " predict " + dir.path("run") + " " + image +
-                        " --show-input " + seen);
+  const auto [status, output] = test::run_command(
+      minima::test::cli() + " predict " + dir.path("run") + " " + image + " --show-input " + seen);
   INFO(output);
   CHECK(status == 0);
   CHECK(output.rfind(image + ":  vertical (", 0) == 0);

@@ -12,6 +12,7 @@
 #include <minima/data/data_source.hpp>
 #include <minima/train/saved_model.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/run_command.hpp"
 #include "tests/safetensors_reader.hpp"
 #include "tests/support.hpp"
@@ -56,7 +57,7 @@ TEST_CASE(
   BlobRun blobs;
   const std::string out = blobs.tmp.path("folded");
   const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " export " + blobs.run + " --fold-bn " + out);
+      run_command(minima::test::cli() + " export " + blobs.run + " --fold-bn " + out);
   INFO(output);
   REQUIRE(status == 0);
   CHECK(output.find("folded   fc1 + bn1\n") != std::string::npos);
@@ -119,8 +120,8 @@ TEST_CASE(
               "folded vs original on the test set");
 
   // `minima eval` reads the export like a run directory, with the same result.
-  const auto [s1, eval_run] = run_command(std::string(MINIMA_CLI) + " eval " + blobs.run);
-  const auto [s2, eval_folded] = run_command(std::string(MINIMA_CLI) + " eval " + out);
+  const auto [s1, eval_run] = run_command(minima::test::cli() + " eval " + blobs.run);
+  const auto [s2, eval_folded] = run_command(minima::test::cli() + " eval " + out);
   CHECK(s1 == 0);
   CHECK(s2 == 0);
   CHECK_FALSE(accuracy_line(eval_run).empty());
@@ -132,7 +133,7 @@ TEST_CASE(
     "is named") {
   BlobRun blobs;
   const std::string config = blobs.run + "/config.json";
-  const auto [s0, reference] = run_command(std::string(MINIMA_CLI) + " eval " + blobs.run);
+  const auto [s0, reference] = run_command(minima::test::cli() + " eval " + blobs.run);
   REQUIRE(s0 == 0);
 
   // Another tool's file: tensors in reverse order, its own metadata only.
@@ -151,8 +152,7 @@ TEST_CASE(
   }
   const std::string other = blobs.tmp.path("other.safetensors");
   write_file_atomically(other, assemble(header, body));
-  const std::string eval =
-      std::string(MINIMA_CLI) + " eval --config " + config + " --weights " + other;
+  const std::string eval = minima::test::cli() + " eval --config " + config + " --weights " + other;
   auto [status, output] = run_command(eval);
   INFO(output);
   CHECK(status == 0);
@@ -175,7 +175,7 @@ TEST_CASE(
   CHECK(output == "minima eval: error: " + other +
                       ": tensor 'fc2.weight' has shape [8, 10] but the model expects [10, 8]\n");
 
-  std::tie(status, output) = run_command(std::string(MINIMA_CLI) + " eval --weights " + other);
+  std::tie(status, output) = run_command(minima::test::cli() + " eval --weights " + other);
   CHECK(status == 2);
   CHECK(output.find("--weights and --config go together") != std::string::npos);
 }

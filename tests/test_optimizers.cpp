@@ -37,7 +37,7 @@ Tensor& state(Optimizer& optimizer, const std::string& name) {
   throw std::logic_error("unreachable");
 }
 
-std::string error_of(const json& config) {
+std::string optimizer_error(const json& config) {
   try {
     ConfigObject object(config, "/optimizer");
     make_optimizer(object, 2);
@@ -126,33 +126,33 @@ TEST_CASE("optimizer config fills defaults and round-trips") {
 }
 
 TEST_CASE("optimizer errors name the pointer") {
-  CHECK(error_of({{"type", "sgd"}, {"lr", -1}}) ==
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", -1}}) ==
         "/optimizer/lr: expected a positive number, got -1");
-  CHECK(error_of({{"type", "sgd"}}) == "/optimizer/lr: is required (a number)");
-  CHECK(error_of({{"type", "sgd"}, {"lr", "fast"}}) ==
+  CHECK(optimizer_error({{"type", "sgd"}}) == "/optimizer/lr: is required (a number)");
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", "fast"}}) ==
         "/optimizer/lr: expected a number, got \"fast\"");
-  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"momentum", 1.5}}) ==
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", 0.1}, {"momentum", 1.5}}) ==
         "/optimizer/momentum: expected a number in [0, 1), got 1.5");
-  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"nesterov", true}})
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", 0.1}, {"nesterov", true}})
             .starts_with("/optimizer/nesterov: expected false unless momentum > 0"));
-  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"weight_decay", -0.1}}) ==
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", 0.1}, {"weight_decay", -0.1}}) ==
         "/optimizer/weight_decay: expected a number >= 0, got -0.1");
-  CHECK(error_of({{"type", "sgd"}, {"lr", 0.1}, {"momentun", 0.9}}) ==
+  CHECK(optimizer_error({{"type", "sgd"}, {"lr", 0.1}, {"momentun", 0.9}}) ==
         "/optimizer/momentun: unknown key; known keys here: lr, momentum, nesterov, type, "
         "weight_decay");
-  CHECK(error_of({{"type", "adam"}, {"beta2", 1.0}}) ==
+  CHECK(optimizer_error({{"type", "adam"}, {"beta2", 1.0}}) ==
         "/optimizer/beta2: expected a number in [0, 1), got 1.0");
-  CHECK(error_of({{"type", "adam"}, {"beta1", -0.1}}) ==
+  CHECK(optimizer_error({{"type", "adam"}, {"beta1", -0.1}}) ==
         "/optimizer/beta1: expected a number in [0, 1), got -0.1");
-  CHECK(error_of({{"type", "adam"}, {"eps", 0}}) ==
+  CHECK(optimizer_error({{"type", "adam"}, {"eps", 0}}) ==
         "/optimizer/eps: expected a positive number, got 0");
-  CHECK(error_of({{"type", "adam"}, {"lr", 0}}) ==
+  CHECK(optimizer_error({{"type", "adam"}, {"lr", 0}}) ==
         "/optimizer/lr: expected a positive number, got 0");
-  CHECK(error_of({{"type", "adam"}, {"weight_decay", -1}}) ==
+  CHECK(optimizer_error({{"type", "adam"}, {"weight_decay", -1}}) ==
         "/optimizer/weight_decay: expected a number >= 0, got -1");
-  CHECK(error_of({{"type", "rmsprop"}}) ==
+  CHECK(optimizer_error({{"type", "rmsprop"}}) ==
         "/optimizer/type: unknown optimizer 'rmsprop'; known: adam, sgd");
-  CHECK(error_of({{"lr", 0.1}}) == "/optimizer/type: is required (a string)");
+  CHECK(optimizer_error({{"lr", 0.1}}) == "/optimizer/type: is required (a string)");
 }
 
 TEST_CASE("optimizer refuses an arena of the wrong size") {

@@ -12,7 +12,7 @@ using namespace minima;
 
 namespace {
 
-Chart two_lines() {
+Chart two_line_chart() {
   Chart c;
   c.title = "Test accuracy \u2265 90%";
   c.x_label = "training step";
@@ -54,7 +54,7 @@ TEST_CASE(
     "write_png_chart: the PNG decodes to the requested size with both lines in their colours") {
   test::TempDir dir("png_chart");
   const std::string path = dir.path("acc.png");
-  const Chart chart = two_lines();
+  const Chart chart = two_line_chart();
   write_png_chart(chart, path, 640, 400, 1);
 
   int w = 0, h = 0, channels = 0;
@@ -116,7 +116,7 @@ TEST_CASE("png_text_width from the font's metrics") {
 TEST_CASE("write_png_chart: by default 1600 px wide, drawn at twice the layout's size") {
   test::TempDir dir("png_chart_default");
   const std::string path = dir.path("slide.png");
-  Chart c = two_lines();
+  Chart c = two_line_chart();
   write_png_chart(c, path);
   int w = 0, h = 0, channels = 0;
   std::unique_ptr<unsigned char, decltype(&stbi_image_free)> data(
@@ -137,7 +137,7 @@ TEST_CASE("write_png_chart: by default 1600 px wide, drawn at twice the layout's
 
 TEST_CASE("write_png_chart: an unwritable path is an error naming it") {
   try {
-    write_png_chart(two_lines(), "/nonexistent-dir/x.png", 100, 100);
+    write_png_chart(two_line_chart(), "/nonexistent-dir/x.png", 100, 100);
     FAIL("no error");
   } catch (const std::runtime_error& e) {
     CHECK(std::string(e.what()).find("/nonexistent-dir/x.png") != std::string::npos);

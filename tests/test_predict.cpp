@@ -18,6 +18,7 @@
 #include <minima/nn/graph.hpp>
 #include <minima/report/raster.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/image_fixtures.hpp"
 #include "tests/run_command.hpp"
 #include "tests/safetensors_reader.hpp"
@@ -114,7 +115,7 @@ TEST_CASE(
   REQUIRE(stbi_write_jpg(v.c_str(), 90, 90, 1, bar(false).pixels.data(), 95));
 
   const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " " + h + " " + v);
+      run_command(minima::test::cli() + " predict " + run.dir + " " + h + " " + v);
   INFO(output);
   CHECK(status == 0);
   const std::vector<double> ph = softmax(expected_logits(run, h)),
@@ -138,8 +139,8 @@ TEST_CASE(
   const std::string json_path = tmp.path("out.json");
   // (...) > file: stdout to the file, stderr still to run_command.
   const auto [status, output] =
-      run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + "/model.safetensors " +
-                  h + " " + v + " --json --top 2 --show-input " + seen + " > " + json_path + ")");
+      run_command("(" + minima::test::cli() + " predict " + run.dir + "/model.safetensors " + h +
+                  " " + v + " --json --top 2 --show-input " + seen + " > " + json_path + ")");
   INFO(output);
   REQUIRE(status == 0);
   const json out = json::parse(read_file(json_path));
@@ -195,8 +196,7 @@ TEST_CASE(
   write_png(blank, make_canvas(20, 20, 1, gray_level(250)));
 
   const std::string files = " " + missing + " " + good + " " + empty + " " + huge + " " + blank;
-  const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + files);
+  const auto [status, output] = run_command(minima::test::cli() + " predict " + run.dir + files);
   INFO(output);
   CHECK(status == 1);
   CHECK(output.find(good + ":  horizontal (") != std::string::npos);
@@ -208,9 +208,8 @@ TEST_CASE(
   CHECK(output.find("minima predict: error: " + blank + ": no digit found") != std::string::npos);
 
   const std::string json_path = tmp.path("out.json");
-  const auto [json_status, json_errors] =
-      run_command(std::string("(") + MINIMA_CLI + " predict " + run.dir + files + " --json > " +
-                  json_path + ")");
+  const auto [json_status, json_errors] = run_command(
+      "(" + minima::test::cli() + " predict " + run.dir + files + " --json > " + json_path + ")");
   CHECK(json_status == 1);
   CHECK(json_errors.find("minima predict: error: " + empty + ": empty file\n") !=
         std::string::npos);
@@ -225,15 +224,15 @@ TEST_CASE(
 TEST_CASE("minima predict: usage errors and a model that does not take 28x28 images") {
   TempDir tmp("predict_usage");
   LinearRun run = write_linear_run(tmp);
-  auto [status, output] = run_command(std::string(MINIMA_CLI) + " predict " + run.dir);
+  auto [status, output] = run_command(minima::test::cli() + " predict " + run.dir);
   CHECK(status == 2);
   CHECK(output.find("minima predict: expected one or more image files after " + run.dir) == 0);
   std::tie(status, output) =
-      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 0");
+      run_command(minima::test::cli() + " predict " + run.dir + " x.png --top 0");
   CHECK(status == 2);
   CHECK(output.find("--top expects a positive integer, got '0'") != std::string::npos);
   std::tie(status, output) =
-      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png --top 99999999999");
+      run_command(minima::test::cli() + " predict " + run.dir + " x.png --top 99999999999");
   CHECK(status == 2);  // beyond int: a usage error, not an escaped std::out_of_range
   CHECK(output.find("--top expects a positive integer, got '99999999999'") != std::string::npos);
 
@@ -242,8 +241,7 @@ TEST_CASE("minima predict: usage errors and a model that does not take 28x28 ima
                                  "/model/layers");
   small.build(Shape{16}, 1);
   save_model(run.dir + "/model.safetensors", small);
-  std::tie(status, output) =
-      run_command(std::string(MINIMA_CLI) + " predict " + run.dir + " x.png");
+  std::tie(status, output) = run_command(minima::test::cli() + " predict " + run.dir + " x.png");
   CHECK(status == 1);
   CHECK(output == "minima predict: error: " + run.dir +
                       "/model.safetensors: tensor 'fc.weight' has shape [10, 16] but the model "
@@ -278,7 +276,7 @@ TEST_CASE("minima predict with a CNN on RGB images: the model reads the picture 
   write_png(file, picture);
 
   const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " predict " + dir + " " + file + " --json");
+      run_command(minima::test::cli() + " predict " + dir + " " + file + " --json");
   INFO(output);
   REQUIRE(status == 0);
   const json logits = json::parse(output)["predictions"][0]["logits"];

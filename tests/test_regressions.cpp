@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_inputs.hpp"
+#include "tests/build_paths.hpp"
 
 namespace fs = std::filesystem;
 
@@ -21,7 +22,7 @@ namespace {
 // The files of tests/data/regressions/<target>/, sorted.
 std::vector<fs::path> regression_inputs(const std::string& target) {
   std::vector<fs::path> files;
-  const fs::path dir = fs::path(MINIMA_TEST_DATA_DIR) / "regressions" / target;
+  const fs::path dir = fs::path(minima::test::test_data_dir()) / "regressions" / target;
   if (fs::is_directory(dir))
     for (const auto& entry : fs::directory_iterator(dir))
       if (entry.is_regular_file()) files.push_back(entry.path());

@@ -15,6 +15,7 @@
 #include <minima/config/config_override.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/train/run_config.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/run_command.hpp"
 
 using namespace minima;
@@ -277,7 +278,7 @@ TEST_CASE(
     "batchnorm") {
   std::set<std::string> names;
   for (const fs::directory_entry& entry :
-       fs::directory_iterator(fs::path(MINIMA_SOURCE_DIR) / "configs")) {
+       fs::directory_iterator(fs::path(minima::test::source_dir()) / "configs")) {
     if (entry.path().extension() != ".json") continue;
     if (entry.path().stem().string().starts_with("compare_"))
       continue;  // compare configs: test_compare_config.cpp
@@ -287,7 +288,7 @@ TEST_CASE(
     names.insert(entry.path().stem().string());
   }
   CHECK(names.size() >= 6);
-  const std::string dir = std::string(MINIMA_SOURCE_DIR) + "/configs/";
+  const std::string dir = minima::test::source_dir() + "/configs/";
   for (const auto& [plain_name, bn_name] :
        {std::pair{"mnist_mlp", "mnist_mlp_bn"}, std::pair{"paper_fig1_plain", "paper_fig1_bn"},
         std::pair{"fashion_mlp", "fashion_mlp_bn"}, std::pair{"mnist_lenet", "mnist_lenet_bn"},
@@ -344,7 +345,7 @@ TEST_CASE("sample_shape reads an idx data set's image header") {
 }
 
 TEST_CASE("minima summary prints the layer table and totals") {
-  const std::string command = std::string(MINIMA_CLI) + " summary " + MINIMA_SOURCE_DIR +
+  const std::string command = minima::test::cli() + " summary " + minima::test::source_dir() +
                               "/configs/paper_fig1_bn.json --set model.hidden=[100,50] 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
@@ -369,8 +370,9 @@ TEST_CASE("minima summary prints the layer table and totals") {
 }
 
 TEST_CASE("minima summary shows a CNN's image shapes, from the input [N, 1, 28, 28] on") {
-  const auto [status, output] = test::run_command(
-      std::string(MINIMA_CLI) + " summary " + MINIMA_SOURCE_DIR + "/configs/mnist_lenet_bn.json");
+  const auto [status, output] =
+      test::run_command(minima::test::cli() + " summary " + minima::test::source_dir() +
+                        "/configs/mnist_lenet_bn.json");
   INFO(output);
   CHECK(status == 0);
   CHECK(output.find("(mnist data, input [N, 1, 28, 28])\n") != std::string::npos);

@@ -7,6 +7,7 @@
 #include <minima/report/raster.hpp>
 #include <minima/report/sample_grid.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/build_paths.hpp"
 #include "tests/run_command.hpp"
 #include "tests/train_fixture.hpp"
 
@@ -116,7 +117,7 @@ TEST_CASE("minima eval --samples writes the grid of the test samples the model g
 
   const std::string grid = tmp.path("grid.png");
   const auto [status, output] =
-      run_command(std::string(MINIMA_CLI) + " eval " + tmp.path("run") + " --samples " + grid);
+      run_command(minima::test::cli() + " eval " + tmp.path("run") + " --samples " + grid);
   INFO(output);
   CHECK(status == 0);
   CHECK(output.find("wrote " + grid + ": " + std::to_string(wrong) +

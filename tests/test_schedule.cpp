@@ -14,7 +14,7 @@ std::unique_ptr<Schedule> schedule(const json& config, int64_t total_steps) {
   return make_schedule(object, total_steps);
 }
 
-std::string error_of(const json& config, int64_t total_steps = 100) {
+std::string schedule_error(const json& config, int64_t total_steps = 100) {
   try {
     schedule(config, total_steps);
   } catch (const ConfigError& e) {
@@ -68,20 +68,20 @@ TEST_CASE("cosine schedule anneals to min_lr after warm-up") {
 }
 
 TEST_CASE("schedule errors name the pointer") {
-  CHECK(error_of({{"type", "exp"}}) ==
+  CHECK(schedule_error({{"type", "exp"}}) ==
         "/schedule/type: unknown schedule 'exp'; known: constant, cosine, step");
-  CHECK(error_of({{"type", "step"}}) == "/schedule/step_size: is required (an integer)");
-  CHECK(error_of({{"type", "step"}, {"step_size", 0}}) ==
+  CHECK(schedule_error({{"type", "step"}}) == "/schedule/step_size: is required (an integer)");
+  CHECK(schedule_error({{"type", "step"}, {"step_size", 0}}) ==
         "/schedule/step_size: expected a positive integer, got 0");
-  CHECK(error_of({{"type", "step"}, {"step_size", 5}, {"gamma", 1.5}}) ==
+  CHECK(schedule_error({{"type", "step"}, {"step_size", 5}, {"gamma", 1.5}}) ==
         "/schedule/gamma: expected a number in (0, 1], got 1.5");
-  CHECK(error_of({{"type", "cosine"}, {"min_lr", -1}}) ==
+  CHECK(schedule_error({{"type", "cosine"}, {"min_lr", -1}}) ==
         "/schedule/min_lr: expected a number >= 0, got -1");
-  CHECK(error_of({{"warmup_steps", -3}}) ==
+  CHECK(schedule_error({{"warmup_steps", -3}}) ==
         "/schedule/warmup_steps: expected an integer >= 0, got -3");
-  CHECK(error_of({{"warmup_steps", 100}}, 100) ==
+  CHECK(schedule_error({{"warmup_steps", 100}}, 100) ==
         "/schedule/warmup_steps: expected fewer than the run's 100 steps, got 100");
-  CHECK(error_of({{"warmup_steps", 100}}, 0) == "(no error)");  // total not known yet
-  CHECK(error_of({{"type", "cosine"}, {"step_size", 3}}) ==
+  CHECK(schedule_error({{"warmup_steps", 100}}, 0) == "(no error)");  // total not known yet
+  CHECK(schedule_error({{"type", "cosine"}, {"step_size", 3}}) ==
         "/schedule/step_size: unknown key; known keys here: min_lr, type, warmup_steps");
 }

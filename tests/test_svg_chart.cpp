@@ -11,7 +11,7 @@ using namespace minima;
 
 namespace {
 
-Chart two_lines() {
+Chart two_curve_chart() {
   Chart c;
   c.title = "Test accuracy";
   c.x_label = "training step";
@@ -62,7 +62,7 @@ TEST_CASE(
 
 TEST_CASE(
     "layout: a linear axis covers the data on nice ticks; data maps into the plot rectangle") {
-  const ChartLayout l = layout_chart(two_lines(), 720, 420, svg_text_width);
+  const ChartLayout l = layout_chart(two_curve_chart(), 720, 420, svg_text_width);
   CHECK(major_values(l.x_ticks) == std::vector<double>{0, 1000, 2000, 3000, 4000, 5000});
   const std::vector<double> y = major_values(l.y_ticks);
   REQUIRE(y.size() >= 3);
@@ -81,7 +81,7 @@ TEST_CASE(
 }
 
 TEST_CASE("layout: a fixed y range and x start are kept exactly") {
-  Chart c = two_lines();
+  Chart c = two_curve_chart();
   c.y_min = 70;
   c.y_max = 100;
   c.x_min = -1000;
@@ -120,7 +120,7 @@ TEST_CASE(
 }
 
 TEST_CASE("layout: a wide legend flows into several rows, each inside the canvas") {
-  Chart c = two_lines();
+  Chart c = two_curve_chart();
   for (int i = 0; i < 8; ++i)
     c.series.push_back({"a rather long legend label " + std::to_string(i), {0, 1}, {1, 2}, {}});
   const ChartLayout l = layout_chart(c, 500, 500, svg_text_width);
@@ -151,7 +151,7 @@ TEST_CASE("band outlines: lo forward, hi backward, split at missing values") {
 }
 
 TEST_CASE("render_svg: well-formed, escaped, no scripts, styled lines and a legend") {
-  const std::string svg = render_svg(two_lines(), {720, 420, "acc"});
+  const std::string svg = render_svg(two_curve_chart(), {720, 420, "acc"});
   test::TempDir dir("svg_chart");
   std::ofstream(dir.path("chart.svg")) << svg;
   CHECK(test::xmllint_status(dir.path("chart.svg")) == 0);

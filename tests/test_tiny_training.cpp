@@ -21,13 +21,13 @@ namespace {
 
 // Points in [-1, 1]^2 with |x0|, |x1| >= 0.1; class 1 when x0 * x1 > 0.
 // Not linearly separable, so the hidden layer has to work.
-struct Dataset {
+struct Quadrants {
   Tensor x;
   std::vector<int32_t> labels;
 };
-Dataset quadrants(int64_t n, uint64_t seed) {
+Quadrants quadrants(int64_t n, uint64_t seed) {
   minima::Rng rng(seed);
-  Dataset d{Tensor(Shape{n, 2}), std::vector<int32_t>(n)};
+  Quadrants d{Tensor(Shape{n, 2}), std::vector<int32_t>(n)};
   for (int64_t i = 0; i < n; ++i) {
     for (int64_t j = 0; j < 2; ++j) {
       const float magnitude = 0.1f + 0.9f * rng.uniform();
@@ -49,7 +49,7 @@ TEST_CASE("a 2-16-2 MLP with BatchNorm learns quadrants with plain SGD") {
       {"type": "dense", "units": 2, "name": "fc2", "init": "xavier"}])"),
                                                "/model/layers");
   net.build(Shape{2}, 42);
-  const Dataset train = quadrants(512, 1), test = quadrants(1000, 2);
+  const Quadrants train = quadrants(512, 1), test = quadrants(1000, 2);
   minima::SoftmaxCrossEntropy ce;
 
   const float initial_loss = ce.forward(net.forward(train.x, Mode::Eval), train.labels);

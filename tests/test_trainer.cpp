@@ -17,6 +17,7 @@
 #include <minima/train/evaluate.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/allocation_counter.hpp"
+#include "tests/build_paths.hpp"
 #include "tests/train_fixture.hpp"
 
 using namespace minima;
@@ -272,6 +273,7 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
                         test::blob_config_json(tmp.path(), tmp.path("run"),
                                                {{"train", {{"steps", 200000}, {"eval_every", 1}}}})
                             .dump());
+  const std::string cli = test::cli();
   int out[2];
   REQUIRE(pipe(out) == 0);
   const pid_t child = fork();
@@ -280,7 +282,7 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
     close(out[0]);
-    execl(MINIMA_CLI, "minima", "train", config.c_str(), static_cast<char*>(nullptr));
+    execl(cli.c_str(), "minima", "train", config.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);

@@ -1,0 +1,16 @@
+#pragma once
+// Where this build's pieces are: the repository, the test data, the headers
+// as installed, the compiler and the `minima` program. CMake passes them to
+// build_paths.cpp alone, so that every other test source compiles to the
+// same bytes in any clone and a compiler cache shared by clones hits.
+#include <string>
+
+namespace minima::test {
+
+std::string source_dir();     // the repository's root
+std::string test_data_dir();  // tests/data
+std::string include_dir();    // holds minima/<folder>/*.hpp as installed
+std::string compiler();       // the C++ compiler this build uses
+std::string cli();            // the `minima` program of this build
+
+}  // namespace minima::test
