@@ -9,6 +9,7 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/format.hpp>
 #include <minima/core/rng.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/io/checkpoint.hpp>
@@ -63,12 +64,6 @@ std::pair<double, double> fastest_forward_seconds(Graph& a, Graph& b, const Tens
     best_b = std::min(best_b, seconds(b));
   }
   return {best_a, best_b};
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const std::string& item : items) s += (s.empty() ? "" : ", ") + item;
-  return s;
 }
 
 int run_export(const ExportOptions& options) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <minima/core/format.hpp>
 #include <minima/io/checkpoint.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/train/run_config.hpp>
@@ -33,12 +34,6 @@ std::string batch_shape(const Shape& shape) {
   std::string s = "[N";
   for (int i = 0; i < shape.rank(); ++i) s += ", " + std::to_string(shape[i]);
   return s + "]";
-}
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
 }
 
 struct SummaryArgs {

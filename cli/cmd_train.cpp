@@ -1,6 +1,5 @@
 // `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]`
 #include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -11,14 +10,11 @@
 #include <minima/core/processes.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
-
-std::atomic<bool> stop_requested{false};
-
-void on_interrupt(int) { stop_requested.store(true); }
 
 struct TrainArgs {
   std::string config;
@@ -71,7 +67,7 @@ int run_train(const TrainArgs& a) {
   TrainerOptions options;
   options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.resume = !a.resume.empty();
-  options.stop = &stop_requested;
+  options.stop = &interrupt_requested();
   const RunConfig config = config_for(a);
   // Settings the data or the layers cannot take are found while building:
   // name the config file they are about.
@@ -85,14 +81,10 @@ int run_train(const TrainArgs& a) {
   const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
   if (!a.quiet && writer) print_start(trainer, options.resume);
 
-  // The first Ctrl-C asks the loop to stop at the next step; a second one kills.
-  struct sigaction action = {}, previous = {};
-  action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &previous);
-  const EvalPoint last = trainer.run();
-  sigaction(SIGINT, &previous, nullptr);
+  const EvalPoint last = [&] {
+    const InterruptGuard interrupts;  // Ctrl-C: stop at the next step, saved
+    return trainer.run();
+  }();
 
   const std::string& dir = trainer.config().output.dir;
   if (trainer.stopped()) {

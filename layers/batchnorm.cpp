@@ -145,7 +145,7 @@ struct SplitMean {
   Channel operator[](int64_t c) const { return {value[c], rest[c]}; }
 };
 
-BatchNormOptions read_options(ConfigObject& args) {
+BatchNormOptions read_batchnorm_options(ConfigObject& args) {
   const BatchNormOptions defaults;
   return {
       .eps = args.get<double>("eps", defaults.eps),
@@ -168,7 +168,7 @@ BatchNorm::BatchNorm(Options options)
                 "a number in [0, 1] or null");
 }
 
-BatchNorm::BatchNorm(ConfigObject& args) : BatchNorm(read_options(args)) {}
+BatchNorm::BatchNorm(ConfigObject& args) : BatchNorm(read_batchnorm_options(args)) {}
 
 json BatchNorm::config() const {
   return {{"eps", eps_},

@@ -15,7 +15,7 @@ MINIMA_REGISTER_LAYER("conv2d", Conv2d);
 
 namespace {
 
-Conv2dOptions read_options(ConfigObject& args) {
+Conv2dOptions read_conv2d_options(ConfigObject& args) {
   const Conv2dOptions defaults;
   return {.stride = args.get<int64_t>("stride", defaults.stride),
           .padding = args.get<int64_t>("padding", defaults.padding),
@@ -49,7 +49,7 @@ Conv2d::Conv2d(int64_t out_channels, int64_t kernel, Options options)
 
 Conv2d::Conv2d(ConfigObject& args)
     : Conv2d(args.required<int64_t>("out_channels"), args.required<int64_t>("kernel"),
-             read_options(args)) {}
+             read_conv2d_options(args)) {}
 
 void Conv2d::check() const {
   expect_option(out_channels_ > 0, "conv2d", "out_channels", "a positive integer");

@@ -14,7 +14,7 @@ MINIMA_REGISTER_LAYER("dense", Dense);
 
 namespace {
 
-DenseOptions read_options(ConfigObject& args) {
+DenseOptions read_dense_options(ConfigObject& args) {
   const DenseOptions defaults;
   return {.bias = args.get<bool>("bias", defaults.bias),
           .init = args.get<std::string>("init", defaults.init),
@@ -28,7 +28,7 @@ Dense::Dense(int64_t units, Options options) : units_(units), options_(std::move
 }
 
 Dense::Dense(ConfigObject& args)
-    : units_(args.required<int64_t>("units")), options_(read_options(args)) {
+    : units_(args.required<int64_t>("units")), options_(read_dense_options(args)) {
   check();
 }
 

@@ -4,7 +4,7 @@ namespace minima {
 
 namespace {
 
-Pool2dOptions read_options(ConfigObject& args, int64_t kernel) {
+Pool2dOptions read_pool2d_options(ConfigObject& args, int64_t kernel) {
   return {.stride = args.get<int64_t>("stride", kernel),
           .padding = args.get<int64_t>("padding", Pool2dOptions{}.padding)};
 }
@@ -18,7 +18,7 @@ Pool2d::Pool2d(const std::string& type, int64_t kernel, Options options)
 
 Pool2d::Pool2d(const std::string& type, ConfigObject& args)
     : Pool2d(type, args.required<int64_t>("kernel"),
-             read_options(args, args.required<int64_t>("kernel"))) {}
+             read_pool2d_options(args, args.required<int64_t>("kernel"))) {}
 
 json Pool2d::config() const {
   return {{"kernel", window_.kernel}, {"stride", window_.stride}, {"padding", window_.padding}};

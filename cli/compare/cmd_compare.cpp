@@ -2,7 +2,6 @@
 //                 [--jobs N]`
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -33,14 +32,11 @@
 #include "cli/compare/side_by_side.hpp"
 #include "cli/compare/train_eval_gap.hpp"
 #include "cli/compare/train_mode_accuracy.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 
 namespace minima::cli {
 namespace {
-
-std::atomic<bool> stop_requested{false};
-
-void on_interrupt(int) { stop_requested.store(true); }
 
 struct CompareArgs {
   std::string config;
@@ -239,7 +235,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   TrainerOptions options;
   options.progress =
       context.quiet || context.side_by_side ? ProgressStyle::Quiet : ProgressStyle::Auto;
-  options.stop = &stop_requested;
+  options.stop = &interrupt_requested();
   // The activations of the step just trained, read before a probe's
   // forward pass replaces them.
   const int64_t eval_every = plan.config.train.eval_every;
@@ -399,11 +395,7 @@ int run_compare(const CompareArgs& a) {
   };
 
   // The first Ctrl-C stops the running runs at their next step; a second one kills.
-  struct sigaction action = {}, previous = {};
-  action.sa_handler = on_interrupt;
-  action.sa_flags = SA_RESETHAND;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, &previous);
+  std::optional<InterruptGuard> interrupts(std::in_place);
 
   const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
   // Side by side, every run trains on one thread of its own: the shared
@@ -412,7 +404,7 @@ int run_compare(const CompareArgs& a) {
   std::mutex mutex;  // guards `outcomes`, the report files and the terminal
   const RunContext context{compare, plans.size(), a.quiet || !writer, jobs > 1, writer, mutex};
   run_side_by_side(plans.size(), jobs, [&](size_t i) {
-    if (stop_requested.load()) return;  // not started before Ctrl-C: not in the report
+    if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
     RunOutcome outcome = run_one(plans[i], i, context);
     const std::lock_guard lock(mutex);
     outcomes[i] = std::move(outcome);
@@ -422,7 +414,7 @@ int run_compare(const CompareArgs& a) {
     write_file_atomically(report_path, compare_report_html(so_far));
     if (!a.png.empty()) write_png_chart(accuracy_chart(so_far), a.png);
   });
-  sigaction(SIGINT, &previous, nullptr);
+  interrupts.reset();
 
   bool stopped = false;
   for (const std::optional<RunOutcome>& o : outcomes)

@@ -65,6 +65,6 @@ class Registry {
 #define MINIMA_CONCAT(a, b) MINIMA_CONCAT_INNER(a, b)
 // At namespace scope in an entry's own .cpp: adds `entry` under `name` to
 // `registry` when the program starts.
-#define MINIMA_REGISTER(registry, name, entry)                    \
-  static const bool MINIMA_CONCAT(minima_registered_, __LINE__) = \
+#define MINIMA_REGISTER(registry, name, entry)                       \
+  static const bool MINIMA_CONCAT(minima_registered_, __COUNTER__) = \
       ((registry).add(name, entry), true)

@@ -18,4 +18,10 @@ std::string format_bytes(int64_t bytes) {
   return text;
 }
 
+std::string joined(const std::vector<std::string>& items) {
+  std::string s;
+  for (const std::string& item : items) s += (s.empty() ? "" : ", ") + item;
+  return s;
+}
+
 }  // namespace minima

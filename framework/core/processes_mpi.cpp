@@ -11,7 +11,7 @@
 namespace minima {
 namespace {
 
-bool joined = false;
+bool joined_mpi = false;
 int rank = 0, count = 1;
 
 void finish() { MPI_Finalize(); }
@@ -30,9 +30,9 @@ void sum(std::span<T> values, MPI_Datatype type) {
 }  // namespace
 
 void start_processes(int* argc, char*** argv) {
-  if (joined || !started_by_mpirun()) return;
+  if (joined_mpi || !started_by_mpirun()) return;
   MPI_Init(argc, argv);
-  joined = true;
+  joined_mpi = true;
   std::atexit(finish);
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &count);
@@ -51,7 +51,7 @@ void sum_over_processes(std::span<float> values) { sum(values, MPI_FLOAT); }
 void sum_over_processes(std::span<double> values) { sum(values, MPI_DOUBLE); }
 
 void abort_processes(int status) {
-  if (joined && count > 1) MPI_Abort(MPI_COMM_WORLD, status);
+  if (joined_mpi && count > 1) MPI_Abort(MPI_COMM_WORLD, status);
   std::exit(status);
 }
 

@@ -31,7 +31,7 @@ Marker style_marker(int i) {
 
 namespace {
 
-constexpr double kPad = 10;       // outer padding, px
+constexpr double kOuterPad = 10;  // outer padding, px
 constexpr double kTickGap = 6;    // between an axis and its tick labels
 constexpr double kLegendGap = 6;  // between a swatch and its text
 constexpr double kLegendSpacing = 22;
@@ -227,11 +227,12 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
   double y_tick_width = 0;
   for (const std::string& label : ya.labels)
     y_tick_width = std::max(y_tick_width, text_width(label, FontSizes::tick));
-  const double left =
-      kPad + (chart.y_label.empty() ? 0 : FontSizes::axis * kLineHeight) + y_tick_width + kTickGap;
+  const double left = kOuterPad + (chart.y_label.empty() ? 0 : FontSizes::axis * kLineHeight) +
+                      y_tick_width + kTickGap;
   const double last_x_label = xa.labels.empty() ? 0 : text_width(xa.labels.back(), FontSizes::tick);
-  const double right = std::max(kPad + 6, last_x_label / 2 + kPad);
-  const double top = chart.title.empty() ? kPad + 4 : kPad + FontSizes::title * kLineHeight;
+  const double right = std::max(kOuterPad + 6, last_x_label / 2 + kOuterPad);
+  const double top =
+      chart.title.empty() ? kOuterPad + 4 : kOuterPad + FontSizes::title * kLineHeight;
 
   // Legend entries flow left to right under the x axis title.
   struct Entry {
@@ -267,7 +268,7 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
   const double x_ticks_height = kTickGap + FontSizes::tick * kLineHeight;
   const double x_title_height = chart.x_label.empty() ? 0 : FontSizes::axis * kLineHeight;
   const double bottom = x_ticks_height + x_title_height + rows * row_height +
-                        double(out.notes.size()) * note_height + kPad;
+                        double(out.notes.size()) * note_height + kOuterPad;
 
   out.plot = {left, top, std::max(10.0, width - left - right),
               std::max(10.0, height - top - bottom)};
@@ -318,7 +319,7 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
 
   if (!chart.title.empty())
     out.labels.push_back({chart.title,
-                          {p.x + p.w / 2, kPad + FontSizes::title * 0.6},
+                          {p.x + p.w / 2, kOuterPad + FontSizes::title * 0.6},
                           FontSizes::title,
                           Anchor::Middle,
                           false,
@@ -330,7 +331,7 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
                           Anchor::Middle});
   if (!chart.y_label.empty())
     out.labels.push_back({chart.y_label,
-                          {kPad + FontSizes::axis * 0.6, p.y + p.h / 2},
+                          {kOuterPad + FontSizes::axis * 0.6, p.y + p.h / 2},
                           FontSizes::axis,
                           Anchor::Middle,
                           true});

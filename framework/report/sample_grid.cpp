@@ -9,7 +9,7 @@ namespace minima {
 namespace {
 
 constexpr int kZoom = 3;
-constexpr int kPad = 6;        // around each tile
+constexpr int kTilePad = 6;    // around each tile
 constexpr int kLine = 12;      // caption line height (stb_easy_font)
 constexpr int kCharWidth = 6;  // a glyph's advance, about
 
@@ -33,19 +33,19 @@ Image draw_misclassified_grid(const Dataset& data, const SampleGeometry& geometr
   if (int64_t(geometry.height) * geometry.width * geometry.channels != data.sample_shape.numel())
     throw std::invalid_argument(
         "draw_misclassified_grid: the geometry does not match the samples' features");
-  const int tile_w = std::max(geometry.width * kZoom, 10 * kCharWidth) + 2 * kPad;
-  const int tile_h = geometry.height * kZoom + 2 * kLine + 2 * kPad;
+  const int tile_w = std::max(geometry.width * kZoom, 10 * kCharWidth) + 2 * kTilePad;
+  const int tile_h = geometry.height * kZoom + 2 * kLine + 2 * kTilePad;
   const int count = int(samples.size());
   const int cols = std::max(1, std::min(columns, count));
   const int rows = (count + cols - 1) / cols;
-  const int header = kLine + 2 * kPad;
-  Image canvas = make_canvas(std::max(cols * tile_w, text_width(title) + 2 * kPad),
+  const int header = kLine + 2 * kTilePad;
+  Image canvas = make_canvas(std::max(cols * tile_w, text_width(title) + 2 * kTilePad),
                              header + rows * tile_h, 3, gray_level(255));
-  draw_text(canvas, kPad, kPad, title, gray_level(0));
-  const int text_room = tile_w - 2 * kPad;
+  draw_text(canvas, kTilePad, kTilePad, title, gray_level(0));
+  const int text_room = tile_w - 2 * kTilePad;
   for (int k = 0; k < count; ++k) {
     const Misclassified& s = samples[size_t(k)];
-    const int x = (k % cols) * tile_w + kPad, y = header + (k / cols) * tile_h + kPad;
+    const int x = (k % cols) * tile_w + kTilePad, y = header + (k / cols) * tile_h + kTilePad;
     draw_zoomed(canvas, x, y, sample_image(data, geometry, s.index), kZoom);
     const int caption = y + geometry.height * kZoom + 2;
     draw_text(canvas, x, caption, fitted("true " + data.class_names[size_t(s.label)], text_room),
