@@ -29,7 +29,7 @@ phase "installing dependencies (apt, skipped when present)"
 phase_done
 
 phase "building the minima CLI (target minima_cli, -j$jobs)"
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+"$root/scripts/configure.sh" "$root" "$build" -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" --target minima_cli -j "$jobs"
 phase_done
 

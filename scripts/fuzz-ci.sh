@@ -15,7 +15,7 @@ read -r -a targets <<< "${FUZZ_CI_TARGETS:-idx config safetensors image}"
 
 bash "$root/scripts/install-fuzz-deps.sh"
 # The targets first, so that the regressions are replayed before any fuzzing.
-CXX=clang++ cmake -S "$root/fuzz" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CXX=clang++ "$root/scripts/configure.sh" "$root/fuzz" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j 2 --target make_fuzz_seeds "${targets[@]/#/fuzz_}"
 
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1"

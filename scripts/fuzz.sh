@@ -18,7 +18,7 @@ targets=("${@:-${all_targets[@]}}")
 case $seconds in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
 
 command -v clang++ >/dev/null || { echo "fuzz: clang++ is missing; run scripts/install-fuzz-deps.sh" >&2; exit 1; }
-CXX=clang++ cmake -S "$root/fuzz" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+CXX=clang++ "$root/scripts/configure.sh" "$root/fuzz" "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # Only the targets and the seed writer (not the CLI and the report library).
 cmake --build "$build" -j "$(nproc)" --target make_fuzz_seeds "${targets[@]/#/fuzz_}"
 rm -rf "$build/seeds"

@@ -4,7 +4,7 @@
 # test scripts chromium for the page check).
 # Idempotent; uses sudo only when not already root.
 set -euo pipefail
-packages=(build-essential cmake pkg-config git ca-certificates
+packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates
           libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev libturbojpeg0-dev zlib1g-dev
           libcli11-dev fonts-dejavu-core libxml2-utils libopenmpi-dev openmpi-bin "$@")
 missing=()
