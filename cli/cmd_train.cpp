@@ -79,6 +79,14 @@ int run_train(const TrainArgs& a) {
     }
   }();
   const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
+  if (options.resume && trainer.complete()) {
+    // Resuming what is done succeeds, so a requeue loop that always resumes ends.
+    if (writer)
+      std::printf("minima train: the run in %s is complete (%lld of %lld steps); nothing to do\n",
+                  trainer.config().output.dir.c_str(), static_cast<long long>(trainer.step()),
+                  static_cast<long long>(trainer.total_steps()));
+    return 0;
+  }
   if (!a.quiet && writer) print_start(trainer, options.resume);
 
   const EvalPoint last = [&] {

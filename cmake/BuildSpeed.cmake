@@ -1,8 +1,8 @@
 # How minima builds fast (docs/building.md): each target's sources compiled
 # in batches (unity builds), the large third-party headers precompiled, and
-# every compile passed through ccache when it is installed. The sanitizer
-# build turns the first two off, so that every source still compiles on its
-# own and a missing include cannot hide (scripts/test-sanitizers.sh).
+# every compile passed through ccache when it is installed. That every
+# source still compiles on its own, so that a missing include cannot hide
+# behind another file's, scripts/check-includes.sh checks with both off.
 option(MINIMA_UNITY_BUILD "Compile each target's sources in batches" ON)
 option(MINIMA_PRECOMPILE_HEADERS "Precompile nlohmann/json, CLI11, doctest and the standard headers" ON)
 option(MINIMA_CCACHE "Compile through ccache when it is installed" ON)

@@ -10,10 +10,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${ASAN_BUILD_DIR:-$root/build-asan}
 "$root/scripts/install-deps.sh" chromium
-# Unity builds and precompiled headers off: every source compiles on its
-# own here, so a missing include cannot hide behind another file's.
 "$root/scripts/configure.sh" "$root" "$build" -DMINIMA_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DMINIMA_UNITY_BUILD=OFF -DMINIMA_PRECOMPILE_HEADERS=OFF
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g"
 cmake --build "$build" -j "$(nproc)"
 export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"

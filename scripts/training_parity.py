@@ -40,7 +40,7 @@ MASK = (1 << 64) - 1
 # within five steps; in that regime float32 rounding differences of 1e-7
 # (summation order) grow to 1e-4 within ten steps, which compares chaos,
 # not implementations. lr 0.5 (where the paper's picture shows clearly,
-# /work/shared/DESIGN.md) keeps both nets well-conditioned.
+# docs/lesson-calibration.md) keeps both nets well-conditioned.
 LR = 0.5
 
 

@@ -1,5 +1,5 @@
 // No heap allocation in a steady-state training step or inference pass
-// (DESIGN.md): batch gather, forward, loss, backward, optimizer update.
+// (docs/architecture.md): batch gather, forward, loss, backward, optimizer update.
 // Allocations are counted by the test binary's interposed malloc family
 // (tests/allocation_counter.cpp; operator new and Tensor storage go through
 // it; under AddressSanitizer, ASan's malloc hook counts them).

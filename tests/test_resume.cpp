@@ -9,6 +9,7 @@
 #include <minima/io/safetensors.hpp>
 #include <minima/io/train_state.hpp>
 #include <minima/train/trainer.hpp>
+#include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 
 using namespace minima;
@@ -116,8 +117,8 @@ TEST_CASE("train_state: random streams round-trip exactly; a damaged one is name
 }
 
 TEST_CASE(
-    "resume: refuses a run without a checkpoint, a finished run, mismatched files and a different "
-    "config") {
+    "resume: refuses a run without a checkpoint, mismatched files and a different config; a "
+    "finished run resumes as complete") {
   TempDir tmp("resume_refusals");
   test::write_blobs(tmp.path());
   const RunConfig config = test::blob_config(tmp.path(), tmp.path("run"));
@@ -128,10 +129,18 @@ TEST_CASE(
   const std::string state_at_20 =
       test::read_text(tmp.path("run/checkpoints/step-20/train_state.safetensors"));
   Trainer(config, quiet(true)).run();
+  const std::string metrics = test::read_text(tmp.path("run/metrics.csv"));
+  Trainer finished(config, quiet(true));
+  CHECK(finished.complete());
+  finished.run();
+  CHECK(finished.step() == 40);
+  CHECK(test::read_text(tmp.path("run/metrics.csv")) == metrics);
+  RunConfig shorter = config;
+  shorter.train.steps = 30;
   CHECK_THROWS_WITH(
-      Trainer(config, quiet(true)),
+      Trainer(shorter, quiet(true)),
       doctest::Contains(
-          "the run already did 40 of its 40 steps (raise train.steps or train.epochs"));
+          "the run already did 40 of its 30 steps (raise train.steps or train.epochs"));
 
   // A hand-made mix in the committed checkpoint: model.safetensors is at step 40.
   write_file_atomically(tmp.path("run/checkpoints/step-40/train_state.safetensors"), state_at_20);
@@ -158,4 +167,16 @@ TEST_CASE(
   CHECK_THROWS_WITH(
       Trainer(sgd_run, quiet(true)),
       doctest::Contains("holds the state of optimizer 'sgd' but the config asks for 'adam'"));
+}
+
+TEST_CASE("resume: `minima train --resume` of a finished run says it is complete and exits 0") {
+  TempDir tmp("resume_finished_cli");
+  test::write_blobs(tmp.path());
+  const std::string config = tmp.path("blobs.json");
+  write_file_atomically(config, test::blob_config_json(tmp.path(), tmp.path("run")).dump());
+  REQUIRE(test::run_cli({"train", config, "--quiet"}).exit_code == 0);
+  const test::CliResult again = test::run_cli({"train", "--resume", tmp.path("run")});
+  CAPTURE(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(again.out.find("is complete (40 of 40 steps); nothing to do") != std::string::npos);
 }

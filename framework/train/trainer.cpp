@@ -147,7 +147,7 @@ void Trainer::resume() {
     throw std::runtime_error(files->model + " is not from step " + std::to_string(s.step) +
                              " like " + files->train_state +
                              " (interrupted between the two writes?)");
-  if (s.step >= total_steps_)
+  if (s.step > total_steps_)  // a finished run (s.step == total_steps_) resumes as complete()
     throw std::runtime_error(dir + ": the run already did " + std::to_string(s.step) + " of its " +
                              std::to_string(total_steps_) +
                              " steps (raise train.steps or train.epochs to train longer)");

@@ -79,6 +79,8 @@ class Trainer {
   EvalPoint run();
   // run() returned early because of the stop flag or stop_at_step.
   bool stopped() const { return stopped_; }
+  // Every step done: a resumed finished run, whose run() trains nothing.
+  bool complete() const { return step_ >= total_steps_; }
 
   const RunConfig& config() const { return config_; }
   Graph& model() { return model_; }
