@@ -11,8 +11,10 @@
 // without it each process normalizes its own share of the batch.
 // State (PyTorch names): weight (gamma), bias (beta), running_mean,
 // running_var, num_batches_tracked.
+// To read the math first: layers/batchnorm_reference.hpp, the same BatchNorm
+// in plain double loops, which tests/test_batchnorm.cpp holds this one to.
+#include <memory>
 #include <optional>
-#include <vector>
 
 #include <minima/config/config_object.hpp>
 #include <minima/nn/layer.hpp>
@@ -29,15 +31,6 @@ struct BatchNormOptions {
   bool sync = false;  // training statistics over all processes (core/processes.hpp)
 };
 
-namespace detail {
-// BatchNorm's sums over the batch, part by part (see channel_sums in
-// batchnorm.cpp); sized once per batch size.
-struct BatchSumScratch {
-  std::vector<float> row_blocks;  // feature vectors: per block of 16 rows, float sums [D]
-  std::vector<double> planes;     // images: per (sample, channel) plane, a double sum
-};
-}  // namespace detail
-
 class BatchNorm : public UnaryLayer {
  public:
   using Options = BatchNormOptions;
@@ -45,13 +38,14 @@ class BatchNorm : public UnaryLayer {
   explicit BatchNorm(Options options = {});
   // Reads the keys of Options.
   explicit BatchNorm(ConfigObject& args);
+  ~BatchNorm() override;
   std::string type() const override { return "batchnorm"; }
   json config() const override;
   void init_params(Rng& rng) override;
 
-  double eps() const { return eps_; }
-  bool affine() const { return affine_; }
-  bool tracks_running_stats() const { return track_; }
+  double eps() const { return options_.eps; }
+  bool affine() const { return options_.affine; }
+  bool tracks_running_stats() const { return options_.track_running_stats; }
   const Tensor& gamma() const { return gamma_.value; }
   const Tensor& beta() const { return beta_.value; }
   const Tensor& running_mean() const { return running_mean_.value; }
@@ -65,16 +59,15 @@ class BatchNorm : public UnaryLayer {
   void do_backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor& dx) override;
 
  private:
+  struct Workspace;  // the sums' buffers and per-channel factors (batchnorm.cpp)
   void check_batch_size(int64_t m, Mode mode) const;
-  // mean_, mean_rest_, inv_std_, var_, count_ of a batch of n samples
+  // mean_, inv_std_, count_ (and the workspace's) of a batch of n samples
   void compute_batch_statistics(const float* x, int64_t n, Mode mode);
   void use_running_statistics();  // the same from the running buffers
   void update_running_statistics();
-  float gamma(int64_t c) const { return affine_ ? gamma_.value[c] : 1.0f; }
+  float gamma(int64_t c) const { return options_.affine ? gamma_.value[c] : 1.0f; }
 
-  double eps_;
-  std::optional<double> momentum_;
-  bool affine_, track_, sync_;
+  Options options_;
   double count_ = 0;      // m: values the last batch statistics are over per channel
                           // (N, or N H W for images; all processes' with sync)
   int64_t features_ = 0;  // D: features, or an image's channels C
@@ -82,17 +75,10 @@ class BatchNorm : public UnaryLayer {
   Param gamma_, beta_;    // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
-  Tensor mean_;                        // [D] mean used to normalize, rounded to float
-  Tensor mean_rest_;                   // [D] what that rounding dropped: mean = mean_ + mean_rest_
-  Tensor inv_std_;                     // [D] 1 / sqrt(var + eps)
-  std::vector<double> center_;         // [D + 1] the batch mean in double; with sync, the
-                                       // last slot takes the value count through the all-reduce
-  std::vector<double> var_;            // [D] biased batch variance
-  std::vector<double> backward_sums_;  // [2 D] backward's sums per feature: dy, dy (x - mu)
-  Tensor factors_;  // [3, D] per-feature factors of forward's and backward's last pass
-  detail::BatchSumScratch partials_;  // the sums over the batch in parts (see channel_sums)
+  Tensor mean_;     // [D] mean used to normalize, rounded to float
+  Tensor inv_std_;  // [D] 1 / sqrt(var + eps)
   bool used_batch_stats_ = false;
-  bool synced_ = false;  // the last forward's statistics were over all processes
+  std::unique_ptr<Workspace> work_;
 };
 
 }  // namespace minima

@@ -4,8 +4,8 @@
 
 #include <minima/config/option_error.hpp>
 #include <minima/core/blas.hpp>
-#include <minima/core/lane_sum.hpp>
 #include <minima/core/parallel.hpp>
+#include <minima/core/reductions.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/nn/weight_init.hpp>
 

@@ -1,9 +1,9 @@
 // BatchNorm against PyTorch (tests/data/pytorch_reference.json, every case:
-// BatchNorm1d on features, BatchNorm2d on images) and its documented
-// behaviour: normalized outputs, large offsets (features and images),
-// images computed as their pixel rows, running statistics
-// (momentum and cumulative), affine / track_running_stats switches, and
-// batches of one.
+// BatchNorm1d on features, BatchNorm2d on images), the fast layer against
+// batchnorm_reference (the paper's Algorithm 1 in plain double loops, itself
+// held to PyTorch here) and its documented behaviour: normalized outputs, large offsets (features
+// and images), images computed as their pixel rows, running statistics (momentum and cumulative),
+// affine / track_running_stats switches, and batches of one.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -13,9 +13,11 @@
 #include <vector>
 
 #include <minima/layers/batchnorm.hpp>
+#include <minima/layers/batchnorm_reference.hpp>
 #include "tests/support.hpp"
 
 using minima::BatchNorm;
+using minima::BatchNormReference;
 using minima::json;
 using minima::Mode;
 using minima::Shape;
@@ -143,6 +145,117 @@ TEST_CASE(
     const json& cases = minima::test::reference()[kind];
     REQUIRE(cases.size() >= 4);
     for (const json& c : cases) check_against_pytorch(c);
+  }
+}
+
+namespace {
+
+std::vector<double> as_doubles(const Tensor& t) {
+  return std::vector<double>(t.data(), t.data() + t.numel());
+}
+Tensor rounded_to_float(const std::vector<double>& values, const Shape& shape) {
+  Tensor t(shape);
+  REQUIRE(size_t(t.numel()) == values.size());
+  for (int64_t k = 0; k < t.numel(); ++k) t[k] = float(values[k]);
+  return t;
+}
+
+// The fast layer and batchnorm_reference, side by side: three train steps
+// and an eval step, each a forward and a backward, on x = offset + 10 c +
+// spread * noise (c the channel). Golden tolerances for y, dx, dgamma and
+// dbeta, statistics tolerances for inv_std and the running statistics.
+void check_fast_against_reference(const Shape& sample, int64_t n, float offset, float spread) {
+  CAPTURE(sample.str());
+  CAPTURE(offset);
+  minima::Rng rng(uint64_t(sample.numel()) + uint64_t(offset));
+  const int64_t c_count = sample[0], s_count = sample.numel() / c_count;
+  auto fast = make_bn(json::object(), sample);
+  BatchNormReference reference(c_count, s_count);
+  const Tensor gamma = minima::test::random_uniform(Shape{c_count}, rng, 0.5f, 1.5f);
+  const Tensor beta = minima::test::random_uniform(Shape{c_count}, rng);
+  set_param(*fast, "weight", gamma);
+  set_param(*fast, "bias", beta);
+  reference.gamma = as_doubles(gamma);
+  reference.beta = as_doubles(beta);
+  for (int step = 0; step < 4; ++step) {
+    CAPTURE(step);
+    const bool train = step < 3;
+    Tensor x = minima::test::random_normal(sample.with_batch(n), rng, 0.0f, spread);
+    for (int64_t j = 0; j < x.numel(); ++j) x[j] += offset + 10.0f * float(j / s_count % c_count);
+    const Tensor dy = minima::test::random_normal(x.shape(), rng);
+    const std::vector<double> y = batchnorm_reference_forward(reference, as_doubles(x), train);
+    check_close(fast->forward(x, train ? Mode::Train : Mode::Eval), rounded_to_float(y, x.shape()),
+                kRtol, kAtol, "y");
+    check_close(fast->batch_inv_std(), rounded_to_float(reference.inv_std, Shape{c_count}),
+                kStatsRtol, 0, "1/sqrt(var + eps)");
+    check_close(fast->running_mean(), rounded_to_float(reference.running_mean, Shape{c_count}),
+                kStatsRtol, kStatsAtol, "running_mean");
+    check_close(fast->running_var(), rounded_to_float(reference.running_var, Shape{c_count}),
+                kStatsRtol, kStatsAtol, "running_var");
+    fast->zero_grad();
+    fast->backward(dy);
+    const std::vector<double> dx = batchnorm_reference_backward(reference, as_doubles(dy));
+    check_close(fast->input_grad(), rounded_to_float(dx, x.shape()), kRtol, kAtol, "dx");
+    check_close(param(*fast, "weight").grad, rounded_to_float(reference.dgamma, Shape{c_count}),
+                kRtol, kAtol, "dgamma");
+    check_close(param(*fast, "bias").grad, rounded_to_float(reference.dbeta, Shape{c_count}), kRtol,
+                kAtol, "dbeta");
+  }
+}
+
+}  // namespace
+
+// The reference itself against PyTorch, at the same tolerances as the fast layer.
+TEST_CASE("batchnorm_reference matches PyTorch: y, dx, dgamma, dbeta, running statistics, eval") {
+  for (const char* kind : {"batchnorm", "batchnorm2d"}) {
+    for (const json& c : minima::test::reference()[kind]) {
+      const std::string name = c["name"];
+      CAPTURE(name);
+      const Tensor x = to_tensor(c["x"]);
+      const int64_t c_count = x.dim(1);
+      BatchNormReference reference(c_count, x.numel() / (x.dim(0) * c_count));
+      reference.eps = c["eps"];
+      reference.momentum = c["momentum"];
+      reference.gamma = as_doubles(to_tensor(c["gamma"]));
+      reference.beta = as_doubles(to_tensor(c["beta"]));
+      check_close(
+          rounded_to_float(batchnorm_reference_forward(reference, as_doubles(x), true), x.shape()),
+          to_tensor(c["y"]), kRtol, kAtol, name + " y");
+      check_close(rounded_to_float(reference.running_mean, Shape{c_count}),
+                  to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol, name + " running_mean_1");
+      check_close(rounded_to_float(reference.running_var, Shape{c_count}),
+                  to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol, name + " running_var_1");
+      const std::vector<double> dx =
+          batchnorm_reference_backward(reference, as_doubles(to_tensor(c["dy"])));
+      check_close(rounded_to_float(dx, x.shape()), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
+      check_close(rounded_to_float(reference.dgamma, Shape{c_count}), to_tensor(c["dgamma"]), kRtol,
+                  kAtol, name + " dgamma");
+      check_close(rounded_to_float(reference.dbeta, Shape{c_count}), to_tensor(c["dbeta"]), kRtol,
+                  kAtol, name + " dbeta");
+      BatchNormReference three = reference;  // three train steps from running 0 and 1, then eval
+      three.running_mean.assign(size_t(c_count), 0.0);
+      three.running_var.assign(size_t(c_count), 1.0);
+      for (const json& t : c["train_inputs"])
+        batchnorm_reference_forward(three, as_doubles(to_tensor(t)), true);
+      check_close(rounded_to_float(three.running_mean, Shape{c_count}),
+                  to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol, name + " running_mean_3");
+      check_close(rounded_to_float(three.running_var, Shape{c_count}),
+                  to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol, name + " running_var_3");
+      const Tensor eval_x = to_tensor(c["eval_input"]);
+      check_close(rounded_to_float(batchnorm_reference_forward(three, as_doubles(eval_x), false),
+                                   eval_x.shape()),
+                  to_tensor(c["eval_output"]), kRtol, kAtol, name + " eval output");
+    }
+  }
+}
+
+// Features (37 rows: two blocks of 16 and a rest), images (6 x 400 values a
+// channel), each ordinary and at a large offset (1000 + 0.01 noise).
+TEST_CASE("batchnorm matches batchnorm_reference: train and eval, features and images, offsets") {
+  for (const Shape& sample : {Shape{12}, Shape{3, 20, 20}}) {
+    const int64_t n = sample.rank() == 1 ? 37 : 6;
+    check_fast_against_reference(sample, n, 3.0f, 2.0f);
+    check_fast_against_reference(sample, n, 1000.0f, 0.01f);
   }
 }
 
