@@ -46,6 +46,8 @@ class BatchNorm : public UnaryLayer {
   // Reads the keys of Options.
   explicit BatchNorm(ConfigObject& args);
   std::string type() const override { return "batchnorm"; }
+  static constexpr LayerTraits kTraits{.normalizes_over_batch = true};
+  const LayerTraits& traits() const override { return kTraits; }
   json config() const override;
   void init_params(Rng& rng) override;
 
