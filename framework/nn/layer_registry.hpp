@@ -21,7 +21,7 @@ struct LayerEntry {
   // The class's kTraits: what every layer it makes returns from traits().
   // traits.activation: what a model builder may place after a dense layer
   // as its activation.
-  LayerTraits traits;
+  LayerTraits traits{};
 };
 
 // Unknown names read "unknown layer type 'x'; known types: add, batchnorm, ...".
