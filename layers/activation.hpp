@@ -1,9 +1,13 @@
 #pragma once
 // Elementwise activations share one implementation: an Op supplies
+//   static constexpr const char* name           // its type name, "relu"
 //   static float forward(float x)
 //   static float derivative(float x, float y)   // dy/dx, from input or output
+//   static constexpr ActivationTraits traits    // output range, saturated region
 // Each activation's header names the layer (using Relu = Activation<ReluOp>)
-// and its .cpp instantiates it and registers it under Op::name.
+// and its .cpp instantiates it and registers it under Op::name
+// (MINIMA_REGISTER_LAYER); its traits make it an activation for model
+// builders, probes and telemetry.
 #include <cstdint>
 
 #include <minima/config/config_object.hpp>
@@ -40,6 +44,8 @@ class Activation : public UnaryLayer {
   explicit Activation(ConfigObject&) {}
   std::string type() const override { return Op::name; }
   json config() const override { return json::object(); }
+  static constexpr LayerTraits kTraits{.activation = &Op::traits};
+  const LayerTraits& traits() const override { return kTraits; }
 
  protected:
   Shape do_build(const Shape& input_shape) override { return input_shape; }

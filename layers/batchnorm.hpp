@@ -40,6 +40,8 @@ class BatchNorm : public UnaryLayer {
   explicit BatchNorm(ConfigObject& args);
   ~BatchNorm() override;
   std::string type() const override { return "batchnorm"; }
+  static constexpr LayerTraits kTraits{.normalizes_over_batch = true};
+  const LayerTraits& traits() const override { return kTraits; }
   json config() const override;
   void init_params(Rng& rng) override;
 

@@ -39,6 +39,8 @@ class Conv2d : public UnaryLayer {
   explicit Conv2d(ConfigObject& args);
 
   std::string type() const override { return "conv2d"; }
+  static constexpr LayerTraits kTraits{.accepts_folded_scale = true};
+  const LayerTraits& traits() const override { return kTraits; }
   json config() const override;
   InputForm input_form() const override { return InputForm::Image; }
   void init_params(Rng& rng) override;

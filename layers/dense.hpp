@@ -29,6 +29,8 @@ class Dense : public UnaryLayer {
   static const std::vector<std::string>& inits();
 
   std::string type() const override { return "dense"; }
+  static constexpr LayerTraits kTraits{.accepts_folded_scale = true};
+  const LayerTraits& traits() const override { return kTraits; }
   InputForm input_form() const override { return InputForm::Flat; }
   json config() const override;
   void init_params(Rng& rng) override;

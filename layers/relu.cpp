@@ -6,6 +6,6 @@ namespace minima {
 
 template class Activation<ReluOp>;
 
-MINIMA_REGISTER_ACTIVATION(ReluOp::name, Relu);
+MINIMA_REGISTER_LAYER(ReluOp::name, Relu);
 
 }  // namespace minima

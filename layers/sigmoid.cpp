@@ -6,6 +6,6 @@ namespace minima {
 
 template class Activation<SigmoidOp>;
 
-MINIMA_REGISTER_ACTIVATION(SigmoidOp::name, Sigmoid);
+MINIMA_REGISTER_LAYER(SigmoidOp::name, Sigmoid);
 
 }  // namespace minima

@@ -6,6 +6,6 @@ namespace minima {
 
 template class Activation<TanhOp>;
 
-MINIMA_REGISTER_ACTIVATION(TanhOp::name, Tanh);
+MINIMA_REGISTER_LAYER(TanhOp::name, Tanh);
 
 }  // namespace minima

@@ -4,8 +4,8 @@
 //   {"type": "mlp", "hidden": [100, 100, 100], "activation": "relu",
 //    "batchnorm": false (or true, or {batchnorm settings}), "init": "he", "std": 0.01 (only with
 //    init "gaussian"), "classes": 10, "dropout": 0}
-// "activation" names any layer registered as one (relu, sigmoid, tanh, or a
-// user's MINIMA_REGISTER_ACTIVATION); "init", "std" and their defaults are
+// "activation" names any layer whose traits say it is one (relu, sigmoid,
+// tanh, or a user's Activation<Op>); "init", "std" and their defaults are
 // the dense layer's (Dense::inits(), DenseOptions).
 // expands, for hidden layer i = 1..L, to
 //   dense "fc<i>" (no bias with batchnorm: BN's beta replaces it),

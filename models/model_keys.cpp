@@ -29,7 +29,7 @@ std::vector<int64_t> read_sizes(ConfigObject& spec, const std::string& key,
 std::string read_activation(ConfigObject& spec, const std::string& fallback) {
   const std::string activation = spec.get<std::string>("activation", fallback);
   const LayerEntry* entry = layer_registry().find(activation);
-  spec.expect(entry && entry->activation, "activation", one_of(activation_types()));
+  spec.expect(entry && entry->traits.activation, "activation", one_of(activation_types()));
   return activation;
 }
 

@@ -8,6 +8,7 @@
 #include <minima/config/config_object.hpp>
 #include <minima/config/config_override.hpp>
 #include <minima/core/atomic_file.hpp>
+#include <minima/nn/layer_registry.hpp>
 
 namespace minima {
 namespace fs = std::filesystem;
@@ -29,7 +30,8 @@ bool uses_batchnorm(const json& config) {
   const json builder_key = model.value("batchnorm", json(false));  // true or BN settings
   if (builder_key.is_object() || builder_key == json(true)) return true;
   for (const json& layer : model.value("layers", json::array()))
-    if (layer.is_object() && layer.value("type", "") == "batchnorm") return true;
+    if (layer.is_object() && layer_traits(layer.value("type", "")).normalizes_over_batch)
+      return true;
   return false;
 }
 

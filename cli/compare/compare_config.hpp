@@ -87,8 +87,8 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
                                    const std::vector<std::string>& overrides = {});
 
 // Whether the run config `config` normalizes with BatchNorm (a model
-// builder's "batchnorm": true or BN settings, or a "batchnorm" layer in a
-// layer list).
+// builder's "batchnorm": true or BN settings, or in a layer list a layer
+// whose type normalizes over the batch, LayerTraits).
 bool uses_batchnorm(const nlohmann::json& config);
 
 // What a run config trains, in one line made from its settings:

@@ -1,16 +1,20 @@
 #include "cli/compare/probe.hpp"
 
-#include <set>
-
 #include <minima/config/config_object.hpp>
+#include <minima/core/format.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include "cli/compare/convergence.hpp"
 
 namespace minima {
 namespace {
 
-bool is_activation(const Layer& layer) {
-  static const std::set<std::string> types = {"relu", "sigmoid", "tanh"};
-  return types.count(layer.type()) > 0;
+// "relu, sigmoid or tanh": the registered activations.
+std::string probe_activation_words() {
+  std::vector<std::string> types = activation_types();
+  if (types.size() < 2) return joined(types);
+  const std::string last = types.back();
+  types.pop_back();
+  return joined(types) + " or " + last;
 }
 
 std::string layer_names(const Graph& model) {
@@ -37,7 +41,7 @@ std::vector<size_t> hidden_activations(const Graph& model) {
   std::vector<size_t> out;
   for (size_t a = 0; a + 1 < model.size(); ++a)
     // an activation of the raw input is no hidden layer
-    if (is_activation(model.layer(a)) && model.inputs_of(a).at(0) != Graph::kInputName)
+    if (model.layer(a).traits().activation && model.inputs_of(a).at(0) != Graph::kInputName)
       out.push_back(a);
   return out;
 }
@@ -60,10 +64,9 @@ std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spe
                        unit_layout(model.layer(i).output_shape()).word});
   }
   if (targets.empty())
-    throw ConfigError("/probe/layer",
-                      "the model has no hidden relu, sigmoid or tanh layer; name a layer to "
-                      "follow (" +
-                          layer_names(model) + ")");
+    throw ConfigError("/probe/layer", "the model has no hidden " + probe_activation_words() +
+                                          " layer; name a layer to follow (" + layer_names(model) +
+                                          ")");
   return targets;
 }
 

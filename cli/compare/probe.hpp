@@ -34,12 +34,13 @@ struct UnitLayout {
 };
 UnitLayout unit_layout(const Shape& sample_shape);
 
-// The hidden nonlinearities (relu, sigmoid or tanh layers not fed by the
-// network's input, nor the last layer), in graph order.
+// The hidden nonlinearities (layers whose traits say they are activations:
+// relu, sigmoid, tanh, ...; not fed by the network's input, nor the last
+// layer), in graph order.
 std::vector<size_t> hidden_activations(const Graph& model);
 
 // The layer named by `spec`, or by default the input of every hidden
-// activation (relu, sigmoid or tanh) in graph order: after BN where there is
+// activation (hidden_activations) in graph order: after BN where there is
 // one. Errors (ConfigError at /probe/layer) list the layers there are.
 std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec);
 

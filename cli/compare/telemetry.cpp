@@ -15,8 +15,8 @@ std::vector<LayerTelemetry> telemetry_layers(const Graph& model) {
     t.layer = a;
     t.name = layer.name();
     t.type = layer.type();
-    t.lo = t.type == "tanh" ? -1 : 0;
-    t.hi = t.type == "relu" ? 4 : 1;
+    t.lo = layer.traits().activation->out_lo;
+    t.hi = layer.traits().activation->out_hi;
     t.unit = unit_layout(layer.output_shape()).word;
     out.push_back(t);
   }
@@ -27,6 +27,10 @@ void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemet
                       int bins) {
   for (LayerTelemetry& t : layers) {
     const Layer& layer = model.layer(t.layer);
+    // What counts as saturated, from the activation (nothing, for another layer).
+    static constexpr ActivationTraits kNeverSaturated{};
+    const ActivationTraits* declared = layer.traits().activation;
+    const ActivationTraits& traits = declared ? *declared : kNeverSaturated;
     const Tensor& y = layer.output();
     const int64_t n = y.dim(0);
     TelemetryPoint p;
@@ -38,9 +42,7 @@ void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemet
       const double v = y[k];
       sum += v;
       sum_sq += v * v;
-      saturated += t.type == "sigmoid" ? (v < 0.01 || v > 0.99)
-                   : t.type == "tanh"  ? std::abs(v) > 0.99
-                                       : 0;
+      saturated += traits.saturated(v);
       // bin = floor((v - lo) / (hi - lo) * bins), clamped to [0, bins - 1]
       const int bin = int(std::floor((v - t.lo) / (t.hi - t.lo) * bins));
       p.histogram[size_t(std::clamp(bin, 0, bins - 1))] += 1.0 / double(y.numel());
@@ -49,15 +51,15 @@ void record_telemetry(const Graph& model, int64_t step, std::vector<LayerTelemet
     const double m = double(std::max<int64_t>(1, y.numel()));
     p.mean = sum / m;
     p.std = std::sqrt(std::max(0.0, sum_sq / m - p.mean * p.mean));
-    if (t.type == "relu") {
+    if (traits.count == ActivationTraits::Count::DeadUnits) {
       const UnitLayout l = unit_layout(layer.output_shape());
-      int64_t dead = 0;  // units (channels) with y = 0 on every sample (at every position)
+      int64_t dead = 0;  // units (channels) saturated on every sample (at every position)
       for (int64_t u = 0; u < l.units; ++u) {
-        bool zero = true;
-        for (int64_t i = 0; i < n && zero; ++i)
-          for (int64_t s = 0; s < l.positions && zero; ++s)
-            zero = y[(i * l.units + u) * l.positions + s] == 0;
-        dead += zero;
+        bool all = true;
+        for (int64_t i = 0; i < n && all; ++i)
+          for (int64_t s = 0; s < l.positions && all; ++s)
+            all = traits.saturated(y[(i * l.units + u) * l.positions + s]);
+        dead += all;
       }
       p.saturated = double(dead) / double(std::max<int64_t>(1, l.units));
     } else {

@@ -16,9 +16,11 @@ namespace minima {
 struct TelemetryPoint {
   int64_t step = 0;
   double mean = 0, std = 0;  // over all the batch's outputs of the layer
-  // sigmoid: share of outputs < 0.01 or > 0.99; tanh: |y| > 0.99; relu: share
-  // of units that are 0 on every sample of the batch (dead; after a
-  // convolution, channels that are 0 at every position of every sample)
+  // The share of outputs in the activation's saturated region (sigmoid:
+  // < 0.01 or > 0.99; tanh: |y| > 0.99), or for one that counts dead units
+  // (relu) the share of units in it on every sample of the batch (after a
+  // convolution, channels in it at every position of every sample); see
+  // ActivationTraits
   double saturated = 0;
   std::vector<double> histogram;  // share of outputs per bin of [lo, hi] (the ends clamp)
 };
@@ -26,8 +28,8 @@ struct TelemetryPoint {
 struct LayerTelemetry {
   size_t layer = 0;           // index in the graph
   std::string name;           // "sigmoid2"
-  std::string type;           // "sigmoid", "tanh" or "relu"
-  double lo = 0, hi = 1;      // the histogram's range: [0, 1], [-1, 1], relu [0, 4]
+  std::string type;           // "sigmoid", "tanh", "relu", ...
+  double lo = 0, hi = 1;      // the histogram's range (ActivationTraits::out_lo, out_hi)
   std::string unit = "unit";  // what the dead share counts: "unit", or "channel" (unit_layout)
   std::vector<TelemetryPoint> points;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <minima/nn/layer_registry.hpp>
+
 namespace minima {
 namespace {
 
@@ -19,11 +21,15 @@ size_t layer_count(const std::vector<const VariantSummary*>& variants) {
   return n;
 }
 
-// What counts as saturated, for a chart title.
+// What counts as saturated, for a chart title, as the recorded type's
+// activation declares it (ActivationTraits).
 std::string saturation_words(const LayerTelemetry& t) {
-  if (t.type == "sigmoid") return "saturated (< 0.01 or > 0.99)";
-  if (t.type == "tanh") return "saturated (|y| > 0.99)";
-  return "dead " + t.unit + "s (0 on the whole batch)";
+  const ActivationTraits* traits = layer_traits(t.type).activation;
+  if (!traits) return "saturated";
+  const std::string region = traits->saturated_words;
+  if (traits->count == ActivationTraits::Count::DeadUnits)
+    return "dead " + t.unit + "s (" + region + ")";
+  return "saturated (" + region + ")";
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ class Registry {
     if (!entries_.emplace(name, std::move(entry)).second)
       throw std::logic_error(what_ + " '" + name + "' is registered twice");
   }
+  // Takes `name`'s entry out again, if there is one (a test's own entry).
+  void remove(const std::string& name) { entries_.erase(name); }
   bool contains(const std::string& name) const { return entries_.count(name) > 0; }
   // Sorted.
   std::vector<std::string> names() const {

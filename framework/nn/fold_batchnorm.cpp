@@ -31,8 +31,10 @@ void copy_values(const Tensor& from, Tensor& to) {
   std::copy(from.data(), from.data() + from.numel(), to.data());
 }
 
-// For each BatchNorm that can be folded: its index -> the Dense's or Conv2d's index.
-// Reasons for the others go to `skipped`.
+// For each BatchNorm (a layer that normalizes over the batch) that can be
+// folded: its index -> the index of the layer it folds into (one that
+// accepts a folded scale: Dense, Conv2d). Reasons for the others go to
+// `skipped`.
 std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::string>& skipped) {
   std::map<std::string, size_t> index, uses;
   for (size_t i = 0; i < graph.size(); ++i) {
@@ -42,15 +44,14 @@ std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::str
   std::map<size_t, size_t> pairs;
   for (size_t i = 0; i < graph.size(); ++i) {
     const Layer& bn = graph.layer(i);
-    if (bn.type() != "batchnorm") continue;
+    if (!bn.traits().normalizes_over_batch) continue;
     const std::string& input = graph.inputs_of(i).at(0);
     const auto weighted = index.find(input);
-    const std::string type = weighted == index.end() ? "" : graph.layer(weighted->second).type();
-    if (type != "dense" && type != "conv2d")
+    if (weighted == index.end() || !graph.layer(weighted->second).traits().accepts_folded_scale)
       skipped.push_back(bn.name() + ": its input '" + input + "' is not a dense or conv2d layer");
     else if (uses[input] != 1)
       skipped.push_back(bn.name() + ": the output of '" + input + "' also feeds other layers");
-    else if (!bn.config().at("track_running_stats").get<bool>())
+    else if (!tensor_of(bn, "running_mean"))
       skipped.push_back(bn.name() +
                         ": without running statistics, Eval mode normalizes with batch statistics");
     else
@@ -60,15 +61,14 @@ std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::str
 }
 
 // The folded layer's weight [H, D] (Dense) or [O, C, k, k] (Conv2d) and
-// bias [H] or [O] (see the header for the math).
+// bias [H] or [O] (see the header for the math and the names read).
 void fold_into(const Layer& weighted, const Layer& bn, Tensor& weight, Tensor& bias) {
   const Tensor& w = required_tensor(weighted, "weight");
   const Tensor* b = tensor_of(weighted, "bias");
   const Tensor& mean = required_tensor(bn, "running_mean");
   const Tensor& var = required_tensor(bn, "running_var");
-  const bool affine = bn.config().at("affine").get<bool>();
-  const Tensor* gamma = affine ? &required_tensor(bn, "weight") : nullptr;
-  const Tensor* beta = affine ? &required_tensor(bn, "bias") : nullptr;
+  const Tensor* gamma = tensor_of(bn, "weight");  // none without affine parameters
+  const Tensor* beta = tensor_of(bn, "bias");
   const double eps = bn.config().at("eps").get<double>();
   const int64_t units = w.dim(0), inputs = w.numel() / units;
   for (int64_t k = 0; k < units; ++k) {

@@ -15,7 +15,13 @@
 // BatchNorm over channels normalizes with one mean and variance at every
 // position: W'_k = s_k W_k (its C k k weights), b'_k as above.
 //
-// A BatchNorm is folded when its only input is a Dense or Conv2d layer whose output
+// The layers are found by their traits (LayerTraits), never by type name: a
+// BatchNorm is a layer that normalizes over the batch, read by PyTorch's
+// names (buffers running_mean, running_var; parameters weight, bias when
+// affine; "eps" in its config); the layers it folds into accept a folded
+// scale (Dense, Conv2d: parameters weight, bias when it has one; the folded
+// spec gets "bias": true).
+// A BatchNorm is folded when its only input is such a layer whose output
 // feeds nothing else, and it tracks running statistics (without them, Eval
 // mode normalizes with the batch's own statistics, which is not a fixed map).
 #include <string>

@@ -9,6 +9,8 @@
 // The gradient rule, once for all layers: backward() OVERWRITES the input
 // gradients and ACCUMULATES (+=) into parameter gradients; the owner clears
 // parameter gradients with zero_grad() before each step.
+#include <cmath>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,6 +50,55 @@ struct Buffer {
   bool integer = false;  // holds a count; saved as int64 (num_batches_tracked)
 };
 
+// What an elementwise activation says about its output y = f(x), declared
+// beside its forward and derivative (layers/activation.hpp). Probes and
+// telemetry read it; nothing outside layers/ names an activation.
+struct ActivationTraits {
+  // The output range a histogram of y shows (its ends clamp): sigmoid [0, 1],
+  // tanh [-1, 1]; an unbounded side is cut where the bulk lies (relu [0, 4]).
+  double out_lo = 0, out_hi = 1;
+  // The saturated region, where the slope is (nearly) 0: y <= saturated_below
+  // or y >= saturated_above, bounds included (relu: y <= 0, its dead region);
+  // an infinite bound is none.
+  double saturated_below = -std::numeric_limits<double>::infinity();
+  double saturated_above = std::numeric_limits<double>::infinity();
+  // What the saturated share counts: the outputs in the region (sigmoid,
+  // tanh), or the units (channels, after a convolution) whose every output
+  // on the batch is in it, the dead ones (relu).
+  enum class Count { Outputs, DeadUnits };
+  Count count = Count::Outputs;
+  // The region in words, for a chart title: "< 0.01 or > 0.99".
+  const char* saturated_words = "";
+
+  bool saturated(double y) const {
+    return (std::isfinite(saturated_below) && y <= saturated_below) ||
+           (std::isfinite(saturated_above) && y >= saturated_above);
+  }
+};
+
+// What every layer of a type says about itself, so that code outside
+// layers/ asks instead of comparing type names. A layer class declares its
+// own once, beside its code, and returns them from traits():
+//   static constexpr LayerTraits kTraits{.normalizes_over_batch = true};
+//   const LayerTraits& traits() const override { return kTraits; }
+// The registry reads the same constant (layer_entry), for code that holds
+// only a config (layer_traits("batchnorm")).
+struct LayerTraits {
+  // An elementwise activation without keys (a model builder's "activation"),
+  // or nullptr.
+  const ActivationTraits* activation = nullptr;
+  // Train mode normalizes each feature with statistics over the batch
+  // (BatchNorm): training needs 2 or more samples per batch, and Eval mode
+  // with running statistics is a fixed affine map that fold_batchnorm
+  // folds into the layer before it.
+  bool normalizes_over_batch = false;
+  // Output feature k is weight row k times the input plus bias k (Dense,
+  // Conv2d's output channel k): a per-feature scale and shift fold into it.
+  bool accepts_folded_scale = false;
+
+  bool operator==(const LayerTraits&) const = default;
+};
+
 class Layer {
  public:
   Layer() = default;
@@ -62,6 +113,9 @@ class Layer {
   // Number of inputs the layer takes; 0 means "two or more" (add, concat).
   virtual int arity() const { return 1; }
   virtual InputForm input_form() const { return InputForm::Any; }
+  // The traits of the layer's type (see LayerTraits); none by default.
+  static constexpr LayerTraits kTraits{};
+  virtual const LayerTraits& traits() const { return kTraits; }
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }

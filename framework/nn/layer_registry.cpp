@@ -1,5 +1,7 @@
 #include <minima/nn/layer_registry.hpp>
 
+#include <stdexcept>
+
 #include <minima/config/option_error.hpp>
 
 namespace minima {
@@ -12,8 +14,13 @@ Registry<LayerEntry>& layer_registry() {
 std::vector<std::string> activation_types() {
   std::vector<std::string> types;
   for (const std::string& type : layer_registry().names())
-    if (layer_registry().find(type)->activation) types.push_back(type);
+    if (layer_registry().find(type)->traits.activation) types.push_back(type);
   return types;
+}
+
+const LayerTraits& layer_traits(const std::string& type) {
+  const LayerEntry* entry = layer_registry().find(type);
+  return entry ? entry->traits : Layer::kTraits;
 }
 
 std::unique_ptr<Layer> create_layer(const json& spec, const std::string& pointer) {
@@ -33,6 +40,9 @@ std::unique_ptr<Layer> create_layer(const json& spec, const std::string& pointer
     throw ConfigError(pointer, e.what());
   }
   args.finish();
+  if (layer->traits() != entry.traits)  // a kTraits without its traits() override
+    throw std::logic_error("layer type '" + type +
+                           "': traits() differs from the kTraits it was registered with");
   return layer;
 }
 

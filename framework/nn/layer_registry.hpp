@@ -1,9 +1,9 @@
 #pragma once
-// The layer registry: JSON type name -> how to make that layer. Each layer
-// registers itself in its own .cpp with one line and nothing central lists
-// layers:
-//   MINIMA_REGISTER_LAYER("dense", Dense);     // Dense(ConfigObject&) reads its keys
-//   MINIMA_REGISTER_ACTIVATION("relu", Relu);  // also an "activation" for model builders
+// The layer registry: JSON type name -> how to make that layer, and the
+// traits its class declares (LayerTraits). Each layer registers itself in
+// its own .cpp with one line and nothing central lists layers:
+//   MINIMA_REGISTER_LAYER("dense", Dense);  // Dense(ConfigObject&) reads its keys
+// An activation is a layer whose traits say so (layers/activation.hpp).
 #include <functional>
 #include <memory>
 #include <string>
@@ -18,9 +18,10 @@ namespace minima {
 struct LayerEntry {
   // Reads the layer's own keys from `args` (type/name/inputs are taken already).
   std::function<std::unique_ptr<Layer>(ConfigObject& args)> make;
-  // An elementwise function of one input without keys (relu, sigmoid, tanh):
-  // what a model builder may place after a dense layer as its activation.
-  bool activation = false;
+  // The class's kTraits: what every layer it makes returns from traits().
+  // traits.activation: what a model builder may place after a dense layer
+  // as its activation.
+  LayerTraits traits{};
 };
 
 // Unknown names read "unknown layer type 'x'; known types: add, batchnorm, ...".
@@ -29,11 +30,15 @@ Registry<LayerEntry>& layer_registry();
 // The types registered as activations, sorted.
 std::vector<std::string> activation_types();
 
+// The traits of a registered type, for code that holds a config and not a
+// built layer (the batch-of-one check); none for an unknown type.
+const LayerTraits& layer_traits(const std::string& type);
+
 // The entry of a layer class whose constructor takes the ConfigObject.
 template <class L>
-LayerEntry layer_entry(bool activation = false) {
+LayerEntry layer_entry() {
   return {[](ConfigObject& args) -> std::unique_ptr<Layer> { return std::make_unique<L>(args); },
-          activation};
+          L::kTraits};
 }
 
 // Builds the layer described by `spec` (an object with "type" and the
@@ -53,7 +58,3 @@ std::unique_ptr<Layer> make_layer(const std::string& type, const json& args = js
 // constructor taking ConfigObject&.
 #define MINIMA_REGISTER_LAYER(TYPE_NAME, CLASS) \
   MINIMA_REGISTER(::minima::layer_registry(), TYPE_NAME, ::minima::layer_entry<CLASS>())
-// The same for an activation: a keyless elementwise layer that model
-// builders may use after their dense layers ({"type": "mlp", "activation": TYPE_NAME}).
-#define MINIMA_REGISTER_ACTIVATION(TYPE_NAME, CLASS) \
-  MINIMA_REGISTER(::minima::layer_registry(), TYPE_NAME, ::minima::layer_entry<CLASS>(true))

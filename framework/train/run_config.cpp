@@ -9,6 +9,7 @@
 #include <minima/core/threads.hpp>
 #include <minima/data/idx.hpp>
 #include <minima/nn/graph.hpp>
+#include <minima/nn/layer_registry.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/optim/optimizer.hpp>
 #include <minima/optim/schedule.hpp>
@@ -116,15 +117,18 @@ void parse_model(ConfigObject& top, RunConfig& config) {
                         "/model/type to use the list");
 }
 
-// A training batch of one gives BatchNorm no variance to normalize with
-// (PyTorch refuses it too); said here, before any data loads.
+// A training batch of one gives a layer that normalizes over the batch
+// (BatchNorm) no variance to normalize with (PyTorch refuses it too); said
+// here, before any data loads.
 void check_batch_statistics(const RunConfig& run) {
   if (run.train.batch_size > 1) return;
-  for (const json& layer : run.layers)
-    if (layer.value("type", "") == "batchnorm")
+  for (const json& layer : run.layers) {
+    const std::string type = layer.value("type", "");
+    if (layer_traits(type).normalizes_over_batch)
       throw ConfigError("/train/batch_size",
-                        "expected at least 2 with batchnorm layer '" + layer.value("name", "") +
+                        "expected at least 2 with " + type + " layer '" + layer.value("name", "") +
                             "' (it normalizes over the batch; one sample has no variance)");
+  }
 }
 
 // "line L, column C" (1-based) of the last character nlohmann read; its
