@@ -2,6 +2,7 @@
 // Elementwise activations share one implementation: an Op supplies
 //   static float forward(float x)
 //   static float derivative(float x, float y)   // dy/dx, from input or output
+//   static constexpr const char* onnx_op         // ONNX's operator: "Relu"
 // Each activation's header names the layer (using Relu = Activation<ReluOp>)
 // and its .cpp instantiates it and registers it under Op::name.
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <minima/core/parallel.hpp>
 #include <minima/core/vector_clones.hpp>
 #include <minima/nn/layer.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -40,6 +42,10 @@ class Activation : public UnaryLayer {
   explicit Activation(ConfigObject&) {}
   std::string type() const override { return Op::name; }
   json config() const override { return json::object(); }
+  // ONNX: the elementwise operator of the same function (Op::onnx_op).
+  void to_onnx(OnnxScope& scope) const override {
+    scope.node(Op::onnx_op, {scope.inputs()[0]}, scope.output());
+  }
 
  protected:
   Shape do_build(const Shape& input_shape) override { return input_shape; }

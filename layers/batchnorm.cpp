@@ -11,6 +11,7 @@
 #include <minima/core/parallel.hpp>
 #include <minima/core/processes.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -368,6 +369,31 @@ void BatchNorm::use_running_statistics() {
     mean_rest_[k] = 0.0f;
     inv_std_[k] = float(1.0 / std::sqrt(double(running_var_.value[k]) + eps_));
   }
+}
+
+// ONNX: BatchNormalization(x, scale, B, input_mean, input_var) with epsilon,
+// in inference mode: per channel (axis 1) of [N, C] or [N, C, H, W],
+//   y = scale (x - input_mean) / sqrt(input_var + epsilon) + B,
+// Eval mode with running statistics; scale = 1, B = 0 without affine.
+void BatchNorm::to_onnx(OnnxScope& scope) const {
+  if (!track_)
+    throw std::invalid_argument("layer '" + name() +
+                                "' (type batchnorm) has no ONNX form without "
+                                "track_running_stats: its Eval mode normalizes with the "
+                                "batch's own statistics");
+  const std::vector<int64_t> dims = {features_};
+  const std::string scale = affine_
+                                ? scope.state("weight")
+                                : scope.constant("scale", dims, std::vector<float>(features_, 1));
+  const std::string shift = affine_
+                                ? scope.state("bias")
+                                : scope.constant("shift", dims, std::vector<float>(features_, 0));
+  scope
+      .node("BatchNormalization",
+            {scope.inputs()[0], scale, shift, scope.state("running_mean"),
+             scope.state("running_var")},
+            scope.output())
+      .attribute("epsilon", float(eps_));
 }
 
 }  // namespace minima

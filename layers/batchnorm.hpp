@@ -48,6 +48,7 @@ class BatchNorm : public UnaryLayer {
   std::string type() const override { return "batchnorm"; }
   json config() const override;
   void init_params(Rng& rng) override;
+  void to_onnx(OnnxScope& scope) const override;
 
   double eps() const { return eps_; }
   bool affine() const { return affine_; }
