@@ -13,7 +13,7 @@ namespace model {
 constexpr int kIrVersion = 1, kProducerName = 2, kGraph = 7, kOpsetImport = 8;
 }
 namespace opset {
-constexpr int kVersion = 2;  // domain (1) left empty: the default domain "ai.onnx"
+constexpr int kDomain = 1, kVersion = 2;
 }
 namespace graph {
 constexpr int kNode = 1, kName = 2, kInitializer = 5, kInput = 11, kOutput = 12;
@@ -108,6 +108,7 @@ std::string onnx_model_bytes(const OnnxGraph& g) {
   graph_proto.message_field(graph::kOutput, onnx_value_info(g.output));
 
   ProtobufWriter opset_import, model_proto;
+  opset_import.bytes_field(opset::kDomain, "");  // the default domain, ai.onnx
   opset_import.int64_field(opset::kVersion, OnnxGraph::kOpset);
   model_proto.int64_field(model::kIrVersion, kIrVersion);
   model_proto.bytes_field(model::kProducerName, "minima");
