@@ -1,4 +1,4 @@
-// `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]`
+// `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet] [--tensorboard DIR]`
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -9,6 +9,7 @@
 #include <minima/core/blas_kernel.hpp>
 #include <minima/core/format.hpp>
 #include <minima/core/processes.hpp>
+#include <minima/train/tensorboard_log.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
 #include "cli/options.hpp"
@@ -25,6 +26,7 @@ struct TrainArgs {
   std::vector<std::string> overrides;
   std::string resume;
   bool quiet = false;
+  std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
 };
 
 // The config to run: CONFIG, or for --resume the run's own config.json
@@ -72,6 +74,10 @@ int run_train(const TrainArgs& a) {
   options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.resume = !a.resume.empty();
   options.stop = &stop_requested;
+  std::unique_ptr<TensorBoardLog> tensorboard;  // made once the trainer built the model
+  options.on_eval = [&tensorboard](const EvalPoint& point, Trainer& t) {
+    if (tensorboard) tensorboard->write(point, t.model());
+  };
   const RunConfig config = config_for(a);
   // Settings the data or the layers cannot take are found while building:
   // name the config file they are about.
@@ -83,6 +89,14 @@ int run_train(const TrainArgs& a) {
     }
   }();
   const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
+  if (!a.tensorboard.empty() && writer)
+    tensorboard = std::make_unique<TensorBoardLog>(
+        TensorBoardLog::run_dir(a.tensorboard,
+                                std::filesystem::path(config.output.dir).filename().string(),
+                                config.seed),
+        trainer.model(),
+        first_samples(trainer.eval_data(), trainer.normalization(), TensorBoardLog::kProbeSamples)
+            .x);
   if (!a.quiet && writer) print_start(trainer, options.resume);
 
   // The first Ctrl-C asks the loop to stop at the next step; a second one kills.
@@ -134,6 +148,12 @@ CommandRun declare_train(CLI::App& app) {
                  "same model, data, seed and batch size)")
       ->type_name("RUN_DIR");
   app.add_flag("-q,--quiet", args->quiet, "print only the final result");
+  app.add_option("--tensorboard", args->tensorboard,
+                 "also write a TensorBoard event file in DIR/<run>/seed-<seed>/\n"
+                 "(<run>: the run directory's name): the metrics and a\n"
+                 "histogram of every hidden nonlinearity's input at each\n"
+                 "evaluation (docs/interop.md)")
+      ->type_name("DIR");
   app.footer(
       "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
       "config.json, metrics.csv (one row per evaluation) and checkpoints: each in\n"

@@ -1,17 +1,10 @@
 #include "cli/compare/probe.hpp"
 
-#include <set>
-
 #include <minima/config/config_object.hpp>
 #include "cli/compare/convergence.hpp"
 
 namespace minima {
 namespace {
-
-bool is_activation(const Layer& layer) {
-  static const std::set<std::string> types = {"relu", "sigmoid", "tanh"};
-  return types.count(layer.type()) > 0;
-}
 
 std::string layer_names(const Graph& model) {
   std::string names;
@@ -31,15 +24,6 @@ UnitLayout unit_layout(const Shape& sample_shape) {
   if (sample_shape.rank() == 3)
     return {sample_shape[0], sample_shape[1] * sample_shape[2], "channel"};
   return {sample_shape.numel(), 1, "unit"};
-}
-
-std::vector<size_t> hidden_activations(const Graph& model) {
-  std::vector<size_t> out;
-  for (size_t a = 0; a + 1 < model.size(); ++a)
-    // an activation of the raw input is no hidden layer
-    if (is_activation(model.layer(a)) && model.inputs_of(a).at(0) != Graph::kInputName)
-      out.push_back(a);
-  return out;
 }
 
 std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec) {
