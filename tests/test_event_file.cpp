@@ -11,18 +11,12 @@
 #include <minima/core/atomic_file.hpp>
 #include <minima/io/event_file.hpp>
 #include <minima/train/tensorboard_log.hpp>
+#include "tests/hex_bytes.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/train_fixture.hpp"
 
 namespace minima {
 namespace {
-
-std::string event_test_hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : bytes) hex += std::string{digits[c >> 4], digits[c & 15]};
-  return hex;
-}
 
 uint64_t event_test_le(const std::string& bytes, size_t at, int count) {
   uint64_t v = 0;
@@ -61,7 +55,7 @@ TEST_CASE("event file: CRC-32C, its mask and the record framing on known vectors
   CHECK(crc32c("") == 0u);
   CHECK(masked_crc32c("123456789") == 0xC78AB0E5u);
   // length 3, masked CRC of the length, "abc", masked CRC of "abc"
-  CHECK(event_test_hex(event_record("abc")) == "0300000000000000b099490e6162636e57f121");
+  CHECK(test::hex_bytes(event_record("abc")) == "0300000000000000b099490e6162636e57f121");
 }
 
 TEST_CASE("event file: a histogram's buckets hold (previous limit, limit]") {

@@ -11,17 +11,11 @@
 #include <minima/nn/graph.hpp>
 #include <minima/nn/onnx_graph.hpp>
 #include "tests/cli_runner.hpp"
+#include "tests/hex_bytes.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace minima {
 namespace {
-
-std::string onnx_test_hex(const std::string& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : bytes) hex += std::string{digits[c >> 4], digits[c & 15]};
-  return hex;
-}
 
 Graph onnx_test_graph(const std::string& layers, Shape sample) {
   Graph g = Graph::from_json(json::parse(layers), "/model/layers");
@@ -36,7 +30,7 @@ TEST_CASE("protobuf writer: varints and fields as the encoding guide writes them
   for (uint64_t v : {uint64_t(0), uint64_t(1), uint64_t(127), uint64_t(128), uint64_t(150),
                      uint64_t(300), ~uint64_t(0)})
     append_varint(out, v);
-  CHECK(onnx_test_hex(out) == "00017f80019601ac02ffffffffffffffffff01");
+  CHECK(test::hex_bytes(out) == "00017f80019601ac02ffffffffffffffffff01");
 
   ProtobufWriter w;
   w.varint_field(1, 150);       // 08 96 01
@@ -46,7 +40,7 @@ TEST_CASE("protobuf writer: varints and fields as the encoding guide writes them
   w.float_field(2, 1.0f);       // 15 + 4 bytes little-endian
   const std::vector<double> values = {0.5, -1.0};
   w.packed_doubles(6, values);  // 32 10 + 16 bytes
-  CHECK(onnx_test_hex(w.bytes()) ==
+  CHECK(test::hex_bytes(w.bytes()) ==
         "089601"
         "120774657374696e67"
         "18feffffffffffffffff01"
@@ -66,7 +60,7 @@ TEST_CASE("onnx: a hand-built Gemm + Relu model has onnx.helper's exact bytes") 
   g.initializers.push_back({"fc.bias", {1}, {0.25f}});
   // onnx 1.12: helper.make_model(make_graph(...), producer_name="minima",
   // opset_imports=[make_opsetid("", 17)]), ir_version 8, .SerializeToString()
-  CHECK(onnx_test_hex(onnx_model_bytes(g)) ==
+  CHECK(test::hex_bytes(onnx_model_bytes(g)) ==
         "080812066d696e696d613ac3010a380a05696e7075740a0966632e7765696768740a0766632e626961731202"
         "66631a026663220447656d6d2a0d0a067472616e73421801a001020a180a02666312066c6f676974731a0472"
         "656c75220452656c7512066d696e696d612a1b080108021001420966632e7765696768744a080000003f0000"

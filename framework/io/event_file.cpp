@@ -118,7 +118,9 @@ Histogram make_histogram(std::span<const float> values, int buckets) {
 }
 
 EventFile::EventFile(const std::string& dir) {
-  std::filesystem::create_directories(dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw std::runtime_error(dir + ": cannot create the directory: " + error.message());
   char host[256] = "localhost";
   gethostname(host, sizeof(host) - 1);
   path_ = (std::filesystem::path(dir) /
