@@ -42,6 +42,14 @@ RunConfig config_for(const TrainArgs& a) {
   return config;
 }
 
+// The run's name in a TensorBoard log: its directory's name ("runs/mnist_mlp_bn/" ->
+// "mnist_mlp_bn").
+std::string run_name(const std::string& run_dir) {
+  std::filesystem::path dir = std::filesystem::path(run_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  return dir.filename().string();
+}
+
 // " per process, 2 processes of 30 samples each" for a data-parallel run, else "".
 std::string processes_words(int64_t batch) {
   const int processes = process_count();
@@ -91,9 +99,7 @@ int run_train(const TrainArgs& a) {
   const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
   if (!a.tensorboard.empty() && writer)
     tensorboard = std::make_unique<TensorBoardLog>(
-        TensorBoardLog::run_dir(a.tensorboard,
-                                std::filesystem::path(config.output.dir).filename().string(),
-                                config.seed),
+        TensorBoardLog::run_dir(a.tensorboard, run_name(config.output.dir), config.seed),
         trainer.model(),
         first_samples(trainer.eval_data(), trainer.normalization(), TensorBoardLog::kProbeSamples)
             .x);

@@ -58,7 +58,8 @@ TEST_CASE("event file: CRC-32C, its mask and the record framing on known vectors
   CHECK(test::hex_bytes(event_record("abc")) == "0300000000000000b099490e6162636e57f121");
 }
 
-TEST_CASE("event file: a histogram's buckets hold (previous limit, limit]") {
+TEST_CASE(
+    "event file: a histogram bucket holds the values above the previous limit up to its own") {
   const std::vector<float> values = {0, 1, 2, 3};
   const Histogram h = make_histogram(values, 3);
   CHECK(h.min == 0);
@@ -87,7 +88,7 @@ TEST_CASE("event file: file_version first, then one record per write, whole afte
   CHECK(records[1].find(std::string("\x10\x0a", 2)) != std::string::npos);  // step = 10
 }
 
-TEST_CASE("tensorboard log: one event per evaluation; the run trains as without it") {
+TEST_CASE("tensorboard log: one event per evaluation, and the run trains as without it") {
   test::TempDir tmp("tensorboard_log");
   const json config = test::run_unwatched(tmp, "logged");
   std::unique_ptr<TensorBoardLog> log;
