@@ -103,6 +103,7 @@ int run_train(const TrainArgs& a) {
         trainer.model(),
         first_samples(trainer.eval_data(), trainer.normalization(), TensorBoardLog::kProbeSamples)
             .x);
+  if (tensorboard && !a.quiet) std::printf("TensorBoard log: %s\n", tensorboard->path().c_str());
   if (!a.quiet && writer) print_start(trainer, options.resume);
 
   // The first Ctrl-C asks the loop to stop at the next step; a second one kills.

@@ -457,6 +457,9 @@ int run_compare(const CompareArgs& a) {
     for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
+  if (!a.tensorboard.empty())
+    std::printf("TensorBoard logs: %s (tensorboard --logdir %s)\n", a.tensorboard.c_str(),
+                a.tensorboard.c_str());
   for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());

@@ -59,7 +59,6 @@ class OnnxScope {
   OnnxScope(OnnxGraph& graph, const Layer& layer, std::vector<std::string> inputs,
             std::string output);
 
-  const Layer& layer() const { return layer_; }
   // The names of the values the layer's inputs are, in order.
   const std::vector<std::string>& inputs() const { return inputs_; }
   // The name the layer's result must have.
