@@ -13,7 +13,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 minima="${MINIMA:-${BUILD_DIR:-$root/build}/minima}"
-npm_dir="${MINIMA_NPM_DIR:-$HOME/.cache/minima-npm}"
+npm_dir="${MINIMA_NPM_DIR:-${HOME:-/root}/.cache/minima-npm}"
 ort_version=1.22.0  # its prebuilt runtime loads in Debian bookworm's Node.js 20
 
 bash "$root/scripts/install-deps.sh" python3-onnx python3-numpy
