@@ -44,7 +44,7 @@ RunConfig config_for(const TrainArgs& a) {
 
 // The run's name in a TensorBoard log: its directory's name ("runs/mnist_mlp_bn/" ->
 // "mnist_mlp_bn").
-std::string run_name(const std::string& run_dir) {
+std::string tensorboard_run_name(const std::string& run_dir) {
   std::filesystem::path dir = std::filesystem::path(run_dir).lexically_normal();
   if (dir.filename().empty()) dir = dir.parent_path();
   return dir.filename().string();
@@ -99,7 +99,8 @@ int run_train(const TrainArgs& a) {
   const bool writer = process_rank() == 0;  // of a data-parallel run, rank 0 speaks for all
   if (!a.tensorboard.empty() && writer)
     tensorboard = std::make_unique<TensorBoardLog>(
-        TensorBoardLog::run_dir(a.tensorboard, run_name(config.output.dir), config.seed),
+        TensorBoardLog::run_dir(a.tensorboard, tensorboard_run_name(config.output.dir),
+                                config.seed),
         trainer.model(),
         first_samples(trainer.eval_data(), trainer.normalization(), TensorBoardLog::kProbeSamples)
             .x);

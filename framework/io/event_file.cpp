@@ -15,6 +15,9 @@
 
 namespace minima {
 namespace {
+// The messages' field numbers, in a namespace of their own so that their
+// short names (event, summary) meet no other file's.
+namespace tensorboard_proto {
 
 // Field numbers of event.proto and summary.proto (above).
 namespace event {
@@ -28,6 +31,7 @@ namespace histo {
 constexpr int kMin = 1, kMax = 2, kNum = 3, kSum = 4, kSumSquares = 5, kBucketLimit = 6,
               kBucket = 7;
 }
+}  // namespace tensorboard_proto
 
 // The table of the byte-wise CRC-32C: entry b is the CRC of byte b alone.
 std::array<uint32_t, 256> crc32c_table() {
@@ -46,23 +50,24 @@ double event_wall_time() {
 
 ProtobufWriter histogram_proto(const Histogram& h) {
   ProtobufWriter out;
-  out.double_field(histo::kMin, h.min);
-  out.double_field(histo::kMax, h.max);
-  out.double_field(histo::kNum, h.num);
-  out.double_field(histo::kSum, h.sum);
-  out.double_field(histo::kSumSquares, h.sum_squares);
-  out.packed_doubles(histo::kBucketLimit, h.bucket_limit);
-  out.packed_doubles(histo::kBucket, h.bucket);
+  out.double_field(tensorboard_proto::histo::kMin, h.min);
+  out.double_field(tensorboard_proto::histo::kMax, h.max);
+  out.double_field(tensorboard_proto::histo::kNum, h.num);
+  out.double_field(tensorboard_proto::histo::kSum, h.sum);
+  out.double_field(tensorboard_proto::histo::kSumSquares, h.sum_squares);
+  out.packed_doubles(tensorboard_proto::histo::kBucketLimit, h.bucket_limit);
+  out.packed_doubles(tensorboard_proto::histo::kBucket, h.bucket);
   return out;
 }
 
 ProtobufWriter summary_value_proto(const SummaryValue& v) {
   ProtobufWriter out;
-  out.bytes_field(summary::kTag, v.tag);
+  out.bytes_field(tensorboard_proto::summary::kTag, v.tag);
   if (const float* scalar = std::get_if<float>(&v.value))
-    out.float_field(summary::kSimpleValue, *scalar);
+    out.float_field(tensorboard_proto::summary::kSimpleValue, *scalar);
   else
-    out.message_field(summary::kHisto, histogram_proto(std::get<Histogram>(v.value)));
+    out.message_field(tensorboard_proto::summary::kHisto,
+                      histogram_proto(std::get<Histogram>(v.value)));
   return out;
 }
 
@@ -130,8 +135,8 @@ EventFile::EventFile(const std::string& dir) {
   if (!file_)
     throw std::runtime_error(path_ + ": cannot open for writing: " + std::strerror(errno));
   ProtobufWriter first;
-  first.double_field(event::kWallTime, event_wall_time());
-  first.bytes_field(event::kFileVersion, "brain.Event:2");
+  first.double_field(tensorboard_proto::event::kWallTime, event_wall_time());
+  first.bytes_field(tensorboard_proto::event::kFileVersion, "brain.Event:2");
   append(first.bytes());
   flush();
 }
@@ -139,10 +144,10 @@ EventFile::EventFile(const std::string& dir) {
 void EventFile::write(int64_t step, const std::vector<SummaryValue>& values) {
   ProtobufWriter summary_proto, event_proto;
   for (const SummaryValue& v : values)
-    summary_proto.message_field(summary::kValue, summary_value_proto(v));
-  event_proto.double_field(event::kWallTime, event_wall_time());
-  event_proto.int64_field(event::kStep, step);
-  event_proto.message_field(event::kSummary, summary_proto);
+    summary_proto.message_field(tensorboard_proto::summary::kValue, summary_value_proto(v));
+  event_proto.double_field(tensorboard_proto::event::kWallTime, event_wall_time());
+  event_proto.int64_field(tensorboard_proto::event::kStep, step);
+  event_proto.message_field(tensorboard_proto::event::kSummary, summary_proto);
   append(event_proto.bytes());
 }
 

@@ -7,6 +7,9 @@
 
 namespace minima {
 namespace {
+// The messages' field numbers and writers, in a namespace of their own so
+// that their short names (graph, node, tensor) meet no other file's.
+namespace onnx_proto {
 
 // Field numbers of onnx.proto (onnx 1.12, IR version 8).
 namespace model {
@@ -36,7 +39,7 @@ constexpr int kTypeTensor = 1;                        // TypeProto.tensor_type
 constexpr int kTensorElemType = 1, kTensorShape = 2;  // TypeProto.Tensor
 constexpr int kShapeDim = 1;                          // TensorShapeProto.dim
 constexpr int kDimValue = 1, kDimParam = 2;           // TensorShapeProto.Dimension
-constexpr int64_t kIrVersion = 8;                     // the IR of opset 17
+constexpr int64_t kIrVersionOfOpset17 = 8;
 
 ProtobufWriter onnx_attribute(const OnnxAttribute& a) {
   ProtobufWriter out;
@@ -96,9 +99,8 @@ ProtobufWriter onnx_value_info(const OnnxValue& v) {
   return out;
 }
 
-}  // namespace
-
-std::string onnx_model_bytes(const OnnxGraph& g) {
+// The bytes of a ModelProto holding `g`.
+std::string model_bytes(const OnnxGraph& g) {
   ProtobufWriter graph_proto;
   for (const OnnxNode& n : g.nodes) graph_proto.message_field(graph::kNode, onnx_node(n));
   graph_proto.bytes_field(graph::kName, "minima");
@@ -110,12 +112,17 @@ std::string onnx_model_bytes(const OnnxGraph& g) {
   ProtobufWriter opset_import, model_proto;
   opset_import.bytes_field(opset::kDomain, "");  // the default domain, ai.onnx
   opset_import.int64_field(opset::kVersion, OnnxGraph::kOpset);
-  model_proto.int64_field(model::kIrVersion, kIrVersion);
+  model_proto.int64_field(model::kIrVersion, kIrVersionOfOpset17);
   model_proto.bytes_field(model::kProducerName, "minima");
   model_proto.message_field(model::kGraph, graph_proto);
   model_proto.message_field(model::kOpsetImport, opset_import);
   return model_proto.bytes();
 }
+
+}  // namespace onnx_proto
+}  // namespace
+
+std::string onnx_model_bytes(const OnnxGraph& g) { return onnx_proto::model_bytes(g); }
 
 void write_onnx(const std::string& path, const Graph& graph) {
   write_file_atomically(path, onnx_model_bytes(onnx_graph(graph)));

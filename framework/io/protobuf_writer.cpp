@@ -5,10 +5,15 @@
 namespace minima {
 namespace {
 
-enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+enum ProtobufWireType {
+  kWireVarint = 0,
+  kWireFixed64 = 1,
+  kWireLengthDelimited = 2,
+  kWireFixed32 = 5
+};
 
 // `bytes` little-endian bytes of `bits`.
-void append_little_endian(std::string& out, uint64_t bits, int bytes) {
+void append_protobuf_little_endian(std::string& out, uint64_t bits, int bytes) {
   for (int k = 0; k < bytes; ++k) out.push_back(char((bits >> (8 * k)) & 0xff));
 }
 
@@ -27,30 +32,30 @@ void ProtobufWriter::tag(int field, int wire_type) {
 }
 
 void ProtobufWriter::varint_field(int field, uint64_t value) {
-  tag(field, kVarint);
+  tag(field, kWireVarint);
   append_varint(bytes_, value);
 }
 
 void ProtobufWriter::double_field(int field, double value) {
-  tag(field, kFixed64);
-  append_little_endian(bytes_, std::bit_cast<uint64_t>(value), 8);
+  tag(field, kWireFixed64);
+  append_protobuf_little_endian(bytes_, std::bit_cast<uint64_t>(value), 8);
 }
 
 void ProtobufWriter::float_field(int field, float value) {
-  tag(field, kFixed32);
-  append_little_endian(bytes_, std::bit_cast<uint32_t>(value), 4);
+  tag(field, kWireFixed32);
+  append_protobuf_little_endian(bytes_, std::bit_cast<uint32_t>(value), 4);
 }
 
 void ProtobufWriter::bytes_field(int field, std::string_view bytes) {
-  tag(field, kLengthDelimited);
+  tag(field, kWireLengthDelimited);
   append_varint(bytes_, bytes.size());
   bytes_.append(bytes);
 }
 
 void ProtobufWriter::packed_doubles(int field, std::span<const double> values) {
-  tag(field, kLengthDelimited);
+  tag(field, kWireLengthDelimited);
   append_varint(bytes_, 8 * values.size());
-  for (double v : values) append_little_endian(bytes_, std::bit_cast<uint64_t>(v), 8);
+  for (double v : values) append_protobuf_little_endian(bytes_, std::bit_cast<uint64_t>(v), 8);
 }
 
 }  // namespace minima
