@@ -1,11 +1,13 @@
-// `minima export RUN_DIR --fold-bn OUT_DIR`: an inference copy of a trained
-// model with every foldable BatchNorm folded into the Dense or Conv2d before it.
+// `minima export RUN_DIR [--fold-bn OUT_DIR] [--onnx FILE [--onnx-fold-bn]]`: an
+// inference copy of a trained model with every foldable BatchNorm folded into
+// the Dense or Conv2d before it, and/or its inference graph as an ONNX file.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
@@ -13,6 +15,7 @@
 #include <minima/core/rng.hpp>
 #include <minima/core/threads.hpp>
 #include <minima/io/checkpoint.hpp>
+#include <minima/io/onnx_file.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
 #include <minima/train/saved_model.hpp>
 #include "cli/command.hpp"
@@ -25,7 +28,9 @@ namespace fs = std::filesystem;
 
 struct ExportOptions {
   std::string run_dir, out_dir;
-  int64_t batch = 1000;  // samples per timed forward
+  std::string onnx;           // --onnx FILE
+  bool onnx_fold_bn = false;  // fold BatchNorm before writing the ONNX file
+  int64_t batch = 1000;       // samples per timed forward
 };
 
 // The largest difference between the two models' outputs for a sample,
@@ -66,15 +71,10 @@ std::pair<double, double> fastest_forward_seconds(Graph& a, Graph& b, const Tens
   return {best_a, best_b};
 }
 
-int run_export(const ExportOptions& options) {
-  if (options.run_dir.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
-  if (options.out_dir.empty()) throw UsageError("expected --fold-bn OUT_DIR");
-  const ModelFiles files = model_files(options.run_dir);
-  const RunConfig config = load_run_config(files.config);
-  SavedModel model = load_saved_model(files, sample_shape(config.data));
-  FoldedModel folded = fold_batchnorm(model.graph);
-
-  // config.json: the run's resolved config with the folded layer list.
+// OUT_DIR/config.json (the run's resolved config with the folded layer
+// list), model.safetensors and classes.json: a run directory for eval and predict.
+void write_folded_run(const ExportOptions& options, const ModelFiles& files,
+                      const RunConfig& config, const SavedModel& model, FoldedModel& folded) {
   json exported = config.resolved();
   exported["model"] = {{"layers", folded.layers}};
   exported["output"]["dir"] = options.out_dir;
@@ -87,15 +87,12 @@ int run_export(const ExportOptions& options) {
   save_model((out / "model.safetensors").string(), folded.graph, metadata);
   if (fs::exists(files.classes))
     fs::copy_file(files.classes, out / "classes.json", fs::copy_options::overwrite_existing);
-
-  std::printf("folded   %s\n", folded.folded.empty()
-                                   ? "nothing (no BatchNorm directly after a Dense)"
-                                   : joined(folded.folded).c_str());
-  for (const std::string& reason : folded.skipped) std::printf("kept     %s\n", reason.c_str());
   std::printf("wrote    %s, %s\n", (out / "config.json").c_str(),
               (out / "model.safetensors").c_str());
+}
 
-  // Same outputs, and how much faster, on random inputs.
+// Same outputs, and how much faster, on random inputs.
+void check_folded(const ExportOptions& options, SavedModel& model, FoldedModel& folded) {
   Rng rng(1);
   Tensor x(Shape{options.batch, model.graph.input_shape().numel()});
   for (int64_t k = 0; k < x.numel(); ++k) x[k] = rng.normal();
@@ -111,6 +108,34 @@ int run_export(const ExportOptions& options) {
       "%s kernels)\n",
       static_cast<long long>(options.batch), 1e3 * before, 1e3 * after, before / after, repeats,
       blas_corename().c_str());
+}
+
+int run_export(const ExportOptions& options) {
+  if (options.run_dir.empty()) throw UsageError("expected a RUN_DIR or a .safetensors checkpoint");
+  if (options.out_dir.empty() && options.onnx.empty())
+    throw UsageError("expected --fold-bn OUT_DIR or --onnx FILE (or both)");
+  const ModelFiles files = model_files(options.run_dir);
+  const RunConfig config = load_run_config(files.config);
+  SavedModel model = load_saved_model(files, sample_shape(config.data));
+  std::optional<FoldedModel> folded;
+  if (!options.out_dir.empty() || options.onnx_fold_bn) {
+    folded = fold_batchnorm(model.graph);
+    std::printf("folded   %s\n", folded->folded.empty()
+                                     ? "nothing (no BatchNorm directly after a Dense or Conv2d)"
+                                     : joined(folded->folded).c_str());
+    for (const std::string& reason : folded->skipped) std::printf("kept     %s\n", reason.c_str());
+  }
+  if (!options.onnx.empty()) {
+    const Graph& graph = options.onnx_fold_bn ? folded->graph : model.graph;
+    write_onnx(options.onnx, graph);
+    std::printf("wrote    %s (ONNX opset %lld, %zu layers%s)\n", options.onnx.c_str(),
+                static_cast<long long>(OnnxGraph::kOpset), graph.size(),
+                options.onnx_fold_bn ? ", BatchNorm folded" : "");
+  }
+  if (!options.out_dir.empty()) {
+    write_folded_run(options, files, config, model, *folded);
+    check_folded(options, model, *folded);
+  }
   return 0;
 }
 
@@ -119,6 +144,12 @@ CommandRun declare_export(CLI::App& app) {
   app.add_option("RUN_DIR_OR_CHECKPOINT", options->run_dir, "the trained model, as for eval");
   app.add_option("--fold-bn", options->out_dir, "where to write the folded model")
       ->type_name("OUT_DIR");
+  CLI::Option* onnx = app.add_option("--onnx", options->onnx,
+                                     "write the model's inference graph as ONNX (opset 17)")
+                          ->type_name("FILE");
+  app.add_flag("--onnx-fold-bn", options->onnx_fold_bn,
+               "fold BatchNorm into the Dense/Conv2d before it in the ONNX file")
+      ->needs(onnx);
   app.add_option("--batch", options->batch, "samples per timed forward pass")
       ->type_name("N")
       ->check(whole_number(2, 999999))
@@ -132,7 +163,14 @@ CommandRun declare_export(CLI::App& app) {
       "and drops the BatchNorm. Writes OUT_DIR/config.json and model.safetensors\n"
       "(and classes.json), which `minima eval` and `minima predict` read like a\n"
       "run directory. The folded model computes the same Eval-mode outputs; the\n"
-      "command checks that on random inputs and times both models.");
+      "command checks that on random inputs and times both models.\n"
+      "\n"
+      "--onnx FILE writes the Eval-mode graph as an ONNX model (opset 17) that\n"
+      "Netron shows and ONNX Runtime runs: input \"input\" [N, 784] for an MLP or\n"
+      "[N, 1, 28, 28] for a CNN (as the model is fed), output \"logits\" [N, 10],\n"
+      "the weights as initializers with the state_dict names (fc1.weight, ...).\n"
+      "With --onnx-fold-bn the graph is the folded one. A layer ONNX cannot\n"
+      "express is an error naming it (docs/interop.md).");
   return [options] { return run_export(*options); };
 }
 
@@ -140,7 +178,7 @@ CommandRun declare_export(CLI::App& app) {
 
 MINIMA_REGISTER(command_registry(), "export",
                 (CommandEntry{
-                    "write an inference copy of a model with BatchNorm folded into Dense/Conv2d",
+                    "write an inference copy of a model (BatchNorm folded) or an ONNX file",
                     declare_export}));
 
 }  // namespace minima::cli

@@ -1,4 +1,4 @@
-// `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet]`
+// `minima train CONFIG [--set key=value ...] [--resume RUN_DIR] [--quiet] [--tensorboard DIR]`
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include <minima/core/blas_kernel.hpp>
 #include <minima/core/format.hpp>
 #include <minima/core/processes.hpp>
+#include <minima/train/tensorboard_log.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
 #include "cli/interrupt.hpp"
@@ -21,6 +22,7 @@ struct TrainArgs {
   std::vector<std::string> overrides;
   std::string resume;
   bool quiet = false;
+  std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
 };
 
 // The config to run: CONFIG, or for --resume the run's own config.json
@@ -34,6 +36,14 @@ RunConfig config_for(const TrainArgs& a) {
   check_same_run(load_run_config(saved_path), config, a.resume);
   config.output.dir = a.resume;
   return config;
+}
+
+// The run's name in a TensorBoard log: its directory's name ("runs/mnist_mlp_bn/" ->
+// "mnist_mlp_bn").
+std::string tensorboard_run_name(const std::string& run_dir) {
+  std::filesystem::path dir = std::filesystem::path(run_dir).lexically_normal();
+  if (dir.filename().empty()) dir = dir.parent_path();
+  return dir.filename().string();
 }
 
 // " per process, 2 processes of 30 samples each" for a data-parallel run, else "".
@@ -68,6 +78,10 @@ int run_train(const TrainArgs& a) {
   options.progress = a.quiet ? ProgressStyle::Quiet : ProgressStyle::Auto;
   options.resume = !a.resume.empty();
   options.stop = &interrupt_requested();
+  std::unique_ptr<TensorBoardLog> tensorboard;  // made once the trainer built the model
+  options.on_eval = [&tensorboard](const EvalPoint& point, Trainer& t) {
+    if (tensorboard) tensorboard->write(point, t.model());
+  };
   const RunConfig config = config_for(a);
   // Settings the data or the layers cannot take are found while building:
   // name the config file they are about.
@@ -87,6 +101,14 @@ int run_train(const TrainArgs& a) {
                   static_cast<long long>(trainer.total_steps()));
     return 0;
   }
+  if (!a.tensorboard.empty() && writer)
+    tensorboard = std::make_unique<TensorBoardLog>(
+        TensorBoardLog::run_dir(a.tensorboard, tensorboard_run_name(config.output.dir),
+                                config.seed),
+        trainer.model(),
+        first_samples(trainer.eval_data(), trainer.normalization(), TensorBoardLog::kProbeSamples)
+            .x);
+  if (tensorboard && !a.quiet) std::printf("TensorBoard log: %s\n", tensorboard->path().c_str());
   if (!a.quiet && writer) print_start(trainer, options.resume);
 
   const EvalPoint last = [&] {
@@ -134,6 +156,12 @@ CommandRun declare_train(CLI::App& app) {
                  "same model, data, seed and batch size)")
       ->type_name("RUN_DIR");
   app.add_flag("-q,--quiet", args->quiet, "print only the final result");
+  app.add_option("--tensorboard", args->tensorboard,
+                 "also write a TensorBoard event file in DIR/<run>/seed-<seed>/\n"
+                 "(<run>: the run directory's name): the metrics and a\n"
+                 "histogram of every hidden nonlinearity's input at each\n"
+                 "evaluation (docs/interop.md)")
+      ->type_name("DIR");
   app.footer(
       "Trains the model CONFIG describes and writes its run directory (output.dir):\n"
       "config.json, metrics.csv (one row per evaluation) and checkpoints: each in\n"

@@ -4,6 +4,8 @@
 //   static float forward(float x)
 //   static float derivative(float x, float y)   // dy/dx, from input or output
 //   static constexpr ActivationTraits traits    // output range, saturated region
+//   static constexpr const char* onnx_op        // ONNX's operator, "Relu" (optional:
+//                                               // without it, export --onnx refuses the layer)
 // Each activation's header names the layer (using Relu = Activation<ReluOp>)
 // and its .cpp instantiates it and registers it under Op::name
 // (MINIMA_REGISTER_LAYER); its traits make it an activation for model
@@ -14,6 +16,7 @@
 #include <minima/core/parallel.hpp>
 #include <minima/core/vector_clones.hpp>
 #include <minima/nn/layer.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -46,6 +49,13 @@ class Activation : public UnaryLayer {
   json config() const override { return json::object(); }
   static constexpr LayerTraits kTraits{.activation = &Op::traits};
   const LayerTraits& traits() const override { return kTraits; }
+  // ONNX: the elementwise operator of the same function (Op::onnx_op).
+  void to_onnx(OnnxScope& scope) const override {
+    if constexpr (requires { Op::onnx_op; })
+      scope.node(Op::onnx_op, {scope.inputs()[0]}, scope.output());
+    else
+      UnaryLayer::to_onnx(scope);  // no ONNX form: the error naming the layer
+  }
 
  protected:
   Shape do_build(const Shape& input_shape) override { return input_shape; }

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -34,6 +35,19 @@ void Add::do_forward(std::span<const Tensor* const> x, Tensor& y, Mode) {
 void Add::do_backward(std::span<const Tensor* const>, const Tensor&, const Tensor& dy,
                       std::span<Tensor> dx) {
   for (Tensor& d : dx) std::copy(dy.data(), dy.data() + dy.numel(), d.data());
+}
+
+// ONNX: Add, one node per input after the first: ((x0 + x1) + x2) + ...
+void Add::to_onnx(OnnxScope& scope) const {
+  const std::vector<std::string>& x = scope.inputs();
+  std::string sum = x[0];
+  for (size_t i = 1; i < x.size(); ++i) {
+    const bool last = i + 1 == x.size();
+    const std::string suffix = last ? "" : "sum" + std::to_string(i);
+    const std::string out = last ? scope.output() : scope.intermediate(suffix);
+    scope.node("Add", {sum, x[i]}, out, suffix);
+    sum = out;
+  }
 }
 
 }  // namespace minima

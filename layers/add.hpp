@@ -13,6 +13,7 @@ class Add : public Layer {
   std::string type() const override { return "add"; }
   json config() const override { return json::object(); }
   int arity() const override { return 0; }
+  void to_onnx(OnnxScope& scope) const override;
 
  protected:
   Shape do_build(const std::vector<Shape>& input_shapes) override;

@@ -99,4 +99,10 @@ void AvgPool2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
   });
 }
 
+// ONNX: AveragePool with count_include_pad = 1: padding counts as zeros and
+// every window divides by k k, as here.
+void AvgPool2d::to_onnx(OnnxScope& scope) const {
+  pool_node(scope, "AveragePool").attribute("count_include_pad", int64_t(1));
+}
+
 }  // namespace minima

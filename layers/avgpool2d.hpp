@@ -13,6 +13,7 @@ class AvgPool2d : public Pool2d {
   explicit AvgPool2d(int64_t kernel, Options options = {});
   explicit AvgPool2d(ConfigObject& args);
   std::string type() const override { return "avgpool2d"; }
+  void to_onnx(OnnxScope& scope) const override;
 
  protected:
   Shape do_build(const Shape& input_shape) override;

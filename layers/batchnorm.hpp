@@ -44,6 +44,7 @@ class BatchNorm : public UnaryLayer {
   const LayerTraits& traits() const override { return kTraits; }
   json config() const override;
   void init_params(Rng& rng) override;
+  void to_onnx(OnnxScope& scope) const override;
 
   double eps() const { return options_.eps; }
   bool affine() const { return options_.affine; }

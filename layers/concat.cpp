@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -50,6 +51,11 @@ void Concat::do_backward(std::span<const Tensor* const>, const Tensor&, const Te
     }
     offset += w;
   }
+}
+
+// ONNX: Concat with axis 1 of the feature vectors [N, D_i].
+void Concat::to_onnx(OnnxScope& scope) const {
+  scope.node("Concat", scope.inputs(), scope.output()).attribute("axis", int64_t(1));
 }
 
 }  // namespace minima

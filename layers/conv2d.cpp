@@ -7,6 +7,7 @@
 #include <minima/core/parallel.hpp>
 #include <minima/core/reductions.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 #include <minima/nn/weight_init.hpp>
 
 namespace minima {
@@ -213,6 +214,18 @@ void Conv2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tenso
       for (int64_t part = 0; part < parts; ++part) sum += parts_[size_t(part)].bias_sums[size_t(o)];
       bias_.grad[o] += float(sum);
     }
+}
+
+// ONNX: Conv(x, W, b) with kernel_shape [k, k], strides [s, s] and pads
+// [p, p, p, p] (the start then the end of each spatial axis).
+void Conv2d::to_onnx(OnnxScope& scope) const {
+  std::vector<std::string> inputs = {scope.inputs()[0], scope.state("weight")};
+  if (options_.bias) inputs.push_back(scope.state("bias"));
+  const int64_t k = window_.kernel, s = window_.stride, p = window_.padding;
+  scope.node("Conv", inputs, scope.output())
+      .attribute("kernel_shape", std::vector<int64_t>{k, k})
+      .attribute("strides", std::vector<int64_t>{s, s})
+      .attribute("pads", std::vector<int64_t>{p, p, p, p});
 }
 
 }  // namespace minima

@@ -44,6 +44,7 @@ class Conv2d : public UnaryLayer {
   json config() const override;
   InputForm input_form() const override { return InputForm::Image; }
   void init_params(Rng& rng) override;
+  void to_onnx(OnnxScope& scope) const override;
 
   Param& weight() { return weight_; }
   Param& bias() { return bias_; }

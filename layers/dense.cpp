@@ -6,6 +6,7 @@
 #include <minima/core/blas.hpp>
 #include <minima/core/parallel.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 #include <minima/nn/weight_init.hpp>
 
 namespace minima {
@@ -88,6 +89,14 @@ void Dense::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor
         for (int64_t j = begin; j < end; ++j) db[j] += g[i * h + j];
     });
   }
+}
+
+// ONNX: Gemm(x, W, b) = x W^T + b with transB = 1 (x flattened to [N, D] first
+// if it is an image).
+void Dense::to_onnx(OnnxScope& scope) const {
+  std::vector<std::string> inputs = {scope.flat_input(0), scope.state("weight")};
+  if (options_.bias) inputs.push_back(scope.state("bias"));
+  scope.node("Gemm", inputs, scope.output()).attribute("transB", int64_t(1));
 }
 
 }  // namespace minima

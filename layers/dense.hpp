@@ -34,6 +34,7 @@ class Dense : public UnaryLayer {
   InputForm input_form() const override { return InputForm::Flat; }
   json config() const override;
   void init_params(Rng& rng) override;
+  void to_onnx(OnnxScope& scope) const override;
 
   Param& weight() { return weight_; }
   Param& bias() { return bias_; }

@@ -5,6 +5,7 @@
 
 #include <minima/config/option_error.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -58,6 +59,11 @@ void Dropout::do_backward(const Tensor&, const Tensor&, const Tensor& dy, Tensor
   }
   const float* m = mask_.data();
   for (int64_t k = 0; k < dy.numel(); ++k) d[k] = g[k] * m[k];
+}
+
+// ONNX: Identity, Eval mode's dropout.
+void Dropout::to_onnx(OnnxScope& scope) const {
+  scope.node("Identity", {scope.inputs()[0]}, scope.output());
 }
 
 }  // namespace minima

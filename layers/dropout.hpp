@@ -25,6 +25,7 @@ class Dropout : public UnaryLayer {
   json config() const override { return {{"p", p_}}; }
   void init_params(Rng& rng) override { stream_ = rng; }
   Rng* random_stream() override { return &stream_; }
+  void to_onnx(OnnxScope& scope) const override;
 
   double p() const { return p_; }
   // The last Train forward's mask, [N, ...]: 0 (dropped) or 1/(1-p) (kept).

@@ -4,6 +4,7 @@
 
 #include <minima/core/parallel.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -27,6 +28,11 @@ void Flatten::do_forward(const Tensor& x, Tensor& y, Mode) { copy(x, y); }
 // dx[n, c, h, w] = dy[n, (c H + h) W + w]
 void Flatten::do_backward(const Tensor&, const Tensor&, const Tensor& dy, Tensor& dx) {
   copy(dy, dx);
+}
+
+// ONNX: Flatten with axis 1: [N, C, H, W] -> [N, C H W], row-major as here.
+void Flatten::to_onnx(OnnxScope& scope) const {
+  scope.node("Flatten", {scope.inputs()[0]}, scope.output()).attribute("axis", int64_t(1));
 }
 
 }  // namespace minima

@@ -13,6 +13,7 @@ class Flatten : public UnaryLayer {
   explicit Flatten(ConfigObject&) {}
   std::string type() const override { return "flatten"; }
   json config() const override { return json::object(); }
+  void to_onnx(OnnxScope& scope) const override;
 
  protected:
   Shape do_build(const Shape& input_shape) override { return Shape{input_shape.numel()}; }

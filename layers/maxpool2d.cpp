@@ -59,4 +59,7 @@ void MaxPool2d::do_backward(const Tensor& x, const Tensor&, const Tensor& dy, Te
   });
 }
 
+// ONNX: MaxPool (padding never wins a window's maximum, as here).
+void MaxPool2d::to_onnx(OnnxScope& scope) const { pool_node(scope, "MaxPool"); }
+
 }  // namespace minima

@@ -13,6 +13,7 @@ class MaxPool2d : public Pool2d {
   explicit MaxPool2d(int64_t kernel, Options options = {});
   explicit MaxPool2d(ConfigObject& args);
   std::string type() const override { return "maxpool2d"; }
+  void to_onnx(OnnxScope& scope) const override;
 
  protected:
   Shape do_build(const Shape& input_shape) override;

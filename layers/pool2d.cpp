@@ -34,4 +34,14 @@ Shape Pool2d::do_build(const Shape& input_shape) {
   return out;
 }
 
+// ONNX: MaxPool or AveragePool with kernel_shape [k, k], strides [s, s] and
+// pads [p, p, p, p]; ceil_mode 0 (the default).
+OnnxNode& Pool2d::pool_node(OnnxScope& scope, const char* op_type) const {
+  const int64_t k = window_.kernel, s = window_.stride, p = window_.padding;
+  return scope.node(op_type, {scope.inputs()[0]}, scope.output())
+      .attribute("kernel_shape", std::vector<int64_t>{k, k})
+      .attribute("strides", std::vector<int64_t>{s, s})
+      .attribute("pads", std::vector<int64_t>{p, p, p, p});
+}
+
 }  // namespace minima

@@ -13,6 +13,7 @@
 #include <minima/core/parallel.hpp>
 #include <minima/layers/window2d.hpp>
 #include <minima/nn/layer.hpp>
+#include <minima/nn/onnx_graph.hpp>
 
 namespace minima {
 
@@ -35,6 +36,8 @@ class Pool2d : public UnaryLayer {
   // Reads "kernel" and the keys of Options.
   Pool2d(const std::string& type, ConfigObject& args);
   Shape do_build(const Shape& input_shape) override;
+  // The ONNX node `op_type` ("MaxPool", "AveragePool") over the window.
+  OnnxNode& pool_node(OnnxScope& scope, const char* op_type) const;
 
   // Runs plane(j) for every channel plane j of a batch [n, C, ...], on the pool.
   template <class Plane>

@@ -6,6 +6,7 @@ namespace minima {
 
 struct ReluOp {
   static constexpr const char* name = "relu";
+  static constexpr const char* onnx_op = "Relu";
   static float forward(float x) { return x > 0.0f ? x : 0.0f; }
   static float derivative(float x, float) { return x > 0.0f ? 1.0f : 0.0f; }
   // Dead where y = 0 (x <= 0): a unit 0 on the whole batch passes no gradient.

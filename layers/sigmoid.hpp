@@ -7,6 +7,7 @@ namespace minima {
 
 struct SigmoidOp {
   static constexpr const char* name = "sigmoid";
+  static constexpr const char* onnx_op = "Sigmoid";
   static float forward(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
   static float derivative(float, float y) { return y * (1.0f - y); }
   // Saturated near its asymptotes 0 and 1, where y (1 - y) < 0.01.

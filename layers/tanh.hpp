@@ -8,6 +8,7 @@ namespace minima {
 
 struct TanhOp {
   static constexpr const char* name = "tanh";
+  static constexpr const char* onnx_op = "Tanh";
   static float forward(float x) { return std::tanh(x); }
   static float derivative(float, float y) { return 1.0f - y * y; }
   // Saturated near its asymptotes -1 and 1, where 1 - y^2 < 0.02.

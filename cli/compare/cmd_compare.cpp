@@ -1,5 +1,5 @@
 // `minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]
-//                 [--jobs N]`
+//                 [--jobs N] [--tensorboard DIR]`
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +16,7 @@
 #include <minima/report/png_chart.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/landscape_meter.hpp>
+#include <minima/train/tensorboard_log.hpp>
 #include <minima/train/thread_choice.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"
@@ -44,7 +45,8 @@ struct CompareArgs {
   std::string out;
   std::string png;
   bool quiet = false;
-  int jobs = 0;  // runs at once; 0 = as many as the cores allow
+  int jobs = 0;             // runs at once; 0 = as many as the cores allow
+  std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
 };
 
 // One run of one variant with one seed, checked and ready to train.
@@ -97,15 +99,6 @@ std::vector<Plan> plan_runs(const CompareConfig& compare, const std::string& out
     }
   }
   return plans;
-}
-
-// The first `count` samples of `set`, scaled like training batches.
-Batch first_samples(const Dataset& set, const Normalization& normalization, int64_t count) {
-  Batcher batcher(set, std::min(count, set.count), normalization, /*shuffle=*/false, 0,
-                  /*drop_last=*/false);
-  Batch batch;
-  batcher.next(batch);
-  return batch;
 }
 
 // Every probed unit's percentiles: "step,layer,unit,p15,p50,p85", in step
@@ -175,11 +168,12 @@ struct RunOutcome {
 
 struct RunContext {
   const CompareConfig& compare;
-  size_t count;       // of runs
-  bool quiet;         // print nothing while training
-  bool side_by_side;  // runs share the terminal: one line per evaluation, named
-  bool writer;        // writes files and messages (rank 0 of a data-parallel compare)
-  std::mutex& print;  // held while printing
+  size_t count;                    // of runs
+  bool quiet;                      // print nothing while training
+  bool side_by_side;               // runs share the terminal: one line per evaluation, named
+  bool writer;                     // writes files and messages (rank 0 of a data-parallel compare)
+  const std::string& tensorboard;  // the TensorBoard log's directory, or ""
+  std::mutex& print;               // held while printing
 };
 
 // "[with BN, seed 1] step 500/5000  loss 0.2345  eval_acc 93.10%  12.3s"
@@ -251,6 +245,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     if (is_log_probe_step(trainer.step())) probe(trainer);
   };
   std::unique_ptr<TrainModeAccuracy> train_mode;  // made once the trainer built the model
+  std::unique_ptr<TensorBoardLog> tensorboard;    // the same
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
     result.accuracy.push_back({p.step, p.eval_acc});
     if (train_mode)
@@ -260,6 +255,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     result.steps = p.step;
     probe(trainer);
     if (context.writer) write_file_atomically(probe_path, probe_csv(plan.probes, traces));
+    if (tensorboard) tensorboard->write(p, trainer.model());
     if (context.side_by_side && !context.quiet) {
       const std::lock_guard lock(context.print);
       print_eval_line(name, p, trainer.total_steps());
@@ -276,6 +272,10 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
     measure(trainer);
   }
   if (context.compare.telemetry_bins > 0) result.telemetry = telemetry_layers(trainer.model());
+  if (!context.tensorboard.empty() && context.writer)
+    tensorboard = std::make_unique<TensorBoardLog>(
+        TensorBoardLog::run_dir(context.tensorboard, variant.slug, plan.seed), trainer.model(),
+        probe_x);
   // Step 0: the untrained net (one evaluation, no training state touched).
   result.accuracy.push_back(
       {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
@@ -402,7 +402,8 @@ int run_compare(const CompareArgs& a) {
   // pool is set to one thread here, before they start, and stays so.
   if (jobs > 1) set_threads(1);
   std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-  const RunContext context{compare, plans.size(), a.quiet || !writer, jobs > 1, writer, mutex};
+  const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
+                           a.tensorboard, mutex};
   run_side_by_side(plans.size(), jobs, [&](size_t i) {
     if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
     RunOutcome outcome = run_one(plans[i], i, context);
@@ -448,6 +449,9 @@ int run_compare(const CompareArgs& a) {
     for (const std::string& sentence : *sentences) std::printf("  %s\n", sentence.c_str());
   std::printf("report: %s%s%s\n", report_path.c_str(),
               a.png.empty() ? "" : ", accuracy chart: ", a.png.c_str());
+  if (!a.tensorboard.empty())
+    std::printf("TensorBoard logs: %s (tensorboard --logdir %s)\n", a.tensorboard.c_str(),
+                a.tensorboard.c_str());
   for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
@@ -464,6 +468,10 @@ CommandRun declare_compare(CLI::App& app) {
   app.add_option("--png", args->png, "also write the accuracy chart as a PNG image")
       ->type_name("FILE");
   app.add_flag("-q,--quiet", args->quiet, "print only the table");
+  app.add_option("--tensorboard", args->tensorboard,
+                 "also write TensorBoard event files, one directory per\n"
+                 "variant and seed: DIR/<variant>/seed-<N>/ (docs/interop.md)")
+      ->type_name("DIR");
   app.add_option("-j,--jobs", args->jobs,
                  "train this many variants at once (default: side by side when\n"
                  "each run trains on one thread, as many as there are cores;\n"

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <minima/nn/graph.hpp>
+#include <minima/nn/hidden_layers.hpp>
 #include "cli/compare/compare_config.hpp"
 
 namespace minima {
@@ -33,11 +34,6 @@ struct UnitLayout {
   std::string word;       // "unit", or "channel"
 };
 UnitLayout unit_layout(const Shape& sample_shape);
-
-// The hidden nonlinearities (layers whose traits say they are activations:
-// relu, sigmoid, tanh, ...; not fed by the network's input, nor the last
-// layer), in graph order.
-std::vector<size_t> hidden_activations(const Graph& model);
 
 // The layer named by `spec`, or by default the input of every hidden
 // activation (hidden_activations) in graph order: after BN where there is

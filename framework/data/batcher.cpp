@@ -1,5 +1,6 @@
 #include <minima/data/batcher.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <numeric>
@@ -102,6 +103,14 @@ bool Batcher::next(Batch& batch) {
   }
   position_ += whole;
   return true;
+}
+
+Batch first_samples(const Dataset& set, const Normalization& normalization, int64_t count) {
+  Batcher batcher(set, std::min(count, set.count), normalization, /*shuffle=*/false, 0,
+                  /*drop_last=*/false);
+  Batch batch;
+  batcher.next(batch);
+  return batch;
 }
 
 }  // namespace minima

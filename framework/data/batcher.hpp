@@ -61,4 +61,8 @@ class Batcher {
   int64_t part_ = 0, parts_ = 1;
 };
 
+// The first `count` samples of `set` (all of them if fewer), in file order,
+// scaled like training batches: a fixed batch to measure a model on.
+Batch first_samples(const Dataset& set, const Normalization& normalization, int64_t count);
+
 }  // namespace minima

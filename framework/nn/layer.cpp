@@ -80,4 +80,8 @@ void Layer::add_buffer(Buffer& b, std::string name, Shape shape, float fill, boo
   buffers_.push_back(&b);
 }
 
+void Layer::to_onnx(OnnxScope&) const {
+  throw std::invalid_argument("layer '" + name() + "' (type " + type() + ") has no ONNX form");
+}
+
 }  // namespace minima

@@ -24,6 +24,8 @@ namespace minima {
 
 enum class Mode { Train, Eval };
 
+class OnnxScope;  // nn/onnx_graph.hpp
+
 // The per-sample input a layer wants: a feature vector [D] (dense), an image
 // [C, H, W] (conv2d, the poolings), or whatever it is given (the others).
 // A Graph feeds its input in the form its first layers want (Graph::infer_shapes).
@@ -152,6 +154,10 @@ class Layer {
   // or nullptr. Checkpoints save its position, so a resumed run goes on
   // drawing where the interrupted one stopped.
   virtual Rng* random_stream() { return nullptr; }
+  // Writes the layer's Eval-mode computation as ONNX node(s) into `scope`
+  // (nn/onnx_graph.hpp). The default throws std::invalid_argument: "layer
+  // 'x' (type y) has no ONNX form".
+  virtual void to_onnx(OnnxScope& scope) const;
 
  protected:
   virtual Shape do_build(const std::vector<Shape>& input_shapes) = 0;
