@@ -8,9 +8,9 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
-#include <minima/core/blas_kernel.hpp>
-#include <minima/core/processes.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/blas_kernel.hpp>
+#include <minima/platform/processes.hpp>
+#include <minima/platform/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/usage_message.hpp"
 

@@ -13,10 +13,10 @@
 #include <minima/core/blas.hpp>
 #include <minima/core/format.hpp>
 #include <minima/core/rng.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/io/checkpoint.hpp>
 #include <minima/io/onnx_file.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/saved_model.hpp>
 #include "cli/command.hpp"
 #include "cli/options.hpp"

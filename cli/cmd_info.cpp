@@ -3,8 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include <minima/core/gemm_check.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/gemm_check.hpp>
+#include <minima/platform/threads.hpp>
 #include "cli/command.hpp"
 #include "cli/system_info.hpp"
 

@@ -5,9 +5,9 @@
 #include <memory>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/blas_kernel.hpp>
 #include <minima/core/format.hpp>
-#include <minima/core/processes.hpp>
+#include <minima/platform/blas_kernel.hpp>
+#include <minima/platform/processes.hpp>
 #include <minima/train/tensorboard_log.hpp>
 #include <minima/train/trainer.hpp>
 #include "cli/command.hpp"

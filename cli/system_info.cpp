@@ -6,8 +6,8 @@
 #include <thread>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/cpu_features.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/cpu_features.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/run_system.hpp>
 
 namespace minima {

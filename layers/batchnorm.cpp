@@ -7,6 +7,7 @@
 #include <minima/config/option_error.hpp>
 #include <minima/core/reductions.hpp>
 #include <minima/nn/layer_registry.hpp>
+#include <minima/platform/process_sums.hpp>
 
 namespace minima {
 
@@ -26,8 +27,7 @@ BatchNormOptions read_batchnorm_options(ConfigObject& args) {
 
 }  // namespace
 
-// What the sums over the batch need beside the named caches mean_ and
-// inv_std_ (the machinery lives in core/reductions.hpp).
+// The sums' buffers beside the named caches mean_, inv_std_ (core/reductions.hpp).
 struct BatchNorm::Workspace {
   ChannelSums sums;             // the sums over the batch, in parts
   ProcessSums processes;        // with sync in training: the sums over all processes

@@ -28,7 +28,7 @@ struct BatchNormOptions {
   std::optional<double> momentum = 0.1;  // std::nullopt: cumulative average (config: null)
   bool affine = true;
   bool track_running_stats = true;
-  bool sync = false;  // training statistics over all processes (core/processes.hpp)
+  bool sync = false;  // training statistics over all processes (platform/processes.hpp)
 };
 
 class BatchNorm : public UnaryLayer {

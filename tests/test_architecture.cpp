@@ -21,15 +21,15 @@ namespace {
 // Folder (relative to the source root) -> the <minima/X/...> folders it may include.
 const std::map<std::string, std::set<std::string>>& allowed() {
   static const std::map<std::string, std::set<std::string>> table = [] {
-    const char* order[] = {"core", "config", "nn", "optim", "data", "io", "train"};
+    const char* order[] = {"core", "platform", "config", "nn", "optim", "data", "io", "train"};
     std::map<std::string, std::set<std::string>> t;
     std::set<std::string> before;
     for (const char* folder : order) {
       before.insert(folder);
       t[std::string("framework/") + folder] = before;
     }
-    t["layers"] = {"core", "config", "nn", "layers"};
-    t["models"] = {"core", "config", "nn", "layers", "models"};
+    t["layers"] = {"core", "platform", "config", "nn", "layers"};
+    t["models"] = {"core", "platform", "config", "nn", "layers", "models"};
     t["framework/report"] = before;
     t["framework/report"].insert({"layers", "models", "report"});
     return t;

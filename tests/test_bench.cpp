@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include <minima/core/gemm_check.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
+#include <minima/platform/gemm_check.hpp>
+#include <minima/platform/threads.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/system_info.hpp"
 #include "tests/build_paths.hpp"

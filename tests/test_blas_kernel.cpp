@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/blas_kernel.hpp>
-#include <minima/core/cpu_features.hpp>
+#include <minima/platform/blas_kernel.hpp>
+#include <minima/platform/cpu_features.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"

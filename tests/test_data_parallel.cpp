@@ -1,4 +1,4 @@
-// Data-parallel training (core/processes.hpp): the batch split into equal
+// Data-parallel training (platform/processes.hpp): the batch split into equal
 // parts, synchronized BatchNorm, and `mpirun -np 2 minima train` against one
 // process doing the same arithmetic.
 #include <unistd.h>
@@ -15,7 +15,6 @@
 
 #include <minima/config/config_object.hpp>
 #include <minima/core/atomic_file.hpp>
-#include <minima/core/processes.hpp>
 #include <minima/data/batcher.hpp>
 #include <minima/data/data_source.hpp>
 #include <minima/io/checkpoint.hpp>
@@ -23,6 +22,7 @@
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/optim/optimizer.hpp>
+#include <minima/platform/processes.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 

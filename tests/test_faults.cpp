@@ -265,7 +265,7 @@ TEST_CASE("faults: SIGKILL between the two files of a checkpoint resumes from th
   CHECK(load_checkpoint(run) == "40");
 }
 
-TEST_CASE("faults: a run written before checkpoint directories still resumes") {
+TEST_CASE("faults: a run without checkpoint directories is refused, naming what is missing") {
   TempDir tmp("faults_legacy");
   test::write_blobs(tmp.path());
   const std::string run = tmp.path("run");
@@ -277,10 +277,12 @@ TEST_CASE("faults: a run written before checkpoint directories still resumes") {
   fs::rename(step + "model.safetensors", run + "/model.safetensors");
   fs::rename(step + "train_state.safetensors", run + "/train_state.safetensors");
   fs::remove_all(run + "/checkpoints");
-  check_success(run_cli({"train", "--resume", run, "--quiet", "--set", "train.steps=40"}));
-  CHECK(load_checkpoint(run) == "40");
-  CHECK(fs::is_symlink(run + "/model.safetensors"));
-  CHECK(!fs::exists(run + "/train_state.safetensors"));
+  const CliResult r = run_cli({"train", "--resume", run, "--quiet", "--set", "train.steps=40"});
+  CHECK(r.exit_code == 1);
+  CHECK(single_error_line(r) == "minima train: error: " + run +
+                                    ": nothing to resume from (no committed checkpoint: "
+                                    "model.safetensors naming checkpoints/step-<S>/)");
+  CHECK(fs::is_regular_file(run + "/train_state.safetensors"));  // nothing lost
 }
 
 TEST_CASE("faults: SIGKILL at arbitrary moments of a run never leaves a damaged checkpoint") {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 #include "tests/support.hpp"
 #include "tests/threads_guard.hpp"
 

@@ -11,12 +11,12 @@
 
 #include <minima/core/blas.hpp>
 #include <minima/core/rng.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/data/batcher.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/optim/optimizer.hpp>
+#include <minima/platform/threads.hpp>
 #include "cli/bench/bench.hpp"
 #include "tests/allocation_counter.hpp"
 #include "tests/threads_guard.hpp"

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include <minima/config/config_override.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/run_config.hpp>
 #include "tests/build_paths.hpp"
 #include "tests/run_command.hpp"

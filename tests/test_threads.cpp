@@ -14,8 +14,8 @@
 
 #include <minima/core/blas.hpp>
 #include <minima/core/parallel.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/thread_choice.hpp>
 #include "cli/bench/bench.hpp"
 #include "tests/support.hpp"

@@ -2,7 +2,7 @@
 // Restores the thread count a test changes (minima::set_threads), also when
 // an assertion ends the test early.
 #include <minima/core/parallel.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 
 namespace minima::test {
 

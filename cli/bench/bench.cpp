@@ -9,8 +9,8 @@
 
 #include <minima/core/parallel.hpp>
 #include <minima/core/rng.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/nn/model_builder.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/run_config.hpp>
 #include <minima/train/thread_choice.hpp>
 #include "cli/system_info.hpp"

@@ -4,7 +4,7 @@
 #include <limits>
 #include <memory>
 
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/thread_choice.hpp>
 #include "cli/bench/bench.hpp"
 #include "cli/command.hpp"

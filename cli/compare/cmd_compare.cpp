@@ -11,8 +11,8 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
-#include <minima/core/processes.hpp>
-#include <minima/core/threads.hpp>
+#include <minima/platform/processes.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/report/png_chart.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/landscape_meter.hpp>

@@ -1,6 +1,6 @@
 #include "cli/compare/hardware_words.hpp"
 
-#include <minima/core/cpu_features.hpp>
+#include <minima/platform/cpu_features.hpp>
 
 namespace minima {
 

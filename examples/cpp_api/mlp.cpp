@@ -8,12 +8,12 @@
 #include <memory>
 #include <vector>
 
-#include <minima/core/blas_kernel.hpp>
 #include <minima/layers/batchnorm.hpp>
 #include <minima/layers/dense.hpp>
 #include <minima/layers/relu.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/loss.hpp>
+#include <minima/platform/blas_kernel.hpp>
 
 using namespace minima;
 

@@ -18,9 +18,8 @@ constexpr int64_t kSplitMacs = int64_t(1) << 20;
 
 // cblas_sgemm, but C = op(A) op(B) (beta = 0) is computed as C = 0, then
 // C += op(A) op(B) (beta = 1): OpenBLAS 0.3.21 clears C with beta = 0 in a
-// pass of its own, about 5x slower than memset (conv2d's dcols product,
-// [150, 1700] with k = 16: 190 us against 126). Its kernels add the product
-// to the cleared C either way, so the results are the same.
+// slow pass of its own (docs/speed.md measures it). Its kernels add the
+// product to the cleared C either way, so the results are the same.
 void sgemm(CBLAS_TRANSPOSE op_a, CBLAS_TRANSPOSE op_b, int m, int n, int k, float alpha,
            const float* a, int lda, const float* b, int ldb, float beta, float* c, int ldc) {
   if (beta == 0.0f) {

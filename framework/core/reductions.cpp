@@ -1,7 +1,5 @@
 #include <minima/core/reductions.hpp>
 
-#include <minima/core/processes.hpp>
-
 namespace minima {
 
 void ChannelSums::add_row_blocks(const ChannelLayout& b, std::span<double* const> sums) const {
@@ -27,24 +25,24 @@ void ChannelSums::add_planes(const ChannelLayout& b, std::span<double* const> su
     }
 }
 
-ProcessSums::ProcessSums(int64_t channels) : buffer_(size_t(2 * channels + 1)) {}
+CrossProcessSums::CrossProcessSums(int64_t channels) : buffer_(size_t(2 * channels + 1)) {}
 
-double ProcessSums::sum(std::span<double> sums, double count) {
+double CrossProcessSums::sum(std::span<double> sums, double count) {
   if (!on_) return count;
   std::copy(sums.begin(), sums.end(), buffer_.begin());
   buffer_[sums.size()] = count;
   const std::span<double> values(buffer_.data(), sums.size() + 1);
-  sum_over_processes(values);
+  all_reduce(values);
   std::copy(values.begin(), values.end() - 1, sums.begin());
   return values.back();
 }
 
-void ProcessSums::sum(std::span<double> sums) {
-  if (on_) sum_over_processes(sums);
+void CrossProcessSums::sum(std::span<double> sums) {
+  if (on_) all_reduce(sums);
 }
 
 double channel_means(const ChannelLayout& b, const float* x, ChannelSums& sums,
-                     ProcessSums& processes, std::span<double> mean) {
+                     CrossProcessSums& processes, std::span<double> mean) {
   double* sum = mean.data();  // sum (x - x_0), then the mean
   sums(b, std::array{sum}, [=](int64_t c) {
     return [=, x_0 = x[c * b.spatial]](int64_t j) { return std::array<float, 1>{x[j] - x_0}; };
@@ -67,7 +65,8 @@ void split_means(std::span<const double> mean, float* value, float* rest) {
 }
 
 void channel_squared_deviations(const ChannelLayout& b, const float* x, const SplitMean& mu,
-                                ChannelSums& sums, ProcessSums& processes, std::span<double> out) {
+                                ChannelSums& sums, CrossProcessSums& processes,
+                                std::span<double> out) {
   sums(b, std::array{out.data()}, [=](int64_t c) {
     return [=, mu = mu[c]](int64_t j) {
       const float xc = mu.centered(x[j]);  // x - mu

@@ -162,17 +162,22 @@ struct SplitMean {
 };
 
 // Per-channel sums over the processes of a data-parallel run (PyTorch's
-// SyncBatchNorm; core/processes.hpp), one all-reduce a call, or over this
-// process alone when off. Owns the buffer the values travel in.
-class ProcessSums {
+// SyncBatchNorm), one all-reduce a call, or over this process alone when
+// off. Owns the buffer the values travel in; the all-reduce itself is
+// platform/process_sums.hpp's (core holds no process code).
+class CrossProcessSums {
  public:
-  explicit ProcessSums(int64_t channels);  // room for [2 channels + 1] values
+  explicit CrossProcessSums(int64_t channels);  // room for [2 channels + 1] values
+  virtual ~CrossProcessSums() = default;
   void set_over_processes(bool on) { on_ = on; }
   bool over_processes() const { return on_; }
   // When on: sums[k] = the sum over processes of sums[k], and returns the
   // sum of `count`; when off, returns `count` and leaves sums alone.
   double sum(std::span<double> sums, double count);
   void sum(std::span<double> sums);
+
+ protected:
+  virtual void all_reduce(std::span<double> values) = 0;  // values[k] = sum over processes
 
  private:
   bool on_ = false;
@@ -186,11 +191,12 @@ class ProcessSums {
 // processes when `processes` is on (each adds sum x = m x_0 + sum (x - x_0)
 // of its own m values). Returns the count of values per channel.
 double channel_means(const ChannelLayout& b, const float* x, ChannelSums& sums,
-                     ProcessSums& processes, std::span<double> mean);
+                     CrossProcessSums& processes, std::span<double> mean);
 // value[c] = float(mean[c]), rest[c] = float(mean[c] - value[c]) (SplitMean).
 void split_means(std::span<const double> mean, float* value, float* rest);
 // out[c] = the sum over channel c (and all processes when on) of (x - mu)^2.
 void channel_squared_deviations(const ChannelLayout& b, const float* x, const SplitMean& mu,
-                                ChannelSums& sums, ProcessSums& processes, std::span<double> out);
+                                ChannelSums& sums, CrossProcessSums& processes,
+                                std::span<double> out);
 
 }  // namespace minima

@@ -46,9 +46,6 @@ std::optional<CheckpointFiles> committed_checkpoint(const std::string& run_dir) 
     const fs::path dir = (fs::path(run_dir) / fs::read_symlink(model)).parent_path();
     return CheckpointFiles{model.string(), (dir / kTrainState).string()};
   }
-  const fs::path legacy_state = fs::path(run_dir) / kTrainState;
-  if (fs::is_regular_file(link) && fs::exists(legacy_state))
-    return CheckpointFiles{model.string(), legacy_state.string()};
   return std::nullopt;
 }
 
@@ -62,7 +59,6 @@ CheckpointFiles prepare_checkpoint(const std::string& run_dir, int64_t step) {
 
 void commit_checkpoint(const std::string& run_dir, int64_t step) {
   replace_symlink_atomically(run_model_path(run_dir), (relative_dir(step) / kModel).string());
-  fs::remove(fs::path(run_dir) / kTrainState);  // of a run written before this layout
   const fs::path checkpoints = fs::path(run_dir) / kCheckpoints;
   for (const fs::directory_entry& e : fs::directory_iterator(checkpoints))
     if (e.path().filename() != step_name(step)) fs::remove_all(e.path());
@@ -70,7 +66,6 @@ void commit_checkpoint(const std::string& run_dir, int64_t step) {
 
 void remove_checkpoints(const std::string& run_dir) {
   fs::remove(run_model_path(run_dir));  // first: from here on nothing is committed
-  fs::remove(fs::path(run_dir) / kTrainState);
   fs::remove_all(fs::path(run_dir) / kCheckpoints);
 }
 

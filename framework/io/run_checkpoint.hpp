@@ -14,10 +14,6 @@
 // one always exists. Users (eval, predict, export, PyTorch) read
 // RUN_DIR/model.safetensors as before; resume reads both files from the
 // directory the symlink names.
-//
-// A run written before this layout (regular model.safetensors and
-// train_state.safetensors in RUN_DIR) still resumes; its files are checked
-// to be from the same step.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -6,13 +6,13 @@
 
 #include <minima/config/config_override.hpp>
 #include <minima/core/atomic_file.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/data/idx.hpp>
 #include <minima/nn/graph.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/optim/optimizer.hpp>
 #include <minima/optim/schedule.hpp>
+#include <minima/platform/threads.hpp>
 
 namespace minima {
 namespace fs = std::filesystem;

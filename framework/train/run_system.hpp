@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <minima/core/blas_kernel.hpp>
+#include <minima/platform/blas_kernel.hpp>
 
 namespace minima {
 

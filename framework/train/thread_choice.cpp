@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 
 namespace minima {
 

@@ -9,13 +9,13 @@
 #include <optional>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/core/processes.hpp>
-#include <minima/core/threads.hpp>
 #include <minima/data/data_source.hpp>
 #include <minima/io/checkpoint.hpp>
 #include <minima/io/run_checkpoint.hpp>
 #include <minima/io/safetensors.hpp>
 #include <minima/io/train_state.hpp>
+#include <minima/platform/processes.hpp>
+#include <minima/platform/threads.hpp>
 #include <minima/train/evaluate.hpp>
 #include <minima/train/run_system.hpp>
 #include <minima/train/thread_choice.hpp>
@@ -137,8 +137,8 @@ void Trainer::resume() {
   const std::optional<CheckpointFiles> files = committed_checkpoint(dir);
   if (!files)
     throw std::runtime_error(dir +
-                             ": nothing to resume from (no model.safetensors checkpoint; the run "
-                             "wrote no checkpoint)");
+                             ": nothing to resume from (no committed checkpoint: model.safetensors "
+                             "naming checkpoints/step-<S>/)");
   const TrainState s = load_train_state(files->train_state, *optimizer_);
   load_model(files->model, model_);
   const auto metadata = load_safetensors(files->model).metadata;

@@ -1,5 +1,5 @@
 // A build without MPI: one process, sums are its own values.
-#include <minima/core/processes.hpp>
+#include <minima/platform/processes.hpp>
 
 #include <cstdlib>
 

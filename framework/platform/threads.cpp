@@ -1,4 +1,4 @@
-#include <minima/core/threads.hpp>
+#include <minima/platform/threads.hpp>
 
 #include <sched.h>
 

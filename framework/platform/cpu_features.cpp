@@ -1,4 +1,4 @@
-#include <minima/core/cpu_features.hpp>
+#include <minima/platform/cpu_features.hpp>
 
 #include <algorithm>
 #include <fstream>

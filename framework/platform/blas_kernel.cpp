@@ -1,4 +1,4 @@
-#include <minima/core/blas_kernel.hpp>
+#include <minima/platform/blas_kernel.hpp>
 
 #include <strings.h>
 #include <unistd.h>
@@ -12,8 +12,8 @@
 #include <sstream>
 
 #include <minima/core/blas.hpp>
-#include <minima/core/cpu_features.hpp>
-#include <minima/core/gemm_check.hpp>
+#include <minima/platform/cpu_features.hpp>
+#include <minima/platform/gemm_check.hpp>
 
 namespace minima {
 namespace {

@@ -1,5 +1,5 @@
 // A build with MPI (MINIMA_MPI): the processes mpirun started together.
-#include <minima/core/processes.hpp>
+#include <minima/platform/processes.hpp>
 
 #include <cstdlib>
 #include <limits>

@@ -1,4 +1,4 @@
-#include <minima/core/gemm_check.hpp>
+#include <minima/platform/gemm_check.hpp>
 
 #include <algorithm>
 #include <cmath>
