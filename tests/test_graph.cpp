@@ -117,6 +117,8 @@ TEST_CASE("graph: default names, state names and the flat arenas") {
   CHECK(g.layer(2).name() == "relu1");
   CHECK(g.find("bn1") == &g.layer(1));
   CHECK(g.find("nope") == nullptr);
+  CHECK(g.index_of("bn1") == 1);
+  CHECK(g.index_of("nope") == g.size());
   CHECK(g.output_shape() == Shape{3});
   CHECK(g.input_shape() == Shape{4});
   // fc1: 6*4 + 6, bn1: 6 + 6, fc2: 3*6 + 3.

@@ -23,12 +23,6 @@ std::string layer_names(const Graph& model) {
   return names;
 }
 
-size_t index_of(const Graph& model, const std::string& name) {
-  for (size_t i = 0; i < model.size(); ++i)
-    if (model.layer(i).name() == name) return i;
-  return model.size();
-}
-
 }  // namespace
 
 UnitLayout unit_layout(const Shape& sample_shape) {
@@ -40,7 +34,7 @@ UnitLayout unit_layout(const Shape& sample_shape) {
 std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spec) {
   std::vector<ProbeTarget> targets;
   if (!spec.layer.empty()) {
-    const size_t i = index_of(model, spec.layer);
+    const size_t i = model.index_of(spec.layer);
     if (i == model.size())
       throw ConfigError("/probe/layer",
                         "no layer named '" + spec.layer + "' (layers: " + layer_names(model) + ")");
@@ -50,7 +44,7 @@ std::vector<ProbeTarget> resolve_probes(const Graph& model, const ProbeSpec& spe
   }
   for (size_t a : hidden_activations(model)) {
     const std::string input = model.inputs_of(a).at(0);
-    const size_t i = index_of(model, input);
+    const size_t i = model.index_of(input);
     targets.push_back({i, input, "input to " + model.layer(a).name() + " (" + input + ")",
                        unit_layout(model.layer(i).output_shape()).word});
   }

@@ -300,10 +300,15 @@ void Graph::backward(const Tensor& dy) {
   }
 }
 
+size_t Graph::index_of(const std::string& name) const {
+  for (size_t i = 0; i < nodes_.size(); ++i)
+    if (nodes_[i].layer->name() == name) return i;
+  return nodes_.size();
+}
+
 Layer* Graph::find(const std::string& name) {
-  for (Node& n : nodes_)
-    if (n.layer->name() == name) return n.layer.get();
-  return nullptr;
+  const size_t i = index_of(name);
+  return i < nodes_.size() ? nodes_[i].layer.get() : nullptr;
 }
 
 std::vector<StateEntry> Graph::state() {

@@ -84,6 +84,8 @@ class Graph {
   Layer& layer(size_t i) { return *nodes_[i].layer; }
   const Layer& layer(size_t i) const { return *nodes_[i].layer; }
   const std::vector<std::string>& inputs_of(size_t i) const { return nodes_[i].input_names; }
+  // The index of the layer named `name`, or size() when there is none.
+  size_t index_of(const std::string& name) const;
   // The layer named `name`, or nullptr.
   Layer* find(const std::string& name);
 

@@ -9,12 +9,9 @@ namespace minima {
 
 TensorBoardLog::TensorBoardLog(const std::string& dir, const Graph& model, Tensor probe)
     : file_(dir), probe_(std::move(probe)) {
-  for (size_t a : hidden_activations(model)) {
-    const std::string& input = model.inputs_of(a).at(0);
-    for (size_t i = 0; i < model.size(); ++i)
-      if (model.layer(i).name() == input)
-        hidden_.push_back({i, "hidden/" + model.layer(a).name() + "_input"});
-  }
+  for (size_t a : hidden_activations(model))
+    hidden_.push_back(
+        {model.index_of(model.inputs_of(a).at(0)), "hidden/" + model.layer(a).name() + "_input"});
 }
 
 std::string TensorBoardLog::run_dir(const std::string& dir, const std::string& run, int64_t seed) {
