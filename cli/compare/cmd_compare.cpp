@@ -394,28 +394,28 @@ int run_compare(const CompareArgs& a) {
     return s;
   };
 
-  // The first Ctrl-C stops the running runs at their next step; a second one kills.
-  std::optional<InterruptGuard> interrupts(std::in_place);
-
-  const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
-  // Side by side, every run trains on one thread of its own: the shared
-  // pool is set to one thread here, before they start, and stays so.
-  if (jobs > 1) set_threads(1);
-  std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-  const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                           a.tensorboard, mutex};
-  run_side_by_side(plans.size(), jobs, [&](size_t i) {
-    if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
-    RunOutcome outcome = run_one(plans[i], i, context);
-    const std::lock_guard lock(mutex);
-    outcomes[i] = std::move(outcome);
-    if (!writer) return;
-    const CompareSummary so_far = summary();
-    write_file_atomically((out / "summary.json").string(), to_json(so_far).dump(1) + "\n");
-    write_file_atomically(report_path, compare_report_html(so_far));
-    if (!a.png.empty()) write_png_chart(accuracy_chart(so_far), a.png);
-  });
-  interrupts.reset();
+  {
+    // The first Ctrl-C stops the running runs at their next step; a second one kills.
+    const InterruptGuard interrupts;
+    const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
+    // Side by side, every run trains on one thread of its own: the shared
+    // pool is set to one thread here, before they start, and stays so.
+    if (jobs > 1) set_threads(1);
+    std::mutex mutex;  // guards `outcomes`, the report files and the terminal
+    const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
+                             a.tensorboard, mutex};
+    run_side_by_side(plans.size(), jobs, [&](size_t i) {
+      if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
+      RunOutcome outcome = run_one(plans[i], i, context);
+      const std::lock_guard lock(mutex);
+      outcomes[i] = std::move(outcome);
+      if (!writer) return;
+      const CompareSummary so_far = summary();
+      write_file_atomically((out / "summary.json").string(), to_json(so_far).dump(1) + "\n");
+      write_file_atomically(report_path, compare_report_html(so_far));
+      if (!a.png.empty()) write_png_chart(accuracy_chart(so_far), a.png);
+    });
+  }
 
   bool stopped = false;
   for (const std::optional<RunOutcome>& o : outcomes)
