@@ -6,9 +6,13 @@
 #include <utility>
 #include <vector>
 
-#include "cli/compare/summary.hpp"
+#include <minima/lesson/landscape/landscape_summary.hpp>
+#include <minima/lesson/probes/probe_result.hpp>
+#include <minima/lesson/summary.hpp>
 
 namespace minima::test {
+
+using namespace minima::lesson;
 
 // input [1, 2, 2] -> conv1 (2 channels, 1x1 kernel) -> `act` -> flatten ->
 // out, with channel c = weight_c x + bias_c ({weight, bias} per channel).
@@ -31,13 +35,15 @@ inline Graph two_channel_net(const std::string& act, std::pair<float, float> cha
 }
 
 // One seed's run: evaluated at step 0 and every 100 steps with
-// `accuracies`, the given drift per layer, a shown unit per layer.
+// `accuracies`, the given drift per layer (NaN: none), a shown unit per
+// layer, probed over 64 test inputs.
 inline SeedResult seed_run(int64_t seed, const std::vector<double>& accuracies,
                            const std::vector<double>& drift, double ms_per_step = 0.5) {
   SeedResult s;
   s.seed = seed;
   s.ms_per_step = ms_per_step;
-  s.drift = drift;
+  ProbeResult probe;
+  probe.batch = 64;
   for (size_t i = 0; i < accuracies.size(); ++i) {
     const int64_t step = int64_t(i) * 100;
     s.accuracy.push_back({step, accuracies[i]});
@@ -45,12 +51,44 @@ inline SeedResult seed_run(int64_t seed, const std::vector<double>& accuracies,
   }
   s.steps = int64_t(accuracies.size() - 1) * 100;
   for (size_t l = 0; l < drift.size(); ++l) {
+    const std::string n = std::to_string(l + 1);
+    probe.layers.push_back("input to sigmoid" + n + " (fc" + n + ")");
+    probe.units.push_back("unit");
+    probe.drift.push_back(std::isnan(drift[l]) ? std::nullopt : std::optional<double>(drift[l]));
     ShownUnit u{int64_t(l) + 3, {}};
     for (size_t i = 0; i < accuracies.size(); ++i)
       u.trace.push_back({int64_t(i) * 100, -1.0 - 0.1 * double(i), 0.0, 1.0 + 0.1 * double(i)});
-    s.shown.push_back(u);
+    probe.shown.push_back(u);
   }
+  s.measures["probe"] = probe;
   return s;
+}
+
+// Calls change(result) on seed `s`'s result of `measurement`, read as a
+// Result, which the seed then keeps.
+template <class Result, class Change>
+void change_result(SeedResult& s, const std::string& measurement, Change change) {
+  Result result = s.measures.at(measurement).get<Result>();
+  change(result);
+  s.measures[measurement] = result;
+}
+template <class Change>
+void change_probe(SeedResult& s, Change change) {
+  change_result<ProbeResult>(s, "probe", change);
+}
+// Calls change(point) on every landscape point of seed `s`.
+template <class Change>
+void change_landscape(SeedResult& s, Change change) {
+  change_result<LandscapeResult>(s, "landscape", [&](LandscapeResult& r) {
+    for (LandscapePoint& p : r.points) change(p);
+  });
+}
+
+// The measurements every comparison has on, with these thresholds.
+inline nlohmann::json standard_measures(const std::vector<double>& thresholds) {
+  return {{"thresholds", thresholds},
+          {"sweep_charts", nlohmann::json::object()},
+          {"probe", {{"layer", ""}, {"batch", 64}}}};
 }
 
 inline VariantSummary variant(const std::string& name, const std::string& baseline, int style) {
@@ -63,7 +101,6 @@ inline VariantSummary variant(const std::string& name, const std::string& baseli
   v.source = "configs/base.json";
   v.config = {{"model", {{"batchnorm", !baseline.empty()}}}, {"note", "a < b"}};
   v.style = LineStyle::numbered(style);
-  v.layers = {"input to sigmoid1 (fc1)", "input to sigmoid2 (fc2)"};
   return v;
 }
 
@@ -75,8 +112,7 @@ inline CompareSummary bn_wins() {
   CompareSummary s;
   s.title = "BN <vs> plain & more";
   s.source = "configs/compare_test.json";
-  s.thresholds = {0.90, 0.95};
-  s.probe_batch = 64;
+  s.measures = standard_measures({0.90, 0.95});
   s.hardware = "BLAS kernel: OpenBLAS Haswell (AVX2)";
   VariantSummary plain = variant("without BN", "", 0), bn = variant("with BN", "without BN", 1);
   plain.seeds = {seed_run(0, {0.1, 0.5, 0.8, 0.91, 0.93, 0.94}, {8.0, 12.0}),
@@ -94,11 +130,10 @@ inline CompareSummary bn_wins() {
 // `cosine`), a loss range, gradient change and beta that grow with
 // `roughness`; seed k adds k% so that the seeds differ.
 inline void add_landscape(VariantSummary& v, double l2, double cosine, double roughness) {
-  v.landscape_layers = {"fc1", "fc2"};
   for (SeedResult& s : v.seeds) {
     const double k = 1 + 0.01 * double(s.seed);
     s.run_seconds = 10;
-    s.measure_seconds = 1;
+    LandscapeResult result{{"fc1", "fc2"}, 1, {}};
     for (int64_t step = 0; step <= 500; step += 100) {
       LandscapePoint p;
       p.step = step;
@@ -106,14 +141,16 @@ inline void add_landscape(VariantSummary& v, double l2, double cosine, double ro
       p.ics = {{0.0, 1.0}, {l2 * k, cosine}};
       p.along = {1.0 - 0.1 * roughness, 1.0 + roughness * k, 0.1 * roughness, roughness * k,
                  2 * roughness * k};
-      s.landscape.push_back(p);
+      result.points.push_back(p);
     }
+    s.measures["landscape"] = result;
   }
 }
 
 // bn_wins() with landscape measures: with BN less shift and a smoother landscape.
 inline CompareSummary bn_smoother() {
   CompareSummary s = bn_wins();
+  s.measures["landscape"] = nlohmann::json::object();
   add_landscape(s.variants[0], 0.5, 0.90, 2.0);
   add_landscape(s.variants[1], 0.1, 0.99, 0.5);
   return s;
@@ -123,7 +160,7 @@ inline CompareSummary bn_smoother() {
 // at 0.1 (never 90%); at 2 it beats BN (higher and faster).
 inline CompareSummary lr_sweep() {
   CompareSummary s;
-  s.thresholds = {0.90, 0.95};
+  s.measures = standard_measures({0.90, 0.95});
   s.sweep_key = "optimizer.lr";
   const std::vector<std::vector<double>> accuracies = {{0.1, 0.3, 0.4, 0.5},
                                                        {0.1, 0.92, 0.96, 0.97},

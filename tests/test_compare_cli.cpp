@@ -11,11 +11,13 @@
 #include <sys/wait.h>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/measurement.hpp>
+#include <minima/lesson/probes/probe_report.hpp>
+#include <minima/lesson/probes/probes.hpp>
+#include <minima/lesson/thresholds/threshold_table.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/train/trainer.hpp>
-#include "cli/compare/compare_report.hpp"
-#include "cli/compare/compare_tables.hpp"
-#include "cli/compare/probe.hpp"
 #include "tests/build_paths.hpp"
 #include "tests/cli_runner.hpp"
 #include "tests/compare_fixtures.hpp"
@@ -24,6 +26,8 @@
 #include "tests/xml_check.hpp"
 
 using namespace minima;
+using namespace minima::cli;
+using namespace minima::lesson;
 
 namespace {
 
@@ -232,10 +236,10 @@ TEST_CASE(
   CHECK(summary.variants[1].seeds[1].seed == 8);
   CHECK(summary.variants[1].seeds[1].accuracy.front().step == 0);  // evaluated before training
   CHECK(summary.variants[1].seeds[1].accuracy.size() == 5);
-  CHECK(summary.variants[1].seeds[1].drift.size() == 2);
+  CHECK(probe_results(summary.variants[1])[1].drift.size() == 2);
   CHECK(summary.variants[1].seeds[1].ms_per_step > 0);
-  CHECK(summary.variants[1].layers[1] == "input to sigmoid2 (bn2)");
-  CHECK(summary.variants[0].layers[1] == "input to sigmoid2 (fc2)");
+  CHECK(probe_results(summary.variants[1])[1].layers[1] == "input to sigmoid2 (bn2)");
+  CHECK(probe_results(summary.variants[0])[1].layers[1] == "input to sigmoid2 (fc2)");
   // The printed table is made from the same summary.
   CHECK(output.find(format_text_table(results_table(summary))) != std::string::npos);
   CHECK(output.find(format_text_table(drift_table(summary))) != std::string::npos);
@@ -246,7 +250,7 @@ TEST_CASE(
   CHECK(test::count_of(report, "<svg ") == 4);  // accuracy, loss, two probe charts
   CHECK(report.find("<h1>blobs &lt;with&gt; &amp; without BN</h1>") != std::string::npos);
   CHECK(report.find("Every variant runs with seeds 7, 8") != std::string::npos);
-  CHECK(report.find("first 32 samples") != std::string::npos);
+  CHECK(report.find("over a fixed batch of 32 test inputs") != std::string::npos);
   CHECK(report.find("<p>without BN: mlp 8-8 sigmoid, no BN; sgd lr 0.1 momentum 0.9; batch 16; 40 "
                     "steps (changed from the base: model.batchnorm=false).</p>") !=
         std::string::npos);

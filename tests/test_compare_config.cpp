@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <minima/config/config_object.hpp>
+#include <minima/lesson/run_description.hpp>
 #include <minima/train/run_config.hpp>
 #include "cli/compare/compare_config.hpp"
 #include "tests/build_paths.hpp"
@@ -10,6 +11,8 @@
 #include "tests/temp_dir.hpp"
 
 using namespace minima;
+using namespace minima::cli;
+using namespace minima::lesson;
 using nlohmann::json;
 using nlohmann::ordered_json;
 
@@ -71,9 +74,10 @@ TEST_CASE("compare config: base + variants keeps the written order and applies o
   CHECK(plain.style.dash != bn.style.dash);
   CHECK(plain.style.marker != bn.style.marker);
   // Defaults.
-  CHECK(c.thresholds == std::vector<double>{0.90, 0.95, 0.97, 0.98});
-  CHECK(c.probe.layer == "");
-  CHECK(c.probe.batch == 1000);
+  CHECK(c.measures["thresholds"] == json{0.90, 0.95, 0.97, 0.98});
+  CHECK(c.measures["probe"] == json{{"layer", ""}, {"batch", 1000}});
+  CHECK(c.measures["sweep_charts"] == json::object());
+  CHECK_FALSE(c.measures.contains("landscape"));
   CHECK(c.output_dir == "runs/compare");
   CHECK(plain.seeds == std::vector<int64_t>{3});  // one run, with the config's own seed
   CHECK(plain.changes == "model.batchnorm=false");
@@ -93,10 +97,10 @@ TEST_CASE(
       "probe": {"layer": "bn2", "batch": 500}})",
                                   {"train.steps=200", "optimizer.lr=0.1"});
   CHECK(c.description == "BN vs plain");
-  CHECK(c.thresholds == std::vector<double>{0.80, 0.975});
+  CHECK(c.measures["thresholds"] == json{0.80, 0.975});
   CHECK(c.output_dir == "out/x");
-  CHECK(c.probe.layer == "bn2");
-  CHECK(c.probe.batch == 500);
+  CHECK(c.measures["probe"]["layer"] == "bn2");
+  CHECK(c.measures["probe"]["batch"] == 500);
   for (const CompareVariant& v : c.variants) {
     CHECK(v.config["seed"] == 7);
     CHECK(v.config["train"]["eval_every"] == 50);
@@ -309,18 +313,16 @@ TEST_CASE("uses_batchnorm: a builder's true or BN settings, or a batchnorm layer
 TEST_CASE("compare config: \"landscape\" turns the measures on, with strict keys") {
   Fixture f;
   const CompareConfig off = f.parse(R"({"base": "base.json", "variants": {"v": {}}})");
-  CHECK_FALSE(off.landscape.enabled);
+  CHECK_FALSE(off.measures.contains("landscape"));
   const CompareConfig defaults =
       f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": {}})");
-  CHECK(defaults.landscape.enabled);
-  CHECK(defaults.landscape.every == LandscapeSpec{}.every);
-  CHECK(defaults.landscape.batch == 0);
-  CHECK(defaults.landscape.step_sizes.size() == 7);
+  const json& on = defaults.measures["landscape"];
+  CHECK(on["every"] == 100);
+  CHECK(on["batch"] == 0);
+  CHECK(on["step_sizes"].size() == 7);
   const CompareConfig set = f.parse(R"({"base": "base.json", "variants": {"v": {}},
       "landscape": {"every": 0, "batch": 100, "step_sizes": [0.5, 2]}})");
-  CHECK(set.landscape.every == 0);
-  CHECK(set.landscape.batch == 100);
-  CHECK(set.landscape.step_sizes == std::vector<double>{0.5, 2});
+  CHECK(set.measures["landscape"] == json{{"every", 0}, {"batch", 100}, {"step_sizes", {0.5, 2}}});
   auto error = [&](const std::string& landscape) {
     return test::exception_message([&] {
       f.parse(R"({"base": "base.json", "variants": {"v": {}}, "landscape": )" + landscape + "}");
@@ -341,14 +343,15 @@ TEST_CASE("compare config: \"samples\" gives every run as many samples, whatever
       "sweep": {"key": "train.batch_size", "values": [2, 60, 256]}, "variants": {"v": {}},
       "samples": {"total": 6000, "eval_every": 600}, "train_mode_accuracy": true})");
   REQUIRE(c.variants.size() == 3);
-  CHECK(c.train_mode_accuracy);
+  CHECK(c.measures.contains("train_mode_accuracy"));
   CHECK(c.variants[0].config["train"]["steps"] == 3000);
   CHECK(c.variants[0].config["train"]["eval_every"] == 300);
   CHECK(c.variants[1].config["train"]["steps"] == 100);
   CHECK(c.variants[1].config["train"]["eval_every"] == 10);
   CHECK(c.variants[2].config["train"]["steps"] == 24);      // ceil(6000 / 256)
   CHECK(c.variants[2].config["train"]["eval_every"] == 2);  // round(600 / 256)
-  CHECK_FALSE(f.parse(R"({"base": "base.json", "variants": {"v": {}}})").train_mode_accuracy);
+  CHECK_FALSE(f.parse(R"({"base": "base.json", "variants": {"v": {}}})")
+                  .measures.contains("train_mode_accuracy"));
   auto error = [&](const std::string& samples) {
     return test::exception_message([&] {
       f.parse(R"({"base": "base.json", "variants": {"v": {}}, "samples": )" + samples + "}");

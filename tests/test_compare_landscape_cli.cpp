@@ -4,12 +4,15 @@
 #include <doctest/doctest.h>
 
 #include <minima/core/atomic_file.hpp>
-#include "cli/compare/summary.hpp"
+#include <minima/lesson/landscape/landscape_summary.hpp>
+#include <minima/lesson/summary.hpp>
+#include <minima/lesson/telemetry/telemetry.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/train_fixture.hpp"
 #include "tests/xml_check.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 TEST_CASE("minima compare with landscape: measures per variant, layer and seed; runs unchanged") {
   test::TempDir tmp("compare_landscape");
@@ -48,28 +51,31 @@ TEST_CASE("minima compare with landscape: measures per variant, layer and seed; 
       summary_from_json(nlohmann::json::parse(read_file(tmp.path("measured/summary.json"))));
   REQUIRE(s.variants.size() == 2);
   for (const VariantSummary& v : s.variants) {
-    CHECK(v.landscape_layers == std::vector<std::string>{"fc1", "fc2", "fc3"});
     REQUIRE(v.seeds.size() == 2);
     for (const SeedResult& seed : v.seeds) {
+      const LandscapeResult landscape = *result_of<LandscapeResult>(seed, "landscape");
+      CHECK(landscape.layers == std::vector<std::string>{"fc1", "fc2", "fc3"});
       // Steps 0, 10, 20 (log-spaced), 15, 30 (every 15) and 40 (the last).
       std::vector<int64_t> steps;
-      for (const LandscapePoint& p : seed.landscape) steps.push_back(p.step);
+      for (const LandscapePoint& p : landscape.points) steps.push_back(p.step);
       CHECK(steps == std::vector<int64_t>{0, 10, 15, 20, 30, 40});
-      CHECK(seed.landscape[3].ics.size() == 3);
-      CHECK(seed.landscape[3].ics[0].l2 == 0.0);
-      CHECK(seed.landscape[3].ics[2].l2 > 0);
-      CHECK(seed.landscape[3].along.beta > 0);
-      CHECK(seed.measure_seconds > 0);
-      CHECK(seed.run_seconds > seed.measure_seconds);
+      CHECK(landscape.points[3].ics.size() == 3);
+      CHECK(landscape.points[3].ics[0].l2 == 0.0);
+      CHECK(landscape.points[3].ics[2].l2 > 0);
+      CHECK(landscape.points[3].along.beta > 0);
+      CHECK(landscape.measure_seconds > 0);
+      CHECK(seed.run_seconds > landscape.measure_seconds);
       // Telemetry of both hidden sigmoids at steps 10, 20 (log-spaced), 30 and 40 (evaluations).
-      REQUIRE(seed.telemetry.size() == 2);
-      CHECK(seed.telemetry[1].name == "sigmoid2");
-      CHECK(seed.telemetry[1].points.size() == 4);
-      CHECK(seed.telemetry[1].points[0].histogram.size() == 10);
+      const auto telemetry = *result_of<std::vector<LayerTelemetry>>(seed, "telemetry");
+      REQUIRE(telemetry.size() == 2);
+      CHECK(telemetry[1].name == "sigmoid2");
+      CHECK(telemetry[1].points.size() == 4);
+      CHECK(telemetry[1].points[0].histogram.size() == 10);
       // Train-mode test accuracy at every evaluation, step 0 included; without BN the same.
-      REQUIRE(seed.train_mode_accuracy.size() == seed.accuracy.size());
+      const auto train_mode = *result_of<std::vector<AccuracyPoint>>(seed, "train_mode_accuracy");
+      REQUIRE(train_mode.size() == seed.accuracy.size());
       if (v.name == "without BN")
-        CHECK(seed.train_mode_accuracy.back().accuracy == seed.accuracy.back().accuracy);
+        CHECK(train_mode.back().accuracy == seed.accuracy.back().accuracy);
     }
   }
   CHECK(measured.out.find("internal covariate shift (Santurkar et al. 2018, Def. 2.1)") !=

@@ -5,13 +5,17 @@
 #include <cmath>
 
 #include <minima/core/atomic_file.hpp>
-#include "cli/compare/compare_report.hpp"
-#include "cli/compare/compare_tables.hpp"
+#include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/probes/probe_report.hpp>
+#include <minima/lesson/thresholds/learning_curves.hpp>
+#include <minima/lesson/thresholds/threshold_table.hpp>
 #include "tests/compare_fixtures.hpp"
+#include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/xml_check.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 TEST_CASE("results_table: median [min-max] over seeds, bounds for seeds that never got there") {
   const TextTable t = results_table(test::bn_wins());
@@ -35,7 +39,7 @@ TEST_CASE("results_table: median [min-max] over seeds, bounds for seeds that nev
 TEST_CASE("results_table: one seed shows plain values; a dash when no seed reached a threshold") {
   CompareSummary s = test::bn_wins();
   for (VariantSummary& v : s.variants) v.seeds.resize(1);
-  s.thresholds = {0.90, 0.99};
+  s.measures["thresholds"] = {0.90, 0.99};
   const TextTable t = results_table(s);
   CHECK(t.rows[0].cells[1] == "300");
   CHECK(t.rows[0].cells[2] == "\u2014");
@@ -45,7 +49,8 @@ TEST_CASE("results_table: one seed shows plain values; a dash when no seed reach
 
 TEST_CASE("drift_table: each probed layer's drift, median [min-max] over seeds") {
   CompareSummary s = test::bn_wins();
-  s.variants[1].seeds[2].drift[0] = std::nan("");  // a seed without a scale is left out
+  // A seed without a scale is left out.
+  test::change_probe(s.variants[1].seeds[2], [](ProbeResult& p) { p.drift[0] = std::nullopt; });
   const TextTable t = drift_table(s);
   CHECK(t.header == std::vector<std::string>{"run", "hidden 1", "hidden 2"});
   CHECK(t.rows[0].cells ==
@@ -54,20 +59,33 @@ TEST_CASE("drift_table: each probed layer's drift, median [min-max] over seeds")
         std::vector<std::string>{"with BN", "2.2 [2.0\u20132.5]", "3.0 [2.0\u20134.0]"});
 }
 
-TEST_CASE("summary.json: to_json and summary_from_json round-trip; derived numbers are written") {
+TEST_CASE("summary.json: summary_to_json and summary_from_json round-trip; derived numbers") {
   const CompareSummary s = test::bn_wins();
-  const nlohmann::json j = to_json(s);
-  CHECK(j["variants"][0]["seeds"][1]["steps_to"] == nlohmann::json({400, nullptr}));
-  CHECK(j["variants"][0]["seeds"][2]["final_accuracy"] == doctest::Approx(0.96));
-  CHECK(j["variants"][1]["aggregate"]["speedup"][0]["median"]["value"] == doctest::Approx(3.0));
-  CHECK(j["variants"][0]["aggregate"]["steps_to"][1]["median"]["bound"] == "at_least");
-  CHECK(j["variants"][1]["aggregate"]["drift"][1]["max"]["value"] == doctest::Approx(4.0));
+  const nlohmann::json j = summary_to_json(s);
+  CHECK(j["format"] == CompareSummary::kFormat);
+  CHECK(j["variants"][0]["aggregate"]["final_accuracy"]["max"]["value"] == doctest::Approx(0.96));
+  const nlohmann::json& thresholds = j["variants"][1]["aggregate"]["thresholds"];
+  CHECK(thresholds["speedup"][0]["median"]["value"] == doctest::Approx(3.0));
+  CHECK(j["variants"][0]["aggregate"]["thresholds"]["steps_to"][1]["median"]["bound"] ==
+        "at_least");
+  CHECK(j["variants"][1]["aggregate"]["probe"]["drift"][1]["max"]["value"] == doctest::Approx(4.0));
   CompareSummary with_nan = s;
-  with_nan.variants[0].seeds[0].drift[1] = std::nan("");
-  const CompareSummary back = summary_from_json(nlohmann::json::parse(to_json(with_nan).dump()));
-  CHECK(std::isnan(back.variants[0].seeds[0].drift[1]));
-  CHECK(to_json(back) == to_json(with_nan));
-  CHECK(back.variants[1].seeds[2].shown[1].unit == 4);
+  test::change_probe(with_nan.variants[0].seeds[0],
+                     [](ProbeResult& p) { p.drift[1] = std::nullopt; });
+  const nlohmann::json written = nlohmann::json::parse(summary_to_json(with_nan).dump());
+  CHECK(written["variants"][0]["seeds"][0]["measures"]["probe"]["drift"][1].is_null());
+  const CompareSummary back = summary_from_json(written);
+  CHECK_FALSE(probe_results(back.variants[0])[0].drift[1]);
+  CHECK(summary_to_json(back) == summary_to_json(with_nan));
+  CHECK(probe_results(back.variants[1])[2].shown[1].unit == 4);
+}
+
+TEST_CASE("summary.json: a document of another format version is refused with a clear message") {
+  nlohmann::json old = summary_to_json(test::bn_wins());
+  old.erase("format");
+  CHECK(test::exception_message([&] { summary_from_json(old); }) ==
+        "a summary.json of format 1 (no \"format\"); this minima reads format 2: run the "
+        "comparison again to write one");
 }
 
 TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; self-contained") {
@@ -133,7 +151,9 @@ TEST_CASE("compare charts: several seeds draw a mean with a min-max band, one se
 
 TEST_CASE("probe charts: the typical unit of the last probed layer per variant, one y range") {
   CompareSummary s = test::bn_wins();
-  s.variants[0].seeds[0].shown[1].trace[0] = {0, -3.0, 0.0, 0.5};
+  test::change_probe(s.variants[0].seeds[0], [](ProbeResult& p) {
+    p.shown[1].trace[0] = {0, -3.0, 0.0, 0.5};
+  });
   CHECK(charted_probe_layers(s) == std::vector<size_t>{1});
   const std::vector<Chart> charts = probe_charts(s, 1);
   REQUIRE(charts.size() == 2);
@@ -149,15 +169,16 @@ TEST_CASE("probe charts: the typical unit of the last probed layer per variant, 
 
 TEST_CASE("a CNN's summary: channel layers say so in charts, tables, sentences and JSON") {
   CompareSummary s = test::bn_wins();
-  for (VariantSummary& v : s.variants) {
-    v.layers = {"input to sigmoid1 (bn1)", "input to sigmoid2 (bn2)", "input to sigmoid3 (bn3)"};
-    v.layer_units = {"channel", "channel", "unit"};
-    for (SeedResult& seed : v.seeds) {
-      seed.drift.push_back(seed.drift.back());
-      seed.shown.push_back(seed.shown.back());
-      seed.shown.back().unit = 5;
-    }
-  }
+  for (VariantSummary& v : s.variants)
+    for (SeedResult& seed : v.seeds)
+      test::change_probe(seed, [](ProbeResult& p) {
+        p.layers = {"input to sigmoid1 (bn1)", "input to sigmoid2 (bn2)",
+                    "input to sigmoid3 (bn3)"};
+        p.units = {"channel", "channel", "unit"};
+        p.drift.push_back(p.drift.back());
+        p.shown.push_back(p.shown.back());
+        p.shown.back().unit = 5;
+      });
   // The last layer after a convolution, then the last layer.
   CHECK(charted_probe_layers(s) == std::vector<size_t>{1, 2});
   CHECK(probe_charts(s, 1)[0].y_label == "channel 4 of input to sigmoid2 (bn2)");
@@ -170,12 +191,7 @@ TEST_CASE("a CNN's summary: channel layers say so in charts, tables, sentences a
   CHECK(html.find("over all N\u00b7H\u00b7W values of that channel") != std::string::npos);
   CHECK(html.find("Drift of hidden layer 2 (per channel): with BN") != std::string::npos);
   CHECK(html.find("Drift of hidden layer 3: with BN") != std::string::npos);
-  const CompareSummary back = summary_from_json(to_json(s));
-  CHECK(back.variants[1].layer_units == s.variants[1].layer_units);
-  // A summary written before channels: every layer has units.
-  nlohmann::json old = to_json(s);
-  for (nlohmann::json& v : old["variants"]) v.erase("layer_units");
-  const CompareSummary units = summary_from_json(old);
-  CHECK(unit_of(units.variants[0], 0) == "unit");
-  CHECK(charted_probe_layers(units) == std::vector<size_t>{2});
+  const CompareSummary back = summary_from_json(summary_to_json(s));
+  CHECK(probe_results(back.variants[1])[0].units ==
+        std::vector<std::string>{"channel", "channel", "unit"});
 }

@@ -5,10 +5,12 @@
 #include <vector>
 
 #include <minima/core/rng.hpp>
+#include <minima/lesson/statistics.hpp>
+#include <minima/lesson/thresholds/steps_to_threshold.hpp>
 #include <minima/report/text_table.hpp>
-#include "cli/compare/convergence.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
 

@@ -2,9 +2,10 @@
 
 #include <cmath>
 
-#include "cli/compare/drift.hpp"
+#include <minima/lesson/probes/drift.hpp>
 
 using namespace minima;
+using namespace minima::lesson;
 
 TEST_CASE("unit_drift: movement of the median and the 15-85 width over the widest width") {
   // m = 0, 1, 3 (moves 1 + 2); w = 2, 3, 4 (moves 1 + 1); widest 4.

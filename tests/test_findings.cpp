@@ -4,13 +4,27 @@
 
 #include <utility>
 
-#include "cli/compare/compare_report.hpp"
-#include "cli/compare/findings.hpp"
+#include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/probes/probe_report.hpp>
+#include <minima/lesson/sweep/sweep_sentences.hpp>
+#include <minima/lesson/thresholds/threshold_sentences.hpp>
 #include "tests/compare_fixtures.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
+
+// The sentences on speed (a sweep's, or each threshold's and final
+// accuracy's) and on drift.
+struct Findings {
+  std::vector<std::string> speed, drift;
+};
+Findings findings(const CompareSummary& s) {
+  std::vector<std::string> speed = threshold_sentences(s);
+  for (const std::string& sentence : sweep_sentences(s)) speed.push_back(sentence);
+  return {speed, drift_sentences(s)};
+}
 
 // bn_wins() with the two variants' measurements swapped: now "with BN" is
 // slower, ends lower and drifts more.
@@ -42,7 +56,8 @@ TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numb
   CHECK(f.drift[1].find(": without BN drifts 4.0\u00d7 as much.") != std::string::npos);
   // A small difference keeps two decimals.
   CompareSummary close = test::bn_wins();
-  for (SeedResult& s : close.variants[1].seeds) s.drift[0] = 7.8;
+  for (SeedResult& s : close.variants[1].seeds)
+    test::change_probe(s, [](ProbeResult& p) { p.drift[0] = 7.8; });
   CHECK(findings(close).drift[0].find(": without BN drifts 1.03\u00d7 as much.") !=
         std::string::npos);
 }
@@ -69,7 +84,7 @@ TEST_CASE("findings: when BN does not win and the plain net drifts less, the sen
 
 TEST_CASE("findings: a threshold neither variant reaches is said so, with the steps run") {
   CompareSummary s = test::bn_wins();
-  s.thresholds = {0.99};
+  s.measures["thresholds"] = {0.99};
   const Findings f = findings(s);
   CHECK(f.speed[0] == "99%: neither with BN nor without BN reaches it (500 steps run).");
   // Only one of them reaches it.
@@ -89,7 +104,7 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
   CHECK(f.drift.empty());
 
   CompareSummary high = test::lr_sweep();
-  high.thresholds = {0.9, 0.99};
+  high.measures["thresholds"] = {0.9, 0.99};
   CHECK(findings(high).speed[2] ==
         "with BN reaches 99% in fewer steps than without BN at no value; in more at no value; "
         "neither reaches it at lr=0.1 and lr=2.");

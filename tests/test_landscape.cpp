@@ -6,11 +6,12 @@
 #include <cmath>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/train/landscape_meter.hpp>
+#include <minima/lesson/landscape/landscape_meter.hpp>
 #include <minima/train/trainer.hpp>
 #include "tests/train_fixture.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
 

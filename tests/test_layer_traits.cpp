@@ -16,17 +16,18 @@
 #include <minima/layers/activation.hpp>
 #include <minima/layers/batchnorm.hpp>
 #include <minima/layers/relu.hpp>
+#include <minima/lesson/probes/probes.hpp>
+#include <minima/lesson/run_description.hpp>
+#include <minima/lesson/telemetry/telemetry.hpp>
+#include <minima/lesson/telemetry/telemetry_report.hpp>
 #include <minima/nn/fold_batchnorm.hpp>
 #include <minima/nn/layer_registry.hpp>
 #include <minima/nn/model_builder.hpp>
 #include <minima/train/run_config.hpp>
-#include "cli/compare/compare_config.hpp"
-#include "cli/compare/probe.hpp"
-#include "cli/compare/telemetry.hpp"
-#include "cli/compare/telemetry_report.hpp"
 #include "tests/compare_fixtures.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
 
@@ -123,7 +124,8 @@ TEST_CASE("layer traits: a new activation is a builder's activation, probed and 
 
   // The page's chart says what its traits call saturated.
   CompareSummary s = test::bn_wins();
-  for (VariantSummary& v : s.variants) v.seeds[0].telemetry = recorded;
+  s.measures["telemetry"] = {{"bins", 4}};
+  for (VariantSummary& v : s.variants) v.seeds[0].measures["telemetry"] = recorded;
   CHECK(telemetry_charts(s).at(1).title == "Hidden 1: saturated (|y| = 1)");
 }
 

@@ -4,12 +4,13 @@
 
 #include <cmath>
 
-#include "cli/compare/compare_report.hpp"
-#include "cli/compare/sweep_charts.hpp"
+#include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/sweep/sweep_charts.hpp>
 #include "tests/compare_fixtures.hpp"
 #include "tests/xml_check.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 TEST_CASE("final_accuracy_chart: one line per setting against the swept value") {
   const Chart c = final_accuracy_chart(test::lr_sweep());
@@ -44,7 +45,7 @@ TEST_CASE(
     if (v.sweep_value == 0.1) v.sweep_value = 0.5;
   CHECK(steps_chart(close, 0.95).x_scale == Scale::Linear);  // 0.5 and 2: within a decade
   CompareSummary with_97 = s;
-  with_97.thresholds = {0.9, 0.97, 0.98};
+  with_97.measures["thresholds"] = {0.9, 0.97, 0.98};
   CHECK(sweep_threshold(with_97) == doctest::Approx(0.97));
 }
 
@@ -72,7 +73,7 @@ TEST_CASE(
   CHECK(html.find(">Training loss<") == std::string::npos);
   // No run's median seed reaching the threshold: no empty chart, a sentence.
   CompareSummary high = test::lr_sweep();
-  high.thresholds = {0.9, 0.99};
+  high.measures["thresholds"] = {0.9, 0.99};
   const std::string none = compare_report_html(high);
   CHECK(test::count_of(none, "<svg ") == 7);
   CHECK(none.find("No steps chart: never reached 99% in any run: without BN, "

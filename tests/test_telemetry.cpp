@@ -1,12 +1,13 @@
-// Activation telemetry (cli/compare/telemetry.hpp): mean, std, saturated or
+// Activation telemetry (framework/lesson/telemetry/): mean, std, saturated or
 // dead share and histogram of each hidden layer's outputs, values by hand.
 #include <doctest/doctest.h>
 
-#include "cli/compare/telemetry.hpp"
-#include "cli/compare/telemetry_report.hpp"
+#include <minima/lesson/telemetry/telemetry.hpp>
+#include <minima/lesson/telemetry/telemetry_report.hpp>
 #include "tests/compare_fixtures.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
 
@@ -89,8 +90,9 @@ TEST_CASE("telemetry page: mean±std and saturation per layer, a heat map per va
       t.type = "sigmoid";
       for (int64_t step : {10, 20, 50})
         t.points.push_back({step, 0.5, 0.1, 0.25, {0.5, 0.25, 0.25, 0.0}});
-      seed.telemetry = {t};
+      seed.measures["telemetry"] = std::vector<LayerTelemetry>{t};
     }
+  s.measures["telemetry"] = {{"bins", 4}};
   const std::vector<Chart> charts = telemetry_charts(s);
   REQUIRE(charts.size() == 2);
   CHECK(charts[0].bands.size() == 2);
@@ -113,12 +115,13 @@ TEST_CASE("telemetry page: a ReLU layer after a convolution counts dead channels
   t.type = "relu";
   t.unit = "channel";
   t.points.push_back({10, 0.5, 0.1, 0.25, {1.0}});
-  s.variants[0].seeds[0].telemetry = {t};
+  s.variants[0].seeds[0].measures["telemetry"] = std::vector<LayerTelemetry>{t};
+  s.measures["telemetry"] = {{"bins", 1}};
   const std::vector<Chart> charts = telemetry_charts(s);
   REQUIRE(charts.size() == 2);
   CHECK(charts[1].title == "Hidden 1: dead channels (0 on the whole batch)");
-  const CompareSummary back = summary_from_json(to_json(s));
-  CHECK(back.variants[0].seeds[0].telemetry[0].unit == "channel");
-  s.variants[0].seeds[0].telemetry[0].unit = "unit";
+  const CompareSummary back = summary_from_json(summary_to_json(s));
+  CHECK(back.variants[0].seeds[0].measures["telemetry"][0]["unit"] == "channel");
+  s.variants[0].seeds[0].measures["telemetry"][0]["unit"] = "unit";
   CHECK(telemetry_charts(s)[1].title == "Hidden 1: dead units (0 on the whole batch)");
 }

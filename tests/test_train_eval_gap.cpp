@@ -2,12 +2,13 @@
 // sentences that follow them, and the train-mode accuracy of a real model.
 #include <doctest/doctest.h>
 
+#include <minima/lesson/train_mode/train_eval_gap.hpp>
+#include <minima/lesson/train_mode/train_mode_accuracy.hpp>
 #include <minima/train/evaluate.hpp>
-#include "cli/compare/train_eval_gap.hpp"
-#include "cli/compare/train_mode_accuracy.hpp"
 #include "tests/compare_fixtures.hpp"
 
 using namespace minima;
+using namespace minima::lesson;
 
 namespace {
 
@@ -15,11 +16,14 @@ namespace {
 // `bn_gap` (BN) or minus 0 (without BN) at every evaluation.
 CompareSummary with_train_mode(double bn_gap) {
   CompareSummary s = test::bn_wins();
+  s.measures["train_mode_accuracy"] = nlohmann::json::object();
   for (VariantSummary& v : s.variants)
-    for (SeedResult& seed : v.seeds)
+    for (SeedResult& seed : v.seeds) {
+      std::vector<AccuracyPoint> train_mode;
       for (const AccuracyPoint& p : seed.accuracy)
-        seed.train_mode_accuracy.push_back(
-            {p.step, p.accuracy - (v.name == "with BN" ? bn_gap : 0.0)});
+        train_mode.push_back({p.step, p.accuracy - (v.name == "with BN" ? bn_gap : 0.0)});
+      seed.measures["train_mode_accuracy"] = train_mode;
+    }
   return s;
 }
 
@@ -55,7 +59,8 @@ TEST_CASE("train/eval gap: largest and smallest over a sweep of batch sizes") {
   VariantSummary tiny = s.variants[1];
   tiny.name = "with BN, batch_size=2";
   for (SeedResult& seed : tiny.seeds)
-    for (AccuracyPoint& p : seed.train_mode_accuracy) p.accuracy -= 0.3;
+    for (nlohmann::json& p : seed.measures["train_mode_accuracy"])
+      p["accuracy"] = p["accuracy"].get<double>() - 0.3;
   s.variants.push_back(tiny);
   const std::vector<std::string> words = train_eval_sentences(s);
   CHECK(words[2] ==

@@ -8,9 +8,9 @@
 #include <minima/config/config_object.hpp>
 #include <minima/config/config_override.hpp>
 #include <minima/core/atomic_file.hpp>
-#include <minima/nn/layer_registry.hpp>
+#include <minima/lesson/measurement.hpp>
 
-namespace minima {
+namespace minima::cli {
 namespace fs = std::filesystem;
 
 std::string slugify(const std::string& name) {
@@ -23,45 +23,6 @@ std::string slugify(const std::string& name) {
   }
   while (!slug.empty() && slug.back() == '-') slug.pop_back();
   return slug;
-}
-
-bool uses_batchnorm(const json& config) {
-  const json model = config.value("model", json::object());
-  const json builder_key = model.value("batchnorm", json(false));  // true or BN settings
-  if (builder_key.is_object() || builder_key == json(true)) return true;
-  for (const json& layer : model.value("layers", json::array()))
-    if (layer.is_object() && layer_traits(layer.value("type", "")).normalizes_over_batch)
-      return true;
-  return false;
-}
-
-std::string describe_run(const json& config) {
-  auto text = [](const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
-  std::vector<std::string> parts;
-  const json model = config.value("model", json::object());
-  if (model.contains("hidden") && model["hidden"].is_array()) {
-    std::string hidden;
-    for (const json& h : model["hidden"]) hidden += (hidden.empty() ? "" : "-") + text(h);
-    parts.push_back(text(model.value("type", json("model"))) + " " + hidden + " " +
-                    text(model.value("activation", json("relu"))) +
-                    (uses_batchnorm(config) ? ", BN" : ", no BN"));
-  } else if (model.contains("layers") && model["layers"].is_array()) {
-    parts.push_back(std::to_string(model["layers"].size()) + " layers");
-  }
-  const json optimizer = config.value("optimizer", json::object());
-  if (optimizer.contains("type"))
-    parts.push_back(
-        text(optimizer["type"]) + (optimizer.contains("lr") ? " lr " + text(optimizer["lr"]) : "") +
-        (optimizer.contains("momentum") ? " momentum " + text(optimizer["momentum"]) : ""));
-  const json train = config.value("train", json::object());
-  if (train.contains("batch_size")) parts.push_back("batch " + text(train["batch_size"]));
-  if (train.value("steps", json(0)) != json(0))
-    parts.push_back(text(train["steps"]) + " steps");
-  else if (train.contains("epochs"))
-    parts.push_back(text(train["epochs"]) + " epochs");
-  std::string line;
-  for (const std::string& p : parts) line += (line.empty() ? "" : "; ") + p;
-  return line;
 }
 
 namespace {
@@ -297,45 +258,11 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   out.description = top.get<std::string>("description", "");
   out.output_dir =
       top.get<std::string>("output", (fs::path("runs") / fs::path(source).stem()).string());
-  const std::vector<double> percents = top.get<std::vector<double>>("thresholds", {90, 95, 97, 98});
-  top.expect(!percents.empty(), "thresholds", "a non-empty list of accuracies in %");
-  for (double p : percents) {
-    top.expect(p > 0 && p <= 100, "thresholds", "accuracies in % between 0 and 100");
-    out.thresholds.push_back(p / 100);
+  for (const lesson::NamedMeasurement& m : lesson::measurements_in_order()) {
+    const nlohmann::json* value = top.has(m.name) ? &top.raw(m.name) : nullptr;
+    if (std::optional<json> settings = m.measurement->configure(value, top.pointer_to(m.name)))
+      out.measures[m.name] = std::move(*settings);
   }
-  if (top.has("probe")) {
-    ConfigObject probe = top.child("probe");
-    out.probe.layer = probe.get<std::string>("layer", "");
-    out.probe.batch = probe.get<int64_t>("batch", out.probe.batch);
-    probe.expect(out.probe.batch >= 2, "batch", "at least 2 test inputs");
-    probe.finish();
-  }
-  if (top.has("landscape")) {
-    ConfigObject landscape = top.child("landscape");
-    LandscapeSpec& spec = out.landscape;
-    spec.enabled = true;
-    spec.every = landscape.get<int64_t>("every", spec.every);
-    landscape.expect(spec.every >= 0, "every",
-                     "a number of steps >= 0 (0: the log-spaced steps only)");
-    spec.batch = landscape.get<int64_t>("batch", spec.batch);
-    landscape.expect(spec.batch >= 0, "batch",
-                     "a number of training samples >= 0 (0: the run's batch size)");
-    spec.step_sizes = landscape.get<std::vector<double>>("step_sizes", spec.step_sizes);
-    landscape.expect(!spec.step_sizes.empty(), "step_sizes",
-                     "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
-    for (double f : spec.step_sizes)
-      landscape.expect(f > 0 && f <= 1000, "step_sizes",
-                       "a non-empty list of multiples of the learning rate > 0, like [0.5, 1, 2]");
-    landscape.finish();
-  }
-  if (top.has("telemetry")) {
-    ConfigObject telemetry = top.child("telemetry");
-    out.telemetry_bins = telemetry.get<int>("bins", 30);
-    telemetry.expect(out.telemetry_bins >= 2 && out.telemetry_bins <= 200, "bins",
-                     "a number of histogram bins from 2 to 200");
-    telemetry.finish();
-  }
-  out.train_mode_accuracy = top.get<bool>("train_mode_accuracy", false);
   int64_t samples = 0, eval_samples = 0;
   if (top.has("samples")) {
     ConfigObject matched = top.child("samples");
@@ -404,4 +331,4 @@ CompareConfig load_compare_config(const std::string& path,
   }
 }
 
-}  // namespace minima
+}  // namespace minima::cli

@@ -1,0 +1,39 @@
+#include <minima/lesson/measurement.hpp>
+
+#include <algorithm>
+
+namespace minima::lesson {
+
+Registry<MeasurementEntry>& measurement_registry() {
+  static Registry<MeasurementEntry> registry("measurement");
+  return registry;
+}
+
+std::vector<NamedMeasurement> measurements_in_order() {
+  std::vector<std::pair<int, NamedMeasurement>> ordered;
+  for (const std::string& name : measurement_registry().names()) {
+    const MeasurementEntry& entry = *measurement_registry().find(name);
+    ordered.push_back({entry.order, {name, entry.measurement.get()}});
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<NamedMeasurement> out;
+  for (const auto& [order, named] : ordered) out.push_back(named);
+  return out;
+}
+
+std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary) {
+  std::vector<NamedMeasurement> out;
+  for (const NamedMeasurement& m : measurements_in_order())
+    if (summary.measures.contains(m.name)) out.push_back(m);
+  return out;
+}
+
+bool is_log_probe_step(int64_t step) {
+  if (step == 0) return true;
+  int64_t decade = 10;
+  while (decade * 10 <= step) decade *= 10;
+  return step == decade || step == 2 * decade || step == 5 * decade;
+}
+
+}  // namespace minima::lesson
