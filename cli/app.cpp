@@ -1,17 +1,21 @@
 // The minima command-line tool: one CLI11 subcommand per registered command
-// (command_registry()), plus `minima help [COMMAND]` and `minima --version`.
+// (command_registry()), plus `minima help [COMMAND]`, `minima --version` and
+// `minima --plugin FILE` (cli/plugins.hpp).
 #include "cli/app.hpp"
 
 #include <exception>
 #include <iostream>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <minima/platform/blas_kernel.hpp>
 #include <minima/platform/processes.hpp>
 #include <minima/platform/threads.hpp>
 #include "cli/command.hpp"
+#include "cli/options.hpp"
+#include "cli/plugins.hpp"
 #include "cli/usage_message.hpp"
 
 namespace minima::cli {
@@ -60,9 +64,16 @@ int run_minima(int argc, char** argv) {
                   "minima");
   minima.set_version_flag("--version", "minima " MINIMA_VERSION, "print the version and exit");
   minima.require_subcommand(0, 1);
-  minima.footer("minima COMMAND --help (or minima help COMMAND) describes a command's options.");
+  minima.footer(
+      "minima COMMAND --help (or minima help COMMAND) describes a command's options.\n"
+      "minima --plugin FILE COMMAND ... loads FILE, a shared library of layers built out\n"
+      "of tree, before the command runs (examples/custom_layer/README.md).");
   // A single-valued option given twice keeps its last value.
   minima.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  std::vector<std::string> plugins;
+  add_repeatable_option(minima, "--plugin", plugins,
+                        "load a shared library of layers built out of tree first; repeatable")
+      ->type_name("FILE");
 
   std::map<const CLI::App*, CommandRun> runs;
   for (const std::string& name : command_registry().names()) {
@@ -84,6 +95,11 @@ int run_minima(int argc, char** argv) {
     if (e.get_exit_code() == 0) return minima.exit(e);  // --help, --version
     const CLI::App& failed = parsed_command(minima);
     return usage_failure(failed, usage_message(e, failed));
+  }
+  try {
+    load_plugins(plugins);
+  } catch (const UsageError& e) {
+    return usage_failure(minima, e.what());
   }
   if (help->parsed()) return print_help(minima, help_topic);
   const CLI::App& command = parsed_command(minima);

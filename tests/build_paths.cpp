@@ -7,5 +7,6 @@ std::string test_data_dir() { return MINIMA_TEST_DATA_DIR; }
 std::string include_dir() { return MINIMA_INCLUDE_DIR; }
 std::string compiler() { return MINIMA_CXX; }
 std::string cli() { return MINIMA_CLI; }
+std::string layernorm_plugin() { return MINIMA_LAYERNORM_PLUGIN; }
 
 }  // namespace minima::test

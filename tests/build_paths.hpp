@@ -12,5 +12,7 @@ std::string test_data_dir();  // tests/data
 std::string include_dir();    // holds minima/<folder>/*.hpp as installed
 std::string compiler();       // the C++ compiler this build uses
 std::string cli();            // the `minima` program of this build
+// examples/custom_layer's LayerNorm built as a plugin for `minima --plugin`
+std::string layernorm_plugin();
 
 }  // namespace minima::test

@@ -144,8 +144,10 @@ TEST_CASE("fold_batchnorm leaves BatchNorms it cannot fold, saying why") {
   CHECK(folded.folded.empty());
   CHECK(folded.skipped ==
         std::vector<std::string>{
-            "bn0: its input 'input' is not a dense or conv2d layer",
-            "bn1: its input 'r1' is not a dense or conv2d layer",
+            "bn0: its input 'input' is the network's input, not a layer BN can fold into (one "
+            "whose outputs are weight rows times the input plus a bias, like dense or conv2d)",
+            "bn1: its input 'r1' (relu) is not a layer BN can fold into (one whose outputs are "
+            "weight rows times the input plus a bias, like dense or conv2d)",
             "bn2: without running statistics, Eval mode normalizes with batch statistics",
         });
   CHECK(folded.layers == g.config());

@@ -1,7 +1,8 @@
 # Installs minima into a temporary prefix, then configures, builds and runs
 # examples/custom_layer and examples/cpp_api from temporary copies against
 # that prefix only: proof that an out-of-tree layer and program need nothing
-# but the installed public API (#include <minima/...>).
+# but the installed public API (#include <minima/...>), and that the
+# installed `minima` loads the layer as a plugin.
 #   cmake -DMINIMA_BUILD_DIR=... -DMINIMA_SOURCE_DIR=... -DWORK_DIR=... [-DSANITIZE=ON] -P test_install.cmake
 # SANITIZE: the installed library is built with ASan + UBSan, so the example
 # must be too (the ASan runtime has to come first in the program).
@@ -35,12 +36,17 @@ function(build_example name)
   file(COPY ${MINIMA_SOURCE_DIR}/examples/${name}/ DESTINATION ${source})
   run("configure ${name}" ${CMAKE_COMMAND} -S ${source} -B ${build} -DCMAKE_BUILD_TYPE=Release
       -DCMAKE_PREFIX_PATH=${prefix} "-DCMAKE_CXX_FLAGS=-Werror ${sanitizers}"
-      "-DCMAKE_EXE_LINKER_FLAGS=${sanitizers}")
+      "-DCMAKE_EXE_LINKER_FLAGS=${sanitizers}" "-DCMAKE_MODULE_LINKER_FLAGS=${sanitizers}")
   run("build ${name}" ${CMAKE_COMMAND} --build ${build} -j2)
 endfunction()
 
 build_example(custom_layer)
 run("gradient check" ${WORK_DIR}/build_custom_layer/test_layernorm)
+execute_process(COMMAND ${prefix}/bin/minima --plugin ${WORK_DIR}/build_custom_layer/liblayernorm_plugin.so layers
+                RESULT_VARIABLE rc OUTPUT_VARIABLE layers ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT layers MATCHES "\nlayernorm\n")
+  message(FATAL_ERROR "installed minima --plugin liblayernorm_plugin.so layers (exit ${rc}):\n${layers}${err}")
+endif()
 build_example(cpp_api)
 run("cpp_api example" ${WORK_DIR}/build_cpp_api/cpp_api_mlp)
 file(REMOVE_RECURSE ${WORK_DIR})

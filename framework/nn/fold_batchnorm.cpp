@@ -31,6 +31,11 @@ void copy_values(const Tensor& from, Tensor& to) {
   std::copy(from.data(), from.data() + from.numel(), to.data());
 }
 
+// What a BatchNorm folds into (LayerTraits::accepts_folded_scale), in words.
+constexpr const char* kFoldTarget =
+    "a layer BN can fold into (one whose outputs are weight rows times the input plus a bias, "
+    "like dense or conv2d)";
+
 // For each BatchNorm (a layer that normalizes over the batch) that can be
 // folded: its index -> the index of the layer it folds into (one that
 // accepts a folded scale: Dense, Conv2d). Reasons for the others go to
@@ -47,8 +52,12 @@ std::map<size_t, size_t> foldable_pairs(const Graph& graph, std::vector<std::str
     if (!bn.traits().normalizes_over_batch) continue;
     const std::string& input = graph.inputs_of(i).at(0);
     const auto weighted = index.find(input);
-    if (weighted == index.end() || !graph.layer(weighted->second).traits().accepts_folded_scale)
-      skipped.push_back(bn.name() + ": its input '" + input + "' is not a dense or conv2d layer");
+    const std::string its_input = bn.name() + ": its input '" + input + "'";
+    if (weighted == index.end())
+      skipped.push_back(its_input + " is the network's input, not " + kFoldTarget);
+    else if (!graph.layer(weighted->second).traits().accepts_folded_scale)
+      skipped.push_back(its_input + " (" + graph.layer(weighted->second).type() + ") is not " +
+                        kFoldTarget);
     else if (uses[input] != 1)
       skipped.push_back(bn.name() + ": the output of '" + input + "' also feeds other layers");
     else if (!tensor_of(bn, "running_mean"))

@@ -188,42 +188,39 @@ std::vector<std::string> hidden_notes(const Chart& chart, const ChartLayout& l) 
   return notes;
 }
 
-}  // namespace
-
-ChartLayout layout_chart(const Chart& chart, double width, double height,
-                         const TextWidth& text_width) {
-  ChartLayout out;
-  out.width = width;
-  out.height = height;
-
+// Every x and y value the axes must cover: the series, the bands, the
+// guides and the heat cells.
+struct ChartValues {
   std::vector<double> xs, ys;
+};
+
+ChartValues chart_values(const Chart& chart) {
+  ChartValues v;
   for (const Series& s : chart.series) {
-    xs.insert(xs.end(), s.x.begin(), s.x.end());
-    ys.insert(ys.end(), s.y.begin(), s.y.end());
+    v.xs.insert(v.xs.end(), s.x.begin(), s.x.end());
+    v.ys.insert(v.ys.end(), s.y.begin(), s.y.end());
   }
   for (const Band& b : chart.bands) {
-    xs.insert(xs.end(), b.x.begin(), b.x.end());
-    for (const auto* v : {&b.lo, &b.mid, &b.hi}) ys.insert(ys.end(), v->begin(), v->end());
+    v.xs.insert(v.xs.end(), b.x.begin(), b.x.end());
+    for (const auto* values : {&b.lo, &b.mid, &b.hi})
+      v.ys.insert(v.ys.end(), values->begin(), values->end());
   }
-  for (const Guide& g : chart.guides) ys.push_back(g.value);
+  for (const Guide& g : chart.guides) v.ys.push_back(g.value);
   for (const HeatCell& c : chart.cells) {
-    xs.insert(xs.end(), {c.x0, c.x1});
-    ys.insert(ys.end(), {c.y0, c.y1});
+    v.xs.insert(v.xs.end(), {c.x0, c.x1});
+    v.ys.insert(v.ys.end(), {c.y0, c.y1});
   }
+  return v;
+}
 
-  const Axis xa = make_axis(chart.x_scale, xs, chart.x_min, chart.x_max,
-                            std::clamp(int(width / 110), 3, 10), chart.x_ticks);
-  const Axis ya = make_axis(chart.log_y ? Scale::Log : Scale::Linear, ys, chart.y_min, chart.y_max,
-                            std::clamp(int(height / 70), 3, 8));
-  out.x_map = xa.map;
-  out.y_map = ya.map;
-  out.x_lo = xa.lo;
-  out.x_hi = xa.hi;
-  out.y_lo = ya.lo;
-  out.y_hi = ya.hi;
-  out.notes = hidden_notes(chart, out);
+// The plot's left, right and top margins, from the text they hold (the
+// bottom one is ChartRowsBelow's).
+struct ChartMargins {
+  double left, right, top;
+};
 
-  // Margins from the text they hold.
+ChartMargins chart_margins(const Chart& chart, const Axis& xa, const Axis& ya,
+                           const TextWidth& text_width) {
   double y_tick_width = 0;
   for (const std::string& label : ya.labels)
     y_tick_width = std::max(y_tick_width, text_width(label, FontSizes::tick));
@@ -233,47 +230,69 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
   const double right = std::max(kOuterPad + 6, last_x_label / 2 + kOuterPad);
   const double top =
       chart.title.empty() ? kOuterPad + 4 : kOuterPad + FontSizes::title * kLineHeight;
+  return {left, right, top};
+}
 
-  // Legend entries flow left to right under the x axis title.
-  struct Entry {
-    size_t index;
-    bool band;
-    const std::string* label;
-    double w;
-  };
-  std::vector<Entry> entries;
+// A labelled series or band in the legend; `w` includes the spacing after it.
+struct ChartLegendEntry {
+  size_t index;
+  bool band;
+  const std::string* label;
+  double w;
+};
+
+// The legend's entries flowing left to right from `left`, into a new row
+// where one would pass `right`.
+struct ChartLegendRows {
+  double left = 0;
+  std::vector<ChartLegendEntry> entries;
+  std::vector<int> row_of;  // per entry
+  int rows = 0;
+};
+
+ChartLegendRows flow_legend(const Chart& chart, double swatch_width, double left, double right,
+                            const TextWidth& text_width) {
+  ChartLegendRows legend;
+  legend.left = left;
   auto entry_width = [&](const std::string& label) {
-    return out.swatch_width + kLegendGap + text_width(label, FontSizes::legend) + kLegendSpacing;
+    return swatch_width + kLegendGap + text_width(label, FontSizes::legend) + kLegendSpacing;
   };
   for (size_t i = 0; i < chart.series.size(); ++i)
     if (!chart.series[i].label.empty())
-      entries.push_back({i, false, &chart.series[i].label, entry_width(chart.series[i].label)});
+      legend.entries.push_back(
+          {i, false, &chart.series[i].label, entry_width(chart.series[i].label)});
   for (size_t i = 0; i < chart.bands.size(); ++i)
     if (!chart.bands[i].label.empty())
-      entries.push_back({i, true, &chart.bands[i].label, entry_width(chart.bands[i].label)});
-  const double legend_left = left, legend_right = width - right;
-  std::vector<int> row_of(entries.size());
-  int rows = entries.empty() ? 0 : 1;
-  double flow_x = legend_left;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (flow_x > legend_left && flow_x + entries[i].w - kLegendSpacing > legend_right) {
-      ++rows;
-      flow_x = legend_left;
+      legend.entries.push_back({i, true, &chart.bands[i].label, entry_width(chart.bands[i].label)});
+  legend.row_of.resize(legend.entries.size());
+  legend.rows = legend.entries.empty() ? 0 : 1;
+  double flow_x = left;
+  for (size_t i = 0; i < legend.entries.size(); ++i) {
+    if (flow_x > left && flow_x + legend.entries[i].w - kLegendSpacing > right) {
+      ++legend.rows;
+      flow_x = left;
     }
-    row_of[i] = rows - 1;
-    flow_x += entries[i].w;
+    legend.row_of[i] = legend.rows - 1;
+    flow_x += legend.entries[i].w;
   }
-  const double row_height = FontSizes::legend * 1.7;
-  const double note_height = FontSizes::note * kLineHeight;
-  const double x_ticks_height = kTickGap + FontSizes::tick * kLineHeight;
-  const double x_title_height = chart.x_label.empty() ? 0 : FontSizes::axis * kLineHeight;
-  const double bottom = x_ticks_height + x_title_height + rows * row_height +
-                        double(out.notes.size()) * note_height + kOuterPad;
+  return legend;
+}
 
-  out.plot = {left, top, std::max(10.0, width - left - right),
-              std::max(10.0, height - top - bottom)};
+// The heights of what lies under the plot, top to bottom: the x tick
+// labels, the x axis title, each legend row, each note.
+struct ChartRowsBelow {
+  double x_ticks, x_title, legend_row, note;
+};
+
+ChartRowsBelow chart_rows_below(const Chart& chart) {
+  return {kTickGap + FontSizes::tick * kLineHeight,
+          chart.x_label.empty() ? 0 : FontSizes::axis * kLineHeight, FontSizes::legend * 1.7,
+          FontSizes::note * kLineHeight};
+}
+
+// The ticks of both axes, the major ones labelled.
+void place_ticks(ChartLayout& out, const Axis& xa, const Axis& ya) {
   const Rect& p = out.plot;
-
   for (size_t i = 0; i < xa.major.size(); ++i) {
     const double v = xa.major[i];
     out.x_ticks.push_back({v, out.map_x(v), true});
@@ -290,9 +309,12 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
         {ya.labels[i], {p.x - kTickGap, out.map_y(v)}, FontSizes::tick, Anchor::End});
   }
   for (double v : ya.minor) out.y_ticks.push_back({v, out.map_y(v), false});
+}
 
-  // A guide's label sits just above its line at the plot's right end, or
-  // just below when the line runs along the top.
+// A guide's label sits just above its line at the plot's right end, or
+// just below when the line runs along the top.
+void place_guide_labels(ChartLayout& out, const Chart& chart, const TextWidth& text_width) {
+  const Rect& p = out.plot;
   for (const Guide& g : chart.guides) {
     if (g.label.empty() || !out.y_map.shows(g.value)) continue;
     const double y = out.map_y(g.value);
@@ -316,7 +338,12 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
     }
     out.guide_labels.push_back({g.label, at, FontSizes::guide, Anchor::End});
   }
+}
 
+// The chart's title above the plot, the x axis title under the tick labels
+// and the y axis title, vertical, at the left edge.
+void place_titles(ChartLayout& out, const Chart& chart, const ChartRowsBelow& below) {
+  const Rect& p = out.plot;
   if (!chart.title.empty())
     out.labels.push_back({chart.title,
                           {p.x + p.w / 2, kOuterPad + FontSizes::title * 0.6},
@@ -326,7 +353,7 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
                           true});
   if (!chart.x_label.empty())
     out.labels.push_back({chart.x_label,
-                          {p.x + p.w / 2, p.y + p.h + x_ticks_height + FontSizes::axis * 0.7},
+                          {p.x + p.w / 2, p.y + p.h + below.x_ticks + FontSizes::axis * 0.7},
                           FontSizes::axis,
                           Anchor::Middle});
   if (!chart.y_label.empty())
@@ -335,25 +362,71 @@ ChartLayout layout_chart(const Chart& chart, double width, double height,
                           FontSizes::axis,
                           Anchor::Middle,
                           true});
+}
 
-  const double legend_top = p.y + p.h + x_ticks_height + x_title_height + row_height * 0.6;
-  double x = legend_left;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (i > 0 && row_of[i] != row_of[i - 1]) x = legend_left;
-    const double y = legend_top + row_of[i] * row_height;
-    out.legend.push_back({entries[i].index, entries[i].band, {x, y}});
-    out.labels.push_back({*entries[i].label,
-                          {x + out.swatch_width + kLegendGap, y},
-                          FontSizes::legend,
-                          Anchor::Start});
-    x += entries[i].w;
+// The legend's swatches and labels under the x axis title, row by row.
+void place_legend(ChartLayout& out, const ChartLegendRows& legend, const ChartRowsBelow& below) {
+  const Rect& p = out.plot;
+  const double legend_top = p.y + p.h + below.x_ticks + below.x_title + below.legend_row * 0.6;
+  double x = legend.left;
+  for (size_t i = 0; i < legend.entries.size(); ++i) {
+    if (i > 0 && legend.row_of[i] != legend.row_of[i - 1]) x = legend.left;
+    const double y = legend_top + legend.row_of[i] * below.legend_row;
+    const ChartLegendEntry& entry = legend.entries[i];
+    out.legend.push_back({entry.index, entry.band, {x, y}});
+    out.labels.push_back(
+        {*entry.label, {x + out.swatch_width + kLegendGap, y}, FontSizes::legend, Anchor::Start});
+    x += entry.w;
   }
-  const double notes_top = p.y + p.h + x_ticks_height + x_title_height + rows * row_height;
+}
+
+// The notes on hidden points, one per line under the legend.
+void place_notes(ChartLayout& out, const ChartLegendRows& legend, const ChartRowsBelow& below) {
+  const Rect& p = out.plot;
+  const double notes_top =
+      p.y + p.h + below.x_ticks + below.x_title + legend.rows * below.legend_row;
   for (size_t i = 0; i < out.notes.size(); ++i)
     out.labels.push_back({out.notes[i],
-                          {legend_left, notes_top + (double(i) + 0.5) * note_height},
+                          {legend.left, notes_top + (double(i) + 0.5) * below.note},
                           FontSizes::note,
                           Anchor::Start});
+}
+
+}  // namespace
+
+ChartLayout layout_chart(const Chart& chart, double width, double height,
+                         const TextWidth& text_width) {
+  ChartLayout out;
+  out.width = width;
+  out.height = height;
+
+  const ChartValues values = chart_values(chart);
+  const Axis xa = make_axis(chart.x_scale, values.xs, chart.x_min, chart.x_max,
+                            std::clamp(int(width / 110), 3, 10), chart.x_ticks);
+  const Axis ya = make_axis(chart.log_y ? Scale::Log : Scale::Linear, values.ys, chart.y_min,
+                            chart.y_max, std::clamp(int(height / 70), 3, 8));
+  out.x_map = xa.map;
+  out.y_map = ya.map;
+  out.x_lo = xa.lo;
+  out.x_hi = xa.hi;
+  out.y_lo = ya.lo;
+  out.y_hi = ya.hi;
+  out.notes = hidden_notes(chart, out);
+
+  const ChartMargins margin = chart_margins(chart, xa, ya, text_width);
+  const ChartLegendRows legend =
+      flow_legend(chart, out.swatch_width, margin.left, width - margin.right, text_width);
+  const ChartRowsBelow below = chart_rows_below(chart);
+  const double bottom = below.x_ticks + below.x_title + legend.rows * below.legend_row +
+                        double(out.notes.size()) * below.note + kOuterPad;
+  out.plot = {margin.left, margin.top, std::max(10.0, width - margin.left - margin.right),
+              std::max(10.0, height - margin.top - bottom)};
+
+  place_ticks(out, xa, ya);
+  place_guide_labels(out, chart, text_width);
+  place_titles(out, chart, below);
+  place_legend(out, legend, below);
+  place_notes(out, legend, below);
   return out;
 }
 
