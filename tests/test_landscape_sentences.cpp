@@ -35,7 +35,7 @@ CompareSummary bn_rougher() {
 }  // namespace
 
 TEST_CASE(
-    "landscape findings: BN with less shift and a smoother landscape agrees with both papers") {
+    "landscape sentences: BN with less shift and a smoother landscape agrees with both papers") {
   const LandscapeSentences f = landscape_sentences(test::bn_smoother());
   REQUIRE(f.ics.size() == 4);  // fc2's numbers, the counts, Ioffe & Szegedy, Santurkar et al.
   CHECK(f.ics[0] ==

@@ -17,10 +17,10 @@ namespace {
 
 // The sentences on speed (a sweep's, or each threshold's and final
 // accuracy's) and on drift.
-struct Findings {
+struct Sentences {
   std::vector<std::string> speed, drift;
 };
-Findings findings(const CompareSummary& s) {
+Sentences sentences(const CompareSummary& s) {
   std::vector<std::string> speed = threshold_sentences(s);
   for (const std::string& sentence : sweep_sentences(s)) speed.push_back(sentence);
   return {speed, drift_sentences(s)};
@@ -36,8 +36,8 @@ CompareSummary bn_loses() {
 
 }  // namespace
 
-TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numbers say") {
-  const Findings f = findings(test::bn_wins());
+TEST_CASE("result sentences: BN faster, higher, the plain net drifting more, as the numbers say") {
+  const Sentences f = sentences(test::bn_wins());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] ==
         "90%: with BN needs 100 [100\u2013200] steps; without BN needs 300 [300\u2013400] steps: "
@@ -58,12 +58,13 @@ TEST_CASE("findings: BN faster, higher, the plain net drifting more, as the numb
   CompareSummary close = test::bn_wins();
   for (SeedResult& s : close.variants[1].seeds)
     test::change_probe(s, [](ProbeResult& p) { p.drift[0] = 7.8; });
-  CHECK(findings(close).drift[0].find(": without BN drifts 1.03\u00d7 as much.") !=
+  CHECK(sentences(close).drift[0].find(": without BN drifts 1.03\u00d7 as much.") !=
         std::string::npos);
 }
 
-TEST_CASE("findings: when BN does not win and the plain net drifts less, the sentences say so") {
-  const Findings f = findings(bn_loses());
+TEST_CASE(
+    "result sentences: when BN does not win and the plain net drifts less, the sentences say so") {
+  const Sentences f = sentences(bn_loses());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] ==
         "90%: with BN needs 300 [300\u2013400] steps; without BN needs 100 [100\u2013200] steps: "
@@ -82,20 +83,20 @@ TEST_CASE("findings: when BN does not win and the plain net drifts less, the sen
     }
 }
 
-TEST_CASE("findings: a threshold neither variant reaches is said so, with the steps run") {
+TEST_CASE("result sentences: a threshold neither variant reaches is said so, with the steps run") {
   CompareSummary s = test::bn_wins();
   s.measures["thresholds"] = {0.99};
-  const Findings f = findings(s);
+  const Sentences f = sentences(s);
   CHECK(f.speed[0] == "99%: neither with BN nor without BN reaches it (500 steps run).");
   // Only one of them reaches it.
   s.variants[1].seeds[0].accuracy.back().accuracy = 0.995;
-  CHECK(findings(s).speed[0] ==
+  CHECK(sentences(s).speed[0] ==
         "99%: with BN needs \u2265500 [500\u2013\u2265500] steps; without BN does not reach it in "
         "500 steps.");
 }
 
-TEST_CASE("findings: a sweep names where runs stall and where the variant wins or loses") {
-  const Findings f = findings(test::lr_sweep());
+TEST_CASE("result sentences: a sweep names where runs stall and where the variant wins or loses") {
+  const Sentences f = sentences(test::lr_sweep());
   REQUIRE(f.speed.size() == 3);
   CHECK(f.speed[0] == "Runs that never reach 90%: without BN, lr=0.1 (final 50.00%).");
   CHECK(f.speed[1] == "with BN ends higher than without BN at lr=0.1; lower at lr=2.");
@@ -105,18 +106,18 @@ TEST_CASE("findings: a sweep names where runs stall and where the variant wins o
 
   CompareSummary high = test::lr_sweep();
   high.measures["thresholds"] = {0.9, 0.99};
-  CHECK(findings(high).speed[2] ==
+  CHECK(sentences(high).speed[2] ==
         "with BN reaches 99% in fewer steps than without BN at no value; in more at no value; "
         "neither reaches it at lr=0.1 and lr=2.");
 
   CompareSummary no_stall = test::lr_sweep();
   no_stall.variants[0].seeds[0].accuracy.back().accuracy = 0.91;
-  CHECK(findings(no_stall).speed[0] == "Every run reaches 90% at every value.");
+  CHECK(sentences(no_stall).speed[0] == "Every run reaches 90% at every value.");
 
   // With several seeds the words speak of the median seed.
   CompareSummary seeds = test::lr_sweep();
   for (VariantSummary& v : seeds.variants) v.seeds.push_back(v.seeds[0]), v.seeds[1].seed = 1;
-  CHECK(findings(seeds).speed[0] ==
+  CHECK(sentences(seeds).speed[0] ==
         "Runs whose median seed never reaches 90%: without BN, lr=0.1 (final 50.00%).");
 }
 
