@@ -26,7 +26,6 @@
 #include "tests/xml_check.hpp"
 
 using namespace minima;
-using namespace minima::cli;
 using namespace minima::lesson;
 
 namespace {
