@@ -14,5 +14,7 @@ std::string compiler();       // the C++ compiler this build uses
 std::string cli();            // the `minima` program of this build
 // examples/custom_layer's LayerNorm built as a plugin for `minima --plugin`
 std::string layernorm_plugin();
+// examples/custom_measurement's "mean_abs_activation" built as a plugin
+std::string mean_abs_plugin();
 
 }  // namespace minima::test

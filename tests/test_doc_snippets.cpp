@@ -2,7 +2,7 @@
 // is a whole translation unit, with its includes) under the project's
 // warning flags, and every JSON block is valid JSON; a block that is a run
 // config ("model" and "optimizer") passes its validation too.
-// examples/custom_layer/README.md is checked by test_custom_layer_readme.cpp.
+// The examples' READMEs are checked by test_example_readmes.cpp.
 #include <doctest/doctest.h>
 
 #include <filesystem>

@@ -6,15 +6,18 @@
 // Its name is its key in the compare config ("telemetry": {"bins": 30}),
 // in every seed's `measures` and every variant's `aggregate` in
 // summary.json. The command, the summary and the page know no measurement
-// by name: a plugin (minima --plugin lib.so) can add one (docs/compare.md,
-// "Add a measurement").
+// by name: a plugin (minima --plugin lib.so) can add one
+// (docs/add-a-measurement.md, examples/custom_measurement).
 //
 // Over a run the command calls, in this order: start() once the trainer
 // has built the model (step 0, before training); after every training
 // step after_step(); at every evaluation at_evaluation(); at every probe
-// point (step 0, the log-spaced steps 10, 20, 50, 100, ... and every
-// evaluation; is_probe_point) at_probe_point(), after the other hooks of
-// that step; and when the run ends (finished, stopped or diverged) result().
+// point (step 0, the log-spaced steps 10, 20, 50, 100, ... of
+// is_log_probe_step, and every evaluation) at_probe_point(), once per step:
+// after start() at step 0, after after_step() at a log-spaced step (so
+// before that step's at_evaluation(), if it has one), after at_evaluation()
+// at any other evaluated step; and when the run ends (finished, stopped or
+// diverged) result().
 #include <functional>
 #include <memory>
 #include <optional>
