@@ -259,6 +259,7 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   out.output_dir =
       top.get<std::string>("output", (fs::path("runs") / fs::path(source).stem()).string());
   for (const lesson::NamedMeasurement& m : lesson::measurements_in_order()) {
+    top.accept(m.name);
     const nlohmann::json* value = top.has(m.name) ? &top.raw(m.name) : nullptr;
     if (std::optional<json> settings = m.measurement->configure(value, top.pointer_to(m.name)))
       out.measures[m.name] = std::move(*settings);

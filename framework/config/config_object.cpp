@@ -165,6 +165,8 @@ void ConfigObject::accept(std::initializer_list<const char*> keys) {
   for (const char* k : keys) known_.insert(k);
 }
 
+void ConfigObject::accept(const std::string& key) { known_.insert(key); }
+
 void ConfigObject::expect(bool ok, const std::string& key, const std::string& expected) const {
   if (ok) return;
   std::string got = object_.contains(key) ? ", got " + show(object_.at(key)) : "";

@@ -55,6 +55,7 @@ class ConfigObject {
   const json& raw(const std::string& key);
   // Marks keys as accepted without reading them (e.g. keys read elsewhere).
   void accept(std::initializer_list<const char*> keys);
+  void accept(const std::string& key);  // one key, named at run time (a registered measurement)
 
   // Throws "<pointer>/<key>: expected <expected>" unless ok.
   void expect(bool ok, const std::string& key, const std::string& expected) const;
