@@ -189,8 +189,9 @@ TEST_CASE("compare config: bad keys and values are errors naming the JSON pointe
   CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "varaints": {}})")
             .find("/varaints: unknown key") != std::string::npos);
   // The measurements' keys are among those the message lists.
-  CHECK(error(R"({"base": "base.json", "variants": {"v": {}}, "telemetri": {}})")
-            .find("telemetry") != std::string::npos);
+  CHECK(
+      error(R"({"base": "base.json", "variants": {"v": {}}, "telemetri": {}})").find("telemetry") !=
+      std::string::npos);
   CHECK(error(R"({"base": "base.json", "configs": ["base.json"], "variants": {"v": {}}})")
             .find("/configs: expected exactly one") != std::string::npos);
   CHECK(error(R"({"variants": {"v": {}}})").find("/base: expected exactly one") !=
