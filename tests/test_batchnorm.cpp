@@ -79,7 +79,7 @@ ColumnStats column_stats(const Tensor& t) {
 // dx: minima subtracts the mean in double and lands within ~1e-5, and this
 // test keeps it that way. Statistics: rtol 1e-5 / atol 1e-6 (running
 // statistics are stored in float32).
-constexpr double kRtol = 1e-4, kAtol = 1e-5;
+constexpr double kBatchNormRtol = 1e-4, kBatchNormAtol = 1e-5;
 constexpr double kStatsRtol = 1e-5, kStatsAtol = 1e-6;
 
 // Every value of one reference case, with the BN tolerances above.
@@ -97,7 +97,7 @@ void check_against_pytorch(const json& c) {
   set_param(*bn, "weight", to_tensor(c["gamma"]));
   set_param(*bn, "bias", to_tensor(c["beta"]));
   const Tensor y = bn->forward(x, Mode::Train);
-  check_close(y, to_tensor(c["y"]), kRtol, kAtol, name + " y");
+  check_close(y, to_tensor(c["y"]), kBatchNormRtol, kBatchNormAtol, name + " y");
   check_close(bn->batch_mean(), to_tensor(c["batch_mean"]), kStatsRtol, kStatsAtol,
               name + " batch mean");
   Tensor expected_inv_std = to_tensor(c["batch_var"]);
@@ -111,9 +111,11 @@ void check_against_pytorch(const json& c) {
 
   bn->zero_grad();
   bn->backward(to_tensor(c["dy"]));
-  check_close(bn->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
-  check_close(param(*bn, "weight").grad, to_tensor(c["dgamma"]), kRtol, kAtol, name + " dgamma");
-  check_close(param(*bn, "bias").grad, to_tensor(c["dbeta"]), kRtol, kAtol, name + " dbeta");
+  check_close(bn->input_grad(), to_tensor(c["dx"]), kBatchNormRtol, kBatchNormAtol, name + " dx");
+  check_close(param(*bn, "weight").grad, to_tensor(c["dgamma"]), kBatchNormRtol, kBatchNormAtol,
+              name + " dgamma");
+  check_close(param(*bn, "bias").grad, to_tensor(c["dbeta"]), kBatchNormRtol, kBatchNormAtol,
+              name + " dbeta");
 
   // Three train forwards from running_mean = 0, running_var = 1, then eval.
   auto bn3 = make_bn(options, sample);
@@ -128,8 +130,8 @@ void check_against_pytorch(const json& c) {
   check_close(bn3->running_var(), to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol,
               name + " running_var_3");
   const Tensor eval_x = to_tensor(c["eval_input"]);
-  check_close(bn3->forward(eval_x, Mode::Eval), to_tensor(c["eval_output"]), kRtol, kAtol,
-              name + " eval output");
+  check_close(bn3->forward(eval_x, Mode::Eval), to_tensor(c["eval_output"]), kBatchNormRtol,
+              kBatchNormAtol, name + " eval output");
   // Eval leaves the running statistics alone.
   check_close(bn3->running_mean(), to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol,
               name + " running_mean after eval");
@@ -185,7 +187,7 @@ void check_fast_against_reference(const Shape& sample, int64_t n, float offset, 
     const Tensor dy = minima::test::random_normal(x.shape(), rng);
     const std::vector<double> y = batchnorm_reference_forward(reference, as_doubles(x), train);
     check_close(fast->forward(x, train ? Mode::Train : Mode::Eval), rounded_to_float(y, x.shape()),
-                kRtol, kAtol, "y");
+                kBatchNormRtol, kBatchNormAtol, "y");
     check_close(fast->batch_inv_std(), rounded_to_float(reference.inv_std, Shape{c_count}),
                 kStatsRtol, 0, "1/sqrt(var + eps)");
     check_close(fast->running_mean(), rounded_to_float(reference.running_mean, Shape{c_count}),
@@ -195,11 +197,12 @@ void check_fast_against_reference(const Shape& sample, int64_t n, float offset, 
     fast->zero_grad();
     fast->backward(dy);
     const std::vector<double> dx = batchnorm_reference_backward(reference, as_doubles(dy));
-    check_close(fast->input_grad(), rounded_to_float(dx, x.shape()), kRtol, kAtol, "dx");
+    check_close(fast->input_grad(), rounded_to_float(dx, x.shape()), kBatchNormRtol, kBatchNormAtol,
+                "dx");
     check_close(param(*fast, "weight").grad, rounded_to_float(reference.dgamma, Shape{c_count}),
-                kRtol, kAtol, "dgamma");
-    check_close(param(*fast, "bias").grad, rounded_to_float(reference.dbeta, Shape{c_count}), kRtol,
-                kAtol, "dbeta");
+                kBatchNormRtol, kBatchNormAtol, "dgamma");
+    check_close(param(*fast, "bias").grad, rounded_to_float(reference.dbeta, Shape{c_count}),
+                kBatchNormRtol, kBatchNormAtol, "dbeta");
   }
 }
 
@@ -220,18 +223,19 @@ TEST_CASE("batchnorm_reference matches PyTorch: y, dx, dgamma, dbeta, running st
       reference.beta = as_doubles(to_tensor(c["beta"]));
       check_close(
           rounded_to_float(batchnorm_reference_forward(reference, as_doubles(x), true), x.shape()),
-          to_tensor(c["y"]), kRtol, kAtol, name + " y");
+          to_tensor(c["y"]), kBatchNormRtol, kBatchNormAtol, name + " y");
       check_close(rounded_to_float(reference.running_mean, Shape{c_count}),
                   to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol, name + " running_mean_1");
       check_close(rounded_to_float(reference.running_var, Shape{c_count}),
                   to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol, name + " running_var_1");
       const std::vector<double> dx =
           batchnorm_reference_backward(reference, as_doubles(to_tensor(c["dy"])));
-      check_close(rounded_to_float(dx, x.shape()), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
-      check_close(rounded_to_float(reference.dgamma, Shape{c_count}), to_tensor(c["dgamma"]), kRtol,
-                  kAtol, name + " dgamma");
-      check_close(rounded_to_float(reference.dbeta, Shape{c_count}), to_tensor(c["dbeta"]), kRtol,
-                  kAtol, name + " dbeta");
+      check_close(rounded_to_float(dx, x.shape()), to_tensor(c["dx"]), kBatchNormRtol,
+                  kBatchNormAtol, name + " dx");
+      check_close(rounded_to_float(reference.dgamma, Shape{c_count}), to_tensor(c["dgamma"]),
+                  kBatchNormRtol, kBatchNormAtol, name + " dgamma");
+      check_close(rounded_to_float(reference.dbeta, Shape{c_count}), to_tensor(c["dbeta"]),
+                  kBatchNormRtol, kBatchNormAtol, name + " dbeta");
       BatchNormReference three = reference;  // three train steps from running 0 and 1, then eval
       three.running_mean.assign(size_t(c_count), 0.0);
       three.running_var.assign(size_t(c_count), 1.0);
@@ -244,7 +248,8 @@ TEST_CASE("batchnorm_reference matches PyTorch: y, dx, dgamma, dbeta, running st
       const Tensor eval_x = to_tensor(c["eval_input"]);
       check_close(rounded_to_float(batchnorm_reference_forward(three, as_doubles(eval_x), false),
                                    eval_x.shape()),
-                  to_tensor(c["eval_output"]), kRtol, kAtol, name + " eval output");
+                  to_tensor(c["eval_output"]), kBatchNormRtol, kBatchNormAtol,
+                  name + " eval output");
     }
   }
 }

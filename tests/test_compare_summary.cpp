@@ -96,7 +96,6 @@ TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; s
   CHECK(test::xmllint_status(dir.path("report.html")) == 0);
   CHECK(test::count_of(html, "<svg ") == 4);  // accuracy, loss, two probe charts
   CHECK(html.find("<script") == std::string::npos);
-  CHECK(html.find("href") == std::string::npos);
   CHECK(html.find("<h1>BN &lt;vs&gt; plain &amp; more</h1>") != std::string::npos);
   CHECK(html.find("median [min\u2013max] over 3 seeds") != std::string::npos);
   CHECK(html.find("<td>with BN</td><td>100 [100\u2013200]</td>") != std::string::npos);
@@ -104,8 +103,13 @@ TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; s
   CHECK(html.find("Ioffe &amp; Szegedy (2015) write") != std::string::npos);
   CHECK(html.find("<blockquote><p>\u201cBatch Normalization makes the distribution more stable") !=
         std::string::npos);
-  CHECK(html.find("What this run measured: Drift of hidden layer 1: with BN 2.0") !=
-        std::string::npos);
+  CHECK(
+      html.find("The paper&#39;s claim, checked on this run: it holds: with BN&#39;s inputs drift "
+                "less in every hidden layer (without BN&#39;s drift is 4.00\u00d7 with "
+                "BN&#39;s).") != std::string::npos);
+  // Under every chart its data as CSV carried in the page, and no other link.
+  CHECK(test::count_of(html, "href=\"data:text/csv;base64,") == test::count_of(html, "<svg "));
+  CHECK(test::count_of(html, "href=") == test::count_of(html, "<svg "));
   CHECK(html.find("<h2>In this run</h2>") != std::string::npos);
   CHECK(html.find("<details>") != std::string::npos);  // configs collapsed
   // Each run described by its own settings.
@@ -122,14 +126,17 @@ TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; s
   CHECK(html.find("below 70% not shown") != std::string::npos);
 }
 
-TEST_CASE("compare charts: several seeds draw a mean with a min-max band, one seed a line") {
+TEST_CASE("compare charts: several seeds draw the median, a min-max band and each seed faint") {
   CompareSummary s = test::bn_wins();
   const Chart acc = accuracy_chart(s);
   REQUIRE(acc.bands.size() == 2);
-  CHECK(acc.series.empty());
-  CHECK(acc.bands[0].label == "without BN (mean, min\u2013max)");
+  REQUIRE(acc.series.size() == 6);  // every seed of both variants, under the medians
+  for (const Series& seed : acc.series) CHECK(seed.faint);
+  CHECK(acc.series[1].label == "without BN, seed 1");
+  CHECK(acc.series[1].y[3] == doctest::Approx(88));
+  CHECK(acc.bands[0].label == "without BN (median of 3 seeds, min\u2013max)");
   CHECK(acc.bands[0].x[3] == 300);
-  CHECK(acc.bands[0].mid[3] == doctest::Approx((91 + 88 + 90) / 3.0));
+  CHECK(acc.bands[0].mid[3] == doctest::Approx(90));  // the median of 91, 88, 90
   CHECK(acc.bands[0].lo[3] == doctest::Approx(88));
   CHECK(acc.bands[0].hi[3] == doctest::Approx(91));
   REQUIRE(acc.guides.size() == 2);
@@ -189,8 +196,12 @@ TEST_CASE("a CNN's summary: channel layers say so in charts, tables, sentences a
   CHECK(test::count_of(html, "<svg ") == 6);  // accuracy, loss, two rows of two probe charts
   CHECK(html.find("First row: the last hidden layer after a convolution") != std::string::npos);
   CHECK(html.find("over all N\u00b7H\u00b7W values of that channel") != std::string::npos);
-  CHECK(html.find("Drift of hidden layer 2 (per channel): with BN") != std::string::npos);
-  CHECK(html.find("Drift of hidden layer 3: with BN") != std::string::npos);
+  CHECK(html.find("it holds: with BN&#39;s inputs drift less in every hidden layer") !=
+        std::string::npos);
+  const std::vector<std::string> said = drift_sentences(s);
+  REQUIRE(said.size() == 3);
+  CHECK(said[1].rfind("Drift of hidden layer 2 (per channel): with BN", 0) == 0);
+  CHECK(said[2].rfind("Drift of hidden layer 3: with BN", 0) == 0);
   const CompareSummary back = summary_from_json(summary_to_json(s));
   CHECK(probe_results(back.variants[1])[0].units ==
         std::vector<std::string>{"channel", "channel", "unit"});

@@ -32,7 +32,7 @@ namespace {
 // The reference is float64 PyTorch on float32-exact inputs; minima's sums
 // run in float32 (at most 5 x 5 x 4 = 100 terms of O(1) numbers per
 // output): the BN tests' tolerances, rtol 1e-4 / atol 1e-5.
-constexpr double kRtol = 1e-4, kAtol = 1e-5;
+constexpr double kConvRtol = 1e-4, kConvAtol = 1e-5;
 
 }  // namespace
 
@@ -52,12 +52,14 @@ TEST_CASE("conv2d matches PyTorch Conv2d: y, dx, dweight, dbias, with stride and
     if (bias) copy_into(conv.bias().value, to_tensor(c["bias"]));
     const Tensor expected_y = to_tensor(c["y"]);
     REQUIRE(layer->output_shape() == expected_y.shape().tail());
-    check_close(layer->forward(x, Mode::Train), expected_y, kRtol, kAtol, name + " y");
+    check_close(layer->forward(x, Mode::Train), expected_y, kConvRtol, kConvAtol, name + " y");
     layer->zero_grad();
     layer->backward(to_tensor(c["dy"]));
-    check_close(layer->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
-    check_close(conv.weight().grad, to_tensor(c["dweight"]), kRtol, kAtol, name + " dweight");
-    if (bias) check_close(conv.bias().grad, to_tensor(c["dbias"]), kRtol, kAtol, name + " dbias");
+    check_close(layer->input_grad(), to_tensor(c["dx"]), kConvRtol, kConvAtol, name + " dx");
+    check_close(conv.weight().grad, to_tensor(c["dweight"]), kConvRtol, kConvAtol,
+                name + " dweight");
+    if (bias)
+      check_close(conv.bias().grad, to_tensor(c["dbias"]), kConvRtol, kConvAtol, name + " dbias");
   }
 }
 
@@ -81,7 +83,8 @@ TEST_CASE("conv2d keeps PyTorch's values after forwards on other batch sizes (pa
       Shape shape = x.shape();
       shape[0] = batch;
       layer->forward(minima::test::random_uniform(shape, rng, 5.0f, 9.0f), Mode::Train);
-      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kRtol, kAtol, name + " y");
+      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kConvRtol, kConvAtol,
+                  name + " y");
     }
   }
 }
@@ -138,9 +141,10 @@ TEST_CASE("maxpool2d and avgpool2d match PyTorch: y and dx, with stride and padd
                                                  {"stride", c["stride"]},
                                                  {"padding", c["padding"]}},
                                             x.shape().tail());
-      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kRtol, kAtol, name + " y");
+      check_close(layer->forward(x, Mode::Train), to_tensor(c["y"]), kConvRtol, kConvAtol,
+                  name + " y");
       layer->backward(to_tensor(c["dy"]));
-      check_close(layer->input_grad(), to_tensor(c["dx"]), kRtol, kAtol, name + " dx");
+      check_close(layer->input_grad(), to_tensor(c["dx"]), kConvRtol, kConvAtol, name + " dx");
     }
 }
 

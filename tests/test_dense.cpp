@@ -23,7 +23,7 @@ namespace {
 
 // Float32 GEMMs over 9 inputs / 5 rows of O(1) numbers: within ~1e-6 of
 // the float64 reference; a transposed or misindexed weight is off by O(1).
-constexpr double kRtol = 1e-5, kAtol = 1e-5;
+constexpr double kDenseRtol = 1e-5, kDenseAtol = 1e-5;
 
 }  // namespace
 
@@ -37,19 +37,20 @@ TEST_CASE("dense matches PyTorch Linear: forward, dx, dweight, dbias") {
   copy_into(dense.weight().value, w);
   copy_into(dense.bias().value, b);
 
-  check_close(layer->forward(x, Mode::Train), to_tensor(ref["y"]), kRtol, kAtol, "y");
+  check_close(layer->forward(x, Mode::Train), to_tensor(ref["y"]), kDenseRtol, kDenseAtol, "y");
   layer->zero_grad();
   layer->backward(to_tensor(ref["dy"]));
-  check_close(layer->input_grad(), to_tensor(ref["dx"]), kRtol, kAtol, "dx");
-  check_close(dense.weight().grad, to_tensor(ref["dweight"]), kRtol, kAtol, "dweight");
-  check_close(dense.bias().grad, to_tensor(ref["dbias"]), kRtol, kAtol, "dbias");
+  check_close(layer->input_grad(), to_tensor(ref["dx"]), kDenseRtol, kDenseAtol, "dx");
+  check_close(dense.weight().grad, to_tensor(ref["dweight"]), kDenseRtol, kDenseAtol, "dweight");
+  check_close(dense.bias().grad, to_tensor(ref["dbias"]), kDenseRtol, kDenseAtol, "dbias");
 
   // Parameter gradients accumulate; the input gradient is overwritten.
   layer->backward(to_tensor(ref["dy"]));
   Tensor twice = to_tensor(ref["dweight"]);
   for (int64_t k = 0; k < twice.numel(); ++k) twice[k] *= 2.0f;
-  check_close(dense.weight().grad, twice, kRtol, kAtol, "dweight after two backwards");
-  check_close(layer->input_grad(), to_tensor(ref["dx"]), kRtol, kAtol, "dx after two backwards");
+  check_close(dense.weight().grad, twice, kDenseRtol, kDenseAtol, "dweight after two backwards");
+  check_close(layer->input_grad(), to_tensor(ref["dx"]), kDenseRtol, kDenseAtol,
+              "dx after two backwards");
 }
 
 TEST_CASE("dense without bias, and on a [N, 2, 3] input (flattened per sample)") {

@@ -23,6 +23,16 @@ bool has(const std::vector<std::string>& sentences, const std::string& part) {
   return false;
 }
 
+// Every sentence in the order the terminal prints them: each part's
+// numbers, then its verdicts.
+LandscapeSentences in_order(const CompareSummary& s) {
+  LandscapeSentences f = landscape_sentences(s);
+  f.ics.insert(f.ics.end(), f.ics_verdicts.begin(), f.ics_verdicts.end());
+  f.smoothness.insert(f.smoothness.end(), f.smoothness_verdicts.begin(),
+                      f.smoothness_verdicts.end());
+  return f;
+}
+
 // bn_smoother() with the two variants' landscape swapped: BN shifts more and is rougher.
 CompareSummary bn_rougher() {
   CompareSummary s = test::bn_smoother();
@@ -36,7 +46,8 @@ CompareSummary bn_rougher() {
 
 TEST_CASE(
     "landscape sentences: BN with less shift and a smoother landscape agrees with both papers") {
-  const LandscapeSentences f = landscape_sentences(test::bn_smoother());
+  REQUIRE(landscape_sentences(test::bn_smoother()).ics_verdicts.size() == 2);
+  const LandscapeSentences f = in_order(test::bn_smoother());
   REQUIRE(f.ics.size() == 4);  // fc2's numbers, the counts, Ioffe & Szegedy, Santurkar et al.
   CHECK(f.ics[0] ==
         "ICS of fc2: with BN \u21132 0.101 [0.1\u20130.102], cosine 0.99; without BN \u21132 0.505 "
@@ -57,7 +68,7 @@ TEST_CASE(
 }
 
 TEST_CASE("landscape sentences: BN with more shift and a rougher landscape, the words say so") {
-  const LandscapeSentences f = landscape_sentences(bn_rougher());
+  const LandscapeSentences f = in_order(bn_rougher());
   REQUIRE(f.ics.size() == 4);
   CHECK(f.ics[1].find("smaller in 0 of 1 layers") != std::string::npos);
   CHECK(f.ics[1].find("closer to 1 (the gradient keeps its direction) in 0 of 1.") !=
@@ -79,7 +90,7 @@ TEST_CASE("landscape sentences: mixed results are named measure by measure") {
   // ... and its cosine lower while its l2 stays smaller.
   for (SeedResult& seed : s.variants[1].seeds)
     test::change_landscape(seed, [](LandscapePoint& p) { p.ics[1].cosine = 0.5; });
-  const LandscapeSentences f = landscape_sentences(s);
+  const LandscapeSentences f = in_order(s);
   CHECK(f.ics[2].find("this run agrees only in part") != std::string::npos);
   CHECK(
       f.smoothness[3].find("agrees on the loss range and gradient change but not on the \u03b2.") !=

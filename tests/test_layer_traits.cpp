@@ -126,7 +126,7 @@ TEST_CASE("layer traits: a new activation is a builder's activation, probed and 
   CompareSummary s = test::bn_wins();
   s.measures["telemetry"] = {{"bins", 4}};
   for (VariantSummary& v : s.variants) v.seeds[0].measures["telemetry"] = recorded;
-  CHECK(telemetry_charts(s).at(1).title == "Hidden 1: saturated (|y| = 1)");
+  CHECK(telemetry_charts(s).at(2).title == "Hidden 1: saturated (|y| = 1)");
 }
 
 TEST_CASE("layer traits: the probe's error lists the registered activations") {

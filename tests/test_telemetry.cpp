@@ -2,6 +2,7 @@
 // dead share and histogram of each hidden layer's outputs, values by hand.
 #include <doctest/doctest.h>
 
+#include <minima/lesson/compare_page.hpp>
 #include <minima/lesson/telemetry/telemetry.hpp>
 #include <minima/lesson/telemetry/telemetry_report.hpp>
 #include "tests/compare_fixtures.hpp"
@@ -81,23 +82,44 @@ TEST_CASE("telemetry: a ReLU unit that is 0 on the whole batch is dead") {
   CHECK(layers[0].points[0].saturated == doctest::Approx(0.5));
 }
 
-TEST_CASE("telemetry page: mean±std and saturation per layer, a heat map per variant and layer") {
+namespace {
+
+// bn_wins() with telemetry of one sigmoid layer at steps 10, 20, 50 in
+// every seed: mean 0.5, saturated share 0.25 and a four-bin histogram; the
+// standard deviation is `plain_std` (+0.01 per seed) without BN and 0.2 with it.
+CompareSummary with_telemetry(double plain_std) {
   CompareSummary s = test::bn_wins();
   for (VariantSummary& v : s.variants)
     for (SeedResult& seed : v.seeds) {
       LayerTelemetry t;
       t.name = "sigmoid1";
       t.type = "sigmoid";
+      const double std = v.name == "with BN" ? 0.2 : plain_std + 0.01 * double(seed.seed);
       for (int64_t step : {10, 20, 50})
-        t.points.push_back({step, 0.5, 0.1, 0.25, {0.5, 0.25, 0.25, 0.0}});
+        t.points.push_back({step, 0.5, std, 0.25, {0.5, 0.25, 0.25, 0.0}});
       seed.measures["telemetry"] = std::vector<LayerTelemetry>{t};
     }
   s.measures["telemetry"] = {{"bins", 4}};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("telemetry page: mean, std and saturation per layer over seeds, heat maps per seed") {
+  const CompareSummary s = with_telemetry(0.02);
   const std::vector<Chart> charts = telemetry_charts(s);
-  REQUIRE(charts.size() == 2);
+  REQUIRE(charts.size() == 3);  // mean, standard deviation, saturated share
+  // Per variant the median over its 3 seeds with a band, and each seed as a faint line.
   CHECK(charts[0].bands.size() == 2);
-  CHECK(charts[0].bands[0].hi[0] == doctest::Approx(0.6));
-  CHECK(charts[1].series[1].y[0] == doctest::Approx(25.0));
+  CHECK(charts[0].bands[0].label == "without BN (median of 3 seeds, min\u2013max)");
+  CHECK(charts[0].series.size() == 6);
+  CHECK(charts[0].series[0].faint);
+  CHECK(charts[1].bands[0].mid[0] == doctest::Approx(0.03));  // seeds 0.02, 0.03, 0.04
+  CHECK(charts[1].bands[0].lo[0] == doctest::Approx(0.02));
+  CHECK(charts[1].bands[0].hi[0] == doctest::Approx(0.04));
+  CHECK(charts[2].bands[1].mid[0] == doctest::Approx(25.0));
+  const std::string page = compare_report_html(s);
+  CHECK(page.find("Heat maps of each variant&#39;s seed number 3") != std::string::npos);
   const std::vector<Chart> maps = telemetry_heatmaps(s);
   REQUIRE(maps.size() == 2);  // one layer, two variants
   // Two columns (10-20, 20-50) of four bins; the largest share is full colour.
@@ -118,10 +140,33 @@ TEST_CASE("telemetry page: a ReLU layer after a convolution counts dead channels
   s.variants[0].seeds[0].measures["telemetry"] = std::vector<LayerTelemetry>{t};
   s.measures["telemetry"] = {{"bins", 1}};
   const std::vector<Chart> charts = telemetry_charts(s);
-  REQUIRE(charts.size() == 2);
-  CHECK(charts[1].title == "Hidden 1: dead channels (0 on the whole batch)");
+  REQUIRE(charts.size() == 3);
+  CHECK(charts[2].title == "Hidden 1: dead channels (0 on the whole batch)");
   const CompareSummary back = summary_from_json(summary_to_json(s));
   CHECK(back.variants[0].seeds[0].measures["telemetry"][0]["unit"] == "channel");
   s.variants[0].seeds[0].measures["telemetry"][0]["unit"] = "unit";
-  CHECK(telemetry_charts(s)[1].title == "Hidden 1: dead units (0 on the whole batch)");
+  CHECK(telemetry_charts(s)[2].title == "Hidden 1: dead units (0 on the whole batch)");
+}
+
+TEST_CASE("telemetry sentences and table follow the numbers: which layer ends in a narrow band") {
+  const CompareSummary narrow = with_telemetry(0.02);  // without BN: std 0.02-0.04, BN 0.2
+  std::vector<std::string> said = telemetry_sentences(narrow);
+  REQUIRE(said.size() == 2);
+  CHECK(said[0] ==
+        "Hidden 1 (sigmoid1) at the end: with BN's outputs have a standard deviation of 0.2, "
+        "without BN's 0.03 [0.02\u20130.04]: with BN's are 6.7\u00d7 as spread out; the other's "
+        "sit in a narrower band.");
+  CHECK(said[1] ==
+        "Saturation is common: the largest saturated (or dead) share any layer of any run "
+        "reached is 25.0% (without BN, seed 0, hidden 1 (sigmoid1) at step 10).");
+  const TextTable table = telemetry_table(narrow);
+  CHECK(table.header ==
+        std::vector<std::string>{"run", "hidden 1 std at end", "hidden 1 most saturated"});
+  CHECK(table.rows[0].cells ==
+        std::vector<std::string>{"without BN", "0.03 [0.02\u20130.04]", "25.0%"});
+  // The other way round: the plain net's outputs spread wider, and the words say so.
+  said = telemetry_sentences(with_telemetry(0.79));
+  CHECK(said[0].find(": without BN's are 4.0\u00d7 as spread out") != std::string::npos);
+  CompareSummary equal = with_telemetry(0.19);
+  CHECK(telemetry_sentences(equal)[0].find(": about as spread out.") != std::string::npos);
 }

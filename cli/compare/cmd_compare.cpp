@@ -59,14 +59,28 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
 // "BLAS kernel: OpenBLAS Zen (AVX2)"
 std::string hardware_line() { return "BLAS kernel: " + blas_kernel_description(blas_corename()); }
 
+// `text` as one word of a POSIX shell: as it is when it holds only safe
+// characters, else in single quotes (a ' inside written '\'').
+std::string shell_word(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_./=:,+-@%") == std::string::npos)
+    return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 // The summary's settings and variants, before any run has finished.
 lesson::CompareSummary summary_setup(const CompareConfig& compare, const std::vector<Plan>& plans,
-                                     const std::string& config_file) {
+                                     const std::string& config_file,
+                                     const std::vector<std::string>& overrides) {
   lesson::CompareSummary setup;
   setup.title = compare.description.empty()
                     ? "minima compare: " + std::filesystem::path(config_file).stem().string()
                     : compare.description;
   setup.source = config_file;
+  setup.command = "minima compare " + shell_word(config_file);
+  for (const std::string& o : overrides) setup.command += " --set " + shell_word(o);
   setup.sweep_key = compare.sweep_key;
   setup.hardware = hardware_line();
   setup.notes = setup_notes(plans, compare);
@@ -122,7 +136,7 @@ int run_compare(const CompareArgs& a) {
   if (writer) std::filesystem::create_directories(out_dir);
   const std::filesystem::path out(out_dir);
   const std::string report_path = (out / "report.html").string();
-  const lesson::CompareSummary setup = summary_setup(compare, plans, a.config);
+  const lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
   std::vector<std::optional<RunOutcome>> outcomes(plans.size());  // the runs finished so far
   {
     // The first Ctrl-C stops the running runs at their next step; a second one kills.

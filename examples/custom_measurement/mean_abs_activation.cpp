@@ -101,7 +101,7 @@ Chart layer_chart(const CompareSummary& summary, const std::string& layer) {
     if (at == runs[0].layers.end()) continue;
     const size_t l = size_t(at - runs[0].layers.begin());
     add_curve(chart, v,
-              across_seeds(v, points, [l](const MeanAbsPoint& p) { return p.values.at(l); }));
+              seed_curves(v, points, [l](const MeanAbsPoint& p) { return p.values.at(l); }));
   }
   return chart;
 }

@@ -8,6 +8,7 @@ namespace minima::lesson {
 
 std::string compare_report_html(const CompareSummary& summary) {
   HtmlReport page(summary.title);
+  page.set_command(summary.command);
   for (const std::string& note : summary.notes) page.paragraph(note);
   for (const NamedMeasurement& m : measurements_in(summary))
     m.measurement->page_section(page, summary);

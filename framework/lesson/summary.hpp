@@ -72,6 +72,7 @@ struct CompareSummary {
   static constexpr int kFormat = 2;  // the version of summary.json's layout
   std::string title;
   std::string source;              // the compare config file
+  std::string command;             // the command that ran it: "minima compare configs/x.json ..."
   std::string sweep_key;           // "" without a sweep
   std::string hardware;            // "BLAS kernel: OpenBLAS Haswell (AVX2)"
   std::vector<std::string> notes;  // setup and "stopped early" notes
@@ -79,8 +80,8 @@ struct CompareSummary {
   nlohmann::json measures = nlohmann::json::object();
   std::vector<VariantSummary> variants;
 };
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CompareSummary, title, source, sweep_key, hardware, notes,
-                                   measures, variants)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(CompareSummary, title, source, command, sweep_key, hardware,
+                                   notes, measures, variants)
 
 // summary.json: the summary, "format": kFormat, and in every variant with
 // results an "aggregate": {"final_accuracy", "ms_per_step", and per

@@ -14,24 +14,27 @@ Chart training_chart(const std::string& title, const std::string& y_label, bool 
   return chart;
 }
 
-void add_curve(Chart& chart, const VariantSummary& v,
-               const std::vector<std::pair<int64_t, std::vector<double>>>& steps) {
-  if (v.seeds.size() == 1) {
-    Series s{v.name, {}, {}, v.style};
-    for (const auto& [step, values] : steps) {
-      s.x.push_back(double(step));
-      s.y.push_back(values[0]);
-    }
-    chart.series.push_back(std::move(s));
+std::string curve_label(const VariantSummary& v) {
+  if (v.seeds.size() <= 1) return v.name;
+  return v.name + " (median of " + std::to_string(v.seeds.size()) + " seeds, min\u2013max)";
+}
+
+void add_curve(Chart& chart, const VariantSummary& v, const std::vector<SeedCurve>& seeds) {
+  if (seeds.empty()) return;
+  if (seeds.size() == 1) {
+    chart.series.push_back({v.name, seeds[0].x, seeds[0].y, v.style});
     return;
   }
-  Band band{v.name + " (mean, min\u2013max)", {}, {}, {}, {}, v.style};
-  for (const auto& [step, values] : steps) {
-    // mean = (1/n) sum_k values_k
-    double sum = 0;
-    for (double value : values) sum += value;
-    band.x.push_back(double(step));
-    band.mid.push_back(sum / double(values.size()));
+  for (const SeedCurve& c : seeds)
+    chart.series.push_back({v.name + ", seed " + std::to_string(c.seed), c.x, c.y, v.style, true});
+  Band band{curve_label(v), {}, {}, {}, {}, v.style};
+  for (size_t k = 0; k < seeds[0].x.size(); ++k) {
+    std::vector<double> values;
+    for (const SeedCurve& c : seeds)
+      for (size_t j = 0; j < c.x.size(); ++j)
+        if (c.x[j] == seeds[0].x[k]) values.push_back(c.y[j]);
+    band.x.push_back(seeds[0].x[k]);
+    band.mid.push_back(percentile(values, 50));
     band.lo.push_back(*std::min_element(values.begin(), values.end()));
     band.hi.push_back(*std::max_element(values.begin(), values.end()));
   }

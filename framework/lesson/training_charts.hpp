@@ -4,7 +4,6 @@
 // with a min–max band for several).
 #include <cstdint>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <minima/lesson/summary.hpp>
@@ -15,27 +14,35 @@ namespace minima::lesson {
 // An empty chart over training: x "training step" from 0 (linear), y as given.
 Chart training_chart(const std::string& title, const std::string& y_label, bool log_y = false);
 
-// Per step: the values every seed has at that step (the steps of the first
-// seed, in its order). `points(s)` lists a seed's points (each with a
+// One seed's line: its points' steps and values.
+struct SeedCurve {
+  int64_t seed = 0;
+  std::vector<double> x, y;
+};
+
+// Every seed's line of `v`: `points(s)` lists a seed's points (each with a
 // `step`), `value(p)` reads one.
 template <class Points, class Value>
-std::vector<std::pair<int64_t, std::vector<double>>> across_seeds(const VariantSummary& v,
-                                                                  Points points, Value value) {
-  std::vector<std::pair<int64_t, std::vector<double>>> out;
-  if (v.seeds.empty()) return out;
-  for (const auto& p : points(v.seeds[0])) {
-    std::vector<double> values;
-    for (const SeedResult& s : v.seeds)
-      for (const auto& q : points(s))
-        if (q.step == p.step) values.push_back(value(q));
-    out.emplace_back(p.step, values);
+std::vector<SeedCurve> seed_curves(const VariantSummary& v, Points points, Value value) {
+  std::vector<SeedCurve> curves;
+  for (const SeedResult& s : v.seeds) {
+    SeedCurve c{s.seed, {}, {}};
+    for (const auto& p : points(s)) {
+      c.x.push_back(double(p.step));
+      c.y.push_back(value(p));
+    }
+    curves.push_back(std::move(c));
   }
-  return out;
+  return curves;
 }
 
-// Adds `v`'s curve to `chart`: one line for one seed; for several, the mean
-// with a band from their minimum to their maximum.
-void add_curve(Chart& chart, const VariantSummary& v,
-               const std::vector<std::pair<int64_t, std::vector<double>>>& steps);
+// Adds `v`'s curve to `chart`: for one seed its line; for several, every
+// seed as a faint line under the median over the seeds (at each step of
+// the first seed, over the seeds that have it) with a band from their
+// minimum to their maximum, N in the legend.
+void add_curve(Chart& chart, const VariantSummary& v, const std::vector<SeedCurve>& seeds);
+
+// "with BN (median of 3 seeds, min–max)" for several seeds; the name for one.
+std::string curve_label(const VariantSummary& v);
 
 }  // namespace minima::lesson

@@ -258,7 +258,7 @@ ChartLegendRows flow_legend(const Chart& chart, double swatch_width, double left
     return swatch_width + kLegendGap + text_width(label, FontSizes::legend) + kLegendSpacing;
   };
   for (size_t i = 0; i < chart.series.size(); ++i)
-    if (!chart.series[i].label.empty())
+    if (!chart.series[i].label.empty() && !chart.series[i].faint)
       legend.entries.push_back(
           {i, false, &chart.series[i].label, entry_width(chart.series[i].label)});
   for (size_t i = 0; i < chart.bands.size(); ++i)

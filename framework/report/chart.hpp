@@ -36,6 +36,9 @@ struct Series {
   std::string label;
   std::vector<double> x, y;  // same length; NaN (or <= 0 on a log axis) breaks the line
   LineStyle style;
+  // A thin pale line drawn under the bands and the other lines, without
+  // markers or a legend entry: one seed under the median of all seeds.
+  bool faint = false;
 };
 
 // A range around a middle line, e.g. the 15th/50th/85th percentiles, or

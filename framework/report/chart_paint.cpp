@@ -45,7 +45,17 @@ constexpr Rgb kWhite{255, 255, 255}, kInk{34, 34, 34}, kFrame{68, 68, 68};
 constexpr Rgb kGridMajor{221, 221, 221}, kGridMinor{238, 238, 238}, kGuide{120, 120, 120};
 constexpr Rgb kGuideInk{85, 85, 85};
 constexpr double kLineWidth = 2, kMarkerSize = 8, kBandOpacity = 0.18, kTickLength = 5;
+constexpr double kFaintShare =
+    0.45;  // a faint line's colour: this share of its style's, the rest white
 const std::vector<double> kSolid, kGuideDash{4, 4}, kBandEdgeDash{2, 3};
+
+// c * share + white * (1 - share), per channel
+Rgb paler(Rgb c, double share) {
+  const auto mix = [share](uint8_t v) {
+    return uint8_t(std::lround(v * share + 255 * (1 - share)));
+  };
+  return {mix(c.r), mix(c.g), mix(c.b)};
+}
 
 void draw_marker(ChartPainter& painter, const LineStyle& style, Point at) {
   painter.area(marker_outline(style_marker(style.marker), at, kMarkerSize + 2), kWhite, 1);
@@ -78,6 +88,10 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
     if (layout.y_map.shows(g.value))
       painter.line({{left, layout.map_y(g.value)}, {right, layout.map_y(g.value)}}, kGuide, 1,
                    kGuideDash);
+  for (const Series& s : chart.series)
+    if (s.faint)
+      for (const auto& run : layout.project(s.x, s.y))
+        painter.line(run, paler(style_color(s.style.color), kFaintShare), 1, kSolid);
   for (const Band& band : chart.bands) {
     const Rgb color = style_color(band.style.color);
     for (const auto& outline : layout.band_outlines(band))
@@ -89,11 +103,13 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
       painter.line(run, color, kLineWidth, style_dash(band.style.dash));
   }
   for (const Series& s : chart.series)
-    for (const auto& run : layout.project(s.x, s.y))
-      painter.line(run, style_color(s.style.color), kLineWidth, style_dash(s.style.dash));
+    if (!s.faint)
+      for (const auto& run : layout.project(s.x, s.y))
+        painter.line(run, style_color(s.style.color), kLineWidth, style_dash(s.style.dash));
   for (size_t i = 0; i < chart.series.size(); ++i)
-    for (const Point& m : layout.marker_points(chart.series[i], i))
-      draw_marker(painter, chart.series[i].style, m);
+    if (!chart.series[i].faint)
+      for (const Point& m : layout.marker_points(chart.series[i], i))
+        draw_marker(painter, chart.series[i].style, m);
   painter.clip(nullptr);
 
   painter.line({{left, top}, {right, top}, {right, bottom}, {left, bottom}, {left, top}}, kFrame, 1,

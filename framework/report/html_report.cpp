@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/report/chart_data.hpp>
 #include <minima/report/svg_chart.hpp>
 
 namespace minima {
@@ -36,6 +37,8 @@ details { margin: 0.4em 0; }
 summary { cursor: pointer; }
 body > footer { margin-top: 2.5em; border-top: 1px solid #ccc; padding-top: 0.5em; }
 body > footer p { font-size: 0.8em; color: #555; margin: 0.3em 0; }
+figcaption { font-size: 0.75em; color: #555; overflow-wrap: anywhere; }
+figcaption code { font-size: 1em; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } figure, table { break-inside: avoid; } }
 )";
 
@@ -51,8 +54,20 @@ void HtmlReport::paragraph(const std::string& text) {
   body_ += "<p>" + escape_xml(text) + "</p>\n";
 }
 
-std::string HtmlReport::svg(const Chart& chart, int width, int height) {
-  return render_svg(chart, {width, height, "chart" + std::to_string(charts_++)});
+std::string HtmlReport::figure(const Chart& chart, int width, int height) {
+  const std::string id = "chart" + std::to_string(charts_++);
+  std::string caption = "<a download=\"" + id + ".csv\" href=\"" + csv_data_uri(chart_csv(chart)) +
+                        "\">data (CSV)</a>";
+  if (!command_.empty()) caption += " \u00b7 made by <code>" + escape_xml(command_) + "</code>";
+  return "<figure>\n" + render_svg(chart, {width, height, id}) + "<figcaption>" + caption +
+         "</figcaption>\n</figure>\n";
+}
+
+std::string HtmlReport::grid(const std::vector<Chart>& charts, int columns, int width, int height) {
+  std::string html = "<div class=\"grid\" style=\"grid-template-columns: repeat(" +
+                     std::to_string(std::max(1, columns)) + ", minmax(0, 1fr))\">\n";
+  for (const Chart& c : charts) html += figure(c, width, height);
+  return html + "</div>\n";
 }
 
 void HtmlReport::quote(const std::string& text, const std::string& source) {
@@ -61,20 +76,23 @@ void HtmlReport::quote(const std::string& text, const std::string& source) {
 }
 
 void HtmlReport::chart(const Chart& chart, int width, int height) {
-  body_ += "<figure>\n" + svg(chart, width, height) + "</figure>\n";
+  body_ += figure(chart, width, height);
 }
 
 void HtmlReport::chart_row(const std::vector<Chart>& charts, int width, int height) {
   body_ += "<div class=\"row\">\n";
-  for (const Chart& c : charts) body_ += "<figure>\n" + svg(c, width, height) + "</figure>\n";
+  for (const Chart& c : charts) body_ += figure(c, width, height);
   body_ += "</div>\n";
 }
 
 void HtmlReport::chart_grid(const std::vector<Chart>& charts, int columns, int width, int height) {
-  body_ += "<div class=\"grid\" style=\"grid-template-columns: repeat(" +
-           std::to_string(std::max(1, columns)) + ", minmax(0, 1fr))\">\n";
-  for (const Chart& c : charts) body_ += "<figure>\n" + svg(c, width, height) + "</figure>\n";
-  body_ += "</div>\n";
+  body_ += grid(charts, columns, width, height);
+}
+
+void HtmlReport::collapsed_chart_grid(const std::string& summary, const std::vector<Chart>& charts,
+                                      int columns, int width, int height) {
+  body_ += "<details><summary>" + escape_xml(summary) + "</summary>\n" +
+           grid(charts, columns, width, height) + "</details>\n";
 }
 
 void HtmlReport::table(const TextTable& table) {

@@ -1,7 +1,9 @@
 #pragma once
 // A self-contained report page: headings, text, inline SVG charts, tables,
 // collapsed code blocks and a small-print footer, with its CSS inline. No
-// scripts, no external resources. Laid out for a 1280 px screen and a
+// scripts, no external resources: under every chart, the data behind it
+// is a CSV download carried in the page (a data: link), beside the
+// command that made it (set_command). Laid out for a 1280 px screen and a
 // projector: code wraps, nothing scrolls sideways.
 // The page is well-formed XML (XHTML syntax that browsers read as HTML), so
 // any XML parser can check it.
@@ -16,6 +18,8 @@ namespace minima {
 class HtmlReport {
  public:
   explicit HtmlReport(std::string title);
+  // The command that reproduces the page's figures, shown under each chart ("" = none).
+  void set_command(std::string command) { command_ = std::move(command); }
 
   void heading(const std::string& text);    // a section title
   void paragraph(const std::string& text);  // plain text, escaped
@@ -27,6 +31,9 @@ class HtmlReport {
   // Small multiples: `columns` charts a row, each drawn width x height and
   // scaled to its cell, e.g. one panel per swept learning rate.
   void chart_grid(const std::vector<Chart>& charts, int columns, int width = 300, int height = 240);
+  // The same grid collapsed under a one-line summary the reader clicks to open.
+  void collapsed_chart_grid(const std::string& summary, const std::vector<Chart>& charts,
+                            int columns, int width = 300, int height = 240);
   // A table; the first column is left-aligned, the others right-aligned.
   void table(const TextTable& table);
   // Preformatted text (e.g. a config file), collapsed under a one-line
@@ -40,9 +47,12 @@ class HtmlReport {
   void write(const std::string& path) const;
 
  private:
-  std::string svg(const Chart& chart, int width, int height);
+  // The chart as a figure: its SVG, then its data link and the command.
+  std::string figure(const Chart& chart, int width, int height);
+  std::string grid(const std::vector<Chart>& charts, int columns, int width, int height);
 
   std::string title_;
+  std::string command_;
   std::string body_;
   std::string footer_;
   int charts_ = 0;

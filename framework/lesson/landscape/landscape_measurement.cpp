@@ -100,9 +100,12 @@ class Landscape : public Measurement {
   }
 
   std::vector<std::string> sentences(const CompareSummary& summary) const override {
-    LandscapeSentences said = landscape_sentences(summary);
-    said.ics.insert(said.ics.end(), said.smoothness.begin(), said.smoothness.end());
-    return said.ics;
+    const LandscapeSentences said = landscape_sentences(summary);
+    std::vector<std::string> out;
+    for (const auto* part :
+         {&said.ics, &said.ics_verdicts, &said.smoothness, &said.smoothness_verdicts})
+      out.insert(out.end(), part->begin(), part->end());
+    return out;
   }
 
   void page_section(HtmlReport& page, const CompareSummary& summary) const override {

@@ -38,12 +38,12 @@ std::string seeds_words(const CompareSummary& summary) {
                                 : "";
 }
 
-// "What this run measured (...): <sentences>", unless there are none.
-void measured_paragraph(HtmlReport& page, const std::vector<std::string>& sentences) {
-  if (sentences.empty()) return;
-  std::string measured = "What this run measured (median over training):";
-  for (const std::string& sentence : sentences) measured += " " + sentence;
-  page.paragraph(measured);
+// Each claim's verdict in one sentence, then the numbers behind it in a table.
+void verdicts_and_table(HtmlReport& page, const std::vector<std::string>& verdicts,
+                        const TextTable& numbers) {
+  for (const std::string& verdict : verdicts) page.paragraph(verdict);
+  page.paragraph("The numbers (each the median over training; median [min\u2013max] over seeds):");
+  page.table(numbers);
 }
 
 }  // namespace
@@ -110,7 +110,7 @@ void landscape_sections(HtmlReport& page, const CompareSummary& summary) {
       "and cos(G, G\u2032) = 1 mean no shift. Measured on a copy of the model and a fixed batch "
       "of training samples, in training mode; the run itself is not touched." +
       seeds);
-  measured_paragraph(page, found.ics);
+  verdicts_and_table(page, found.ics_verdicts, ics_table(summary));
   page.chart_grid(ics_charts(summary), 3);
 
   page.heading("The loss landscape along the gradient");
@@ -128,10 +128,8 @@ void landscape_sections(HtmlReport& page, const CompareSummary& summary) {
       "\u2212 \u2207L(\u03b8 \u2212 \u03b7g)\u2016 / \u2016\u03b7g\u2016. (4a\u2013c: "
       "the panels of Santurkar et al.'s Figure 4.)" +
       seeds);
-  measured_paragraph(page, found.smoothness);
+  verdicts_and_table(page, found.smoothness_verdicts, smoothness_table(summary));
   page.chart_grid(smoothness_charts(summary), 3, 320, 300);
-  page.table(ics_table(summary));
-  page.table(smoothness_table(summary));
   if (const auto overhead = measure_overhead(summary))
     page.paragraph("Measuring took " + format_percent(*overhead, 0) +
                    " on top of the runs' own wall time (summed over the runs that measured).");

@@ -20,7 +20,8 @@ std::string listed(const std::vector<std::string>& items) {
   return text;
 }
 
-std::vector<std::string> ics_sentences(const VariantSummary& bn, const VariantSummary& plain) {
+std::vector<std::string> ics_sentences(const VariantSummary& bn, const VariantSummary& plain,
+                                       std::vector<std::string>& verdicts) {
   std::vector<std::string> out;
   int smaller = 0, closer = 0;
   size_t compared = 0;
@@ -51,16 +52,17 @@ std::vector<std::string> ics_sentences(const VariantSummary& bn, const VariantSu
   const std::string ioffe =
       "Ioffe & Szegedy's claim (the paper's), that BN reduces internal covariate shift, "
       "with the shift measured as Santurkar et al. define it: ";
-  out.push_back(ioffe + (all    ? "this run agrees, in every layer by both measures."
-                         : none ? "this run does not agree: with BN the shift is larger, in "
-                                  "every layer by both measures."
-                                : "this run agrees only in part (the counts above)."));
+  verdicts.push_back(ioffe + (all    ? "this run agrees, in every layer by both measures."
+                              : none ? "this run does not agree: with BN the shift is larger, in "
+                                       "every layer by both measures."
+                                     : "this run agrees only in part (the counts above)."));
   const std::string santurkar =
       "Santurkar et al.'s finding (the paper's), that BN does not necessarily reduce internal "
       "covariate shift: ";
-  out.push_back(santurkar +
-                (all ? "not seen here: BN reduces it in every layer by both measures."
-                     : "this run agrees: BN does not reduce it in every layer by both measures."));
+  verdicts.push_back(
+      santurkar +
+      (all ? "not seen here: BN reduces it in every layer by both measures."
+           : "this run agrees: BN does not reduce it in every layer by both measures."));
   return out;
 }
 
@@ -70,8 +72,8 @@ struct Smoothness {
   double (*value)(const LandscapePoint&);
 };
 
-std::vector<std::string> smoothness_sentences(const VariantSummary& bn,
-                                              const VariantSummary& plain) {
+std::vector<std::string> smoothness_sentences(const VariantSummary& bn, const VariantSummary& plain,
+                                              std::vector<std::string>& verdicts) {
   static const Smoothness measures[] = {
       {"loss range", "Loss range along the gradient (max \u2212 min of L(\u03b8 \u2212 \u03b7g))",
        loss_range},
@@ -98,11 +100,11 @@ std::vector<std::string> smoothness_sentences(const VariantSummary& bn,
       "Santurkar et al.'s claim (the paper's), that BN makes the landscape smoother (the loss "
       "changes less and the gradient stays more predictive along the gradient, a smaller "
       "\u03b2): ";
-  out.push_back(claim + (larger.empty()    ? "this run agrees on all three measures."
-                         : smaller.empty() ? "this run does not agree: with BN all three are "
-                                             "larger or equal."
-                                           : "this run agrees on the " + listed(smaller) +
-                                                 " but not on the " + listed(larger) + "."));
+  verdicts.push_back(claim + (larger.empty()    ? "this run agrees on all three measures."
+                              : smaller.empty() ? "this run does not agree: with BN all three are "
+                                                  "larger or equal."
+                                                : "this run agrees on the " + listed(smaller) +
+                                                      " but not on the " + listed(larger) + "."));
   return out;
 }
 
@@ -116,8 +118,9 @@ LandscapeSentences landscape_sentences(const CompareSummary& summary) {
       continue;
     const VariantSummary& bn = uses_batchnorm(v.config) ? v : *base;
     const VariantSummary& plain = uses_batchnorm(v.config) ? *base : v;
-    for (const std::string& s : ics_sentences(bn, plain)) out.ics.push_back(s);
-    for (const std::string& s : smoothness_sentences(bn, plain)) out.smoothness.push_back(s);
+    for (const std::string& s : ics_sentences(bn, plain, out.ics_verdicts)) out.ics.push_back(s);
+    for (const std::string& s : smoothness_sentences(bn, plain, out.smoothness_verdicts))
+      out.smoothness.push_back(s);
   }
   return out;
 }

@@ -14,12 +14,14 @@ namespace minima::lesson {
 
 struct LandscapeSentences {
   // Per weight layer with layers below it: both variants' l2 and cosine;
-  // then how many layers show a smaller shift with BN, and whether that
-  // agrees with each paper.
+  // then how many layers show a smaller shift with BN.
   std::vector<std::string> ics;
-  // Loss range, gradient change and beta along the gradient; then whether
-  // that agrees with Santurkar et al.
+  // Whether that agrees with each paper's claim, one sentence each.
+  std::vector<std::string> ics_verdicts;
+  // Loss range, gradient change and beta along the gradient.
   std::vector<std::string> smoothness;
+  // Whether that agrees with Santurkar et al.'s claim.
+  std::vector<std::string> smoothness_verdicts;
 };
 LandscapeSentences landscape_sentences(const CompareSummary& summary);
 

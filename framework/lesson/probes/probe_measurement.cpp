@@ -94,12 +94,8 @@ void probe_section(HtmlReport& page, const CompareSummary& summary) {
       "Batch Normalization makes the distribution more stable and reduces the internal "
       "covariate shift.",
       "Ioffe & Szegedy (2015), the paper's claim, caption of Figure 1");
-  const std::vector<std::string> said = drift_sentences(summary);
-  if (!said.empty()) {
-    std::string measured = "What this run measured:";
-    for (const std::string& sentence : said) measured += " " + sentence;
-    page.paragraph(measured);
-  }
+  for (const std::string& verdict : drift_verdicts(summary)) page.paragraph(verdict);
+  page.table(drift_table(summary));
   const bool rows = charted.size() > 1;
   page.paragraph(
       "Each chart: the 15th, 50th and 85th percentiles, over a fixed batch of " +
@@ -117,10 +113,9 @@ void probe_section(HtmlReport& page, const CompareSummary& summary) {
       "The unit shown is the layer's typical one: the unit whose drift is the median of its "
       "layer's units, in the first seed's run.");
   for (size_t layer : charted) page.chart_row(probe_charts(summary, layer));
-  page.heading("Drift per hidden layer");
-  page.table(drift_table(summary));
   page.paragraph(
-      "Drift of one unit, with m_k its median and w_k = p85_k \u2212 p15_k its 15\u201385 width "
+      "The table's numbers: the drift of one unit, with m_k its median and w_k = p85_k \u2212 "
+      "p15_k its 15\u201385 width "
       "at probe point k (steps 0, 10, 20, 50, 100, \u2026 and the last step): (\u03a3_k "
       "|m_{k+1} \u2212 m_k| + \u03a3_k |w_{k+1} \u2212 w_k|) / max_k(w_k), how far its median "
       "and width travel in units of the widest its distribution gets. "
@@ -169,7 +164,9 @@ class Probes : public Measurement {
   }
 
   std::vector<std::string> sentences(const CompareSummary& summary) const override {
-    return drift_sentences(summary);
+    std::vector<std::string> out = drift_sentences(summary);
+    for (std::string& verdict : drift_verdicts(summary)) out.push_back(std::move(verdict));
+    return out;
   }
 
   void page_section(HtmlReport& page, const CompareSummary& summary) const override {

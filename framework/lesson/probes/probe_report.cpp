@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include <minima/lesson/run_description.hpp>
+
 namespace minima::lesson {
 namespace {
 
@@ -86,6 +88,42 @@ std::vector<std::string> drift_sentences(const CompareSummary& summary) {
       else
         out.push_back(head + ": the same median drift.");
     }
+  }
+  return out;
+}
+
+std::vector<std::string> drift_verdicts(const CompareSummary& summary) {
+  std::vector<std::string> out;
+  if (!summary.sweep_key.empty()) return out;
+  for (const VariantSummary& v : summary.variants) {
+    const VariantSummary* base = baseline_of(summary, v);
+    if (!base || v.seeds.empty() || uses_batchnorm(v.config) == uses_batchnorm(base->config))
+      continue;
+    const VariantSummary& bn = uses_batchnorm(v.config) ? v : *base;
+    const VariantSummary& plain = uses_batchnorm(v.config) ? *base : v;
+    size_t layers = 0, less = 0;
+    double lo = 0, hi = 0;  // the range of plain / BN median drift over the layers
+    for (size_t l = 0; l < first_probe(bn).layers.size(); ++l) {
+      const std::optional<Spread> b = drift_spread(bn, l), p = drift_spread(plain, l);
+      if (!b || !p || !(b->median.value > 0)) continue;
+      const double ratio = p->median.value / b->median.value;
+      lo = layers == 0 ? ratio : std::min(lo, ratio);
+      hi = layers == 0 ? ratio : std::max(hi, ratio);
+      ++layers;
+      less += b->median.value < p->median.value;
+    }
+    if (layers == 0) continue;
+    const std::string ratios = " (" + plain.name + "'s drift is " + format_fixed(lo, 2) + "\u00d7" +
+                               (hi != lo ? "\u2013" + format_fixed(hi, 2) + "\u00d7" : "") + " " +
+                               bn.name + "'s)";
+    const std::string count = std::to_string(less) + " of " + std::to_string(layers);
+    out.push_back(
+        "The paper's claim, checked on this run: " +
+        (less == layers ? "it holds: " + bn.name + "'s inputs drift less in every hidden layer"
+         : less == 0 ? "it does not hold: " + bn.name + "'s inputs drift more in every hidden layer"
+                     : "it holds in " + count + " hidden layers: " + bn.name +
+                           "'s inputs drift less there") +
+        ratios + ".");
   }
   return out;
 }

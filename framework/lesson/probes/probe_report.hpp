@@ -20,6 +20,10 @@ TextTable drift_table(const CompareSummary& summary);
 // which drifts more and the ratio of the medians.
 std::vector<std::string> drift_sentences(const CompareSummary& summary);
 std::string format_drift(const std::optional<Spread>& s);  // "4.2 [3.9–5.0]"; "—"
+// The paper's claim (BN makes the inputs' distribution more stable) checked
+// on each pair of a variant and its baseline of which exactly one uses BN:
+// in how many hidden layers BN's median drift is the smaller, in one sentence.
+std::vector<std::string> drift_verdicts(const CompareSummary& summary);
 
 // The probed layers the page charts, read from the first variant that ran:
 // the last one (the paper's last hidden layer) and, before it, the last one

@@ -53,8 +53,8 @@ class SweepCharts : public Measurement {
     page.chart_grid(per_value, int(std::min<size_t>(per_value.size(), 4)));
     if (several_seeds(summary))
       page.paragraph(
-          "Lines are the median (final accuracy) or the mean (curves) over the seeds; the "
-          "shaded band spans their minimum to maximum.");
+          "Lines are the median over the seeds, the shaded band spans their minimum to maximum, "
+          "and in the curves each pale line is one seed.");
   }
 };
 

@@ -50,6 +50,28 @@ class Telemetry : public Measurement {
     return std::make_unique<TelemetryRecorder>(settings.at("bins").get<int>(), run);
   }
 
+  nlohmann::json aggregate(const CompareSummary&, const VariantSummary& v) const override {
+    nlohmann::json std_at_end = nlohmann::json::array(), most_saturated = nlohmann::json::array();
+    for (size_t l = 0; final_std_spread(v, l); ++l) {
+      std_at_end.push_back(final_std_spread(v, l));
+      most_saturated.push_back(most_saturated_spread(v, l));
+    }
+    return {{"std_at_end", std_at_end}, {"most_saturated", most_saturated}};
+  }
+
+  std::vector<ReportTable> tables(const CompareSummary& summary) const override {
+    const TextTable table = telemetry_table(summary);
+    if (table.rows.empty()) return {};
+    return {
+        {"activations of each hidden layer: standard deviation at the end, largest saturated "
+         "share (median [min\u2013max] over seeds):",
+         table, ""}};
+  }
+
+  std::vector<std::string> sentences(const CompareSummary& summary) const override {
+    return telemetry_sentences(summary);
+  }
+
   void page_section(HtmlReport& page, const CompareSummary& summary) const override {
     telemetry_section(page, summary);
   }

@@ -2,22 +2,24 @@
 
 #include <algorithm>
 
+#include <minima/lesson/training_charts.hpp>
+
 #include <minima/nn/layer_registry.hpp>
 
 namespace minima::lesson {
 namespace {
 
-// A variant whose first seed recorded telemetry, and what it recorded.
+// A variant whose seed number `seed_index` recorded telemetry, and what it recorded.
 struct Recorded {
   const VariantSummary* v;
   std::vector<LayerTelemetry> layers;
 };
-std::vector<Recorded> recorded(const CompareSummary& summary) {
+std::vector<Recorded> recorded(const CompareSummary& summary, size_t seed_index = 0) {
   std::vector<Recorded> out;
   for (const VariantSummary& v : summary.variants) {
-    if (v.seeds.empty()) continue;
-    auto layers = result_of<std::vector<LayerTelemetry>>(v.seeds[0], "telemetry");
-    if (layers && !layers->empty()) out.push_back({&v, std::move(*layers)});
+    if (v.seeds.size() <= seed_index) continue;
+    std::vector<LayerTelemetry> layers = telemetry_of(v.seeds[seed_index]);
+    if (!layers.empty()) out.push_back({&v, std::move(layers)});
   }
   return out;
 }
@@ -41,42 +43,47 @@ std::string saturation_words(const LayerTelemetry& t) {
 
 }  // namespace
 
+std::vector<LayerTelemetry> telemetry_of(const SeedResult& s) {
+  return result_of<std::vector<LayerTelemetry>>(s, "telemetry")
+      .value_or(std::vector<LayerTelemetry>{});
+}
+
 std::vector<Chart> telemetry_charts(const CompareSummary& summary) {
   const auto variants = recorded(summary);
   std::vector<Chart> out;
   for (size_t l = 0; l < layer_count(variants); ++l) {
-    Chart stats, saturated;
-    stats.x_label = saturated.x_label = "training step (0, then logarithmic)";
-    stats.x_scale = saturated.x_scale = Scale::Steps;
+    Chart mean, spread, saturated;
+    for (Chart* c : {&mean, &spread, &saturated}) {
+      c->x_label = "training step (0, then logarithmic)";
+      c->x_scale = Scale::Steps;
+    }
     saturated.y_unit = "%";
+    saturated.y_label = "share (%)";
     for (const auto& [v, layers] : variants) {
       if (l >= layers.size()) continue;
       const LayerTelemetry& t = layers[l];
-      stats.title = "Hidden " + std::to_string(l + 1) + " (" + t.name + "): mean \u00b1 std";
-      stats.y_label = t.type + " output";
-      saturated.title = "Hidden " + std::to_string(l + 1) + ": " + saturation_words(t);
-      saturated.y_label = "share (%)";
-      Band band{v->name, {}, {}, {}, {}, v->style};
-      Series share{v->name, {}, {}, v->style};
-      for (const TelemetryPoint& p : t.points) {
-        band.x.push_back(double(p.step));
-        band.lo.push_back(p.mean - p.std);
-        band.mid.push_back(p.mean);
-        band.hi.push_back(p.mean + p.std);
-        share.x.push_back(double(p.step));
-        share.y.push_back(100 * p.saturated);
-      }
-      stats.bands.push_back(std::move(band));
-      saturated.series.push_back(std::move(share));
+      const std::string hidden = "Hidden " + std::to_string(l + 1);
+      mean.title = hidden + " (" + t.name + "): mean";
+      spread.title = hidden + ": standard deviation";
+      saturated.title = hidden + ": " + saturation_words(t);
+      mean.y_label = spread.y_label = t.type + " output";
+      // Layer l's points in each seed (none where a seed lacks the layer).
+      const auto points = [l](const SeedResult& s) {
+        std::vector<LayerTelemetry> recorded = telemetry_of(s);
+        return l < recorded.size() ? recorded[l].points : std::vector<TelemetryPoint>{};
+      };
+      add_curve(mean, *v, seed_curves(*v, points, [](const TelemetryPoint& p) { return p.mean; }));
+      add_curve(spread, *v, seed_curves(*v, points, [](const TelemetryPoint& p) { return p.std; }));
+      add_curve(saturated, *v,
+                seed_curves(*v, points, [](const TelemetryPoint& p) { return 100 * p.saturated; }));
     }
-    out.push_back(std::move(stats));
-    out.push_back(std::move(saturated));
+    for (Chart* c : {&mean, &spread, &saturated}) out.push_back(std::move(*c));
   }
   return out;
 }
 
-std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary) {
-  const auto variants = recorded(summary);
+std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary, size_t seed_index) {
+  const auto variants = recorded(summary, seed_index);
   std::vector<Chart> out;
   for (size_t l = 0; l < layer_count(variants); ++l)
     for (const auto& [v, layers] : variants) {
@@ -89,7 +96,10 @@ std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary) {
         continue;
       }
       const LayerTelemetry& t = layers[l];
-      chart.title = v->name + ", " + t.name;
+      chart.title = v->name +
+                    (v->seeds.size() > 1 ? ", seed " + std::to_string(v->seeds[seed_index].seed)
+                                         : std::string()) +
+                    ", " + t.name;
       chart.y_label = t.type + " output";
       chart.y_min = t.lo;
       chart.y_max = t.hi;
@@ -118,19 +128,32 @@ void telemetry_section(HtmlReport& page, const CompareSummary& summary) {
   for (const Recorded& r : variants)
     for (const LayerTelemetry& t : r.layers) channels = channels || t.unit == "channel";
   page.heading("Activations over training");
+  for (const std::string& sentence : telemetry_sentences(summary)) page.paragraph(sentence);
+  page.table(telemetry_table(summary));
   page.paragraph(
       "Per hidden layer, the outputs of its nonlinearity on the training batch of the step "
       "(read after the step, so recording changes nothing), at steps 10, 20, 50, 100, \u2026 "
-      "and at every evaluation: their mean with a band of \u00b11 standard deviation, the share of "
-      "saturated sigmoid outputs (< 0.01 or > 0.99; for ReLU the share of units that are 0 on "
-      "the whole batch" +
+      "and at every evaluation: their mean, their standard deviation (a small one: the units' "
+      "outputs sit in one narrow band) and the share of saturated outputs, as each activation "
+      "declares it (sigmoid: < 0.01 or > 0.99; for ReLU the share of units that are 0 on the "
+      "whole batch" +
       std::string(channels ? "; after a convolution, of channels that are 0 at every position"
                            : "") +
-      "), and their histogram over time (darker: a larger share of the outputs in that bin). The "
-      "view fast.ai's course teaches Batch Normalization with. Shown: the first seed of each "
-      "variant.");
-  page.chart_grid(telemetry_charts(summary), 2, 460, 300);
+      "), then their histogram over time (darker: a larger share of the outputs in that bin). "
+      "The view fast.ai's course teaches Batch Normalization with." +
+      std::string(several_seeds(summary)
+                      ? " Each thick line is the median over the seeds, shaded from their minimum "
+                        "to their maximum; each pale line is one seed. The heat maps show the "
+                        "first seed; the others open below them."
+                      : ""));
+  page.chart_grid(telemetry_charts(summary), 3, 320, 260);
   page.chart_grid(telemetry_heatmaps(summary), int(variants.size()), 460, 260);
+  for (size_t k = 1; k < seed_count(summary); ++k) {
+    const std::vector<Chart> maps = telemetry_heatmaps(summary, k);
+    if (maps.empty()) continue;
+    page.collapsed_chart_grid("Heat maps of each variant's seed number " + std::to_string(k + 1),
+                              maps, int(recorded(summary, k).size()), 460, 260);
+  }
 }
 
 }  // namespace minima::lesson

@@ -27,9 +27,8 @@ Chart accuracy_chart(const CompareSummary& summary) {
   double worst_best = 100;  // the lowest accuracy any run peaked at
   for (const VariantSummary& v : summary.variants) {
     if (v.seeds.empty()) continue;
-    add_curve(chart, v, across_seeds(v, accuracy_of, [](const AccuracyPoint& p) {
-                return p.accuracy * 100;
-              }));
+    add_curve(chart, v,
+              seed_curves(v, accuracy_of, [](const AccuracyPoint& p) { return p.accuracy * 100; }));
     for (const SeedResult& s : v.seeds) {
       double best = 0;
       for (const AccuracyPoint& p : s.accuracy) best = std::max(best, p.accuracy * 100);
@@ -51,7 +50,7 @@ Chart loss_chart(const CompareSummary& summary) {
   Chart chart = training_chart("Training loss", "cross-entropy (log scale)", true);
   for (const VariantSummary& v : summary.variants)
     if (!v.seeds.empty())
-      add_curve(chart, v, across_seeds(v, loss_of, [](const LossPoint& p) { return p.loss; }));
+      add_curve(chart, v, seed_curves(v, loss_of, [](const LossPoint& p) { return p.loss; }));
   return chart;
 }
 

@@ -72,7 +72,8 @@ class Thresholds : public Measurement {
     page.chart(loss_chart(summary), 900, 400);
     if (seeds > 1)
       page.paragraph(
-          "Lines are the mean over the seeds; the shaded band spans their minimum to maximum.");
+          "Each thick line is the median over the seeds, the shaded band spans their minimum to "
+          "maximum, and each pale line is one seed.");
   }
 };
 
