@@ -250,6 +250,10 @@ TEST_CASE(
   CHECK(report.find("<h1>blobs &lt;with&gt; &amp; without BN</h1>") != std::string::npos);
   CHECK(report.find("Every variant runs with seeds 7, 8") != std::string::npos);
   CHECK(report.find("over a fixed batch of 32 test inputs") != std::string::npos);
+  // Every chart: its data and the command that reproduces it.
+  CHECK(summary.command == "minima compare " + tmp.path("cmp.json"));
+  CHECK(test::count_of(report, "made by <code>minima compare " + tmp.path("cmp.json") +
+                                   "</code>") == test::count_of(report, "<svg "));
   CHECK(report.find("<p>without BN: mlp 8-8 sigmoid, no BN; sgd lr 0.1 momentum 0.9; batch 16; 40 "
                     "steps (changed from the base: model.batchnorm=false).</p>") !=
         std::string::npos);

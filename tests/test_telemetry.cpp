@@ -153,20 +153,31 @@ TEST_CASE("telemetry sentences and table follow the numbers: which layer ends in
   std::vector<std::string> said = telemetry_sentences(narrow);
   REQUIRE(said.size() == 2);
   CHECK(said[0] ==
-        "Hidden 1 (sigmoid1) at the end: with BN's outputs have a standard deviation of 0.2, "
-        "without BN's 0.03 [0.02\u20130.04]: with BN's are 6.7\u00d7 as spread out; the other's "
-        "sit in a narrower band.");
+        "Hidden 1 (sigmoid1) over training: with BN's outputs have a median standard deviation "
+        "of 0.2, "
+        "without BN's 0.03 [0.02\u20130.04]: with BN's are 6.7\u00d7 as spread out; without BN's "
+        "sit in a narrow band.");
   CHECK(said[1] ==
-        "Saturation is common: the largest saturated (or dead) share any layer of any run "
-        "reached is 25.0% (without BN, seed 0, hidden 1 (sigmoid1) at step 10).");
+        "The largest saturated (or dead) share of any layer in any run is 25.0% (without BN, "
+        "seed 0, hidden 1 (sigmoid1) at step 10).");
   const TextTable table = telemetry_table(narrow);
   CHECK(table.header ==
-        std::vector<std::string>{"run", "hidden 1 std at end", "hidden 1 most saturated"});
+        std::vector<std::string>{"run", "hidden 1 std (median)", "hidden 1 most saturated"});
   CHECK(table.rows[0].cells ==
         std::vector<std::string>{"without BN", "0.03 [0.02\u20130.04]", "25.0%"});
   // The other way round: the plain net's outputs spread wider, and the words say so.
   said = telemetry_sentences(with_telemetry(0.79));
   CHECK(said[0].find(": without BN's are 4.0\u00d7 as spread out") != std::string::npos);
+  // Between 1.1x and 1.5x: the factor, without the words of a narrow band.
+  said = telemetry_sentences(with_telemetry(0.13));
+  CHECK(said[0].find(": with BN's are 1.4\u00d7 as spread out.") != std::string::npos);
+  CompareSummary low = with_telemetry(0.02);
+  for (VariantSummary& v : low.variants)
+    for (SeedResult& seed : v.seeds)
+      for (nlohmann::json& p : seed.measures["telemetry"][0]["points"]) p["saturated"] = 0.05;
+  CHECK(telemetry_sentences(low)[1].rfind("Few outputs saturate: the largest saturated (or dead) "
+                                          "share of any layer in any run is 5.0%",
+                                          0) == 0);
   CompareSummary equal = with_telemetry(0.19);
   CHECK(telemetry_sentences(equal)[0].find(": about as spread out.") != std::string::npos);
 }

@@ -51,20 +51,20 @@ class Telemetry : public Measurement {
   }
 
   nlohmann::json aggregate(const CompareSummary&, const VariantSummary& v) const override {
-    nlohmann::json std_at_end = nlohmann::json::array(), most_saturated = nlohmann::json::array();
-    for (size_t l = 0; final_std_spread(v, l); ++l) {
-      std_at_end.push_back(final_std_spread(v, l));
+    nlohmann::json median_std = nlohmann::json::array(), most_saturated = nlohmann::json::array();
+    for (size_t l = 0; typical_std_spread(v, l); ++l) {
+      median_std.push_back(typical_std_spread(v, l));
       most_saturated.push_back(most_saturated_spread(v, l));
     }
-    return {{"std_at_end", std_at_end}, {"most_saturated", most_saturated}};
+    return {{"median_std", median_std}, {"most_saturated", most_saturated}};
   }
 
   std::vector<ReportTable> tables(const CompareSummary& summary) const override {
     const TextTable table = telemetry_table(summary);
     if (table.rows.empty()) return {};
     return {
-        {"activations of each hidden layer: standard deviation at the end, largest saturated "
-         "share (median [min\u2013max] over seeds):",
+        {"activations of each hidden layer: standard deviation (median over training), largest "
+         "saturated share (median [min\u2013max] over seeds):",
          table, ""}};
   }
 

@@ -146,7 +146,7 @@ void telemetry_section(HtmlReport& page, const CompareSummary& summary) {
                         "to their maximum; each pale line is one seed. The heat maps show the "
                         "first seed; the others open below them."
                       : ""));
-  page.chart_grid(telemetry_charts(summary), 3, 320, 260);
+  page.chart_grid(telemetry_charts(summary), 3, 440, 320);
   page.chart_grid(telemetry_heatmaps(summary), int(variants.size()), 460, 260);
   for (size_t k = 1; k < seed_count(summary); ++k) {
     const std::vector<Chart> maps = telemetry_heatmaps(summary, k);

@@ -27,14 +27,15 @@ std::vector<Chart> telemetry_charts(const CompareSummary& summary);
 // run of each variant's seed number `seed_index` (0: the first).
 std::vector<Chart> telemetry_heatmaps(const CompareSummary& summary, size_t seed_index = 0);
 
-// Over the seeds of `v` that recorded layer `layer`: the standard deviation
-// of its outputs at the last recorded step, and the largest saturated share
-// at any recorded step. nullopt without.
-std::optional<Spread> final_std_spread(const VariantSummary& v, size_t layer);
+// Over the seeds of `v` that recorded layer `layer`: the median over the
+// recorded steps of its outputs' standard deviation (how wide the band its
+// outputs sit in, for most of training), and the largest saturated share at
+// any recorded step. nullopt without.
+std::optional<Spread> typical_std_spread(const VariantSummary& v, size_t layer);
 std::optional<Spread> most_saturated_spread(const VariantSummary& v, size_t layer);
 
-// Columns: run, then per hidden layer its std at the end and its largest
-// saturated share; median [min–max] over seeds.
+// Columns: run, then per hidden layer its median std over training and its
+// largest saturated share; median [min–max] over seeds.
 TextTable telemetry_table(const CompareSummary& summary);
 // Per variant and its baseline (not in a sweep), per hidden layer: whose
 // outputs end more spread out, and by what factor; then the largest

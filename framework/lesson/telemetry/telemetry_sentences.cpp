@@ -1,6 +1,7 @@
 // The table and sentences of the "telemetry" measurement, made from the
 // recorded numbers only (telemetry_report.hpp).
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include <minima/lesson/telemetry/telemetry_report.hpp>
@@ -32,7 +33,12 @@ std::optional<Spread> layer_spread(const VariantSummary& v, size_t layer,
   return spread_of_values(values);
 }
 
-double last_std(const LayerTelemetry& t) { return t.points.back().std; }
+// The median over the recorded steps of the outputs' standard deviation.
+double median_std(const LayerTelemetry& t) {
+  std::vector<double> stds;
+  for (const TelemetryPoint& p : t.points) stds.push_back(p.std);
+  return percentile(stds, 50);
+}
 double largest_saturated(const LayerTelemetry& t) {
   double most = 0;
   for (const TelemetryPoint& p : t.points) most = std::max(most, p.saturated);
@@ -50,27 +56,29 @@ std::vector<LayerTelemetry> layer_columns(const CompareSummary& summary) {
   return widest;
 }
 
-// "Hidden 3 (sigmoid3) at the end: with BN's outputs have a standard
-// deviation of 0.21 [...], without BN's 0.031 [...]: with BN's are 6.8× as
-// spread out."
+// "Hidden 3 (sigmoid3) over training: with BN's outputs have a median
+// standard deviation of 0.21 [...], without BN's 0.031 [...]: with BN's are
+// 6.8× as spread out; without BN's sit in a narrow band."
 std::string spread_sentence(const VariantSummary& base, const VariantSummary& v, size_t l,
                             const std::string& name) {
-  const std::optional<Spread> sv = final_std_spread(v, l), sb = final_std_spread(base, l);
+  const std::optional<Spread> sv = typical_std_spread(v, l), sb = typical_std_spread(base, l);
   const double a = sv->median.value, b = sb->median.value;
   const std::string head = "Hidden " + std::to_string(l + 1) + " (" + name +
-                           ") at the end: " + v.name + "'s outputs have a standard deviation of " +
-                           std_text(sv) + ", " + base.name + "'s " + std_text(sb);
+                           ") over training: " + v.name +
+                           "'s outputs have a median standard deviation of " + std_text(sv) + ", " +
+                           base.name + "'s " + std_text(sb);
   const double hi = std::max(a, b), lo = std::min(a, b);
   if (!(lo > 0) || hi / lo < 1.1) return head + ": about as spread out.";
-  const std::string wider = a > b ? v.name : base.name;
-  return head + ": " + wider + "'s are " + format_fixed(hi / lo, 1) +
-         "\u00d7 as spread out; the other's sit in a narrower band.";
+  const std::string wider = a > b ? v.name : base.name, narrower = a > b ? base.name : v.name;
+  // From 1.5x the narrower layer's outputs are said to sit in a narrow band.
+  return head + ": " + wider + "'s are " + format_fixed(hi / lo, 1) + "\u00d7 as spread out" +
+         (hi / lo >= 1.5 ? "; " + narrower + "'s sit in a narrow band." : ".");
 }
 
 }  // namespace
 
-std::optional<Spread> final_std_spread(const VariantSummary& v, size_t layer) {
-  return layer_spread(v, layer, last_std);
+std::optional<Spread> typical_std_spread(const VariantSummary& v, size_t layer) {
+  return layer_spread(v, layer, median_std);
 }
 
 std::optional<Spread> most_saturated_spread(const VariantSummary& v, size_t layer) {
@@ -83,14 +91,14 @@ TextTable telemetry_table(const CompareSummary& summary) {
   table.header.push_back("run");
   for (size_t l = 0; l < columns.size(); ++l) {
     const std::string hidden = "hidden " + std::to_string(l + 1) + " ";
-    table.header.push_back(hidden + "std at end");
+    table.header.push_back(hidden + "std (median)");
     table.header.push_back(hidden + "most saturated");
   }
   for (const VariantSummary& v : summary.variants) {
-    if (!final_std_spread(v, 0)) continue;
+    if (!typical_std_spread(v, 0)) continue;
     TableRow row{{v.name}, false};
     for (size_t l = 0; l < columns.size(); ++l) {
-      row.cells.push_back(std_text(final_std_spread(v, l)));
+      row.cells.push_back(std_text(typical_std_spread(v, l)));
       row.cells.push_back(share_text(most_saturated_spread(v, l)));
     }
     table.rows.push_back(std::move(row));
@@ -107,7 +115,7 @@ std::vector<std::string> telemetry_sentences(const CompareSummary& summary) {
       const VariantSummary* base = baseline_of(summary, v);
       if (!base) continue;
       for (size_t l = 0; l < columns.size(); ++l)
-        if (final_std_spread(v, l) && final_std_spread(*base, l))
+        if (typical_std_spread(v, l) && typical_std_spread(*base, l))
           out.push_back(spread_sentence(*base, v, l, columns[l].name));
     }
   // The largest saturated share of any layer of any run, at any recorded step.
@@ -126,9 +134,11 @@ std::vector<std::string> telemetry_sentences(const CompareSummary& summary) {
           }
     }
   if (most < 0) return out;
-  out.push_back(std::string(most < 0.1 ? "Few outputs saturate: " : "Saturation is common: ") +
-                "the largest saturated (or dead) share any layer of any run reached is " +
-                format_percent(most, 1) + " (" + where + ").");
+  // Below 10 % the sentence says that few outputs saturate; from 10 % it gives the number alone.
+  const std::string largest = "the largest saturated (or dead) share of any layer in any run is " +
+                              format_percent(most, 1) + " (" + where + ").";
+  out.push_back(most < 0.1 ? "Few outputs saturate: " + largest
+                           : std::string(1, char(std::toupper(largest[0]))) + largest.substr(1));
   return out;
 }
 
