@@ -17,8 +17,11 @@
 #include <stb_image.h>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/telemetry/telemetry.hpp>
 #include <minima/report/html_report.hpp>
 #include <minima/report/png_chart.hpp>
+#include "tests/compare_fixtures.hpp"
 #include "tests/run_command.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/xml_check.hpp"
@@ -154,6 +157,26 @@ BrowserRun load_page(const std::string& chromium, const std::string& page,
   return run;
 }
 
+// Makes `page` log a console error for any block wider than its box, and
+// for any figure without its data link or the command that made it.
+void add_page_checks(const std::string& page) {
+  std::string html = read_file(page);
+  html.insert(
+      html.rfind("</body>"),
+      "<script>for (const e of document.querySelectorAll('body, body *'))"
+      " if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
+      " console.error('wider than its box: ' + e.tagName + ' ' + e.textContent.slice(0, 40));"
+      "if (document.documentElement.scrollWidth > window.innerWidth)"
+      " console.error('the page scrolls sideways');"
+      "for (const f of document.querySelectorAll('figure')) {"
+      " const a = f.querySelector('figcaption a[download]');"
+      " if (!a || !a.href.startsWith('data:text/csv;base64,') || atob(a.href.split(',')[1])"
+      ".indexOf('\\n') < 0) console.error('a figure without its data: ' + f.id);"
+      " if (document.body.dataset.command === 'yes' && !f.querySelector('figcaption code'))"
+      " console.error('a figure without its command');}</script>");
+  write_file_atomically(page, html);
+}
+
 bool skipped() {
   const char* skip = std::getenv("MINIMA_SKIP_BROWSER");
   if (!skip || std::string(skip) != "1") return false;
@@ -177,15 +200,7 @@ TEST_CASE("the report page loads in headless Chromium with no console error; scr
   CHECK(test::xmllint_status(page) == 0);  // well-formed
   // A classroom page never scrolls sideways: any block wider than its box
   // is a console error the check below reports.
-  std::string html = read_file(page);
-  html.insert(
-      html.rfind("</body>"),
-      "<script>for (const e of document.querySelectorAll('body, body *'))"
-      " if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'visible')"
-      " console.error('wider than its box: ' + e.tagName + ' ' + e.textContent.slice(0, 40));"
-      "if (document.documentElement.scrollWidth > window.innerWidth)"
-      " console.error('the page scrolls sideways');</script>");
-  write_file_atomically(page, html);
+  add_page_checks(page);
   write_png_chart(sample_accuracy_chart(), (dir / "chart.png").string());  // the --png slide
 
   const BrowserRun run = load_page(chromium, page, shot);
@@ -213,6 +228,33 @@ TEST_CASE("the report page loads in headless Chromium with no console error; scr
   CHECK(colours.size() > 100);
 }
 
+TEST_CASE("a compare report: every chart with its data and command, no console error") {
+  if (skipped()) return;
+  const std::string chromium = find_chromium();
+  REQUIRE(!chromium.empty());
+  lesson::CompareSummary s = test::bn_wins();
+  s.command = "minima compare configs/compare_paper_fig1.json --set train.steps=5000";
+  s.measures["telemetry"] = {{"bins", 4}};
+  for (lesson::VariantSummary& v : s.variants)
+    for (lesson::SeedResult& seed : v.seeds) {
+      lesson::LayerTelemetry t{0, "sigmoid1", "sigmoid", 0, 1, "unit", {}};
+      for (int64_t step : {10, 20, 50, 100})
+        t.points.push_back({step, 0.5, 0.1 + 0.01 * double(seed.seed), 0.02, {0.1, 0.4, 0.4, 0.1}});
+      seed.measures["telemetry"] = std::vector<lesson::LayerTelemetry>{t};
+    }
+  const std::filesystem::path dir = MINIMA_ARTIFACT_DIR;
+  std::filesystem::create_directories(dir);
+  const std::string page = (dir / "compare_report.html").string();
+  std::string html = lesson::compare_report_html(s);
+  html.replace(html.find("<body>"), 6, "<body data-command=\"yes\">");
+  write_file_atomically(page, html);
+  CHECK(test::xmllint_status(page) == 0);
+  add_page_checks(page);
+  const BrowserRun run = load_page(chromium, page, (dir / "compare_report.png").string());
+  CHECK(run.status == 0);
+  CHECK_MESSAGE(run.problems.empty(), run.problems);
+}
+
 TEST_CASE("the browser check catches a page that throws or logs a console error") {
   if (skipped()) return;
   const std::string chromium = find_chromium();
@@ -227,4 +269,11 @@ TEST_CASE("the browser check catches a page that throws or logs a console error"
   CHECK_MESSAGE(a.problems.find("Uncaught Error: deliberate") != std::string::npos, a.log);
   const BrowserRun b = load_page(chromium, logs, dir.path("b.png"));
   CHECK_MESSAGE(b.problems.find("deliberate") != std::string::npos, b.log);
+  // A figure without its data link is reported.
+  const std::string bare = dir.path("bare.html");
+  std::ofstream(bare) << "<!DOCTYPE html><html><body><figure id=\"f\"><svg></svg></figure>"
+                         "</body></html>\n";
+  add_page_checks(bare);
+  const BrowserRun c = load_page(chromium, bare, dir.path("c.png"));
+  CHECK_MESSAGE(c.problems.find("a figure without its data") != std::string::npos, c.log);
 }
