@@ -96,8 +96,8 @@ Chart error_chart(const CompareSummary& summary) {
 // It shows test error, 100 % - accuracy, on a log axis rather than a zoom
 // on the range the best run spans: every run stays in view (a zoom on the
 // top cuts off the run that stays low, and that run is half the lesson),
-// and the last few percent get as much height as the first ninety: from
-// 10 % error to 5 % (90 % to 95 % accuracy) is as far as from 80 % to 40 %.
+// and the last nine points get as much height as the first ninety: from
+// 10 % error to 1 % (90 % to 99 % accuracy) is as far as from 100 % to 10 %.
 std::vector<Chart> accuracy_panels(const CompareSummary& summary) {
   std::vector<Chart> panels{accuracy_chart(summary)};
   const std::vector<double> thresholds = thresholds_of(summary);
