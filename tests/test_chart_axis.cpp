@@ -137,7 +137,37 @@ TEST_CASE("layout: guide labels sit at the line's right end inside the plot") {
   CHECK(svg.find(">97%</text>") != std::string::npos);
 }
 
-TEST_CASE("layout: the labels of close guide lines stand side by side, not on each other") {
+namespace {
+
+// The guide-label rule on `c` laid out at `width` x `height`: every label's
+// centre is nearer its own line than any other line, by a factor 1.5 at
+// least, and no two labels overlap (a label's box: its text width by one
+// font size, anchored at its right end).
+void check_guide_labels(const Chart& c, double width, double height) {
+  CAPTURE(width);
+  CAPTURE(height);
+  const ChartLayout l = layout_chart(c, width, height, svg_text_width);
+  REQUIRE(l.guide_labels.size() == c.guides.size());
+  for (size_t i = 0; i < c.guides.size(); ++i) {
+    const Label& label = l.guide_labels[i];
+    CAPTURE(label.text);
+    const double own = std::abs(label.at.y - l.map_y(c.guides[i].value));
+    for (size_t j = 0; j < c.guides.size(); ++j)
+      if (j != i) CHECK(1.5 * own < std::abs(label.at.y - l.map_y(c.guides[j].value)) + 1e-9);
+    for (size_t j = 0; j < i; ++j) {
+      const Label& other = l.guide_labels[j];
+      const bool rows_meet = std::abs(label.at.y - other.at.y) < FontSizes::guide;
+      const bool columns_meet =
+          label.at.x - svg_text_width(label.text, FontSizes::guide) < other.at.x &&
+          other.at.x - svg_text_width(other.text, FontSizes::guide) < label.at.x;
+      CHECK_FALSE((rows_meet && columns_meet));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("layout: the labels of close guide lines go to alternate sides of their lines") {
   Chart c;
   c.y_min = 70;
   c.y_max = 100;
@@ -146,10 +176,54 @@ TEST_CASE("layout: the labels of close guide lines stand side by side, not on ea
   const ChartLayout l = layout_chart(c, 720, 420, svg_text_width);
   REQUIRE(l.guide_labels.size() == 3);
   const Label &low = l.guide_labels[0], &a = l.guide_labels[1], &b = l.guide_labels[2];
-  REQUIRE(std::abs(a.at.y - b.at.y) < FontSizes::guide);  // the lines are this close
-  // Anchored at their right ends: b's text ends left of where a's begins.
-  CHECK(b.at.x < a.at.x - svg_text_width(a.text, FontSizes::guide));
-  CHECK(low.at.x == a.at.x);  // a label far from the others stays at the right end
+  // Above its line, 97%'s label would sit nearer the 98% line: it goes below.
+  REQUIRE(l.map_y(97) - l.map_y(98) < 2 * 0.75 * FontSizes::guide);
+  CHECK(a.at.y > l.map_y(97));
+  CHECK(b.at.y < l.map_y(98));
+  CHECK(low.at.y < l.map_y(90));  // a label far from the others keeps its place
+  CHECK(low.at.x == a.at.x);
+  CHECK(a.at.x == b.at.x);             // apart in height, so both at the right end
+  CHECK(l.guide_label_boxes.empty());  // no label lies across a line
+  check_guide_labels(c, 720, 420);
+}
+
+TEST_CASE("layout: labels of lines closer than a label is tall stay nearest their own lines") {
+  Chart c;
+  c.series.push_back({"acc", {0, 1000}, {10, 99}, {}});
+  c.guides = {{95, "95%"}, {97, "97%"}, {98, "98%"}};
+  for (double lo : {0.0, 90.0}) {
+    CAPTURE(lo);
+    c.y_min = lo;
+    c.y_max = 100;
+    for (auto [width, height] :
+         {std::pair{900.0, 460.0}, {460.0, 400.0}, {460.0, 320.0}, {300.0, 240.0}, {720.0, 160.0}})
+      check_guide_labels(c, width, height);
+  }
+  // On 0-100 the three lines lie within one label's height: 95%'s label
+  // goes below its line, and 98%'s, squeezed near 97%'s, moves to its left.
+  c.y_min = 0;
+  const ChartLayout l = layout_chart(c, 900, 460, svg_text_width);
+  CHECK(l.map_y(95) - l.map_y(98) < FontSizes::guide);
+  CHECK(l.guide_labels[0].at.y > l.map_y(95));
+  CHECK(l.guide_labels[2].at.x < l.guide_labels[1].at.x);
+  // 97%'s and 98%'s labels lie across their lines: each gets a white box.
+  REQUIRE(l.guide_label_boxes.size() == 2);
+  for (size_t i : {1, 2}) {
+    const Rect& box = l.guide_label_boxes[i - 1];
+    const Label& label = l.guide_labels[i];
+    CHECK(box.x + box.w > label.at.x);
+    CHECK(box.x < label.at.x - svg_text_width(label.text, FontSizes::guide));
+    CHECK(box.y < label.at.y);
+    CHECK(box.y + box.h > label.at.y);
+  }
+  // The four default thresholds, on each axis the accuracy chart draws.
+  c.guides = {{90, "90%"}, {95, "95%"}, {97, "97%"}, {98, "98%"}};
+  for (double lo : {0.0, 70.0, 90.0}) {
+    CAPTURE(lo);
+    c.y_min = lo;
+    check_guide_labels(c, 900, 460);
+    check_guide_labels(c, 460, 400);
+  }
 }
 
 TEST_CASE("layout: several labelled bands get one legend entry each, in their own colours") {

@@ -83,8 +83,8 @@ TEST_CASE("cli: config mistakes name the JSON pointer and what was expected") {
   }
   SUBCASE("unknown key in a section") {
     summary_error("train.batchsize=8",
-                  "/train/batchsize: unknown key; known keys here: batch_size, epochs, eval_every, "
-                  "steps, threads");
+                  "/train/batchsize: unknown key; known keys here: batch_size, epochs, eval_early, "
+                  "eval_every, steps, threads");
   }
   SUBCASE("wrong type") {
     summary_error("model.layers.0.units=\"16\"",

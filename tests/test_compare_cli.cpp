@@ -190,6 +190,38 @@ TEST_CASE("probing after every step leaves the run as it was: same metrics and w
 }
 
 TEST_CASE(
+    "minima compare: every run also evaluates at steps 10, 20, ... below its first evaluation; "
+    "\"eval_early\": false turns that off") {
+  test::TempDir tmp("compare_early");
+  write_sigmoid_bn_base(tmp);
+  auto run = [&](const std::string& name, const std::string& early) {
+    write_file_atomically(
+        tmp.path(name + ".json"),
+        R"({"base": "base.json", "variants": {"with BN": {}}, "eval_every": 30)" + early + "}");
+    std::string output;
+    REQUIRE(run_cli("compare " + tmp.path(name + ".json") + " --quiet --out " + tmp.path(name),
+                    tmp.path(name + ".txt"), output) == 0);
+    return test::metrics_without_seconds(tmp.path(name + "/with-bn/seed-7/metrics.csv"));
+  };
+  const auto early = run("early", "");
+  const auto regular = run("regular", R"(, "eval_early": false)");
+  REQUIRE(early.size() == 5);  // header + steps 10, 20, 30, 40
+  CHECK(early[1].rfind("10,", 0) == 0);
+  CHECK(early[2].rfind("20,", 0) == 0);
+  REQUIRE(regular.size() == 3);  // header + steps 30, 40
+  // The early evaluations leave the training as it was (the training
+  // statistics of the step-30 row start after step 20, so that row differs).
+  CHECK(early[4] == regular[2]);
+  const std::string probe = read_file(tmp.path("early/with-bn/seed-7/probe.csv"));
+  CHECK(test::count_of(probe, "\n") == 1 + 5 * 2 * 8);  // steps 0, 10, 20, 30, 40, once each
+  CHECK(read_file(tmp.path("early/report.html"))
+            .find("before training and at steps 10 and 20, then every 30 steps.") !=
+        std::string::npos);
+  CHECK(read_file(tmp.path("regular/report.html")).find("before training and every 30 steps.") !=
+        std::string::npos);
+}
+
+TEST_CASE(
     "minima compare: trains each variant, writes metrics, probe values, report and PNG, prints the "
     "table") {
   test::TempDir tmp("compare_cli");

@@ -111,6 +111,26 @@ TEST_CASE(
   CHECK(c.variants[1].baseline == "");
 }
 
+TEST_CASE(
+    "compare config: every run evaluates early (train.eval_early) unless the file or --set says "
+    "false") {
+  Fixture f;
+  const std::string doc =
+      R"({"base": "base.json", "variants": {"a": {}, "b": {"train.eval_early": false}}})";
+  for (const CompareVariant& v : f.parse(doc).variants)
+    CHECK(v.config["train"]["eval_early"] == true);  // the compare file's setting wins
+  const std::string off =
+      R"({"base": "base.json", "eval_early": false, "variants": {"a": {}, "b": {}}})";
+  for (const CompareVariant& v : f.parse(off).variants)
+    CHECK(v.config["train"]["eval_early"] == false);
+  for (const CompareVariant& v : f.parse(doc, {"train.eval_early=false"}).variants)
+    CHECK(v.config["train"]["eval_early"] == false);  // the command line wins over both
+  CHECK(parse_run_config(f.parse(doc).variants[0].config, "a.json").train.eval_early);
+  const std::string bad = test::exception_message(
+      [&] { f.parse(R"({"base": "base.json", "eval_early": 1, "variants": {"a": {}}})"); });
+  CHECK(bad.find("/eval_early: expected true or false, got 1") != std::string::npos);
+}
+
 TEST_CASE("compare config: a sweep runs every value with every variant, baselines per value") {
   Fixture f;
   const CompareConfig c =

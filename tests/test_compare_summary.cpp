@@ -2,6 +2,7 @@
 // page made from it, on synthetic summaries.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include <minima/core/atomic_file.hpp>
@@ -154,6 +155,43 @@ TEST_CASE("compare charts: several seeds draw the median, a min-max band and eac
   const Chart loss = loss_chart(test::bn_wins());
   CHECK(loss.log_y);
   CHECK(loss.bands[0].mid[1] == doctest::Approx(2.0 * std::exp(-2.0)));
+}
+
+TEST_CASE("accuracy panels: a run far below the thresholds adds test error on a log axis") {
+  CompareSummary s = test::bn_wins();
+  CHECK(accuracy_panels(s).size() == 1);  // every run reaches 90%: the zoomed chart shows it
+  for (SeedResult& seed : s.variants[0].seeds)
+    for (AccuracyPoint& p : seed.accuracy) p.accuracy = std::min(p.accuracy, 0.7);
+  const std::vector<Chart> panels = accuracy_panels(s);
+  REQUIRE(panels.size() == 2);
+  CHECK(panels[0].title == "Test accuracy");  // the full range first
+  CHECK_FALSE(panels[0].y_min);
+  const Chart& error = panels[1];
+  CHECK(error.log_y);
+  REQUIRE(error.guides.size() == 2);
+  CHECK(error.guides[0].value == doctest::Approx(10));
+  CHECK(error.guides[0].label == "90% acc.");
+  CHECK(error.bands[1].mid[1] == doctest::Approx(100 - (92 + 88 + 91) / 3.0));
+  CHECK(error.bands[1].lo[1] == doctest::Approx(8));  // the best seed's error
+  CHECK(error.bands[0].hi[0] == doctest::Approx(90));
+
+  const std::string html = compare_report_html(s);
+  CHECK(test::count_of(html, "<svg ") == 5);  // two accuracy panels, loss, two probe charts
+  const size_t row = html.find("<div class=\"row\">");
+  REQUIRE(row != std::string::npos);
+  CHECK(row < html.find(">Test accuracy</text>"));
+  CHECK(html.find(">Test accuracy</text>") < html.find(">Test error (log scale)</text>"));
+  CHECK(html.find(">Test error (log scale)</text>") < html.find(">Training loss</text>"));
+
+  // No run reaches the lowest threshold: nothing up there to show.
+  for (SeedResult& seed : s.variants[1].seeds)
+    for (AccuracyPoint& p : seed.accuracy) p.accuracy = std::min(p.accuracy, 0.85);
+  CHECK(accuracy_panels(s).size() == 1);
+  // Thresholds at 98% and 99% get a fifteenth of the zoomed 70-100% chart.
+  CompareSummary high = test::bn_wins();
+  high.measures["thresholds"] = {0.98, 0.99};
+  REQUIRE(accuracy_chart(high).y_min);
+  CHECK(accuracy_panels(high).size() == 2);
 }
 
 TEST_CASE("probe charts: the typical unit of the last probed layer per variant, one y range") {

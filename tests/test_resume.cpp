@@ -26,8 +26,10 @@ TrainerOptions quiet(bool resume = false, int64_t stop_at_step = 0) {
 }
 
 // Runs `changes` over the blob config once straight through and once
-// stopped at each of `stops` and resumed; compares the outcomes.
-void check_resume_matches(const json& changes, std::initializer_list<int64_t> stops) {
+// stopped at each of `stops` and resumed; compares the outcomes. Returns
+// the resumed run's metrics rows (without the seconds).
+std::vector<std::string> check_resume_matches(const json& changes,
+                                              std::initializer_list<int64_t> stops) {
   TempDir tmp("resume");
   test::write_blobs(tmp.path());
   const EvalPoint straight =
@@ -52,6 +54,7 @@ void check_resume_matches(const json& changes, std::initializer_list<int64_t> st
   CHECK(rows.size() > 2);
   CHECK(test::read_text(tmp.path("resumed/model.safetensors")) ==
         test::read_text(tmp.path("straight/model.safetensors")));
+  return rows;
 }
 
 }  // namespace
@@ -59,6 +62,14 @@ void check_resume_matches(const json& changes, std::initializer_list<int64_t> st
 TEST_CASE(
     "resume: SGD with momentum, BatchNorm and a cosine schedule, stopped between evaluations") {
   check_resume_matches(json::object(), {25});
+}
+
+TEST_CASE("resume: a run that evaluates early, stopped between its early points, keeps them") {
+  const auto rows = check_resume_matches(
+      {{"train", {{"steps", 130}, {"eval_every", 60}, {"eval_early", true}}}}, {15, 55});
+  std::vector<std::string> steps;
+  for (size_t i = 1; i < rows.size(); ++i) steps.push_back(rows[i].substr(0, rows[i].find(',')));
+  CHECK(steps == std::vector<std::string>{"10", "20", "50", "60", "120", "130"});
 }
 
 TEST_CASE("resume: Adam with a step schedule, stopped twice") {

@@ -68,6 +68,7 @@ TEST_CASE("run config defaults") {
   CHECK(c.train.steps == 10);
   CHECK(c.train.epochs == 0);
   CHECK(c.train.eval_every == 0);
+  CHECK_FALSE(c.train.eval_early);
   CHECK(c.train.threads == 0);
   CHECK(c.output.dir == "runs/tiny");
   CHECK(c.output.checkpoint_every == 0);
@@ -118,8 +119,12 @@ TEST_CASE("resolved() parses back to the same config") {
   CHECK(b["model"]["layers"][1]["name"] == "bn1");
   CHECK(b["model"]["layers"][1]["eps"] == doctest::Approx(1e-5));
   CHECK(b["data"]["dir"] == "data/mnist");
-  CHECK(b["train"] ==
-        json{{"batch_size", 60}, {"epochs", 0}, {"steps", 10}, {"eval_every", 0}, {"threads", 0}});
+  CHECK(b["train"] == json{{"batch_size", 60},
+                           {"epochs", 0},
+                           {"steps", 10},
+                           {"eval_every", 0},
+                           {"eval_early", false},
+                           {"threads", 0}});
 }
 
 TEST_CASE("run config errors name the pointer") {
@@ -150,6 +155,8 @@ TEST_CASE("run config errors name the pointer") {
       {"train.epochs=-1", "/train/epochs: expected an integer >= 0, got -1"},
       {"train.eval_every=-1",
        "/train/eval_every: expected a number of steps >= 0 (0 = once per epoch), got -1"},
+      {"train.eval_early=1", "/train/eval_early: expected true or false, got 1"},
+      {"train.eval_early=\"yes\"", "/train/eval_early: expected true or false, got \"yes\""},
       {"train.threads=-2", "/train/threads: expected a number of threads from 0 (automatic) to " +
                                std::to_string(4 * minima::available_cpus()) +
                                " (4 x the CPUs this process may use), got -2"},
@@ -162,8 +169,8 @@ TEST_CASE("run config errors name the pointer") {
       {"model.hidden=[8, 1099511627776]",
        "/model/hidden/1: 1099511627776 units is more than the 2147483647 a dense layer can have"},
       {"train.batch=3",
-       "/train/batch: unknown key; known keys here: batch_size, epochs, eval_every, steps, "
-       "threads"},
+       "/train/batch: unknown key; known keys here: batch_size, epochs, eval_early, eval_every, "
+       "steps, threads"},
       {"optimizer.lr=-1", "/optimizer/lr: expected a positive number, got -1"},
       {"optimizer=\"sgd\"", "/optimizer: expected an object {...}, got \"sgd\""},
       {"schedule={\"type\": \"exp\"}",

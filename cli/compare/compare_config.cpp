@@ -278,6 +278,10 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   if (seed) top.expect(*seed >= 0, "seed", "an integer >= 0");
   const std::optional<int64_t> eval_every = top.get_nullable<int64_t>("eval_every", std::nullopt);
   if (eval_every) top.expect(*eval_every > 0, "eval_every", "a number of steps > 0");
+  // Steps to a threshold see a fast start only where the run evaluates, so
+  // every run also evaluates at steps 10, 20, 50, ... below its first
+  // regular evaluation (train.eval_early) unless the file says false.
+  const bool eval_early = top.get<bool>("eval_early", true);
   const std::string baseline = top.get<std::string>("baseline", "");
   const SeedChoice seeds = read_seeds(top);
 
@@ -293,6 +297,7 @@ CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std:
   for (CompareVariant& v : out.variants) {
     if (seed) v.config["seed"] = *seed;
     if (eval_every) v.config["train"]["eval_every"] = *eval_every;
+    v.config["train"]["eval_early"] = eval_early;
     for (const std::string& o : overrides) {
       try {
         apply_override(v.config, o);

@@ -6,8 +6,9 @@
 //   {"base": ..., "sweep": {"key": "optimizer.lr", "values": [0.1, 0.5]}, "variants": {...}}
 // (a sweep runs every value with every variant), plus optional
 //   "description", "baseline" (the variant others are compared with; default
-//   the first, per sweep value), "seed" and "eval_every" (set in every
-//   variant, after its own overrides), "seeds" (how often each variant runs:
+//   the first, per sweep value), "seed", "eval_every" and "eval_early"
+//   (default true: train.eval_early; set in every variant, after its own
+//   overrides and before --set), "seeds" (how often each variant runs:
 //   3 = the variant's seed + 0, 1, 2; [0, 7, 9] = those seeds; default once,
 //   with its own seed), "samples": {"total", "eval_every"} (every run sees
 //   this many training samples, evaluated every so many: batch sizes

@@ -1,9 +1,11 @@
 #include "cli/compare/compare_plan.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include <minima/lesson/measurement.hpp>
+#include <minima/train/eval_schedule.hpp>
 #include <minima/train/thread_choice.hpp>
 
 namespace minima::cli {
@@ -55,6 +57,21 @@ std::string seed_list(const std::vector<int64_t>& seeds) {
   return list;
 }
 
+// When a run evaluates, in words: "every 500 steps", or with early
+// evaluations "at steps 10, 20, 50, 100 and 200, then every 500 steps".
+std::string evaluation_steps(const TrainConfig& train, int64_t steps_per_epoch) {
+  const int64_t every = train.eval_every > 0 ? train.eval_every : steps_per_epoch;
+  const int64_t last = train.steps > 0 ? train.steps : train.epochs * steps_per_epoch;
+  const std::vector<int64_t> early = EvalSchedule{every, last, train.eval_early}.early_steps();
+  const std::string regular = train.eval_every > 0 ? "every " + std::to_string(every) + " steps"
+                                                   : std::string("once per epoch");
+  if (early.empty()) return regular;
+  std::string list;
+  for (size_t i = 0; i < early.size(); ++i)
+    list += (i == 0 ? "" : i + 1 == early.size() ? " and " : ", ") + std::to_string(early[i]);
+  return "at step" + std::string(early.size() > 1 ? "s " : " ") + list + ", then " + regular;
+}
+
 }  // namespace
 
 std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const CompareConfig& compare) {
@@ -73,11 +90,11 @@ std::vector<std::string> setup_notes(const std::vector<Plan>& plans, const Compa
                  "weights in the layers they share."
            : "The runs use different seeds (" + seeds + ").");
   const Plan& p = plans[0];
-  const int64_t eval_every = p.config.train.eval_every;
+  const int64_t steps_per_epoch =
+      std::max<int64_t>(1, p.data->train.count / p.config.train.batch_size);
   notes.push_back("Accuracy on the " + p.data->eval_name + " set (" +
                   std::to_string(p.data->eval.count) + " samples), before training and " +
-                  (eval_every > 0 ? "every " + std::to_string(eval_every) + " steps."
-                                  : std::string("once per epoch.")));
+                  evaluation_steps(p.config.train, steps_per_epoch) + ".");
   return notes;
 }
 

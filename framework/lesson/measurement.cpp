@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <minima/train/eval_schedule.hpp>
+
 namespace minima::lesson {
 
 Registry<MeasurementEntry>& measurement_registry() {
@@ -29,11 +31,6 @@ std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary) {
   return out;
 }
 
-bool is_log_probe_step(int64_t step) {
-  if (step == 0) return true;
-  int64_t decade = 10;
-  while (decade * 10 <= step) decade *= 10;
-  return step == decade || step == 2 * decade || step == 5 * decade;
-}
+bool is_log_probe_step(int64_t step) { return step == 0 || is_log_spaced_step(step); }
 
 }  // namespace minima::lesson

@@ -311,19 +311,66 @@ void place_ticks(ChartLayout& out, const Axis& xa, const Axis& ya) {
   for (double v : ya.minor) out.y_ticks.push_back({v, out.map_y(v), false});
 }
 
-// A guide's label sits just above its line at the plot's right end, or
-// just below when the line runs along the top.
+// The pixel heights of the guide lines the plot shows.
+std::vector<double> guide_line_heights(const ChartLayout& out, const Chart& chart) {
+  std::vector<double> heights;
+  for (const Guide& g : chart.guides)
+    if (out.y_map.shows(g.value)) {
+      const double y = out.map_y(g.value);
+      if (y >= out.plot.y - 0.5 && y <= out.plot.y + out.plot.h + 0.5) heights.push_back(y);
+    }
+  return heights;
+}
+
+// How far (px) a guide label's centre may sit from its line at height `y`:
+// up to `up` above it and `down` below. Its centre stays at least 1.5 times
+// as near its own line as any other (a label halfway between two lines,
+// nearer one by a pixel, names neither): a shift s toward a line g px away
+// needs 1.5 s <= g - s, so s <= 0.4 g; away from it, 1.5 s <= g + s, so
+// s <= 2 g. And the label stays inside the plot. A negative value means
+// the label must sit on the other side.
+struct LabelRoom {
+  double up, down;
+};
+
+LabelRoom label_room(double y, const std::vector<double>& lines, const Rect& p) {
+  const double half_height = FontSizes::guide * 0.6;
+  LabelRoom room{y - half_height - p.y, p.y + p.h - y - half_height};
+  for (double other : lines) {
+    const double gap = std::abs(other - y);
+    if (gap < 1e-9) continue;  // the line itself (or one drawn on top of it)
+    double& toward = other < y ? room.up : room.down;
+    double& away = other < y ? room.down : room.up;
+    toward = std::min(toward, 0.4 * gap);
+    away = std::min(away, 2 * gap);
+  }
+  return room;
+}
+
+// A guide's label sits at the plot's right end, its centre 0.75 font sizes
+// above its line, or below it when above would leave the plot. Close lines
+// (95%, 97% and 98% on a 0-100 axis) leave no such room: so that every
+// label stays nearer its own line than any other (label_room), a label
+// goes to the other side of its line when that side has the room, else as
+// far toward its side as the room allows (onto its line when there is
+// none). A label that then meets one already placed moves to that one's
+// left; one that lies across a line gets a white box under it.
 void place_guide_labels(ChartLayout& out, const Chart& chart, const TextWidth& text_width) {
   const Rect& p = out.plot;
+  const std::vector<double> lines = guide_line_heights(out, chart);
+  const double offset = FontSizes::guide * 0.75;
   for (const Guide& g : chart.guides) {
     if (g.label.empty() || !out.y_map.shows(g.value)) continue;
     const double y = out.map_y(g.value);
     if (y < p.y - 0.5 || y > p.y + p.h + 0.5) continue;
-    const double above = y - FontSizes::guide * 0.75;
-    Point at{p.x + p.w - 4,
-             above - FontSizes::guide * 0.6 < p.y ? y + FontSizes::guide * 0.75 : above};
-    // Close lines (97% and 98%) would print their labels over each other:
-    // a label that meets one already placed moves to that one's left.
+    const LabelRoom room = label_room(y, lines, p);
+    // px below the line (negative: above), the preferred side first
+    const double preferred = y - offset - FontSizes::guide * 0.6 < p.y ? offset : -offset;
+    auto fits = [&](double shift) { return -shift <= room.up && shift <= room.down; };
+    double shift = fits(preferred) ? preferred : -preferred;
+    if (!fits(shift))
+      shift = -room.up <= room.down ? std::clamp(preferred, -room.up, room.down) : 0;
+    Point at{p.x + p.w - 4, y + shift};
     const double width = text_width(g.label, FontSizes::guide);
     for (bool moved = true; moved;) {
       moved = false;
@@ -337,6 +384,13 @@ void place_guide_labels(ChartLayout& out, const Chart& chart, const TextWidth& t
       }
     }
     out.guide_labels.push_back({g.label, at, FontSizes::guide, Anchor::End});
+    const double half_height = FontSizes::guide / 2;
+    const bool on_a_line = std::any_of(lines.begin(), lines.end(), [&](double line) {
+      return std::abs(line - at.y) < half_height;
+    });
+    if (on_a_line)
+      out.guide_label_boxes.push_back(
+          {at.x - width - 1, at.y - half_height, width + 2, 2 * half_height});
   }
 }
 

@@ -51,7 +51,8 @@ struct Band {
 };
 
 // A horizontal reference line (a threshold), labelled at its right end
-// inside the plot, e.g. {97, "97%"}.
+// inside the plot, e.g. {97, "97%"}; each label nearer its own line than
+// any other (layout_chart).
 struct Guide {
   double value;
   std::string label;
@@ -132,6 +133,9 @@ struct ChartLayout {
   std::vector<Tick> x_ticks, y_ticks;
   std::vector<Label> labels;        // title, axis titles, tick labels, legend labels, notes
   std::vector<Label> guide_labels;  // at the guides' right ends, inside the plot
+  // White boxes under the guide labels that close lines leave lying across
+  // a line, so that the line does not strike through the text.
+  std::vector<Rect> guide_label_boxes;
   std::vector<LegendItem> legend;
   // What the axes leave out, in words ("3 points below 70% not shown"),
   // also laid out as labels under the legend.

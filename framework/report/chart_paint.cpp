@@ -45,8 +45,9 @@ constexpr Rgb kWhite{255, 255, 255}, kInk{34, 34, 34}, kFrame{68, 68, 68};
 constexpr Rgb kGridMajor{221, 221, 221}, kGridMinor{238, 238, 238}, kGuide{120, 120, 120};
 constexpr Rgb kGuideInk{85, 85, 85};
 constexpr double kLineWidth = 2, kMarkerSize = 8, kBandOpacity = 0.18, kTickLength = 5;
-constexpr double kFaintShare =
-    0.45;  // a faint line's colour: this share of its style's, the rest white
+// A faint line's colour: this share of its style's, the rest white.
+constexpr double kFaintShare = 0.45;
+constexpr double kLabelBoxOpacity = 0.8;  // a line under a guide label shows faintly
 const std::vector<double> kSolid, kGuideDash{4, 4}, kBandEdgeDash{2, 3};
 
 // c * share + white * (1 - share), per channel
@@ -122,6 +123,9 @@ void paint_chart(const Chart& chart, const ChartLayout& layout, ChartPainter& pa
                  kFrame, 1, kSolid);
 
   for (const Label& label : layout.labels) painter.text(label, kInk);
+  for (const Rect& r : layout.guide_label_boxes)
+    painter.area({{r.x, r.y}, {r.x + r.w, r.y}, {r.x + r.w, r.y + r.h}, {r.x, r.y + r.h}}, kWhite,
+                 kLabelBoxOpacity);
   for (const Label& label : layout.guide_labels) painter.text(label, kGuideInk);
 
   for (const LegendItem& item : layout.legend) {

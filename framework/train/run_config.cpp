@@ -47,6 +47,7 @@ TrainConfig parse_train(ConfigObject c) {
     throw ConfigError(c.pointer(), "expected a training length: \"epochs\" or \"steps\" > 0");
   t.eval_every = c.get<int64_t>("eval_every", t.eval_every);
   c.expect(t.eval_every >= 0, "eval_every", "a number of steps >= 0 (0 = once per epoch)");
+  t.eval_early = c.get<bool>("eval_early", t.eval_early);
   t.threads = c.get<int>("threads", t.threads);
   const int max_threads = 4 * available_cpus();
   c.expect(t.threads >= 0 && t.threads <= max_threads, "threads",
@@ -234,6 +235,7 @@ json RunConfig::resolved() const {
                 {"epochs", train.epochs},
                 {"steps", train.steps},
                 {"eval_every", train.eval_every},
+                {"eval_early", train.eval_early},
                 {"threads", train.threads}}},
               {"output", {{"dir", output.dir}, {"checkpoint_every", output.checkpoint_every}}}};
   if (data.dataset == "folder") {

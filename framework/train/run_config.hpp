@@ -17,8 +17,9 @@ struct TrainConfig {
   int64_t batch_size = 60;
   int64_t epochs = 0;  // exactly one of epochs / steps is > 0
   int64_t steps = 0;
-  int64_t eval_every = 0;  // steps between evaluations; 0 = once per epoch
-  int threads = 0;         // threads (GEMM slices and loops); 0 = choose_threads()
+  int64_t eval_every = 0;   // steps between evaluations; 0 = once per epoch
+  bool eval_early = false;  // also at steps 10, 20, 50, ... below the first (eval_schedule.hpp)
+  int threads = 0;          // threads (GEMM slices and loops); 0 = choose_threads()
 };
 
 struct OutputConfig {

@@ -103,7 +103,8 @@ Trainer::Trainer(const RunConfig& config, std::shared_ptr<const TrainingData> da
   steps_per_epoch_ = batcher_.batches_per_epoch();
   total_steps_ =
       config_.train.steps > 0 ? config_.train.steps : config_.train.epochs * steps_per_epoch_;
-  eval_every_ = config_.train.eval_every > 0 ? config_.train.eval_every : steps_per_epoch_;
+  evaluations_ = {config_.train.eval_every > 0 ? config_.train.eval_every : steps_per_epoch_,
+                  total_steps_, config_.train.eval_early};
   ConfigObject optimizer(config_.optimizer, "/optimizer");
   optimizer_ = make_optimizer(optimizer, model_.values().numel());  // the arena, padding included
   ConfigObject schedule(config_.schedule, "/schedule");
@@ -186,7 +187,7 @@ EvalPoint Trainer::run() {
       break;
     }
     if (step_ == interval_end) {
-      interval_end = std::min(total_steps_, (step_ / eval_every_ + 1) * eval_every_);
+      interval_end = evaluations_.next_after(step_);
       progress_.begin_interval(step_, interval_end, seconds());
     }
     const auto step_start = std::chrono::steady_clock::now();
@@ -196,7 +197,7 @@ EvalPoint Trainer::run() {
     if (options_.after_step) options_.after_step(*this);
     progress_.update(step_, loss_sum_ / double(seen_), double(correct_) / double(seen_), seconds());
     const bool last = step_ == total_steps_;
-    const bool evaluate_now = last || step_ % eval_every_ == 0;
+    const bool evaluate_now = evaluations_.at(step_);
     if (evaluate_now) {
       evaluation_point();
       progress_.eval_point(last_eval_);

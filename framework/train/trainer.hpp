@@ -35,6 +35,7 @@
 #include <minima/nn/loss.hpp>
 #include <minima/optim/optimizer.hpp>
 #include <minima/optim/schedule.hpp>
+#include <minima/train/eval_schedule.hpp>
 #include <minima/train/progress.hpp>
 #include <minima/train/run_config.hpp>
 
@@ -130,7 +131,8 @@ class Trainer {
   MetricsLog metrics_;
   Progress progress_;
   int threads_ = 1;
-  int64_t steps_per_epoch_ = 0, total_steps_ = 0, eval_every_ = 0;
+  int64_t steps_per_epoch_ = 0, total_steps_ = 0;
+  EvalSchedule evaluations_;
   int64_t step_ = 0, checkpoint_step_ = -1;
   float lr_ = 0;  // of the last step
   double train_seconds_ = 0, allreduce_seconds_ = 0;

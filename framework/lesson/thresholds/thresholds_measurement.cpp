@@ -68,7 +68,17 @@ class Thresholds : public Measurement {
         "measured in this process.");
     if (!summary.sweep_key.empty()) return;  // the sweep's section draws its curves
     page.heading("Learning curves");
-    page.chart(accuracy_chart(summary));
+    const std::vector<Chart> panels = accuracy_panels(summary);
+    if (panels.size() == 1) {
+      page.chart(panels[0]);
+    } else {
+      page.chart_row(panels, 460, 400);
+      page.paragraph(
+          "Left, test accuracy on its full range, where the thresholds get only the top of the "
+          "chart because a run stays far below them; right, the same runs' test error (100% "
+          "\u2212 accuracy) on a log scale, where each threshold line gets room: lower is "
+          "better.");
+    }
     page.chart(loss_chart(summary), 900, 400);
     if (seeds > 1)
       page.paragraph(
