@@ -79,7 +79,7 @@ Chart error_chart(const CompareSummary& summary) {
     chart.guides.push_back({100 - t * 100, format_number(t * 100) + "% acc."});
   for (const VariantSummary& v : summary.variants)
     if (!v.seeds.empty())
-      add_curve(chart, v, across_seeds(v, accuracy_of, [](const AccuracyPoint& p) {
+      add_curve(chart, v, seed_curves(v, accuracy_of, [](const AccuracyPoint& p) {
                   return 100 - p.accuracy * 100;
                 }));
   return chart;
