@@ -301,6 +301,10 @@ TEST_CASE("update scales page: per run both ratios on log axes, shared ranges, a
   const std::string page = compare_report_html(s);
   CHECK(page.find("Gradient and update scales") != std::string::npos);
   CHECK(page.find("makemore Part 3") != std::string::npos);
+  // On the page an exponent's minus is U+2212, so that no number wraps after "e-".
+  CHECK(page.find("2.20e\u221204 [2.00e\u221204\u20132.40e\u221204]") != std::string::npos);
+  CHECK(page.find("(2.20e\u221203 against 2.20e\u221204)") != std::string::npos);
+  CHECK(page.find("2.20e-04") == std::string::npos);
 }
 
 TEST_CASE("minima compare with update_scales: ratios per variant and seed, runs unchanged") {

@@ -1,6 +1,7 @@
 #include <minima/lesson/update_scales/update_scales_report.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 
@@ -78,6 +79,24 @@ void share_log_range(std::vector<Chart*> charts) {
   }
 }
 
+// `text` with the minus of each number's exponent written as U+2212
+// ("1.23e\u221203"): a browser may wrap a line after "-", splitting the
+// number, but not after the minus sign.
+std::string with_unbroken_exponents(std::string text) {
+  const auto digit = [&](size_t k) {
+    return k < text.size() && std::isdigit((unsigned char)text[k]);
+  };
+  for (size_t at = text.find("e-"); at != std::string::npos; at = text.find("e-", at + 1))
+    if (at > 0 && digit(at - 1) && digit(at + 2)) text.replace(at + 1, 1, "\u2212");
+  return text;
+}
+
+TextTable with_unbroken_exponents(TextTable table) {
+  for (TableRow& row : table.rows)
+    for (std::string& cell : row.cells) cell = with_unbroken_exponents(cell);
+  return table;
+}
+
 }  // namespace
 
 TextTable update_scales_table(const CompareSummary& summary, ScaleRatio ratio) {
@@ -146,10 +165,11 @@ void update_scales_section(HtmlReport& page, const CompareSummary& summary) {
                                            "minimum to their maximum."
                                          : ""));
   page.chart_grid(update_scales_charts(summary), 2, 460, 320);
-  for (const std::string& sentence : update_scales_sentences(summary)) page.paragraph(sentence);
+  for (const std::string& sentence : update_scales_sentences(summary))
+    page.paragraph(with_unbroken_exponents(sentence));
   for (const ReportTable& t : update_scales_tables(summary)) {
-    page.paragraph(t.caption);
-    page.table(t.table);
+    page.paragraph(with_unbroken_exponents(t.caption));
+    page.table(with_unbroken_exponents(t.table));
     if (!t.footnote.empty()) page.paragraph(t.footnote);
   }
 }
