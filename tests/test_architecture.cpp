@@ -64,3 +64,20 @@ TEST_CASE("architecture: includes follow the folders' order") {
   }
   CHECK(files > 100);
 }
+
+TEST_CASE(
+    "test names: no semicolon, which CTest's test discovery splits into names that run nothing") {
+  const fs::path root(minima::test::source_dir());
+  const std::regex test_case(R"(TEST_CASE\(\s*"((?:[^"\\]|\\.)*)\")");
+  int names = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root / "tests")) {
+    if (entry.path().extension() != ".cpp") continue;
+    const std::string text = minima::test::read_text(entry.path());
+    for (std::sregex_iterator m(text.begin(), text.end(), test_case), end; m != end; ++m) {
+      ++names;
+      INFO(fs::relative(entry.path(), root).string() << ": " << (*m)[1].str());
+      CHECK((*m)[1].str().find(';') == std::string::npos);
+    }
+  }
+  CHECK(names > 400);
+}

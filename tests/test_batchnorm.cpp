@@ -414,7 +414,7 @@ TEST_CASE("batchnorm track_running_stats false: no buffers, batch statistics als
                     doctest::Contains("more than one sample"));
 }
 
-TEST_CASE("batchnorm: a training batch of one is refused; Eval with a batch of one works") {
+TEST_CASE("batchnorm: a training batch of one is refused, Eval with a batch of one works") {
   minima::Rng rng(9);
   auto bn = make_bn(json::object(), Shape{3});
   for (int step = 0; step < 2; ++step)

@@ -166,7 +166,7 @@ TEST_CASE("choose_blas_kernel: MINIMA_BLAS_KERNEL=openblas is the off switch") {
   CHECK(d.warning == "MINIMA_BLAS_KERNEL='fast' is not 'auto' or 'openblas': ignored");
 }
 
-TEST_CASE("choose_blas_kernel: after the re-execution, verify once; after a failure, never again") {
+TEST_CASE("choose_blas_kernel: after the re-execution, verify once, after a failure, never again") {
   // minima set OPENBLAS_CORETYPE=SkylakeX and re-executed itself.
   BlasKernelDecision d = choose("SkylakeX", kAvx512, "SkylakeX", "", "SkylakeX over Prescott");
   CHECK(summary(d) == "verify SkylakeX by minima");

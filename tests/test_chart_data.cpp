@@ -19,7 +19,7 @@ TEST_CASE("csv_data_uri: base64 of the bytes, padded, as RFC 4648 writes it") {
   CHECK(csv_data_uri("a,b\n\xff") == "data:text/csv;base64,YSxiCv8=");
 }
 
-TEST_CASE("chart_csv: every point of every line and band; a heat map's cells") {
+TEST_CASE("chart_csv: every point of every line and band, a heat map's cells") {
   Chart chart;
   chart.series.push_back({"with BN, seed 1", {0, 10}, {0.1, 0.5}, {}, true});
   chart.bands.push_back({"with \"BN\", median", {0}, {0.1}, {0.2}, {0.3}, {}});

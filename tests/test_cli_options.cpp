@@ -44,7 +44,7 @@ const char* kOneLayerConfig = R"({
 
 }  // namespace
 
-TEST_CASE("cli: minima --help lists every command; minima alone prints it and exits 2") {
+TEST_CASE("cli: minima --help lists every command, minima alone prints it and exits 2") {
   const CliResult help = run_cli({"--help"});
   CHECK(help.exit_code == 0);
   for (const std::string& name : command_registry().names()) {

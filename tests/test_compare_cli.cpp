@@ -190,7 +190,7 @@ TEST_CASE("probing after every step leaves the run as it was: same metrics and w
 }
 
 TEST_CASE(
-    "minima compare: every run also evaluates at steps 10, 20, ... below its first evaluation; "
+    "minima compare: every run also evaluates at steps 10, 20, ... below its first evaluation, "
     "\"eval_early\": false turns that off") {
   test::TempDir tmp("compare_early");
   write_sigmoid_bn_base(tmp);

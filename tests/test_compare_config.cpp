@@ -244,7 +244,7 @@ TEST_CASE("compare config: bad keys and values are errors naming the JSON pointe
   CHECK(bad_set.find("/nope") != std::string::npos);
 }
 
-TEST_CASE("load_compare_config: errors name the file; invalid JSON names line and column") {
+TEST_CASE("load_compare_config: errors name the file, invalid JSON names line and column") {
   Fixture f;
   write(f.dir.path("configs/bad_key.json"),
         R"({"base": "base.json", "variants": {"v": {}}, "sed": 1})");

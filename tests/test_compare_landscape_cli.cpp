@@ -14,7 +14,7 @@
 using namespace minima;
 using namespace minima::lesson;
 
-TEST_CASE("minima compare with landscape: measures per variant, layer and seed; runs unchanged") {
+TEST_CASE("minima compare with landscape: measures per variant, layer and seed, runs unchanged") {
   test::TempDir tmp("compare_landscape");
   test::write_blobs(tmp.path());
   json base = test::blob_config_json(tmp.path(), "unused");

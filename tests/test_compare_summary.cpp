@@ -37,7 +37,7 @@ TEST_CASE("results_table: median [min-max] over seeds, bounds for seeds that nev
                                  "2.5\u00d7 [\u22651.7\u00d7\u2013\u22652.5\u00d7]", "", "", ""});
 }
 
-TEST_CASE("results_table: one seed shows plain values; a dash when no seed reached a threshold") {
+TEST_CASE("results_table: one seed shows plain values, a dash when no seed reached a threshold") {
   CompareSummary s = test::bn_wins();
   for (VariantSummary& v : s.variants) v.seeds.resize(1);
   s.measures["thresholds"] = {0.90, 0.99};
@@ -60,7 +60,7 @@ TEST_CASE("drift_table: each probed layer's drift, median [min-max] over seeds")
         std::vector<std::string>{"with BN", "2.2 [2.0\u20132.5]", "3.0 [2.0\u20134.0]"});
 }
 
-TEST_CASE("summary.json: summary_to_json and summary_from_json round-trip; derived numbers") {
+TEST_CASE("summary.json: summary_to_json and summary_from_json round-trip, derived numbers") {
   const CompareSummary s = test::bn_wins();
   const nlohmann::json j = summary_to_json(s);
   CHECK(j["format"] == CompareSummary::kFormat);
@@ -89,7 +89,7 @@ TEST_CASE("summary.json: a document of another format version is refused with a 
         "comparison again to write one");
 }
 
-TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote; self-contained") {
+TEST_CASE("compare report: tables, charts with seed bands, drift, paper quote, self-contained") {
   const CompareSummary summary = test::bn_wins();
   const std::string html = compare_report_html(summary);
   test::TempDir dir("compare_report");

@@ -103,7 +103,7 @@ TEST_CASE("ConfigObject: unknown keys are refused, listing the keys read here") 
         "/train/x: unknown key; known keys here: (none)");
 }
 
-TEST_CASE("ConfigObject: child objects carry their pointer; expect() names the key") {
+TEST_CASE("ConfigObject: child objects carry their pointer, expect() names the key") {
   const json j = json::parse(R"({"optimizer": {"lr": -1, "typo": 0}, "seed": 3})");
   ConfigObject root(j, "");
   ConfigObject opt = root.child("optimizer");

@@ -35,7 +35,7 @@ TEST_CASE("steps_to_thresholds: first evaluation at or above each threshold, exa
   CHECK(hits[3].threshold == 0.98);
 }
 
-TEST_CASE("steps_to_thresholds: a later dip does not undo a hit; no evaluations reach nothing") {
+TEST_CASE("steps_to_thresholds: a later dip does not undo a hit, no evaluations reach nothing") {
   const auto hits = steps_to_thresholds(series({0.96, 0.80, 0.99}), {0.95});
   CHECK(*hits[0].step == 100);
   CHECK_FALSE(steps_to_thresholds({}, {0.5})[0].reached());
@@ -111,7 +111,7 @@ TEST_CASE("steps_needed: the step reached, or at least the steps run") {
 }
 
 TEST_CASE(
-    "spread_of: median [min-max]; bounds order by their number, a tie after a measured value") {
+    "spread_of: median [min-max], bounds order by their number, a tie after a measured value") {
   using B = Bounded::Bound;
   const Spread odd = spread_of({{3000}, {1000}, {5000, B::AtLeast}});
   CHECK(odd.median.value == 3000);

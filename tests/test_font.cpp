@@ -20,7 +20,7 @@ size_t ink_in(const RgbImage& image, int x0, int y0, int x1, int y1) {
 
 }  // namespace
 
-TEST_CASE("Font: widths from the font's metrics; drawing inks pixels on the baseline's right") {
+TEST_CASE("Font: widths from the font's metrics, drawing inks pixels on the baseline's right") {
   const Font& font = ui_font();
   CHECK(font.width("WWW", 20) > 2 * font.width("iii", 20));
   CHECK(font.width("", 20) == 0);

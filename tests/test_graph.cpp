@@ -207,7 +207,7 @@ TEST_CASE("graph: config() round-trips through from_json, in topological order")
   CHECK(again.num_params() == g.num_params());
 }
 
-TEST_CASE("graph: forward and backward equal the layers called in order; param grads accumulate") {
+TEST_CASE("graph: forward and backward equal the layers called in order, param grads accumulate") {
   minima::Rng rng(9);
   Graph g = Graph::from_json(json::parse(kMlp), "/m");
   g.build(Shape{4}, 3);

@@ -125,7 +125,7 @@ TEST_CASE("hostile: non-finite weights are refused by eval and predict, naming t
 }
 
 TEST_CASE(
-    "hostile: a safetensors header with too many tensors is refused; many allowed ones load") {
+    "hostile: a safetensors header with too many tensors is refused, many allowed ones load") {
   const auto many = [](int count) {
     std::vector<TensorEntry> tensors;
     for (int i = 0; i < count; ++i) {

@@ -42,7 +42,7 @@ TEST_CASE("HtmlReport: small multiples in a grid of N columns, each chart its ow
   CHECK(html.find("<title>lr 0.5</title>") != std::string::npos);
 }
 
-TEST_CASE("HtmlReport: footer small print comes last, a quotation names its source; valid XML") {
+TEST_CASE("HtmlReport: footer small print comes last, a quotation names its source, valid XML") {
   HtmlReport page("p & q");
   page.footer("BLAS kernel: SkylakeX (AVX-512)");
   page.paragraph("body text");

@@ -7,7 +7,7 @@
 
 using namespace minima;
 
-TEST_CASE("HtmlReport: escaped text, tables and code; well-formed XML without scripts") {
+TEST_CASE("HtmlReport: escaped text, tables and code, well-formed XML without scripts") {
   HtmlReport page("A & B");
   page.heading("<h2> inside");
   page.paragraph("x < y");

@@ -182,7 +182,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "training on an image folder: the Trainer learns generated bars, writes classes.json; predict "
+    "training on an image folder: the Trainer learns generated bars, writes classes.json, predict "
     "names them") {
   TempDir dir("folder_training");
   write_bar_folders(dir.path("bars"), 24, 8);

@@ -129,7 +129,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "minima eval --weights --config: weights from another writer load by name; the first mismatch "
+    "minima eval --weights --config: weights from another writer load by name, the first mismatch "
     "is named") {
   BlobRun blobs;
   const std::string config = blobs.run + "/config.json";

@@ -109,7 +109,7 @@ TEST_CASE("internal_covariate_shift: the change of a layer's gradient when the l
   CHECK(flip[0].l2 == doctest::Approx(3.0));
 }
 
-TEST_CASE("LandscapeMeter: a one-layer net has no layer below, so no shift; deterministic") {
+TEST_CASE("LandscapeMeter: a one-layer net has no layer below, so no shift, deterministic") {
   Graph model = Graph::from_json(json::array({{{"type", "dense"}, {"name", "fc"}, {"units", 3}}}),
                                  "/model/layers");
   model.build(Shape{4}, 3);
@@ -127,7 +127,7 @@ TEST_CASE("LandscapeMeter: a one-layer net has no layer below, so no shift; dete
   for (int64_t k = 0; k < before.numel(); ++k) CHECK(model.values()[k] == before[k]);
 }
 
-TEST_CASE("LandscapeMeter: every weight layer, BN's scale counted below; same answer twice") {
+TEST_CASE("LandscapeMeter: every weight layer, BN's scale counted below, same answer twice") {
   Graph model = Graph::from_json(dense_layers(true, true), "/model/layers");
   model.build(Shape{5}, 11);
   LandscapeMeter meter(model, fixed_batch(16, 5, 3), 0.5, {0.05, 1, 4});

@@ -80,7 +80,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "render_rgb: a filled band blends with the background; text pixels sit where labels are laid "
+    "render_rgb: a filled band blends with the background, text pixels sit where labels are laid "
     "out") {
   Chart c;
   c.y_max = 2;
@@ -98,7 +98,7 @@ TEST_CASE(
              0));  // above the band
 }
 
-TEST_CASE("render_rgb: an empty chart still draws axes; tiny canvases are refused") {
+TEST_CASE("render_rgb: an empty chart still draws axes, tiny canvases are refused") {
   const RgbImage image = render_rgb(Chart{}, 300, 200);
   CHECK(image.width == 300);
   CHECK(image.pixels.size() == 300u * 200u * 3u);

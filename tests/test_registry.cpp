@@ -11,7 +11,7 @@
 
 using minima::Registry;
 
-TEST_CASE("registry: add, find, contains; names are sorted") {
+TEST_CASE("registry: add, find, contains, names are sorted") {
   Registry<int> numbers("number", "known numbers");
   numbers.add("two", 2);
   numbers.add("one", 1);

@@ -101,7 +101,7 @@ TEST_CASE("resume: a CNN (conv2d, BatchNorm over channels, pooling) continues bi
   check_resume_matches(test::blob_cnn(), {9, 26});
 }
 
-TEST_CASE("train_state: random streams round-trip exactly; a damaged one is named") {
+TEST_CASE("train_state: random streams round-trip exactly, a damaged one is named") {
   TempDir tmp("train_state_streams");
   const std::string path = tmp.path("train_state.safetensors");
   const json sgd = {{"type", "sgd"}, {"lr", 0.1}};
@@ -128,7 +128,7 @@ TEST_CASE("train_state: random streams round-trip exactly; a damaged one is name
 }
 
 TEST_CASE(
-    "resume: refuses a run without a checkpoint, mismatched files and a different config; a "
+    "resume: refuses a run without a checkpoint, mismatched files and a different config, a "
     "finished run resumes as complete") {
   TempDir tmp("resume_refusals");
   test::write_blobs(tmp.path());

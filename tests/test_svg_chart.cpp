@@ -61,7 +61,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "layout: a linear axis covers the data on nice ticks; data maps into the plot rectangle") {
+    "layout: a linear axis covers the data on nice ticks, data maps into the plot rectangle") {
   const ChartLayout l = layout_chart(two_curve_chart(), 720, 420, svg_text_width);
   CHECK(major_values(l.x_ticks) == std::vector<double>{0, 1000, 2000, 3000, 4000, 5000});
   const std::vector<double> y = major_values(l.y_ticks);
@@ -94,7 +94,7 @@ TEST_CASE("layout: a fixed y range and x start are kept exactly") {
 }
 
 TEST_CASE(
-    "layout: log-scale ticks are powers of ten, minor ticks between; non-positive values break the "
+    "layout: log-scale ticks are powers of ten, minor ticks between, non-positive values break the "
     "line") {
   Chart c;
   c.log_y = true;

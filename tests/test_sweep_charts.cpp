@@ -30,7 +30,7 @@ TEST_CASE("final_accuracy_chart: one line per setting against the swept value") 
 }
 
 TEST_CASE(
-    "steps_chart: median steps per value; a value whose median seed never got there is a gap") {
+    "steps_chart: median steps per value, a value whose median seed never got there is a gap") {
   const CompareSummary s = test::lr_sweep();
   CHECK(sweep_threshold(s) == doctest::Approx(0.95));  // no 97%: the highest
   const Chart c = steps_chart(s, sweep_threshold(s));

@@ -241,7 +241,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "the poolings and batchnorm on images give the same bits on one thread or two; conv2d on "
+    "the poolings and batchnorm on images give the same bits on one thread or two, conv2d on "
     "every run with two") {
   // conv2d gives each thread a share of the batch (parallel_parts) whose dW
   // and db it adds up on its own, then adds the shares in order: its

@@ -93,7 +93,7 @@ TEST_CASE("trainer: learns two blobs and writes its run directory") {
   CHECK(normalization_from_metadata(metadata, "model").std == trainer.normalization().std);
 }
 
-TEST_CASE("trainer: the same seed and thread count give identical runs; another seed does not") {
+TEST_CASE("trainer: the same seed and thread count give identical runs, another seed does not") {
   TempDir tmp("trainer_repeat");
   test::write_blobs(tmp.path());
   for (const char* run : {"a", "b"})
@@ -313,7 +313,7 @@ TEST_CASE("minima train: Ctrl-C saves a checkpoint and exits 130") {
   CHECK(std::filesystem::exists(weights.parent_path() / "train_state.safetensors"));
 }
 
-TEST_CASE("trainer: a CNN receives the images [1, 4, 4] and learns; an MLP receives [16]") {
+TEST_CASE("trainer: a CNN receives the images [1, 4, 4] and learns, an MLP receives [16]") {
   TempDir tmp("trainer_cnn");
   test::write_blobs(tmp.path());
   Trainer cnn(test::blob_config(tmp.path(), tmp.path("cnn"), test::blob_cnn()), quiet());

@@ -186,7 +186,7 @@ bool skipped() {
 
 }  // namespace
 
-TEST_CASE("the report page loads in headless Chromium with no console error; screenshot kept") {
+TEST_CASE("the report page loads in headless Chromium with no console error, screenshot kept") {
   if (skipped()) return;
   const std::string chromium = find_chromium();
   REQUIRE_MESSAGE(!chromium.empty(),
