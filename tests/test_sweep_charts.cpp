@@ -82,3 +82,24 @@ TEST_CASE(
   CHECK(html.find("with BN ends higher than without BN at lr=0.1; lower at lr=2.") !=
         std::string::npos);
 }
+
+TEST_CASE("sweep charts over seeds: the median with N in the legend, each seed a faint line") {
+  CompareSummary s = test::lr_sweep();
+  for (VariantSummary& v : s.variants) {
+    v.seeds.push_back(v.seeds[0]);
+    v.seeds[1].seed = 1;
+    v.seeds[1].accuracy.back().accuracy -= 0.02;
+  }
+  const Chart finals = final_accuracy_chart(s);
+  REQUIRE(finals.bands.size() == 2);
+  CHECK(finals.bands[0].label == "without BN (median of 2 seeds, min\u2013max)");
+  REQUIRE(finals.series.size() == 4);  // two settings, two seeds each
+  CHECK(finals.series[1].faint);
+  CHECK(finals.series[1].label == "without BN, seed 1");
+  REQUIRE(finals.series[1].y.size() == 2);  // its finals at lr 0.1 and 2, 2 points below seed 0's
+  CHECK(finals.series[1].y[0] == doctest::Approx(48.0));
+  CHECK(finals.series[1].y[1] == doctest::Approx(96.0));
+  const Chart steps = steps_chart(s, 0.9);
+  CHECK(steps.series.back().label == "with BN (median of 2 seeds)");
+  CHECK(steps.series[0].faint);
+}

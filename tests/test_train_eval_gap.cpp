@@ -46,8 +46,10 @@ TEST_CASE("train/eval gap: BN lower in train mode, the plain net the same, in wo
   REQUIRE(table.rows.size() == 2);
   CHECK(table.rows[1].cells[3] == "5.00");
   const Chart chart = train_eval_gap_chart(s);
-  REQUIRE(chart.series.size() == 2);
-  CHECK(chart.series[1].y.back() == doctest::Approx(5.0));
+  REQUIRE(chart.bands.size() == 2);  // the median over 3 seeds per variant
+  CHECK(chart.series.size() == 6);   // and each seed, faint
+  CHECK(chart.bands[1].mid.back() == doctest::Approx(5.0));
+  CHECK(chart.bands[1].label == "with BN (median of 3 seeds, min\u2013max)");
   // Train mode ahead: the words turn.
   CHECK(train_eval_sentences(with_train_mode(-0.01))[0].find("1.00 points higher in train mode.") !=
         std::string::npos);

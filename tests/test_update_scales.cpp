@@ -288,9 +288,11 @@ TEST_CASE("update scales page: per run both ratios on log axes, shared ranges, a
   REQUIRE(update.guides.size() == 1);
   CHECK(update.guides[0].value == 1e-3);
   CHECK(charts[3].guides.empty());
-  // Three seeds: a band per tensor, the median with the min-max range.
+  // Three seeds: a band per tensor, the median with the min-max range, each seed faint.
   REQUIRE(update.bands.size() == 2);
-  CHECK(update.bands[1].label == "fc2.weight");
+  CHECK(update.bands[1].label == "fc2.weight (median of 3 seeds, min\u2013max)");
+  CHECK(update.series.size() == 6);
+  CHECK(update.series[0].faint);
   CHECK(update.bands[1].mid[0] == doctest::Approx(5.5e-3));
   CHECK(update.bands[1].lo[0] == doctest::Approx(5e-3));
   CHECK(update.bands[1].hi[3] == doctest::Approx(6e-3));

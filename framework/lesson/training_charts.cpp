@@ -14,20 +14,27 @@ Chart training_chart(const std::string& title, const std::string& y_label, bool 
   return chart;
 }
 
-std::string curve_label(const VariantSummary& v) {
-  if (v.seeds.size() <= 1) return v.name;
-  return v.name + " (median of " + std::to_string(v.seeds.size()) + " seeds, min\u2013max)";
+std::string curve_label(const std::string& name, size_t seeds) {
+  if (seeds <= 1) return name;
+  return name + " (median of " + std::to_string(seeds) + " seeds, min\u2013max)";
 }
 
+std::string curve_label(const VariantSummary& v) { return curve_label(v.name, v.seeds.size()); }
+
 void add_curve(Chart& chart, const VariantSummary& v, const std::vector<SeedCurve>& seeds) {
+  add_curve(chart, v.name, v.style, seeds);
+}
+
+void add_curve(Chart& chart, const std::string& name, const LineStyle& style,
+               const std::vector<SeedCurve>& seeds) {
   if (seeds.empty()) return;
   if (seeds.size() == 1) {
-    chart.series.push_back({v.name, seeds[0].x, seeds[0].y, v.style});
+    chart.series.push_back({name, seeds[0].x, seeds[0].y, style});
     return;
   }
   for (const SeedCurve& c : seeds)
-    chart.series.push_back({v.name + ", seed " + std::to_string(c.seed), c.x, c.y, v.style, true});
-  Band band{curve_label(v), {}, {}, {}, {}, v.style};
+    chart.series.push_back({name + ", seed " + std::to_string(c.seed), c.x, c.y, style, true});
+  Band band{curve_label(name, seeds.size()), {}, {}, {}, {}, style};
   for (size_t k = 0; k < seeds[0].x.size(); ++k) {
     std::vector<double> values;
     for (const SeedCurve& c : seeds)

@@ -41,8 +41,12 @@ std::vector<SeedCurve> seed_curves(const VariantSummary& v, Points points, Value
 // the first seed, over the seeds that have it) with a band from their
 // minimum to their maximum, N in the legend.
 void add_curve(Chart& chart, const VariantSummary& v, const std::vector<SeedCurve>& seeds);
+// The same for a line named `name` in `style` (e.g. one weight tensor of a run).
+void add_curve(Chart& chart, const std::string& name, const LineStyle& style,
+               const std::vector<SeedCurve>& seeds);
 
 // "with BN (median of 3 seeds, min–max)" for several seeds; the name for one.
 std::string curve_label(const VariantSummary& v);
+std::string curve_label(const std::string& name, size_t seeds);
 
 }  // namespace minima::lesson

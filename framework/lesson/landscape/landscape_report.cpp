@@ -14,10 +14,25 @@ double median_of(const std::vector<double>& values) { return percentile(values, 
 
 // A variant's line: per measured step the median of `mid` over seeds,
 // shaded from the median of `lo` to the median of `hi` (lo = hi = mid: the
-// seeds' minimum and maximum).
-Band landscape_band(const VariantSummary& v, const LandscapeValue& mid,
-                    const LandscapeValue& lo = nullptr, const LandscapeValue& hi = nullptr) {
-  Band band{v.name, {}, {}, {}, {}, v.style};
+// seeds' minimum and maximum); with several seeds each seed's `mid` is a
+// faint line under it and the legend says N.
+void add_landscape_curve(Chart& chart, const VariantSummary& v, const LandscapeValue& mid,
+                         const LandscapeValue& lo = nullptr, const LandscapeValue& hi = nullptr) {
+  const std::vector<LandscapeRun> runs = landscape_runs(v);
+  if (runs.size() > 1)
+    for (size_t k = 0; k < runs.size(); ++k) {
+      Series seed{v.name + ", seed " + std::to_string(runs[k].seed), {}, {}, v.style, true};
+      for (const LandscapePoint& p : runs[k].result.points) {
+        seed.x.push_back(double(p.step));
+        seed.y.push_back(mid(p));
+      }
+      chart.series.push_back(std::move(seed));
+    }
+  const std::string label =
+      !lo ? curve_label(v)
+          : v.name + (runs.size() > 1 ? " (median of " + std::to_string(runs.size()) + " seeds)"
+                                      : std::string());
+  Band band{label, {}, {}, {}, {}, v.style};
   const auto mids = landscape_over_seeds(v, mid);
   const auto los = lo ? landscape_over_seeds(v, lo) : mids;
   const auto his = hi ? landscape_over_seeds(v, hi) : mids;
@@ -29,12 +44,13 @@ Band landscape_band(const VariantSummary& v, const LandscapeValue& mid,
     band.hi.push_back(hi ? median_of(his[k].second)
                          : *std::max_element(his[k].second.begin(), his[k].second.end()));
   }
-  return band;
+  chart.bands.push_back(std::move(band));
 }
 
 std::string seeds_words(const CompareSummary& summary) {
   return several_seeds(summary) ? " Each line is the median over the seeds, shaded from their "
-                                  "minimum to their maximum."
+                                  "minimum to their maximum (the loss and gradient change: over "
+                                  "\u03b7); each pale line is one seed."
                                 : "";
 }
 
@@ -58,8 +74,8 @@ std::vector<Chart> ics_charts(const CompareSummary& summary) {
       const std::vector<std::string> layers = landscape_layers(v);
       if (index >= layers.size() || layers[index] != name) continue;
       if (!landscape_spread(v, ics_l2(index))) continue;
-      l2.bands.push_back(landscape_band(v, ics_l2(index)));
-      cosine.bands.push_back(landscape_band(v, ics_cosine(index)));
+      add_landscape_curve(l2, v, ics_l2(index));
+      add_landscape_curve(cosine, v, ics_cosine(index));
     }
     l2_charts.push_back(std::move(l2));
     cosine_charts.push_back(std::move(cosine));
@@ -75,16 +91,16 @@ std::vector<Chart> smoothness_charts(const CompareSummary& summary) {
   Chart beta = training_chart("\u03b2-smoothness (4c)", "\u03b2 (log)", true);
   for (const VariantSummary& v : summary.variants) {
     if (!landscape_spread(v, beta_smoothness)) continue;
-    loss.bands.push_back(landscape_band(
-        v, [](const LandscapePoint& p) { return p.loss; },
+    add_landscape_curve(
+        loss, v, [](const LandscapePoint& p) { return p.loss; },
         [](const LandscapePoint& p) { return p.along.loss_min; },
-        [](const LandscapePoint& p) { return p.along.loss_max; }));
+        [](const LandscapePoint& p) { return p.along.loss_max; });
     const LandscapeValue low = [](const LandscapePoint& p) { return p.along.grad_change_min; };
     const LandscapeValue mid = [](const LandscapePoint& p) {
       return 0.5 * (p.along.grad_change_min + p.along.grad_change_max);
     };
-    change.bands.push_back(landscape_band(v, mid, low, grad_change));
-    beta.bands.push_back(landscape_band(v, beta_smoothness));
+    add_landscape_curve(change, v, mid, low, grad_change);
+    add_landscape_curve(beta, v, beta_smoothness);
   }
   return {loss, change, beta};
 }

@@ -9,7 +9,7 @@ std::vector<LandscapeRun> landscape_runs(const VariantSummary& v) {
   std::vector<LandscapeRun> runs;
   for (const SeedResult& s : v.seeds)
     if (auto result = result_of<LandscapeResult>(s, "landscape"))
-      runs.push_back({s.run_seconds, std::move(*result)});
+      runs.push_back({s.seed, s.run_seconds, std::move(*result)});
   return runs;
 }
 

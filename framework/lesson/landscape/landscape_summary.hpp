@@ -24,6 +24,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(LandscapeResult, layers, measure_seconds, poi
 
 // One seed's measures, with the wall time of its whole run.
 struct LandscapeRun {
+  int64_t seed = 0;
   double run_seconds = 0;
   LandscapeResult result;
 };

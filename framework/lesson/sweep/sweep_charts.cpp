@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include <minima/lesson/thresholds/learning_curves.hpp>
 #include <minima/lesson/thresholds/steps_to_threshold.hpp>
@@ -57,7 +58,26 @@ void value_axis(Chart& chart, const CompareSummary& summary) {
 }
 
 std::string setting_label(const VariantSummary& v) {
-  return v.setting.empty() ? "median over seeds" : v.setting;
+  return v.setting.empty() ? "runs" : v.setting;
+}
+
+// With several seeds, each seed's `value` at every swept value of a
+// setting's variants, as a faint line (seeds paired by number).
+template <class Value>
+void add_seed_lines(Chart& chart, const CompareSummary& summary,
+                    const std::vector<const VariantSummary*>& group, Value value) {
+  if (group[0]->seeds.size() < 2) return;
+  std::map<int64_t, Series> lines;
+  for (const VariantSummary* v : group)
+    for (const SeedResult& s : v->seeds) {
+      Series& line = lines[s.seed];
+      line.label = setting_label(*group[0]) + ", seed " + std::to_string(s.seed);
+      line.style = group[0]->style;
+      line.faint = true;
+      line.x.push_back(x_of(summary, *v));
+      line.y.push_back(value(s));
+    }
+  for (auto& [seed, line] : lines) chart.series.push_back(std::move(line));
 }
 
 }  // namespace
@@ -77,7 +97,14 @@ Chart final_accuracy_chart(const CompareSummary& summary) {
   chart.y_unit = "%";
   chart.guides = threshold_guides(summary);
   for (const auto& group : by_setting(summary)) {
-    Band band{setting_label(*group[0]), {}, {}, {}, {}, group[0]->style};
+    add_seed_lines(chart, summary, group,
+                   [](const SeedResult& s) { return s.final_accuracy() * 100; });
+    Band band{curve_label(setting_label(*group[0]), group[0]->seeds.size()),
+              {},
+              {},
+              {},
+              {},
+              group[0]->style};
     for (const VariantSummary* v : group) {
       const Spread s = final_accuracy_spread(*v);
       band.x.push_back(x_of(summary, *v));
@@ -99,7 +126,16 @@ Chart steps_chart(const CompareSummary& summary, double threshold) {
   chart.y_label = std::string("steps to ") + percent + " (median)";
   chart.y_min = 0;
   for (const auto& group : by_setting(summary)) {
-    Series series{setting_label(*group[0]), {}, {}, group[0]->style};
+    add_seed_lines(chart, summary, group, [threshold](const SeedResult& s) {
+      const ThresholdHit hit = steps_to_thresholds(s.accuracy, {threshold})[0];
+      return hit.reached() ? double(*hit.step) : std::numeric_limits<double>::quiet_NaN();
+    });
+    const size_t seeds = group[0]->seeds.size();
+    Series series{setting_label(*group[0]) +
+                      (seeds > 1 ? " (median of " + std::to_string(seeds) + " seeds)" : ""),
+                  {},
+                  {},
+                  group[0]->style};
     for (const VariantSummary* v : group) {
       const Spread s = steps_spread(*v, threshold);
       series.x.push_back(x_of(summary, *v));

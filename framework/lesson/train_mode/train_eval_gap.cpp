@@ -104,21 +104,21 @@ std::vector<std::string> train_eval_sentences(const CompareSummary& summary) {
 
 Chart train_eval_gap_chart(const CompareSummary& summary) {
   Chart chart = training_chart("Eval-mode minus train-mode test accuracy", "gap (points)");
-  for (const VariantSummary& v : summary.variants) {
-    if (!measured(v) || train_mode_of(v.seeds[0]).empty()) continue;
-    Series line{v.name, {}, {}, v.style};
-    for (const AccuracyPoint& p : train_mode_of(v.seeds[0])) {
-      std::vector<double> gaps;
-      for (const SeedResult& s : v.seeds)
-        for (const AccuracyPoint& q : train_mode_of(s))
-          if (q.step == p.step && !std::isnan(eval_accuracy_at(s, q.step)))
-            gaps.push_back(100 * (eval_accuracy_at(s, q.step) - q.accuracy));
-      if (gaps.empty()) continue;
-      line.x.push_back(double(p.step));
-      line.y.push_back(percentile(gaps, 50));
-    }
-    chart.series.push_back(std::move(line));
-  }
+  // A seed's gap, eval minus train accuracy in points, at the steps both were measured.
+  struct GapPoint {
+    int64_t step;
+    double gap;
+  };
+  const auto gaps_of = [](const SeedResult& s) {
+    std::vector<GapPoint> gaps;
+    for (const AccuracyPoint& q : train_mode_of(s))
+      if (!std::isnan(eval_accuracy_at(s, q.step)))
+        gaps.push_back({q.step, 100 * (eval_accuracy_at(s, q.step) - q.accuracy)});
+    return gaps;
+  };
+  for (const VariantSummary& v : summary.variants)
+    if (measured(v) && !train_mode_of(v.seeds[0]).empty())
+      add_curve(chart, v, seed_curves(v, gaps_of, [](const GapPoint& p) { return p.gap; }));
   return chart;
 }
 
@@ -132,7 +132,7 @@ void train_eval_section(HtmlReport& page, const CompareSummary& summary) {
       "running statistics stay as they were). A large gap means the batch statistics are too "
       "noisy to stand for the data." +
       std::string(several_seeds(summary) ? " Median [min\u2013max] over seeds; the chart draws "
-                                           "the median."
+                                           "the median with a min\u2013max band, each seed pale."
                                          : ""));
   for (const std::string& sentence : train_eval_sentences(summary)) page.paragraph(sentence);
   page.table(train_eval_table(summary));

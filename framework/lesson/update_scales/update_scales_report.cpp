@@ -20,7 +20,8 @@ RatioWords words_of(ScaleRatio ratio) {
 }
 
 // The chart of `ratio` over training for run `v`: a line per tensor, the
-// median over seeds with a band from their minimum to their maximum.
+// median over seeds with a band from their minimum to their maximum and
+// each seed pale.
 Chart ratio_chart(const VariantSummary& v, ScaleRatio ratio,
                   const std::vector<std::string>& tensors) {
   Chart chart;
@@ -30,28 +31,8 @@ Chart ratio_chart(const VariantSummary& v, ScaleRatio ratio,
   chart.y_label = words_of(ratio).formula;
   chart.log_y = true;
   if (ratio == ScaleRatio::Update) chart.guides.push_back({kUpdateRatioGuide, "1e-3"});
-  for (size_t t = 0; t < tensors.size(); ++t) {
-    const auto steps = ratio_over_seeds(v, tensors[t], ratio);
-    if (steps.empty()) continue;
-    const LineStyle style = LineStyle::numbered(int(t));
-    if (v.seeds.size() == 1) {
-      Series line{tensors[t], {}, {}, style};
-      for (const auto& [step, values] : steps) {
-        line.x.push_back(double(step));
-        line.y.push_back(values[0]);
-      }
-      chart.series.push_back(std::move(line));
-      continue;
-    }
-    Band band{tensors[t], {}, {}, {}, {}, style};
-    for (const auto& [step, values] : steps) {
-      band.x.push_back(double(step));
-      band.lo.push_back(*std::min_element(values.begin(), values.end()));
-      band.mid.push_back(percentile(values, 50));
-      band.hi.push_back(*std::max_element(values.begin(), values.end()));
-    }
-    chart.bands.push_back(std::move(band));
-  }
+  for (size_t t = 0; t < tensors.size(); ++t)
+    add_curve(chart, tensors[t], LineStyle::numbered(int(t)), ratio_curves(v, tensors[t], ratio));
   return chart;
 }
 

@@ -29,7 +29,7 @@ std::vector<UpdateScalesRun> update_scales_runs(const VariantSummary& v) {
   for (const SeedResult& s : v.seeds)
     if (auto result = result_of<UpdateScalesResult>(s, "update_scales");
         result && !result->points.empty())
-      runs.push_back({s.run_seconds, std::move(*result)});
+      runs.push_back({s.seed, s.run_seconds, std::move(*result)});
   return runs;
 }
 
@@ -63,21 +63,19 @@ std::optional<Spread> ratio_spread(const VariantSummary& v, const std::string& t
   return spread_of_values(medians);
 }
 
-std::vector<std::pair<int64_t, std::vector<double>>> ratio_over_seeds(const VariantSummary& v,
-                                                                      const std::string& tensor,
-                                                                      ScaleRatio ratio) {
-  std::vector<std::pair<int64_t, std::vector<double>>> out;
-  const std::vector<UpdateScalesRun> runs = update_scales_runs(v);
-  if (runs.empty()) return out;
-  for (const UpdateScalesPoint& p : runs.front().result.points) {
-    std::vector<double> values;
-    for (const UpdateScalesRun& run : runs)
-      for (const UpdateScalesPoint& q : run.result.points)
-        if (q.step == p.step)
-          if (const auto r = recorded_ratio(run.result, q, tensor, ratio)) values.push_back(*r);
-    if (!values.empty()) out.emplace_back(p.step, values);
+std::vector<SeedCurve> ratio_curves(const VariantSummary& v, const std::string& tensor,
+                                    ScaleRatio ratio) {
+  std::vector<SeedCurve> curves;
+  for (const UpdateScalesRun& run : update_scales_runs(v)) {
+    SeedCurve curve{run.seed, {}, {}};
+    for (const UpdateScalesPoint& p : run.result.points)
+      if (const auto r = recorded_ratio(run.result, p, tensor, ratio)) {
+        curve.x.push_back(double(p.step));
+        curve.y.push_back(*r);
+      }
+    if (!curve.x.empty()) curves.push_back(std::move(curve));
   }
-  return out;
+  return curves;
 }
 
 nlohmann::json update_scales_aggregate(const VariantSummary& v) {

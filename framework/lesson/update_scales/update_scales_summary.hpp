@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <minima/lesson/summary.hpp>
+#include <minima/lesson/training_charts.hpp>
 #include <minima/lesson/update_scales/update_scales.hpp>
 
 namespace minima::lesson {
@@ -23,6 +24,7 @@ constexpr double kUpdateRatioGuide = 1e-3;
 
 // One seed's record, with the wall time of its whole run.
 struct UpdateScalesRun {
+  int64_t seed = 0;
   double run_seconds = 0;
   UpdateScalesResult result;
 };
@@ -38,10 +40,9 @@ bool has_update_scales(const CompareSummary& summary);
 std::optional<Spread> ratio_spread(const VariantSummary& v, const std::string& tensor,
                                    ScaleRatio ratio);
 
-// Per recorded step of the first seed, `ratio` of `tensor` in every seed that recorded it.
-std::vector<std::pair<int64_t, std::vector<double>>> ratio_over_seeds(const VariantSummary& v,
-                                                                      const std::string& tensor,
-                                                                      ScaleRatio ratio);
+// Each seed's line of `ratio` of `tensor` over its recorded steps.
+std::vector<SeedCurve> ratio_curves(const VariantSummary& v, const std::string& tensor,
+                                    ScaleRatio ratio);
 
 // [{"tensor", "update_ratio", "grad_ratio"}] (spreads) per tensor; null when not recorded.
 nlohmann::json update_scales_aggregate(const VariantSummary& v);
