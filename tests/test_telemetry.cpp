@@ -3,9 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/measurement.hpp>
 #include <minima/lesson/telemetry/telemetry.hpp>
 #include <minima/lesson/telemetry/telemetry_report.hpp>
 #include "tests/compare_fixtures.hpp"
+#include "tests/temp_dir.hpp"
+#include "tests/train_fixture.hpp"
 
 using namespace minima;
 using namespace minima::lesson;
@@ -180,4 +183,30 @@ TEST_CASE("telemetry sentences and table follow the numbers: which layer ends in
                                           0) == 0);
   CompareSummary equal = with_telemetry(0.19);
   CHECK(telemetry_sentences(equal)[0].find(": about as spread out.") != std::string::npos);
+}
+
+TEST_CASE("telemetry recorder: with eval_every 0 it follows the per-epoch evaluations") {
+  test::TempDir tmp("telemetry_epochs");
+  test::write_blobs(tmp.path());
+  // 256 training samples in batches of 16: an epoch is 16 steps, the run 40.
+  const RunConfig config = parse_run_config(
+      test::blob_config_json(tmp.path(), tmp.path("run"), {{"train", {{"eval_every", 0}}}}),
+      "blobs.json");
+  const auto data = std::make_shared<const TrainingData>(load_training_data(config.data));
+  const Measurement& telemetry = *measurement_registry().find("telemetry")->measurement;
+  const nlohmann::json on = {{"bins", 4}};
+  const std::optional<nlohmann::json> settings = telemetry.configure(&on, "/telemetry");
+  REQUIRE(settings);
+  std::unique_ptr<Recorder> recorder;
+  TrainerOptions options;
+  options.progress = ProgressStyle::Quiet;
+  options.after_step = [&](Trainer& trainer) { recorder->after_step(trainer); };
+  Trainer trainer(config, data, options);
+  recorder = telemetry.attach(*settings, {config, *data, trainer.model(), ""});
+  trainer.run();
+  const auto layers = recorder->result().get<std::vector<LayerTelemetry>>();
+  REQUIRE_FALSE(layers.empty());
+  std::vector<int64_t> steps;
+  for (const TelemetryPoint& p : layers[0].points) steps.push_back(p.step);
+  CHECK(steps == std::vector<int64_t>{10, 16, 20, 32, 40});
 }

@@ -93,6 +93,9 @@ class Trainer {
   int64_t step() const { return step_; }
   int64_t total_steps() const { return total_steps_; }
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
+  // The steps at which it evaluates (every eval_every steps or once per
+  // epoch, the last step, and the early ones with train.eval_early).
+  const EvalSchedule& evaluations() const { return evaluations_; }
   int threads() const { return threads_; }
   // Time spent in training steps (batch, forward, backward, update) during
   // run(): no evaluation, checkpoints or callbacks; this session only.

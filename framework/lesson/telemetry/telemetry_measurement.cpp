@@ -14,14 +14,12 @@ namespace {
 class TelemetryRecorder : public Recorder {
  public:
   TelemetryRecorder(int bins, const RunSetup& run)
-      : bins_(bins),
-        eval_every_(run.config.train.eval_every),
-        layers_(telemetry_layers(run.model)) {}
+      : bins_(bins), layers_(telemetry_layers(run.model)) {}
 
+  // At the probe points and every evaluation (once per epoch without eval_every; the last step).
   void after_step(Trainer& trainer) override {
     const int64_t step = trainer.step();
-    if (is_log_probe_step(step) || step == trainer.total_steps() ||
-        (eval_every_ > 0 && step % eval_every_ == 0))
+    if (is_log_probe_step(step) || trainer.evaluations().at(step))
       record_telemetry(trainer.model(), step, layers_, bins_);
   }
 
@@ -29,7 +27,6 @@ class TelemetryRecorder : public Recorder {
 
  private:
   int bins_;
-  int64_t eval_every_;
   std::vector<LayerTelemetry> layers_;
 };
 

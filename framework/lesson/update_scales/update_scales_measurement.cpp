@@ -19,16 +19,11 @@ namespace {
 // pays one copy and one measure per recorded step.
 class UpdateScalesRecorder : public Recorder {
  public:
-  explicit UpdateScalesRecorder(const RunSetup& run)
-      : eval_every_(run.config.train.eval_every), meter_(run.model) {
+  explicit UpdateScalesRecorder(const RunSetup& run) : meter_(run.model) {
     result_.tensors = meter_.tensor_names();
   }
 
-  void start(Trainer& trainer) override {
-    // The trainer evaluates every eval_every steps, or once per epoch when it is 0.
-    if (eval_every_ == 0) eval_every_ = trainer.steps_per_epoch();
-    keep_if_next_is_due(trainer);
-  }
+  void start(Trainer& trainer) override { keep_if_next_is_due(trainer); }
 
   void after_step(Trainer& trainer) override {
     const int64_t step = trainer.step();
@@ -44,13 +39,14 @@ class UpdateScalesRecorder : public Recorder {
   nlohmann::json result() const override { return result_; }
 
  private:
-  bool due(int64_t step, int64_t total) const {
-    return is_log_probe_step(step) || step == total || (eval_every_ > 0 && step % eval_every_ == 0);
+  // At the probe points and every evaluation (the last step among them).
+  static bool due(const Trainer& trainer, int64_t step) {
+    return is_log_probe_step(step) || trainer.evaluations().at(step);
   }
 
   void keep_if_next_is_due(Trainer& trainer) {
     const int64_t next = trainer.step() + 1;
-    if (next > trainer.total_steps() || !due(next, trainer.total_steps())) return;
+    if (next > trainer.total_steps() || !due(trainer, next)) return;
     const auto begin = std::chrono::steady_clock::now();
     meter_.keep_weights();
     kept_for_ = next;
@@ -71,7 +67,6 @@ class UpdateScalesRecorder : public Recorder {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   }
 
-  int64_t eval_every_;
   UpdateScaleMeter meter_;
   UpdateScalesResult result_;
   int64_t kept_for_ = -1;  // the step whose "before" weights the meter holds
