@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include <minima/config/config_object.hpp>
+#include <minima/core/format.hpp>
 #include <minima/lesson/run_description.hpp>
 #include <minima/train/run_config.hpp>
 #include "cli/compare/compare_config.hpp"
@@ -42,6 +43,14 @@ struct Fixture {
 };
 
 }  // namespace
+
+TEST_CASE("shell_word: safe words as they are, others single-quoted for a POSIX shell") {
+  CHECK(shell_word("configs/compare_paper_fig1.json") == "configs/compare_paper_fig1.json");
+  CHECK(shell_word("train.steps=5000") == "train.steps=5000");
+  CHECK(shell_word("description=with BN") == "'description=with BN'");
+  CHECK(shell_word("it's") == "'it'\\''s'");
+  CHECK(shell_word("") == "''");
+}
 
 TEST_CASE("slugify: lower-case words joined by dashes") {
   CHECK(slugify("with BN") == "with-bn");

@@ -8,6 +8,7 @@
 
 #include <minima/core/atomic_file.hpp>
 #include <minima/core/blas.hpp>
+#include <minima/core/format.hpp>
 #include <minima/lesson/compare_page.hpp>
 #include <minima/lesson/thresholds/learning_curves.hpp>
 #include <minima/platform/blas_kernel_description.hpp>
@@ -35,16 +36,11 @@ struct CompareArgs {
   std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
 };
 
-// The most threads any of the runs will train on.
-int most_threads(const std::vector<Plan>& plans) {
-  int most = 1;
-  for (const Plan& p : plans) most = std::max(most, p.threads);
-  return most;
-}
-
-// How many runs train at once: --jobs, or as many as the cores allow.
+// How many runs train at once: --jobs, or as many as the cores allow when
+// even the run with the most threads leaves cores idle.
 int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
-  const int threads = most_threads(plans);
+  int threads = 1;
+  for (const Plan& p : plans) threads = std::max(threads, p.threads);
   if (a.jobs == 0) return parallel_run_count(plans.size(), threads, default_threads());
   if (a.jobs > 1 && threads > 1) {
     std::fprintf(stderr,
@@ -58,17 +54,6 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
 
 // "BLAS kernel: OpenBLAS Zen (AVX2)"
 std::string hardware_line() { return "BLAS kernel: " + blas_kernel_description(blas_corename()); }
-
-// `text` as one word of a POSIX shell: as it is when it holds only safe
-// characters, else in single quotes (a ' inside written '\'').
-std::string shell_word(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789_./=:,+-@%") == std::string::npos)
-    return text;
-  std::string quoted = "'";
-  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
 
 // The summary's settings and variants, before any run has finished.
 lesson::CompareSummary summary_setup(const CompareConfig& compare, const std::vector<Plan>& plans,

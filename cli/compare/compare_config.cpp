@@ -1,29 +1,17 @@
 #include "cli/compare/compare_config.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <functional>
 
 #include <minima/config/config_object.hpp>
 #include <minima/config/config_override.hpp>
 #include <minima/core/atomic_file.hpp>
+#include <minima/core/format.hpp>
 #include <minima/lesson/measurement.hpp>
 
 namespace minima::cli {
 namespace fs = std::filesystem;
-
-std::string slugify(const std::string& name) {
-  std::string slug;
-  for (unsigned char c : name) {
-    if (std::isalnum(c))
-      slug += char(std::tolower(c));
-    else if (!slug.empty() && slug.back() != '-')
-      slug += '-';
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug;
-}
 
 namespace {
 

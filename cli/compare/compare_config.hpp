@@ -61,7 +61,4 @@ CompareConfig load_compare_config(const std::string& path,
 CompareConfig parse_compare_config(const nlohmann::ordered_json& doc, const std::string& source,
                                    const std::vector<std::string>& overrides = {});
 
-// "without BN, lr=0.5" -> "without-bn-lr-0-5".
-std::string slugify(const std::string& name);
-
 }  // namespace minima::cli

@@ -1,5 +1,6 @@
 #include <minima/core/format.hpp>
 
+#include <cctype>
 #include <cstdio>
 
 namespace minima {
@@ -22,6 +23,27 @@ std::string joined(const std::vector<std::string>& items) {
   std::string s;
   for (const std::string& item : items) s += (s.empty() ? "" : ", ") + item;
   return s;
+}
+
+std::string slugify(const std::string& name) {
+  std::string slug;
+  for (unsigned char c : name) {
+    if (std::isalnum(c))
+      slug += char(std::tolower(c));
+    else if (!slug.empty() && slug.back() != '-')
+      slug += '-';
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
+std::string shell_word(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_./=:,+-@%") == std::string::npos)
+    return text;
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
 }
 
 }  // namespace minima

@@ -1,5 +1,5 @@
 #pragma once
-// Sizes and lists in words, for messages.
+// Sizes, lists and names in words, for messages, folder names and commands.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,5 +11,13 @@ std::string format_bytes(int64_t bytes);
 
 // "a, b, c" (empty for no items).
 std::string joined(const std::vector<std::string>& items);
+
+// "without BN, lr=0.5" -> "without-bn-lr-0-5": lower-case letters and
+// digits, each other run of characters one dash (none at the ends).
+std::string slugify(const std::string& name);
+
+// `text` as one word of a POSIX shell: as it is when it holds only safe
+// characters, else in single quotes (a ' inside written '\'').
+std::string shell_word(const std::string& text);
 
 }  // namespace minima
