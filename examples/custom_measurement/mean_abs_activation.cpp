@@ -110,10 +110,7 @@ class MeanAbsActivation : public Measurement {
  public:
   std::optional<nlohmann::json> configure(const nlohmann::json* value,
                                           const std::string& pointer) const override {
-    if (!value) return std::nullopt;
-    if (!value->is_boolean()) throw ConfigError(pointer, "expected true or false");
-    if (!value->get<bool>()) return std::nullopt;
-    return nlohmann::json::object();
+    return on_when_true(value, pointer);
   }
 
   void check(const nlohmann::json&, const Graph& model) const override {

@@ -31,6 +31,14 @@ std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary) {
   return out;
 }
 
+std::optional<nlohmann::json> on_when_true(const nlohmann::json* value,
+                                           const std::string& pointer) {
+  if (!value) return std::nullopt;
+  if (!value->is_boolean()) throw ConfigError(pointer, "expected true or false");
+  if (!value->get<bool>()) return std::nullopt;
+  return nlohmann::json::object();
+}
+
 bool is_log_probe_step(int64_t step) { return step == 0 || is_log_spaced_step(step); }
 
 }  // namespace minima::lesson

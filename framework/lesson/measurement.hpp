@@ -116,6 +116,11 @@ std::vector<NamedMeasurement> measurements_in_order();
 // Those of them that were on in `summary` (named in its `measures`).
 std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary);
 
+// The settings of a measurement turned on by `true` under its name: {} when
+// `value` is true, nullopt when absent or false, a ConfigError at `pointer`
+// for anything else.
+std::optional<nlohmann::json> on_when_true(const nlohmann::json* value, const std::string& pointer);
+
 // The probe points: step 0, then 1, 2 and 5 times 10, 100, ... (10, 20,
 // 50, 100, 200, 500, 1000, ...); the command adds every evaluation.
 bool is_log_probe_step(int64_t step);

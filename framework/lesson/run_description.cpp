@@ -45,4 +45,16 @@ std::string describe_run(const json& config) {
   return line;
 }
 
+std::vector<std::pair<const VariantSummary*, const VariantSummary*>> bn_pairs(
+    const CompareSummary& summary) {
+  std::vector<std::pair<const VariantSummary*, const VariantSummary*>> pairs;
+  for (const VariantSummary& v : summary.variants) {
+    const VariantSummary* base = baseline_of(summary, v);
+    if (!base || v.seeds.empty() || uses_batchnorm(v.config) == uses_batchnorm(base->config))
+      continue;
+    pairs.push_back(uses_batchnorm(v.config) ? std::pair{&v, base} : std::pair{base, &v});
+  }
+  return pairs;
+}
+
 }  // namespace minima::lesson

@@ -2,7 +2,12 @@
 // What a run config trains, read from its settings, for the report's words.
 #include <string>
 
+#include <utility>
+#include <vector>
+
 #include <nlohmann/json.hpp>
+
+#include <minima/lesson/summary.hpp>
 
 namespace minima::lesson {
 
@@ -15,5 +20,11 @@ bool uses_batchnorm(const nlohmann::json& config);
 // "mlp 100-100-100 sigmoid, BN; sgd lr 2; batch 60; 5000 steps". Settings it
 // lacks are left out.
 std::string describe_run(const nlohmann::json& config);
+
+// Each variant and its baseline (with results) of which exactly one uses
+// BatchNorm, as {the one with BN, the one without}: the pairs a claim about
+// BN is checked on.
+std::vector<std::pair<const VariantSummary*, const VariantSummary*>> bn_pairs(
+    const CompareSummary& summary);
 
 }  // namespace minima::lesson

@@ -112,12 +112,8 @@ std::vector<std::string> smoothness_sentences(const VariantSummary& bn, const Va
 
 LandscapeSentences landscape_sentences(const CompareSummary& summary) {
   LandscapeSentences out;
-  for (const VariantSummary& v : summary.variants) {
-    const VariantSummary* base = baseline_of(summary, v);
-    if (!base || v.seeds.empty() || uses_batchnorm(v.config) == uses_batchnorm(base->config))
-      continue;
-    const VariantSummary& bn = uses_batchnorm(v.config) ? v : *base;
-    const VariantSummary& plain = uses_batchnorm(v.config) ? *base : v;
+  for (const auto& [with_bn, without_bn] : bn_pairs(summary)) {
+    const VariantSummary &bn = *with_bn, &plain = *without_bn;
     for (const std::string& s : ics_sentences(bn, plain, out.ics_verdicts)) out.ics.push_back(s);
     for (const std::string& s : smoothness_sentences(bn, plain, out.smoothness_verdicts))
       out.smoothness.push_back(s);

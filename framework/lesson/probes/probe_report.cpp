@@ -95,12 +95,8 @@ std::vector<std::string> drift_sentences(const CompareSummary& summary) {
 std::vector<std::string> drift_verdicts(const CompareSummary& summary) {
   std::vector<std::string> out;
   if (!summary.sweep_key.empty()) return out;
-  for (const VariantSummary& v : summary.variants) {
-    const VariantSummary* base = baseline_of(summary, v);
-    if (!base || v.seeds.empty() || uses_batchnorm(v.config) == uses_batchnorm(base->config))
-      continue;
-    const VariantSummary& bn = uses_batchnorm(v.config) ? v : *base;
-    const VariantSummary& plain = uses_batchnorm(v.config) ? *base : v;
+  for (const auto& [with_bn, without_bn] : bn_pairs(summary)) {
+    const VariantSummary &bn = *with_bn, &plain = *without_bn;
     size_t layers = 0, less = 0;
     double lo = 0, hi = 0;  // the range of plain / BN median drift over the layers
     for (size_t l = 0; l < first_probe(bn).layers.size(); ++l) {

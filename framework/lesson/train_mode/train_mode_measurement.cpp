@@ -1,7 +1,6 @@
 // "train_mode_accuracy": true: at every evaluation, the test accuracy with
 // BatchNorm on each test batch's own statistics too, and the train–eval
 // gap (train_eval_gap.hpp). Off unless the compare config asks for it.
-#include <minima/config/config_object.hpp>
 #include <minima/lesson/measurement.hpp>
 #include <minima/lesson/train_mode/train_eval_gap.hpp>
 #include <minima/lesson/train_mode/train_mode_accuracy.hpp>
@@ -32,10 +31,7 @@ class TrainMode : public Measurement {
  public:
   std::optional<nlohmann::json> configure(const nlohmann::json* value,
                                           const std::string& pointer) const override {
-    if (!value) return std::nullopt;
-    if (!value->is_boolean()) throw ConfigError(pointer, "expected true or false");
-    if (!value->get<bool>()) return std::nullopt;
-    return nlohmann::json::object();
+    return on_when_true(value, pointer);
   }
 
   std::unique_ptr<Recorder> attach(const nlohmann::json&, const RunSetup& run) const override {

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 
-#include <minima/config/config_object.hpp>
 #include <minima/lesson/measurement.hpp>
 #include <minima/lesson/update_scales/update_scales.hpp>
 #include <minima/lesson/update_scales/update_scales_report.hpp>
@@ -76,10 +75,7 @@ class UpdateScales : public Measurement {
  public:
   std::optional<nlohmann::json> configure(const nlohmann::json* value,
                                           const std::string& pointer) const override {
-    if (!value) return std::nullopt;
-    if (!value->is_boolean()) throw ConfigError(pointer, "expected true or false");
-    if (!value->get<bool>()) return std::nullopt;
-    return nlohmann::json::object();
+    return on_when_true(value, pointer);
   }
 
   std::unique_ptr<Recorder> attach(const nlohmann::json&, const RunSetup& run) const override {
