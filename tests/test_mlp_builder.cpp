@@ -100,9 +100,65 @@ TEST_CASE("mlp errors name the pointer") {
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"batchnorm", "yes"}}) ==
         "/model/batchnorm: expected true, false or an object of batchnorm settings, got \"yes\"");
   CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"hiden", {8}}}) ==
-        "/model/hiden: unknown key; known keys here: activation, batchnorm, classes, dropout, "
-        "hidden, init, std, type");
+        "/model/hiden: unknown key; known keys here: activation, batchnorm, batchnorm_layers, "
+        "batchnorm_position, bias_before_batchnorm, classes, dropout, hidden, init, std, type");
   CHECK(error_of({{"type", "resnet"}})
             .starts_with("/model/type: unknown model builder 'resnet'; known builders: "));
   CHECK(model_registry().contains("mlp"));
+}
+
+TEST_CASE(
+    "mlp batchnorm_position after_activation: BN after the activation, dense keeps its bias") {
+  const json layers = expand({{"type", "mlp"},
+                              {"hidden", {20, 20}},
+                              {"activation", "sigmoid"},
+                              {"batchnorm", true},
+                              {"batchnorm_position", "after_activation"}});
+  CHECK(names(layers) == std::vector<std::string>{"fc1:dense", "sigmoid1:sigmoid", "bn1:batchnorm",
+                                                  "fc2:dense", "sigmoid2:sigmoid", "bn2:batchnorm",
+                                                  "fc3:dense"});
+  CHECK(layers[0]["bias"] == true);
+  CHECK(layers[3]["bias"] == true);
+}
+
+TEST_CASE("mlp batchnorm_layers: BN only in the hidden layers named") {
+  const json first = expand({{"type", "mlp"},
+                             {"hidden", {20, 20, 20}},
+                             {"batchnorm", {{"momentum", 0.01}}},
+                             {"batchnorm_layers", {1}}});
+  CHECK(names(first) == std::vector<std::string>{"fc1:dense", "bn1:batchnorm", "relu1:relu",
+                                                 "fc2:dense", "relu2:relu", "fc3:dense",
+                                                 "relu3:relu", "fc4:dense"});
+  CHECK(first[0]["bias"] == false);
+  CHECK(first[3]["bias"] == true);
+  CHECK(first[1]["momentum"] == 0.01);
+  const json last = expand(
+      {{"type", "mlp"}, {"hidden", {20, 20, 20}}, {"batchnorm", true}, {"batchnorm_layers", {3}}});
+  CHECK(names(last)[5] == "bn3:batchnorm");
+  CHECK(last.size() == 8);
+}
+
+TEST_CASE("mlp bias_before_batchnorm keeps the dense bias BN would make redundant") {
+  const json layers = expand(
+      {{"type", "mlp"}, {"hidden", {20}}, {"batchnorm", true}, {"bias_before_batchnorm", true}});
+  CHECK(names(layers) ==
+        std::vector<std::string>{"fc1:dense", "bn1:batchnorm", "relu1:relu", "fc2:dense"});
+  CHECK(layers[0]["bias"] == true);
+}
+
+TEST_CASE("mlp placement keys: errors name the key") {
+  CHECK(error_of({{"type", "mlp"},
+                  {"hidden", {8}},
+                  {"batchnorm", true},
+                  {"batchnorm_position", "middle"}}) ==
+        "/model/batchnorm_position: expected one of \"before_activation\", \"after_activation\", "
+        "got \"middle\"");
+  CHECK(
+      error_of(
+          {{"type", "mlp"}, {"hidden", {8, 8}}, {"batchnorm", true}, {"batchnorm_layers", {3}}}) ==
+      "/model/batchnorm_layers: expected hidden layer numbers from 1 to 2, got [3]");
+  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"batchnorm_layers", {1}}}) ==
+        "/model/batchnorm_layers: expected only with \"batchnorm\" on, got [1]");
+  CHECK(error_of({{"type", "mlp"}, {"hidden", {8}}, {"bias_before_batchnorm", true}}) ==
+        "/model/bias_before_batchnorm: expected only with \"batchnorm\" on, got true");
 }
