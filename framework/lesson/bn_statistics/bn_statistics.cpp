@@ -83,19 +83,13 @@ BatchNormStatsMeter::Moments BatchNormStatsMeter::input_moments(const Tensor& x,
   return m;
 }
 
-BatchNormStatsPoint BatchNormStatsMeter::measure(const Tensor& theta, const TrainingData& data,
+BatchNormStatsPoint BatchNormStatsMeter::measure(Graph& model, const TrainingData& data,
                                                  int64_t step) {
-  std::copy(theta.data(), theta.data() + copy_.values().numel(), copy_.values().data());
-  // The running statistics as trained: the train-mode passes below update the copy's.
-  std::vector<Tensor> running_mean, running_var;
-  for (size_t b : bn_) {
-    running_mean.push_back(bn_buffer(copy_.layer(b), "running_mean"));
-    running_var.push_back(bn_buffer(copy_.layer(b), "running_var"));
-  }
+  const Tensor& theta = model.values();
+  std::copy(theta.data(), theta.data() + theta.numel(), copy_.values().data());
   const int64_t train_n = std::min(samples_, data.train.count) / batch_size_ * batch_size_;
   const Moments trained = input_moments(first_samples(data.train, data.normalization, train_n).x,
                                         Mode::Train, batch_size_);
-  std::copy(theta.data(), theta.data() + copy_.values().numel(), copy_.values().data());
   const int64_t test_n = std::min(samples_, data.eval.count);
   const Moments tested =
       input_moments(first_samples(data.eval, data.normalization, test_n).x, Mode::Eval, test_n);
@@ -103,7 +97,8 @@ BatchNormStatsPoint BatchNormStatsMeter::measure(const Tensor& theta, const Trai
   BatchNormStatsPoint p{step, {}, {}, {}};
   for (size_t l = 0; l < bn_.size(); ++l) {
     const std::vector<double>&mu = trained.mean[l], &s2 = trained.var[l], &v2 = tested.var[l];
-    const Tensor &rm = running_mean[l], &rv = running_var[l];
+    const Tensor& rm = bn_buffer(model.layer(bn_[l]), "running_mean");
+    const Tensor& rv = bn_buffer(model.layer(bn_[l]), "running_var");
     const size_t units = mu.size();
     p.mean_error.push_back(median_over_units(
         units, [&](size_t k) { return std::abs(rm[int64_t(k)] - mu[k]) / std::sqrt(s2[k]); }));

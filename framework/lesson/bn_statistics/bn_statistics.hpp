@@ -47,8 +47,9 @@ class BatchNormStatsMeter {
   // `model`: the run's built graph (read for its layers and shapes only).
   BatchNormStatsMeter(const Graph& model, int64_t batch_size, int64_t samples);
   const std::vector<std::string>& layer_names() const { return names_; }
-  // The numbers at parameters and buffers `theta` (the run's Graph::values()).
-  BatchNormStatsPoint measure(const Tensor& theta, const TrainingData& data, int64_t step);
+  // The numbers for the run's model as it is now (its parameters and running
+  // statistics; it is read, not changed).
+  BatchNormStatsPoint measure(Graph& model, const TrainingData& data, int64_t step);
 
  private:
   // Per BN layer and unit, the mean and variance of its input over `x`,

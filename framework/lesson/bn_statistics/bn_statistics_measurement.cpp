@@ -25,7 +25,7 @@ class BatchNormStatsRecorder : public Recorder {
  private:
   void record(Trainer& trainer) {
     if (result_.layers.empty()) return;
-    result_.points.push_back(meter_.measure(trainer.model().values(), data_, trainer.step()));
+    result_.points.push_back(meter_.measure(trainer.model(), data_, trainer.step()));
   }
 
   BatchNormStatsMeter meter_;
