@@ -1,5 +1,6 @@
 #include <minima/layers/batchnorm.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -22,7 +23,13 @@ BatchNormOptions read_batchnorm_options(ConfigObject& args) {
       .momentum = args.get_nullable<double>("momentum", defaults.momentum),
       .affine = args.get<bool>("affine", defaults.affine),
       .track_running_stats = args.get<bool>("track_running_stats", defaults.track_running_stats),
-      .sync = args.get<bool>("sync", defaults.sync)};
+      .sync = args.get<bool>("sync", defaults.sync),
+      .running_var = args.get<std::string>("running_var", defaults.running_var),
+      .normalize = args.get<std::string>("normalize", defaults.normalize)};
+}
+
+bool batchnorm_allows(const std::vector<std::string>& choices, const std::string& value) {
+  return std::find(choices.begin(), choices.end(), value) != choices.end();
 }
 
 }  // namespace
@@ -44,6 +51,22 @@ BatchNorm::BatchNorm(Options options) : options_(options) {
   expect_option(options_.eps > 0, "batchnorm", "eps", "a positive number");
   expect_option(!options_.momentum || (*options_.momentum >= 0 && *options_.momentum <= 1),
                 "batchnorm", "momentum", "a number in [0, 1] or null");
+  expect_option(batchnorm_allows(running_vars(), options_.running_var), "batchnorm", "running_var",
+                one_of(running_vars()));
+  expect_option(batchnorm_allows(normalizations(), options_.normalize), "batchnorm", "normalize",
+                one_of(normalizations()));
+  subtracts_mean_ = options_.normalize != "variance";
+  divides_by_std_ = options_.normalize != "mean";
+}
+
+const std::vector<std::string>& BatchNorm::running_vars() {
+  static const std::vector<std::string> values = {"unbiased", "biased"};
+  return values;
+}
+
+const std::vector<std::string>& BatchNorm::normalizations() {
+  static const std::vector<std::string> values = {"full", "mean", "variance"};
+  return values;
 }
 
 BatchNorm::BatchNorm(ConfigObject& args) : BatchNorm(read_batchnorm_options(args)) {}
@@ -55,7 +78,9 @@ json BatchNorm::config() const {
           {"momentum", options_.momentum ? json(*options_.momentum) : json(nullptr)},
           {"affine", options_.affine},
           {"track_running_stats", options_.track_running_stats},
-          {"sync", options_.sync}};
+          {"sync", options_.sync},
+          {"running_var", options_.running_var},
+          {"normalize", options_.normalize}};
 }
 
 Shape BatchNorm::do_build(const Shape& input_shape) {
@@ -107,13 +132,14 @@ void BatchNorm::compute_batch_statistics(const float* x, int64_t n, Mode mode) {
 }
 
 // r = (1 - momentum) r + momentum * stat, with the unbiased variance
-// N/(N-1) var for running_var (PyTorch; N the values the statistics are over).
+// m/(m-1) var for running_var (PyTorch; m the values the statistics are
+// over), or with running_var "biased" the var that normalized.
 // momentum null: cumulative average, momentum = 1 / num_batches_tracked.
 void BatchNorm::update_running_statistics() {
   num_batches_tracked_.value[0] += 1.0f;
   const double factor =
       options_.momentum ? *options_.momentum : 1.0 / double(num_batches_tracked_.value[0]);
-  const double unbias = count_ / (count_ - 1.0);
+  const double unbias = options_.running_var == "unbiased" ? count_ / (count_ - 1.0) : 1.0;
   for (int64_t k = 0; k < features_; ++k) {
     running_mean_.value[k] =
         float((1.0 - factor) * running_mean_.value[k] + factor * work_->mean[k]);
@@ -124,7 +150,8 @@ void BatchNorm::update_running_statistics() {
 
 // Train (Ioffe & Szegedy, Alg. 1), per channel over its m values (sec. 3.2):
 //   mu = 1/m sum x,  var = 1/m sum (x - mu)^2,  inv_std = 1 / sqrt(var + eps),
-//   xhat = (x - mu) * inv_std,  y = gamma * xhat + beta.
+//   xhat = (x - mu) * inv_std,  y = gamma * xhat + beta;
+// normalize "mean": xhat = x - mu;  "variance": xhat = x * inv_std.
 // Eval with running statistics: mu = running_mean, var = running_var.
 void BatchNorm::do_forward(const Tensor& x_batch, Tensor& y_batch, Mode mode) {
   const ChannelLayout batch{x_batch.dim(0), features_, spatial_};
@@ -138,16 +165,18 @@ void BatchNorm::do_forward(const Tensor& x_batch, Tensor& y_batch, Mode mode) {
   } else {
     use_running_statistics();
   }
-  // y = gamma * xhat + beta = (x - mu) * gamma_inv_std + beta
-  float *gamma_inv_std = work_->factors.data(), *beta = gamma_inv_std + features_;
+  // y = gamma * xhat + beta = (x - mu) * scale + shift, with scale = gamma * inv_std
+  // ("mean": gamma) and shift = beta ("variance": beta + scale * mu, as xhat = x * inv_std).
+  float *scale = work_->factors.data(), *shift = scale + features_;
   for (int64_t c = 0; c < features_; ++c) {
-    gamma_inv_std[c] = float(gamma(c) * double(inv_std_[c]));
-    beta[c] = options_.affine ? beta_.value[c] : 0.0f;
+    scale[c] = float(scale_of(c));
+    shift[c] = float((options_.affine ? beta_.value[c] : 0.0f) +
+                     (subtracts_mean_ ? 0.0 : scale_of(c) * mean_of(c)));
   }
   const SplitMean mu{mean_.data(), work_->mean_rest.data()};  // mu = mean_ + mean_rest
   map_channels(batch, y_batch.data(), [=](int64_t c) {
-    return [=, mu = mu[c], gamma_inv_std = gamma_inv_std[c], beta = beta[c]](int64_t j) {
-      return mu.centered(x[j]) * gamma_inv_std + beta;
+    return [=, mu = mu[c], scale = scale[c], shift = shift[c]](int64_t j) {
+      return mu.centered(x[j]) * scale + shift;
     };
   });
 }
@@ -155,10 +184,16 @@ void BatchNorm::do_forward(const Tensor& x_batch, Tensor& y_batch, Mode mode) {
 // With xhat = (x - mu) * inv_std (Ioffe & Szegedy, sec. 3), per channel:
 //   dbeta = sum dy,  dgamma = sum dy * xhat,
 //   dx = gamma / (m sqrt(var + eps)) (m dy - sum dy - xhat sum (dy xhat))
-//      = gamma_inv_std * dy - dbeta_part - (x - mu) * dgamma_part, with
-//   dbeta_part = gamma_inv_std * dbeta / m and (xhat's inv_std moved in)
-//   dgamma_part = gamma_inv_std * inv_std * dgamma / m.
-// Eval (running statistics): mu and inv_std are constants, dx = gamma * inv_std * dy.
+//      = scale * dy - dbeta_part - (x - mu) * dgamma_part, with scale = gamma * inv_std,
+//   dbeta_part = scale * dbeta / m and (xhat's inv_std moved in)
+//   dgamma_part = scale * inv_std * dgamma / m.
+// normalize "mean" (xhat = x - mu, scale = gamma; var is not used):
+//   dgamma = sum dy (x - mu),  dx = gamma (dy - sum dy / m):  dgamma_part = 0.
+// normalize "variance" (xhat = x * inv_std; mu moves xhat only through var,
+// whose derivative by mu, -2/m sum (x - mu), is 0): dgamma = inv_std sum dy x,
+//   dx = gamma inv_std (dy - (x - mu) inv_std^2 sum (dy x) / m):  dbeta_part = 0,
+//   dgamma_part = scale * inv_std * dgamma / m as above.
+// Eval (running statistics): mu and inv_std are constants, dx = scale * dy.
 // With sync, m and the dx sums are all processes'; the parameter gradients
 // keep this process's part (the trainer averages them like any gradient).
 void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& dy_batch,
@@ -167,7 +202,7 @@ void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& 
   const float *x = x_batch.data(), *dy = dy_batch.data();
   Workspace& w = *work_;
   const SplitMean mu{mean_.data(), w.mean_rest.data()};  // mu = mean_ + mean_rest
-  // sum_dy = dbeta, sum_dy_xc = sum dy * (x - mu) = dgamma / inv_std
+  // sum_dy = dbeta, sum_dy_xc = sum dy * (x - mu)
   double *sum_dy = w.dy_sums.data(), *sum_dy_xc = sum_dy + features_;
   if (options_.affine || used_batch_stats_)
     w.sums(batch, std::array{sum_dy, sum_dy_xc}, [=](int64_t c) {
@@ -175,25 +210,32 @@ void BatchNorm::do_backward(const Tensor& x_batch, const Tensor&, const Tensor& 
         return std::array<float, 2>{dy[j], dy[j] * mu.centered(x[j])};
       };
     });
+  // dgamma = sum dy * xhat: sum_dy_xc * inv_std; "mean": sum_dy_xc;
+  // "variance": sum dy x * inv_std, with sum dy x = sum_dy_xc + mu sum_dy.
+  auto dgamma = [&](int64_t c) {
+    const double sum_dy_x = sum_dy_xc[c] + (subtracts_mean_ ? 0.0 : mean_of(c) * sum_dy[c]);
+    return sum_dy_x * (divides_by_std_ ? double(inv_std_[c]) : 1.0);
+  };
   if (options_.affine)
     for (int64_t c = 0; c < features_; ++c) {
-      beta_.grad[c] += float(sum_dy[c]);                    // dbeta
-      gamma_.grad[c] += float(sum_dy_xc[c] * inv_std_[c]);  // dgamma
+      beta_.grad[c] += float(sum_dy[c]);  // dbeta
+      gamma_.grad[c] += float(dgamma(c));
     }
   w.processes.sum(w.dy_sums);  // with sync, dx needs the sums over all values
-  float *gamma_inv_std = w.factors.data(), *dbeta_part = gamma_inv_std + features_,
-        *dgamma_part = gamma_inv_std + 2 * features_;
+  float *scale = w.factors.data(), *dbeta_part = scale + features_,
+        *dgamma_part = scale + 2 * features_;
   for (int64_t c = 0; c < features_; ++c) {
-    const double scale = gamma(c) * double(inv_std_[c]);
-    const double dgamma = sum_dy_xc[c] * inv_std_[c];
-    gamma_inv_std[c] = float(scale);
-    dbeta_part[c] = used_batch_stats_ ? float(scale * sum_dy[c] / count_) : 0.0f;
-    dgamma_part[c] = used_batch_stats_ ? float(scale * inv_std_[c] * dgamma / count_) : 0.0f;
+    scale[c] = float(scale_of(c));
+    dbeta_part[c] =
+        used_batch_stats_ && subtracts_mean_ ? float(scale_of(c) * sum_dy[c] / count_) : 0.0f;
+    dgamma_part[c] = used_batch_stats_ && divides_by_std_
+                         ? float(scale_of(c) * inv_std_[c] * dgamma(c) / count_)
+                         : 0.0f;
   }
   map_channels(batch, dx_batch.data(), [=](int64_t c) {
-    return [=, mu = mu[c], gamma_inv_std = gamma_inv_std[c], dbeta_part = dbeta_part[c],
+    return [=, mu = mu[c], scale = scale[c], dbeta_part = dbeta_part[c],
             dgamma_part = dgamma_part[c]](int64_t j) {
-      return gamma_inv_std * dy[j] - dbeta_part - mu.centered(x[j]) * dgamma_part;
+      return scale * dy[j] - dbeta_part - mu.centered(x[j]) * dgamma_part;
     };
   });
 }
@@ -205,6 +247,14 @@ void BatchNorm::check_batch_size(int64_t m, Mode mode) const {
       "batchnorm '" + name() +
       "': " + (mode == Mode::Train ? "a training batch" : "a batch without running statistics") +
       " needs more than one sample per feature (got a batch of " + std::to_string(m) + ")");
+}
+
+double BatchNorm::mean_of(int64_t c) const {
+  return double(mean_[c]) + double(work_->mean_rest[c]);
+}
+
+double BatchNorm::scale_of(int64_t c) const {
+  return gamma(c) * (divides_by_std_ ? double(inv_std_[c]) : 1.0);
 }
 
 // mu = running_mean (exact in float: no remainder), inv_std from running_var.

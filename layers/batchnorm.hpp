@@ -5,7 +5,12 @@
 // PyTorch's BatchNorm2d).
 // Config: {"type": "batchnorm", "eps": 1e-5, "momentum": 0.1 (null =
 //          cumulative average), "affine": true, "track_running_stats": true,
-//          "sync": false}
+//          "sync": false, "running_var": "unbiased" | "biased",
+//          "normalize": "full" | "mean" | "variance"}
+// "running_var": what running_var tracks, the unbiased m/(m-1) var (PyTorch)
+// or the biased var that normalizes. "normalize" (d2l's "lite" BN exercise):
+// "full" (x - mu) / sqrt(var + eps), "mean" x - mu only, "variance"
+// x / sqrt(var + eps) only; Eval uses running_mean, running_var likewise.
 // With "sync" the training batch statistics of a data-parallel run are
 // those of the whole batch over all processes (PyTorch's SyncBatchNorm);
 // without it each process normalizes its own share of the batch.
@@ -15,6 +20,8 @@
 // in plain double loops, which tests/test_batchnorm.cpp holds this one to.
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include <minima/config/config_object.hpp>
 #include <minima/nn/layer.hpp>
@@ -29,12 +36,15 @@ struct BatchNormOptions {
   bool affine = true;
   bool track_running_stats = true;
   bool sync = false;  // training statistics over all processes (platform/processes.hpp)
+  std::string running_var = "unbiased";  // one of BatchNorm::running_vars()
+  std::string normalize = "full";        // one of BatchNorm::normalizations()
 };
 
 class BatchNorm : public UnaryLayer {
  public:
   using Options = BatchNormOptions;
-  // Throws OptionError for eps <= 0 or a momentum outside [0, 1].
+  // Throws OptionError for eps <= 0, a momentum outside [0, 1], or an
+  // unknown running_var or normalize.
   explicit BatchNorm(Options options = {});
   // Reads the keys of Options.
   explicit BatchNorm(ConfigObject& args);
@@ -45,6 +55,9 @@ class BatchNorm : public UnaryLayer {
   json config() const override;
   void init_params(Rng& rng) override;
   void to_onnx(OnnxScope& scope) const override;
+  // The values "running_var" and "normalize" take, in the order messages list them.
+  static const std::vector<std::string>& running_vars();
+  static const std::vector<std::string>& normalizations();
 
   double eps() const { return options_.eps; }
   bool affine() const { return options_.affine; }
@@ -69,13 +82,17 @@ class BatchNorm : public UnaryLayer {
   void use_running_statistics();  // the same from the running buffers
   void update_running_statistics();
   float gamma(int64_t c) const { return options_.affine ? gamma_.value[c] : 1.0f; }
+  double mean_of(int64_t c) const;   // mu = mean_ + mean_rest, in double
+  double scale_of(int64_t c) const;  // gamma * inv_std, or gamma with normalize "mean"
 
   Options options_;
-  double count_ = 0;      // m: values the last batch statistics are over per channel
-                          // (N, or N H W for images; all processes' with sync)
-  int64_t features_ = 0;  // D: features, or an image's channels C
-  int64_t spatial_ = 1;   // S: H W for an image, 1 for a feature vector
-  Param gamma_, beta_;    // [D] "weight", "bias"
+  bool subtracts_mean_ = true;  // normalize "full" or "mean"
+  bool divides_by_std_ = true;  // normalize "full" or "variance"
+  double count_ = 0;            // m: values the last batch statistics are over per channel
+                                // (N, or N H W for images; all processes' with sync)
+  int64_t features_ = 0;        // D: features, or an image's channels C
+  int64_t spatial_ = 1;         // S: H W for an image, 1 for a feature vector
+  Param gamma_, beta_;          // [D] "weight", "bias"
   Buffer running_mean_, running_var_, num_batches_tracked_;
   // Named caches from forward, used by backward.
   Tensor mean_;     // [D] mean used to normalize, rounded to float

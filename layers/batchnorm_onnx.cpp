@@ -11,6 +11,9 @@ namespace minima {
 // in inference mode: per channel (axis 1) of [N, C] or [N, C, H, W],
 //   y = scale (x - input_mean) / sqrt(input_var + epsilon) + B,
 // Eval mode with running statistics; scale = 1, B = 0 without affine.
+// normalize "mean" (y = gamma (x - running_mean) + beta): input_var = 1 - epsilon,
+// so that sqrt(input_var + epsilon) = 1; "variance" (y = gamma x /
+// sqrt(running_var + eps) + beta): input_mean = 0.
 void BatchNorm::to_onnx(OnnxScope& scope) const {
   if (!options_.track_running_stats)
     throw std::invalid_argument("layer '" + name() +
@@ -24,11 +27,15 @@ void BatchNorm::to_onnx(OnnxScope& scope) const {
   const std::string shift = options_.affine
                                 ? scope.state("bias")
                                 : scope.constant("shift", dims, std::vector<float>(features_, 0));
-  scope
-      .node("BatchNormalization",
-            {scope.inputs()[0], scale, shift, scope.state("running_mean"),
-             scope.state("running_var")},
-            scope.output())
+  const std::string mean = options_.normalize == "variance"
+                               ? scope.constant("zero_mean", dims, std::vector<float>(features_, 0))
+                               : scope.state("running_mean");
+  const std::string var =
+      options_.normalize == "mean"
+          ? scope.constant("unit_var", dims,
+                           std::vector<float>(features_, float(1.0 - options_.eps)))
+          : scope.state("running_var");
+  scope.node("BatchNormalization", {scope.inputs()[0], scale, shift, mean, var}, scope.output())
       .attribute("epsilon", float(options_.eps));
 }
 

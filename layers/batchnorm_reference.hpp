@@ -10,18 +10,17 @@ namespace minima {
 struct BatchNormReference {
   explicit BatchNormReference(int64_t C, int64_t S = 1)
       : C(C), S(S), gamma(C, 1.0), beta(C, 0.0), running_mean(C, 0.0), running_var(C, 1.0) {}
-  int64_t C, S, N = 0;                             // N: the last forward's samples
-  double eps = 1e-5, momentum = 0.1;               // PyTorch's defaults
-  std::vector<double> gamma, beta;                 // [C] scale and shift
-  std::vector<double> running_mean, running_var;   // [C] for eval
-  bool train = true;                               // the last forward's mode,
-  std::vector<double> x_hat;                       // [N, C, S] its normalized x
+  int64_t C, S, N = 0;                // N: the last forward's samples
+  double eps = 1e-5, momentum = 0.1;  // PyTorch's defaults
+  bool subtract_mean = true, divide_by_std = true, unbiased = true;  // normalize, running_var
+  std::vector<double> gamma, beta, running_mean, running_var;        // [C] scale, shift; for eval
+  bool train = true;                                                 // the last forward's mode,
+  std::vector<double> x_mu, x_hat;                 // [N, C, S] its x - mu and normalized x
   std::vector<double> inv_std;                     // [C] its 1 / sqrt(sigma^2 + eps)
   std::vector<double> dgamma, dbeta;               // [C] the last backward's
   std::vector<int64_t> channel(int64_t c) const {  // where channel c's m = N S values are
-    std::vector<int64_t> values;
-    for (int64_t i = 0; i < N; ++i)
-      for (int64_t s = 0; s < S; ++s) values.push_back((i * C + c) * S + s);
+    std::vector<int64_t> values;                   // sample k / S, position k % S
+    for (int64_t k = 0; k < N * S; ++k) values.push_back((k / S * C + c) * S + k % S);
     return values;
   }
 };

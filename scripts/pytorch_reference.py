@@ -1,12 +1,16 @@
 """Writes tests/data/pytorch_reference.json: PyTorch's float64 results for
 float32-exact inputs, which the C++ tests compare minima with (the tests
-themselves never need PyTorch).
+themselves never need PyTorch). BatchNorm's options that PyTorch has not
+("normalize": "mean" | "variance", "running_var": "biased"; issue #31) come
+from FormulaBatchNorm: torch autograd over the explicit formulas in float64
+("batchnorm_formula"; its "full" cases hold the formulas to PyTorch's own).
 
 Run: $(bash scripts/torch-python.sh) scripts/pytorch_reference.py [OUT]
 Every input comes from torch.manual_seed(case seed) and torch.randn in a
 fixed order, so running it again rewrites the same file.
 """
 
+import functools
 import json
 import sys
 
@@ -24,9 +28,50 @@ def values(t):
     return t.detach().tolist()
 
 
-def batchnorm_case(name, seed, shape, scale=1.0, offset=0.0, eps=1e-5, momentum=0.1):
+class FormulaBatchNorm(torch.nn.Module):
+    """BatchNorm as its formulas, per feature (or channel of [N, C, H, W]) over
+    its m values; autograd differentiates them. Train: mu = mean x, var =
+    mean (x - mu)^2 (biased); Eval: running_mean, running_var. normalize
+    "full": y = gamma (x - mu) / sqrt(var + eps) + beta, "mean": y = gamma
+    (x - mu) + beta, "variance": y = gamma x / sqrt(var + eps) + beta.
+    running = (1 - momentum) running + momentum stat, running_var from
+    m/(m-1) var ("unbiased", PyTorch) or var ("biased")."""
+
+    def __init__(self, n, eps, momentum, normalize, running_var):
+        super().__init__()
+        self.eps, self.momentum, self.normalize = eps, momentum, normalize
+        self.unbiased = running_var == "unbiased"
+        self.weight = torch.nn.Parameter(torch.ones(n))
+        self.bias = torch.nn.Parameter(torch.zeros(n))
+        self.register_buffer("running_mean", torch.zeros(n))
+        self.register_buffer("running_var", torch.ones(n))
+
+    def forward(self, x):
+        dims = (0,) if x.dim() == 2 else (0, 2, 3)
+        per_channel = (1, -1) + (1,) * (x.dim() - 2)  # [C] -> broadcast over x
+        if self.training:
+            m = x.numel() // x.shape[1]
+            mu = x.mean(dims)
+            var = ((x - mu.view(per_channel)) ** 2).mean(dims)
+            with torch.no_grad():
+                unbias = m / (m - 1) if self.unbiased else 1.0
+                self.running_mean.mul_(1 - self.momentum).add_(self.momentum * mu)
+                self.running_var.mul_(1 - self.momentum).add_(self.momentum * unbias * var)
+        else:
+            mu, var = self.running_mean, self.running_var
+        xhat = x
+        if self.normalize != "variance":
+            xhat = xhat - mu.view(per_channel)
+        if self.normalize != "mean":
+            xhat = xhat / torch.sqrt(var.view(per_channel) + self.eps)
+        return self.weight.view(per_channel) * xhat + self.bias.view(per_channel)
+
+
+def batchnorm_case(name, seed, shape, scale=1.0, offset=0.0, eps=1e-5, momentum=0.1,
+                   module=None):
     """BatchNorm1d on shape [m, n], or BatchNorm2d on an image batch [N, C, H, W]
-    (statistics per channel over N H W values)."""
+    (statistics per channel over N H W values); `module` (n, eps=, momentum=)
+    in their place."""
     torch.manual_seed(seed)
     n = shape[1]
     x = randn(*shape, scale=scale, offset=offset)
@@ -35,7 +80,7 @@ def batchnorm_case(name, seed, shape, scale=1.0, offset=0.0, eps=1e-5, momentum=
     dy = randn(*shape)
     train = [x, randn(*shape, scale=scale, offset=offset), randn(*shape, scale=scale, offset=offset)]
     eval_x = randn(*shape, scale=scale, offset=offset)
-    module = torch.nn.BatchNorm1d if len(shape) == 2 else torch.nn.BatchNorm2d
+    module = module or (torch.nn.BatchNorm1d if len(shape) == 2 else torch.nn.BatchNorm2d)
     dims = (0,) if len(shape) == 2 else (0, 2, 3)
     m = x.numel() // n  # values per feature
 
@@ -83,6 +128,13 @@ def batchnorm_case(name, seed, shape, scale=1.0, offset=0.0, eps=1e-5, momentum=
         "dbeta": (bn32.bias.grad.to(F64) - bn.bias.grad).abs().max().item(),
     }
     return case
+
+
+def batchnorm_formula_case(name, seed, shape, normalize="full", running_var="unbiased", **kw):
+    """batchnorm_case by FormulaBatchNorm, with its options in the case."""
+    module = functools.partial(FormulaBatchNorm, normalize=normalize, running_var=running_var)
+    case = batchnorm_case(name, seed, shape, module=module, **kw)
+    return {**case, "normalize": normalize, "running_var": running_var}
 
 
 def softmax_cross_entropy_case(seed=131, m=5, classes=10):
@@ -167,6 +219,20 @@ def main():
             batchnorm_case("2x4x3x6", 72, (2, 4, 3, 6)),
             batchnorm_case("1x2x3x3_one_sample", 73, (1, 2, 3, 3)),
             batchnorm_case("8x3x6x6_offset", 74, (8, 3, 6, 6), scale=0.05, offset=300.0),
+        ],
+        "batchnorm_formula": [
+            batchnorm_formula_case("5x4_full", 31, (5, 4)),
+            batchnorm_formula_case("4x3_mean", 35, (4, 3), normalize="mean"),
+            batchnorm_formula_case("4x3_variance", 36, (4, 3), normalize="variance"),
+            batchnorm_formula_case("4x3_biased", 37, (4, 3), running_var="biased"),
+            batchnorm_formula_case("32x6_mean", 38, (32, 6), normalize="mean"),
+            batchnorm_formula_case("32x6_variance", 39, (32, 6), normalize="variance", offset=2.0),
+            batchnorm_formula_case("32x6_variance_biased", 40, (32, 6), normalize="variance",
+                                   running_var="biased"),
+            batchnorm_formula_case("2x3x4x4_full", 75, (2, 3, 4, 4)),
+            batchnorm_formula_case("2x3x4x4_mean", 76, (2, 3, 4, 4), normalize="mean"),
+            batchnorm_formula_case("2x3x4x4_variance_biased", 77, (2, 3, 4, 4),
+                                   normalize="variance", running_var="biased"),
         ],
         "softmax_cross_entropy": softmax_cross_entropy_case(),
         "linear": linear_case(),

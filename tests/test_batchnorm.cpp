@@ -1,9 +1,11 @@
 // BatchNorm against PyTorch (tests/data/pytorch_reference.json, every case:
-// BatchNorm1d on features, BatchNorm2d on images), the fast layer against
-// batchnorm_reference (the paper's Algorithm 1 in plain double loops, itself
-// held to PyTorch here) and its documented behaviour: normalized outputs, large offsets (features
-// and images), images computed as their pixel rows, running statistics (momentum and cumulative),
-// affine / track_running_stats switches, and batches of one.
+// BatchNorm1d on features, BatchNorm2d on images; "batchnorm_formula": the
+// options "normalize" and "running_var", by torch autograd over the formulas in
+// float64), the fast layer against batchnorm_reference (the paper's Algorithm 1
+// in plain double loops, itself held to PyTorch here) and its documented
+// behaviour: normalized outputs, large offsets (features and images), images
+// computed as their pixel rows, running statistics (momentum and cumulative,
+// unbiased or biased), affine / track_running_stats switches, and batches of one.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include <minima/config/option_error.hpp>
 #include <minima/layers/batchnorm.hpp>
 #include <minima/layers/batchnorm_reference.hpp>
 #include "tests/support.hpp"
@@ -82,11 +85,20 @@ ColumnStats column_stats(const Tensor& t) {
 constexpr double kBatchNormRtol = 1e-4, kBatchNormAtol = 1e-5;
 constexpr double kStatsRtol = 1e-5, kStatsAtol = 1e-6;
 
+// A reference case's layer options: eps, momentum, and normalize and running_var
+// where it has them ("batchnorm_formula").
+json case_options(const json& c) {
+  json options = {{"eps", c["eps"]}, {"momentum", c["momentum"]}};
+  for (const char* key : {"normalize", "running_var"})
+    if (c.contains(key)) options[key] = c[key];
+  return options;
+}
+
 // Every value of one reference case, with the BN tolerances above.
 void check_against_pytorch(const json& c) {
   const std::string name = c["name"];
   CAPTURE(name);
-  const json options = {{"eps", c["eps"]}, {"momentum", c["momentum"]}};
+  const json options = case_options(c);
   const Tensor x = to_tensor(c["x"]);
   const Shape sample = x.shape().tail();  // [n] or [C, H, W]
   const int64_t n = sample[0];
@@ -150,10 +162,31 @@ TEST_CASE(
   }
 }
 
+// normalize "mean" / "variance", running_var "biased" (and "full" cases that
+// hold the formulas to PyTorch's BatchNorm): batches of 4 and 32, features and
+// images. Same tolerances.
+TEST_CASE(
+    "batchnorm options normalize and running_var match the float64 formula references: "
+    "y, dx, dgamma, dbeta, running stats, eval") {
+  const json& cases = minima::test::reference()["batchnorm_formula"];
+  REQUIRE(cases.size() >= 6);
+  for (const json& c : cases) check_against_pytorch(c);
+}
+
 namespace {
 
 std::vector<double> as_doubles(const Tensor& t) {
   return std::vector<double>(t.data(), t.data() + t.numel());
+}
+
+// The reference with a layer's options (keys absent: the defaults).
+void set_reference_options(BatchNormReference& reference, const json& options) {
+  const std::string normalize = options.value("normalize", "full");
+  reference.subtract_mean = normalize != "variance";
+  reference.divide_by_std = normalize != "mean";
+  reference.unbiased = options.value("running_var", "unbiased") == "unbiased";
+  reference.eps = options.value("eps", 1e-5);
+  reference.momentum = options.value("momentum", 0.1);
 }
 Tensor rounded_to_float(const std::vector<double>& values, const Shape& shape) {
   Tensor t(shape);
@@ -166,13 +199,16 @@ Tensor rounded_to_float(const std::vector<double>& values, const Shape& shape) {
 // and an eval step, each a forward and a backward, on x = offset + 10 c +
 // spread * noise (c the channel). Golden tolerances for y, dx, dgamma and
 // dbeta, statistics tolerances for inv_std and the running statistics.
-void check_fast_against_reference(const Shape& sample, int64_t n, float offset, float spread) {
+void check_fast_against_reference(const Shape& sample, int64_t n, float offset, float spread,
+                                  const json& options = json::object()) {
   CAPTURE(sample.str());
   CAPTURE(offset);
+  CAPTURE(options.dump());
   minima::Rng rng(uint64_t(sample.numel()) + uint64_t(offset));
   const int64_t c_count = sample[0], s_count = sample.numel() / c_count;
-  auto fast = make_bn(json::object(), sample);
+  auto fast = make_bn(options, sample);
   BatchNormReference reference(c_count, s_count);
+  set_reference_options(reference, options);
   const Tensor gamma = minima::test::random_uniform(Shape{c_count}, rng, 0.5f, 1.5f);
   const Tensor beta = minima::test::random_uniform(Shape{c_count}, rng);
   set_param(*fast, "weight", gamma);
@@ -208,50 +244,59 @@ void check_fast_against_reference(const Shape& sample, int64_t n, float offset, 
 
 }  // namespace
 
-// The reference itself against PyTorch, at the same tolerances as the fast layer.
+namespace {
+
+// The reference itself against one PyTorch case, at the same tolerances as the fast layer.
+void check_reference_against_pytorch(const json& c) {
+  const std::string name = c["name"];
+  CAPTURE(name);
+  const Tensor x = to_tensor(c["x"]);
+  const int64_t c_count = x.dim(1);
+  BatchNormReference reference(c_count, x.numel() / (x.dim(0) * c_count));
+  set_reference_options(reference, case_options(c));
+  reference.gamma = as_doubles(to_tensor(c["gamma"]));
+  reference.beta = as_doubles(to_tensor(c["beta"]));
+  check_close(
+      rounded_to_float(batchnorm_reference_forward(reference, as_doubles(x), true), x.shape()),
+      to_tensor(c["y"]), kBatchNormRtol, kBatchNormAtol, name + " y");
+  check_close(rounded_to_float(reference.running_mean, Shape{c_count}),
+              to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol, name + " running_mean_1");
+  check_close(rounded_to_float(reference.running_var, Shape{c_count}),
+              to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol, name + " running_var_1");
+  const std::vector<double> dx =
+      batchnorm_reference_backward(reference, as_doubles(to_tensor(c["dy"])));
+  check_close(rounded_to_float(dx, x.shape()), to_tensor(c["dx"]), kBatchNormRtol, kBatchNormAtol,
+              name + " dx");
+  check_close(rounded_to_float(reference.dgamma, Shape{c_count}), to_tensor(c["dgamma"]),
+              kBatchNormRtol, kBatchNormAtol, name + " dgamma");
+  check_close(rounded_to_float(reference.dbeta, Shape{c_count}), to_tensor(c["dbeta"]),
+              kBatchNormRtol, kBatchNormAtol, name + " dbeta");
+  BatchNormReference three = reference;  // three train steps from running 0 and 1, then eval
+  three.running_mean.assign(size_t(c_count), 0.0);
+  three.running_var.assign(size_t(c_count), 1.0);
+  for (const json& t : c["train_inputs"])
+    batchnorm_reference_forward(three, as_doubles(to_tensor(t)), true);
+  check_close(rounded_to_float(three.running_mean, Shape{c_count}), to_tensor(c["running_mean_3"]),
+              kStatsRtol, kStatsAtol, name + " running_mean_3");
+  check_close(rounded_to_float(three.running_var, Shape{c_count}), to_tensor(c["running_var_3"]),
+              kStatsRtol, kStatsAtol, name + " running_var_3");
+  const Tensor eval_x = to_tensor(c["eval_input"]);
+  check_close(rounded_to_float(batchnorm_reference_forward(three, as_doubles(eval_x), false),
+                               eval_x.shape()),
+              to_tensor(c["eval_output"]), kBatchNormRtol, kBatchNormAtol, name + " eval output");
+}
+
+}  // namespace
+
 TEST_CASE("batchnorm_reference matches PyTorch: y, dx, dgamma, dbeta, running statistics, eval") {
-  for (const char* kind : {"batchnorm", "batchnorm2d"}) {
-    for (const json& c : minima::test::reference()[kind]) {
-      const std::string name = c["name"];
-      CAPTURE(name);
-      const Tensor x = to_tensor(c["x"]);
-      const int64_t c_count = x.dim(1);
-      BatchNormReference reference(c_count, x.numel() / (x.dim(0) * c_count));
-      reference.eps = c["eps"];
-      reference.momentum = c["momentum"];
-      reference.gamma = as_doubles(to_tensor(c["gamma"]));
-      reference.beta = as_doubles(to_tensor(c["beta"]));
-      check_close(
-          rounded_to_float(batchnorm_reference_forward(reference, as_doubles(x), true), x.shape()),
-          to_tensor(c["y"]), kBatchNormRtol, kBatchNormAtol, name + " y");
-      check_close(rounded_to_float(reference.running_mean, Shape{c_count}),
-                  to_tensor(c["running_mean_1"]), kStatsRtol, kStatsAtol, name + " running_mean_1");
-      check_close(rounded_to_float(reference.running_var, Shape{c_count}),
-                  to_tensor(c["running_var_1"]), kStatsRtol, kStatsAtol, name + " running_var_1");
-      const std::vector<double> dx =
-          batchnorm_reference_backward(reference, as_doubles(to_tensor(c["dy"])));
-      check_close(rounded_to_float(dx, x.shape()), to_tensor(c["dx"]), kBatchNormRtol,
-                  kBatchNormAtol, name + " dx");
-      check_close(rounded_to_float(reference.dgamma, Shape{c_count}), to_tensor(c["dgamma"]),
-                  kBatchNormRtol, kBatchNormAtol, name + " dgamma");
-      check_close(rounded_to_float(reference.dbeta, Shape{c_count}), to_tensor(c["dbeta"]),
-                  kBatchNormRtol, kBatchNormAtol, name + " dbeta");
-      BatchNormReference three = reference;  // three train steps from running 0 and 1, then eval
-      three.running_mean.assign(size_t(c_count), 0.0);
-      three.running_var.assign(size_t(c_count), 1.0);
-      for (const json& t : c["train_inputs"])
-        batchnorm_reference_forward(three, as_doubles(to_tensor(t)), true);
-      check_close(rounded_to_float(three.running_mean, Shape{c_count}),
-                  to_tensor(c["running_mean_3"]), kStatsRtol, kStatsAtol, name + " running_mean_3");
-      check_close(rounded_to_float(three.running_var, Shape{c_count}),
-                  to_tensor(c["running_var_3"]), kStatsRtol, kStatsAtol, name + " running_var_3");
-      const Tensor eval_x = to_tensor(c["eval_input"]);
-      check_close(rounded_to_float(batchnorm_reference_forward(three, as_doubles(eval_x), false),
-                                   eval_x.shape()),
-                  to_tensor(c["eval_output"]), kBatchNormRtol, kBatchNormAtol,
-                  name + " eval output");
-    }
-  }
+  for (const char* kind : {"batchnorm", "batchnorm2d"})
+    for (const json& c : minima::test::reference()[kind]) check_reference_against_pytorch(c);
+}
+
+TEST_CASE(
+    "batchnorm_reference with normalize and running_var matches the float64 formula references") {
+  for (const json& c : minima::test::reference()["batchnorm_formula"])
+    check_reference_against_pytorch(c);
 }
 
 // Features (37 rows: two blocks of 16 and a rest), images (6 x 400 values a
@@ -262,6 +307,52 @@ TEST_CASE("batchnorm matches batchnorm_reference: train and eval, features and i
     check_fast_against_reference(sample, n, 3.0f, 2.0f);
     check_fast_against_reference(sample, n, 1000.0f, 0.01f);
   }
+}
+
+TEST_CASE(
+    "batchnorm with normalize mean or variance and running_var biased matches batchnorm_reference: "
+    "train and eval, features and images, offsets") {
+  for (const json& options : {json{{"normalize", "mean"}}, json{{"normalize", "variance"}},
+                              json{{"running_var", "biased"}},
+                              json{{"normalize", "variance"}, {"running_var", "biased"}}})
+    for (const Shape& sample : {Shape{12}, Shape{3, 20, 20}}) {
+      const int64_t n = sample.rank() == 1 ? 37 : 6;
+      check_fast_against_reference(sample, n, 3.0f, 2.0f, options);
+      check_fast_against_reference(sample, n, 1000.0f, 0.01f, options);
+    }
+}
+
+// With momentum 1 running_var is the last batch's: m/(m-1) var (PyTorch), or var.
+TEST_CASE("batchnorm running_var stores the unbiased m/(m-1) var or with biased the var itself") {
+  minima::Rng rng(13);
+  for (const Shape& sample : {Shape{3}, Shape{2, 3, 3}}) {
+    const int64_t n = 4, m = sample.rank() == 1 ? n : n * 9;  // values per channel
+    const Tensor x = minima::test::random_normal(sample.with_batch(n), rng, 1.0f, 2.0f);
+    const ColumnStats stats = column_stats(x);
+    for (const char* running_var : {"unbiased", "biased"}) {
+      CAPTURE(sample.str());
+      CAPTURE(running_var);
+      auto bn = make_bn(json{{"momentum", 1.0}, {"running_var", running_var}}, sample);
+      bn->forward(x, Mode::Train);
+      const double ratio = std::string(running_var) == "biased" ? 1.0 : double(m) / double(m - 1);
+      for (int64_t k = 0; k < sample[0]; ++k)
+        CHECK(bn->running_var()[k] / stats.var[k] == doctest::Approx(ratio).epsilon(1e-5));
+      CHECK(bn->config()["running_var"] == running_var);
+    }
+  }
+}
+
+TEST_CASE("batchnorm refuses an unknown normalize or running_var, naming the allowed values") {
+  CHECK_THROWS_WITH_AS(
+      BatchNorm({.normalize = "center"}),
+      doctest::Contains(R"(normalize: expected one of "full", "mean", "variance")"),
+      minima::OptionError);
+  CHECK_THROWS_WITH_AS(BatchNorm({.running_var = "sample"}),
+                       doctest::Contains(R"(running_var: expected one of "unbiased", "biased")"),
+                       minima::OptionError);
+  CHECK_THROWS_WITH(
+      minima::create_layer(json{{"type", "batchnorm"}, {"normalize", "std"}}, "/model/layers/2"),
+      doctest::Contains("/model/layers/2/normalize"));
 }
 
 TEST_CASE("batchnorm output has mean 0 and variance var/(var+eps) per feature") {
@@ -438,7 +529,9 @@ TEST_CASE("batchnorm: names, defaults and per-sample shape") {
                              {"momentum", 0.1},
                              {"affine", true},
                              {"track_running_stats", true},
-                             {"sync", false}});
+                             {"sync", false},
+                             {"running_var", "unbiased"},
+                             {"normalize", "full"}});
   std::vector<std::string> names;
   for (const minima::Param* p : bn->params()) names.push_back(p->name);
   for (const minima::Buffer* b : bn->buffers()) names.push_back(b->name);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -225,24 +226,33 @@ std::vector<double> params_after_parts(const RunConfig& config, int parts, int s
   return std::vector<double>(values.data(), values.data() + values.numel());
 }
 
+// Also with normalize "variance" and "mean" (the latter with running_var "biased").
 TEST_CASE("two processes with synchronized batchnorm train like one process on the whole batch") {
   TempDir dir("mpi_sync");
   test::write_blobs(dir.path());
-  const std::string config = write_config(dir, "sync", {{"sync", true}}, 50);
-  const test::CliResult one =
-      test::run_cli({"train", config, "--quiet", "--set", "output.dir=" + dir.path("one")});
-  REQUIRE_MESSAGE(one.exit_code == 0, one.err);
-  const test::CliResult two = run_processes(2, {"train", config, "--quiet"});
-  REQUIRE_MESSAGE(two.exit_code == 0, two.err);
-  CHECK(test::line_count(two.out) == 3);  // rank 0 alone reports
-  CHECK(two.out.find("data parallel: 2 processes, ") !=
-        std::string::npos);  // step time, all-reduce share
-  const RunConfig run = load_run_config(config);
-  // Limits 1e-5 over 50 steps; measured 3.3e-7 (losses) and 2.1e-7 (weights).
-  CHECK(relative_difference(metrics_column(dir.path("sync/metrics.csv"), 3),
-                            metrics_column(dir.path("one/metrics.csv"), 3)) <= 1e-5);
-  CHECK(relative_difference(trained_params(run, dir.path("sync/model.safetensors")),
-                            trained_params(run, dir.path("one/model.safetensors"))) <= 1e-5);
+  const std::vector<std::pair<std::string, json>> variants = {
+      {"sync", {{"sync", true}}},
+      {"sync_variance", {{"sync", true}, {"normalize", "variance"}}},
+      {"sync_mean", {{"sync", true}, {"normalize", "mean"}, {"running_var", "biased"}}}};
+  for (const auto& [name, batchnorm] : variants) {
+    CAPTURE(name);
+    const std::string config = write_config(dir, name, batchnorm, 50);
+    const std::string one_dir = dir.path(name + "_one");
+    const test::CliResult one =
+        test::run_cli({"train", config, "--quiet", "--set", "output.dir=" + one_dir});
+    REQUIRE_MESSAGE(one.exit_code == 0, one.err);
+    const test::CliResult two = run_processes(2, {"train", config, "--quiet"});
+    REQUIRE_MESSAGE(two.exit_code == 0, two.err);
+    CHECK(test::line_count(two.out) == 3);  // rank 0 alone reports
+    CHECK(two.out.find("data parallel: 2 processes, ") !=
+          std::string::npos);  // step time, all-reduce share
+    const RunConfig run = load_run_config(config);
+    // Limits 1e-5 over 50 steps; measured 3.3e-7 (losses) and 2.1e-7 (weights) with "full".
+    CHECK(relative_difference(metrics_column(dir.path(name + "/metrics.csv"), 3),
+                              metrics_column(one_dir + "/metrics.csv", 3)) <= 1e-5);
+    CHECK(relative_difference(trained_params(run, dir.path(name + "/model.safetensors")),
+                              trained_params(run, one_dir + "/model.safetensors")) <= 1e-5);
+  }
 }
 
 TEST_CASE("two processes without sync train like one process normalizing each half on its own") {

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <minima/core/rng.hpp>
@@ -117,6 +119,63 @@ TEST_CASE("a folded CNN (BN after conv2d, per channel, and after dense) gives th
   const Tensor expected = g.forward(x, Mode::Eval);
   test::check_close(folded.graph.forward(x, Mode::Eval), expected, 1e-5, 1e-5, "outputs");
   CHECK(param(folded.graph, "conv2", "weight")[0] != param(g, "conv2", "weight")[0]);
+}
+
+// The 1-unit layer above with eps 3.75 (sqrt(var + eps) = 2): "full" s = 1.5,
+// "mean" s = gamma = 3 and b' = 3 (1 - 4) + 0.5, "variance" s = 1.5 and
+// b' = 1.5 (1 - 0) + 0.5.
+TEST_CASE("fold_batchnorm folds normalize mean (s = gamma) and variance (the mean taken as 0)") {
+  for (const auto& [normalize, folded_w, folded_b] :
+       {std::tuple{"full", 3.0f, -4.0f}, std::tuple{"mean", 6.0f, -8.5f},
+        std::tuple{"variance", 3.0f, 2.0f}}) {
+    CAPTURE(normalize);
+    const json layers = {
+        {{"type", "dense"}, {"units", 1}, {"name", "fc"}},
+        {{"type", "batchnorm"}, {"name", "bn"}, {"eps", 3.75}, {"normalize", normalize}}};
+    Graph g = built(layers.dump(), 1);
+    g.find("fc")->params()[0]->value[0] = 2.0f;    // W
+    g.find("fc")->params()[1]->value[0] = 1.0f;    // b
+    g.find("bn")->params()[0]->value[0] = 3.0f;    // gamma
+    g.find("bn")->params()[1]->value[0] = 0.5f;    // beta
+    g.find("bn")->buffers()[0]->value[0] = 4.0f;   // running_mean
+    g.find("bn")->buffers()[1]->value[0] = 0.25f;  // running_var
+    FoldedModel folded = fold_batchnorm(g);
+    CHECK(folded.folded == std::vector<std::string>{"fc + bn"});
+    CHECK(param(folded.graph, "fc", "weight")[0] == folded_w);
+    CHECK(param(folded.graph, "fc", "bias")[0] == folded_b);
+  }
+}
+
+TEST_CASE("folded MLPs and CNNs with normalize mean or variance give the original's eval outputs") {
+  for (const char* normalize : {"mean", "variance"}) {
+    CAPTURE(normalize);
+    const json bn = {{"type", "batchnorm"}, {"normalize", normalize}};
+    const json mlp = {{{"type", "dense"}, {"units", 6}},
+                      bn,
+                      {{"type", "relu"}},
+                      {{"type", "dense"}, {"units", 4}, {"bias", false}},
+                      bn,
+                      {{"type", "tanh"}},
+                      {{"type", "dense"}, {"units", 3}}};
+    const json cnn = {{{"type", "conv2d"}, {"out_channels", 3}, {"kernel", 3}, {"padding", 1}},
+                      bn,
+                      {{"type", "relu"}},
+                      {{"type", "flatten"}},
+                      {{"type", "dense"}, {"units", 3}}};
+    for (const auto& [layers, sample] :
+         {std::pair{mlp, Shape{7}}, std::pair{cnn, Shape{2, 5, 5}}}) {
+      CAPTURE(sample.str());
+      Graph g = built(layers.dump(), sample);
+      make_trained(g, sample);
+      FoldedModel folded = fold_batchnorm(g);
+      CHECK(folded.skipped.empty());
+      CHECK(folded.folded.size() == (sample.rank() == 1 ? 2 : 1));
+      Rng rng(19);
+      const Tensor x = test::random_normal(sample.with_batch(12), rng, 0.5f, 1.5f);
+      const Tensor expected = g.forward(x, Mode::Eval);
+      test::check_close(folded.graph.forward(x, Mode::Eval), expected, 1e-5, 1e-5, "outputs");
+    }
+  }
 }
 
 TEST_CASE("fold_batchnorm without affine parameters, and a BatchNorm that is the output layer") {

@@ -198,7 +198,7 @@ TEST_CASE("graph: config() round-trips through from_json, in topological order")
   CHECK(config == json::parse(R"([
       {"type": "dense", "name": "fc", "units": 6, "bias": true, "init": "he"},
       {"type": "batchnorm", "name": "bn", "eps": 1e-5, "momentum": null, "affine": false, "track_running_stats": true,
-       "sync": false},
+       "sync": false, "running_var": "unbiased", "normalize": "full"},
       {"type": "sigmoid", "name": "sigmoid1"},
       {"type": "dense", "name": "dense1", "units": 2, "bias": false, "init": "gaussian", "std": 0.5}])"));
   Graph again = Graph::from_json(config, "/m");

@@ -238,29 +238,39 @@ TEST_CASE("gradcheck batchnorm in Train mode: m = 2, 3, 64, affine on and off") 
       }
 }
 
+namespace {
+
+// The batchnorm `spec` on a batch of s.n samples s.sample with gamma, beta in
+// [0.5, 1.5) (from `seed`): Train, then Eval with the running statistics the
+// Train passes left (affine in x: differences are exact, tolerance 1e-3).
+void check_batchnorm_train_then_eval(const json& spec, const LayerShape& s, uint64_t seed,
+                                     uint64_t input_seed) {
+  CAPTURE(spec.dump());
+  CAPTURE(s.sample.str());
+  auto layer = minima::test::make_layer(spec, s.sample);
+  minima::Rng rng(seed);
+  for (minima::Param* p : layer->params())
+    for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
+  Tensor x(s.sample.with_batch(s.n));
+  separated_inputs(input_seed)(x);
+  const GradCheckResult r = check_gradients(*layer, {x}, batchnorm_options());
+  INFO(r.summary());
+  CHECK(r.passed);
+  GradCheckOptions eval;
+  eval.mode = Mode::Eval;
+  eval.tolerance = 1e-3;
+  const GradCheckResult e = check_gradients(*layer, {x}, eval);
+  INFO(e.summary());
+  CHECK(e.passed);
+}
+
+}  // namespace
+
 TEST_CASE("gradcheck batchnorm over channels of images [N, C, H, W], Train and Eval") {
   for (const bool affine : {true, false})
-    for (const LayerShape& s : {LayerShape{Shape{2, 3, 3}, 2}, LayerShape{Shape{3, 2, 4}, 1}}) {
-      CAPTURE(affine);
-      CAPTURE(s.sample.str());
-      auto layer =
-          minima::test::make_layer(json{{"type", "batchnorm"}, {"affine", affine}}, s.sample);
-      minima::Rng rng(uint64_t(s.n));
-      for (minima::Param* p : layer->params())
-        for (int64_t k = 0; k < p->value.numel(); ++k) p->value[k] = 0.5f + rng.uniform();
-      Tensor x(s.sample.with_batch(s.n));
-      separated_inputs(uint64_t(s.n + 7))(x);
-      const GradCheckResult r = check_gradients(*layer, {x}, batchnorm_options());
-      INFO(r.summary());
-      CHECK(r.passed);
-      // Eval with the running statistics the Train passes left: affine in x.
-      GradCheckOptions eval;
-      eval.mode = Mode::Eval;
-      eval.tolerance = 1e-3;
-      const GradCheckResult e = check_gradients(*layer, {x}, eval);
-      INFO(e.summary());
-      CHECK(e.passed);
-    }
+    for (const LayerShape& s : {LayerShape{Shape{2, 3, 3}, 2}, LayerShape{Shape{3, 2, 4}, 1}})
+      check_batchnorm_train_then_eval(json{{"type", "batchnorm"}, {"affine", affine}}, s,
+                                      uint64_t(s.n), uint64_t(s.n + 7));
 }
 
 TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mode") {
@@ -269,6 +279,17 @@ TEST_CASE("gradcheck batchnorm without running statistics, in Train and Eval mod
   for (const Mode mode : {Mode::Train, Mode::Eval})
     check_layer(json{{"type", "batchnorm"}, {"track_running_stats", false}}, Shape{4}, 6,
                 separated_inputs(3), batchnorm_options(mode));
+}
+
+// normalize "mean" (y = gamma (x - mu) + beta) and "variance" (y = gamma x /
+// sqrt(var + eps) + beta), with either running_var.
+TEST_CASE("gradcheck batchnorm normalize mean and variance, features and images, Train and Eval") {
+  for (const char* normalize : {"mean", "variance"})
+    for (const char* running_var : {"unbiased", "biased"})
+      for (const LayerShape& s : {LayerShape{Shape{4}, 6}, LayerShape{Shape{2, 3, 3}, 2}})
+        check_batchnorm_train_then_eval(
+            json{{"type", "batchnorm"}, {"normalize", normalize}, {"running_var", running_var}}, s,
+            uint64_t(s.n) + 17, uint64_t(s.n + 11));
 }
 
 TEST_CASE("gradcheck batchnorm in Eval mode with running statistics") {

@@ -3,6 +3,7 @@
 // the nodes and initializers layers write, and the errors.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include <minima/nn/onnx_graph.hpp>
 #include "tests/cli_runner.hpp"
 #include "tests/hex_bytes.hpp"
+#include "tests/support.hpp"
 #include "tests/temp_dir.hpp"
 
 namespace minima {
@@ -101,6 +103,41 @@ TEST_CASE("onnx: each layer writes its nodes, the weights keep their state_dict 
                                           "out.bias"});
   CHECK(onnx.initializers[0].dims == std::vector<int64_t>{2, 1, 3, 3});
   CHECK(onnx.initializers[5].values == std::vector<float>{1, 1});  // running_var starts at 1
+}
+
+// The BatchNormalization node's formula, y = scale (x - mean) / sqrt(var + epsilon) + B,
+// evaluated on its initializers, against minima's Eval output, for each normalize.
+TEST_CASE("onnx: batchnorm with normalize mean or variance is a BatchNormalization of the same y") {
+  for (const char* normalize : {"full", "mean", "variance"}) {
+    CAPTURE(normalize);
+    const json layers = {{{"type", "batchnorm"}, {"name", "bn"}, {"normalize", normalize}}};
+    Graph g = onnx_test_graph(layers.dump(), Shape{3});
+    Rng rng(3);
+    for (int step = 0; step < 3; ++step)  // running statistics away from 0 and 1
+      g.forward(test::random_normal(Shape{8, 3}, rng, 2.0f, 3.0f), Mode::Train);
+    for (Param* p : g.layer(0).params())
+      for (int64_t k = 0; k < 3; ++k) p->value[k] = 0.5f + rng.uniform();
+    const OnnxGraph onnx = onnx_graph(g);
+    REQUIRE(onnx.nodes.size() == 1);
+    const OnnxNode& node = onnx.nodes[0];
+    CHECK(node.op_type == "BatchNormalization");
+    auto initializer = [&](size_t input) {
+      for (const OnnxInitializer& t : onnx.initializers)
+        if (t.name == node.inputs.at(input)) return t.values;
+      FAIL("no initializer " << node.inputs.at(input));
+      return std::vector<float>{};
+    };
+    const std::vector<float> scale = initializer(1), shift = initializer(2), mean = initializer(3),
+                             var = initializer(4);
+    const Tensor x = test::random_normal(Shape{5, 3}, rng, 1.0f, 2.0f);
+    const Tensor y = g.forward(x, Mode::Eval);
+    for (int64_t j = 0; j < x.numel(); ++j) {
+      const int64_t k = j % 3;
+      const double expected =
+          scale[k] * (double(x[j]) - mean[k]) / std::sqrt(double(var[k]) + 1e-5) + shift[k];
+      CHECK(y[j] == doctest::Approx(expected).epsilon(1e-5));
+    }
+  }
 }
 
 TEST_CASE("onnx: a layer without an ONNX form is an error naming it") {

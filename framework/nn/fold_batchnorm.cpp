@@ -78,12 +78,17 @@ void fold_into(const Layer& weighted, const Layer& bn, Tensor& weight, Tensor& b
   const Tensor& var = required_tensor(bn, "running_var");
   const Tensor* gamma = tensor_of(bn, "weight");  // none without affine parameters
   const Tensor* beta = tensor_of(bn, "bias");
-  const double eps = bn.config().at("eps").get<double>();
+  const json config = bn.config();
+  const double eps = config.at("eps").get<double>();
+  const std::string normalize = config.value("normalize", "full");  // full, mean or variance
   const int64_t units = w.dim(0), inputs = w.numel() / units;
   for (int64_t k = 0; k < units; ++k) {
-    const double s = (gamma ? (*gamma)[k] : 1.0) / std::sqrt(double(var[k]) + eps);
+    // "mean": s_k = gamma_k (no division); "variance": mean_k taken as 0 (no subtraction).
+    const double divisor = normalize == "mean" ? 1.0 : std::sqrt(double(var[k]) + eps);
+    const double s = (gamma ? (*gamma)[k] : 1.0) / divisor;
+    const double mean_k = normalize == "variance" ? 0.0 : double(mean[k]);
     for (int64_t j = 0; j < inputs; ++j) weight[k * inputs + j] = float(s * w[k * inputs + j]);
-    bias[k] = float(s * ((b ? (*b)[k] : 0.0) - mean[k]) + (beta ? (*beta)[k] : 0.0));
+    bias[k] = float(s * ((b ? (*b)[k] : 0.0) - mean_k) + (beta ? (*beta)[k] : 0.0));
   }
 }
 

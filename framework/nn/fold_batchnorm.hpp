@@ -11,6 +11,10 @@
 //   W'_kj = s_k W_kj,   b'_k = s_k (b_k - mean_k) + beta_k
 // (b = 0 when the Dense had no bias; the folded Dense always has one;
 // gamma = 1, beta = 0 for a BatchNorm without affine parameters).
+// A BatchNorm with "normalize" "mean" (bn(z)_k = gamma_k (z_k - mean_k) +
+// beta_k) folds with s_k = gamma_k; one with "variance" (bn(z)_k = gamma_k z_k
+// / sqrt(var_k + eps) + beta_k) with mean_k taken as 0; no "normalize" in its
+// config reads as "full".
 // A Conv2d (weight [O, C, k, k]) is the same per output channel k, which
 // BatchNorm over channels normalizes with one mean and variance at every
 // position: W'_k = s_k W_k (its C k k weights), b'_k as above.
@@ -18,7 +22,7 @@
 // The layers are found by their traits (LayerTraits), never by type name: a
 // BatchNorm is a layer that normalizes over the batch, read by PyTorch's
 // names (buffers running_mean, running_var; parameters weight, bias when
-// affine; "eps" in its config); the layers it folds into accept a folded
+// affine; "eps" and "normalize" in its config); the layers it folds into accept a folded
 // scale (Dense, Conv2d: parameters weight, bias when it has one; the folded
 // spec gets "bias": true).
 // A BatchNorm is folded when its only input is such a layer whose output
