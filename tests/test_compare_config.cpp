@@ -288,7 +288,7 @@ TEST_CASE("shipped compare configs: every variant is a valid run config") {
       if (!v.baseline.empty()) CHECK(v.config["seed"] == c.variants[0].config["seed"]);
     }
   }
-  CHECK(files == 9);
+  CHECK(files == 12);
 }
 
 TEST_CASE("compare config: \"seeds\" counts from each run's seed, or lists the seeds") {

@@ -1,5 +1,6 @@
 #include <minima/lesson/fold/fold_report.hpp>
 
+#include <algorithm>
 #include <cstdio>
 
 #include <minima/core/format.hpp>
@@ -13,6 +14,22 @@ std::vector<FoldResult> folded_runs(const VariantSummary& v) {
   std::vector<FoldResult> out;
   for (FoldResult& r : results_of<FoldResult>(v, "fold_bn"))
     if (!r.folded.empty()) out.push_back(std::move(r));
+  return out;
+}
+
+// Folding does not depend on a swept value: per setting (the variant's name
+// outside a sweep), every run of it, in summary order.
+std::vector<std::pair<std::string, std::vector<FoldResult>>> folded_by_setting(
+    const CompareSummary& summary) {
+  std::vector<std::pair<std::string, std::vector<FoldResult>>> out;
+  for (const VariantSummary& v : summary.variants) {
+    std::vector<FoldResult> runs = folded_runs(v);
+    if (runs.empty()) continue;
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == v.setting; });
+    if (it == out.end()) it = out.insert(out.end(), {v.setting, {}});
+    it->second.insert(it->second.end(), runs.begin(), runs.end());
+  }
   return out;
 }
 
@@ -62,11 +79,9 @@ std::vector<ReportTable> fold_tables(const CompareSummary& summary) {
   TextTable table;
   table.header = {"run", "folded", "largest |\u0394logit|", "accuracy change (points)",
                   "predictions changed"};
-  for (const VariantSummary& v : summary.variants) {
-    const std::vector<FoldResult> runs = folded_runs(v);
-    if (runs.empty()) continue;
+  for (const auto& [setting, runs] : folded_by_setting(summary)) {
     const std::optional<Spread> logits = logit_spread(runs);
-    table.rows.push_back({{v.name, joined(runs.front().folded),
+    table.rows.push_back({{setting, joined(runs.front().folded),
                            logits ? format_spread(*logits, scientific) : "not finite",
                            format_spread(accuracy_change_spread(runs), points),
                            format_spread(changed_spread(runs), count) + " of " +
@@ -74,25 +89,30 @@ std::vector<ReportTable> fold_tables(const CompareSummary& summary) {
                           false});
   }
   if (table.rows.empty()) return {};
+  const bool several = table.rows.size() < summary.variants.size() || several_seeds(summary);
   return {{"BatchNorm folded into the layer before it at the end of training, on the test set" +
-               std::string(several_seeds(summary) ? " (median [min\u2013max] over seeds)" : "") +
+               std::string(several ? " (median [min\u2013max] over " +
+                                         std::string(summary.sweep_key.empty()
+                                                         ? "seeds"
+                                                         : "seeds and swept values") +
+                                         ")"
+                                   : "") +
                ":",
            table, ""}};
 }
 
-// One sentence per run with BN folded: whether folding changed what the model predicts.
+// One sentence per setting with BN folded: whether folding changed what the model predicts.
 std::vector<std::string> fold_sentences(const CompareSummary& summary) {
   std::vector<std::string> out;
-  for (const VariantSummary& v : summary.variants) {
-    const std::vector<FoldResult> runs = folded_runs(v);
-    if (runs.empty()) continue;
+  for (const auto& [setting, runs] : folded_by_setting(summary)) {
     const std::optional<Spread> logits = logit_spread(runs);
     const Spread changed = changed_spread(runs);
     const std::string test = std::to_string(runs.front().samples) + " test images";
     std::string sentence =
-        "Folding BN in '" + v.name + "' changes its logits by at most " +
+        "Folding BN in '" + setting + "' changes its logits by at most " +
         (logits ? scientific(logits->median.value) : std::string("a non-finite amount")) +
-        " on the " + test + (several_seeds(summary) ? " (median over seeds)" : "");
+        " on the " + test +
+        (runs.size() > 1 ? " (median over its " + std::to_string(runs.size()) + " runs)" : "");
     sentence += changed.max.value == 0
                     ? " and no prediction: the folded model is the same classifier."
                     : "; " + count(changed.median.value) + " predictions change (test accuracy " +

@@ -145,8 +145,8 @@ std::vector<std::string> stability_sentences(const CompareSummary& summary) {
     const std::string above = above_words(mine);
     sentence += above.empty() ? "; it is the largest value swept" : "; at the next value: " + above;
     if (first_median && setting != settings.front())
-      sentence += "; " + format_fixed(spread->median.value / *first_median, 2) + "\u00d7 '" +
-                  settings.front() + "''s";
+      sentence += "; " + format_fixed(spread->median.value / *first_median, 2) +
+                  "\u00d7 that of '" + settings.front() + "'";
     if (!first_median && setting == settings.front()) first_median = spread->median.value;
     out.push_back(sentence + ".");
   }
