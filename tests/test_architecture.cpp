@@ -81,3 +81,30 @@ TEST_CASE(
   }
   CHECK(names > 400);
 }
+
+TEST_CASE("no file holds a merge's conflict markers") {
+  const fs::path root(minima::test::source_dir());
+  // A marker starts a line: "\n" then seven '<' or '>' and a space.
+  const auto marker = [](char c) {
+    std::string m(1, '\n');
+    m.append(7, c);
+    m.push_back(' ');
+    return m;
+  };
+  const std::string ours = marker('<'), theirs = marker('>');
+  int files = 0;
+  for (const char* folder : {"framework", "layers", "models", "cli", "tests", "examples", "configs",
+                             "scripts", "docs", ".ci"})
+    for (const auto& entry : fs::recursive_directory_iterator(root / folder)) {
+      if (!entry.is_regular_file() || entry.file_size() > 1'000'000) continue;
+      ++files;
+      const std::string text = '\n' + minima::test::read_text(entry.path());
+      INFO(fs::relative(entry.path(), root).string());
+      CHECK(text.find(ours) == std::string::npos);
+      CHECK(text.find(theirs) == std::string::npos);
+    }
+  const std::string readme = '\n' + minima::test::read_text(root / "README.md");
+  CHECK(readme.find(ours) == std::string::npos);
+  CHECK(readme.find(theirs) == std::string::npos);
+  CHECK(files > 300);
+}
