@@ -18,7 +18,7 @@ using namespace minima::lesson;
 namespace {
 
 // fc1 (3 units) -> bn1 with momentum 1 (its running statistics are the last
-// training batch's) -> fc2, on the blobs, with the test set = the training set.
+// training batch's) -> fc2, on the blobs.
 struct KnownRunningStats {
   test::TempDir tmp{"bn_statistics"};
   TrainingData data;
@@ -26,7 +26,6 @@ struct KnownRunningStats {
   explicit KnownRunningStats(int64_t m) {
     test::write_blobs(tmp.path());
     data = load_training_data(test::blob_config(tmp.path(), tmp.path("run")).data);
-    data.eval = data.train;
     model = Graph::from_json({{{"type", "dense"}, {"name", "fc1"}, {"units", 3}},
                               {{"type", "batchnorm"}, {"name", "bn1"}, {"momentum", 1.0}},
                               {{"type", "dense"}, {"name", "fc2"}, {"units", 10}}},
@@ -42,7 +41,7 @@ TEST_CASE("bn_statistics: unbiased running_var of a batch of 4 is 4/3 the data's
   // The meter's data are the same 4 images, in one train-mode batch: the
   // running mean is their mean; the running variance their variance times
   // m/(m-1) = 4/3, so it is 1/3 off, and eval mode divides by 4/3 the
-  // variance the input has there.
+  // variance the input has there (no layer before bn1 depends on the mode).
   KnownRunningStats known(4);
   BatchNormStatsMeter meter(known.model, 4, 4);
   CHECK(meter.layer_names() == std::vector<std::string>{"bn1"});
@@ -91,12 +90,12 @@ TEST_CASE("bn_statistics sentences: the variance shift is said only from 10% off
         "At the end of 'with BN', BN's running variances are 20.0% off the data's (bn2, median "
         "over units) and its running means 0.030 of an input's standard deviation (bn2).");
   CHECK(shifted[1] ==
-        "In 'with BN', bn2 divides at test time by a running variance 1.35\u00d7 "
+        "In 'with BN', bn2 divides in eval mode by a running variance 1.35\u00d7 "
         "the variance its input has there: a variance shift (Li et al. 2018).");
   const std::vector<std::string> fits = bn_statistics_sentences(with_bn_statistics(0.2, 0.95));
   CHECK(fits[1] ==
         "In 'with BN', every BN layer's running variance is within 10% of the "
-        "variance its input has at test time (farthest: bn2, 0.95\u00d7): no variance "
+        "variance its input has in eval mode (farthest: bn2, 0.95\u00d7): no variance "
         "shift.");
   const nlohmann::json aggregate =
       bn_statistics_aggregate(with_bn_statistics(0.2, 1.35).variants[1]);

@@ -87,16 +87,14 @@ BatchNormStatsPoint BatchNormStatsMeter::measure(Graph& model, const TrainingDat
                                                  int64_t step) {
   const Tensor& theta = model.values();
   std::copy(theta.data(), theta.data() + theta.numel(), copy_.values().data());
-  const int64_t train_n = std::min(samples_, data.train.count) / batch_size_ * batch_size_;
-  const Moments trained = input_moments(first_samples(data.train, data.normalization, train_n).x,
-                                        Mode::Train, batch_size_);
-  const int64_t test_n = std::min(samples_, data.eval.count);
-  const Moments tested =
-      input_moments(first_samples(data.eval, data.normalization, test_n).x, Mode::Eval, test_n);
+  const int64_t n = std::min(samples_, data.train.count) / batch_size_ * batch_size_;
+  const Tensor x = first_samples(data.train, data.normalization, n).x;
+  const Moments trained = input_moments(x, Mode::Train, batch_size_);
+  const Moments evaluated = input_moments(x, Mode::Eval, n);
 
   BatchNormStatsPoint p{step, {}, {}, {}};
   for (size_t l = 0; l < bn_.size(); ++l) {
-    const std::vector<double>&mu = trained.mean[l], &s2 = trained.var[l], &v2 = tested.var[l];
+    const std::vector<double>&mu = trained.mean[l], &s2 = trained.var[l], &v2 = evaluated.var[l];
     const Tensor& rm = bn_buffer(model.layer(bn_[l]), "running_mean");
     const Tensor& rv = bn_buffer(model.layer(bn_[l]), "running_var");
     const size_t units = mu.size();

@@ -9,11 +9,11 @@
 //     var_error  = median_k |running_var_k / s2_k - 1|;
 // - the variance shift (Li et al. 2018, "Understanding the Disharmony
 //   between Dropout and Batch Normalization by Variance Shift"): what eval
-//   mode divides by against the variance its input has in eval mode, over
-//   the first `samples` test images, dropout off and every BN on its
-//   running statistics:
+//   mode divides by against the variance v2_k its input has in eval mode
+//   (dropout off, every BN on its running statistics), over the same
+//   training images, so that only the mode differs:
 //     variance_shift = median_k running_var_k / v2_k.
-//   It is 1 when the running variance fits the test-time input; a dropout
+//   It is 1 when the running variance fits the eval-mode input; a dropout
 //   before BN makes the training-time variance larger, so it is > 1.
 // Computed on a copy of the model: the run itself is untouched.
 #include <cstdint>

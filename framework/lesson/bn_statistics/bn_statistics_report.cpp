@@ -66,9 +66,12 @@ WorstLayer final_worst(const std::vector<BatchNormStatsResult>& runs, BnQuantity
 
 std::string percent_text(double fraction) { return format_fixed(100 * fraction, 1) + "%"; }
 std::string ratio_text(double ratio) { return format_fixed(ratio, 2) + "\u00d7"; }
+std::string sigma_text(double fraction) { return format_fixed(fraction, 3) + " \u03c3"; }
 std::string spread_text(const std::optional<Spread>& s, BnQuantity q) {
   if (!s) return "\u2014";
-  return format_spread(*s, q == BnQuantity::VarianceShift ? ratio_text : percent_text);
+  return format_spread(*s, q == BnQuantity::MeanError  ? sigma_text
+                           : q == BnQuantity::VarError ? percent_text
+                                                       : ratio_text);
 }
 
 Chart worst_layer_chart(const CompareSummary& summary, BnQuantity q) {
@@ -77,7 +80,7 @@ Chart worst_layer_chart(const CompareSummary& summary, BnQuantity q) {
                                  "variance shift (BN layer farthest from 1)"};
   static const char* labels[] = {"|running_mean \u2212 \u03bc| / \u03c3",
                                  "|running_var / \u03c3\u00b2 \u2212 1|",
-                                 "running_var / test-time variance"};
+                                 "running_var / eval-mode variance"};
   Chart chart = training_chart(titles[int(q)], labels[int(q)], q != BnQuantity::VarianceShift);
   if (q == BnQuantity::VarianceShift) chart.guides.push_back({1.0, "no shift"});
   for (const VariantSummary& v : summary.variants) {
@@ -133,7 +136,7 @@ std::vector<ReportTable> bn_statistics_tables(const CompareSummary& summary) {
            std::string(several_seeds(summary) ? ", then median [min\u2013max] over seeds" : "") +
            "): error of the running mean in units of the input's standard deviation, of the "
            "running variance relative to the input's variance, both against the training "
-           "data in train mode; and running variance / the input's variance at test time:",
+           "data in train mode; and running variance / the input's variance in eval mode:",
        table, ""}};
 }
 
@@ -163,12 +166,12 @@ std::vector<std::string> bn_statistics_sentences(const CompareSummary& summary) 
     const WorstLayer shift = final_worst(runs, BnQuantity::VarianceShift);
     if (std::abs(std::log(shift.value)) >= std::log(1.1))
       out.push_back("In '" + v.name + "', " + shift.layer +
-                    " divides at test time by a running variance " + ratio_text(shift.value) +
+                    " divides in eval mode by a running variance " + ratio_text(shift.value) +
                     " the variance its input has there: a variance shift (Li et al. 2018)" + over +
                     ".");
     else
       out.push_back("In '" + v.name + "', every BN layer's running variance is within 10% of " +
-                    "the variance its input has at test time (farthest: " + shift.layer + ", " +
+                    "the variance its input has in eval mode (farthest: " + shift.layer + ", " +
                     ratio_text(shift.value) + ")" + over + ": no variance shift.");
   }
   return out;
@@ -186,7 +189,7 @@ void bn_statistics_section(HtmlReport& page, const CompareSummary& summary) {
       "mode in batches of the run's size (what the averages estimate), the running mean's error "
       "|running_mean \u2212 \u03bc| / \u03c3 and the running variance's |running_var / "
       "\u03c3\u00b2 \u2212 1|, each the median over units; and the variance shift (Li et al. "
-      "2018): running_var over the variance the input has in eval mode on the first test images "
+      "2018): running_var over the variance the input has in eval mode on the same training images "
       "(dropout off, every BN on its running statistics), 1 when they agree. The charts show the "
       "BN layer farthest from the ideal at each point.");
   std::vector<Chart> charts;
