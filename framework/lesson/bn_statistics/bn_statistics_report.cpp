@@ -81,7 +81,9 @@ Chart worst_layer_chart(const CompareSummary& summary, BnQuantity q) {
   static const char* labels[] = {"|running_mean \u2212 \u03bc| / \u03c3",
                                  "|running_var / \u03c3\u00b2 \u2212 1|",
                                  "running_var / eval-mode variance"};
-  Chart chart = training_chart(titles[int(q)], labels[int(q)], q != BnQuantity::VarianceShift);
+  // Log y: at step 0 the running statistics are the initial 0 and 1, often
+  // orders of magnitude off the data's, and a ratio reads best on a log scale.
+  Chart chart = training_chart(titles[int(q)], labels[int(q)], true);
   if (q == BnQuantity::VarianceShift) chart.guides.push_back({1.0, "no shift"});
   for (const VariantSummary& v : summary.variants) {
     if (bn_results(v).empty()) continue;
@@ -89,7 +91,7 @@ Chart worst_layer_chart(const CompareSummary& summary, BnQuantity q) {
     for (const BatchNormStatsResult& r : bn_results(v)) {
       SeedCurve c;
       for (const BatchNormStatsPoint& p : r.points)
-        if (const double w = worst_of(p, q); std::isfinite(w) && (w > 0 || !chart.log_y)) {
+        if (const double w = worst_of(p, q); std::isfinite(w) && w > 0) {
           c.x.push_back(double(p.step));
           c.y.push_back(w);
         }
@@ -195,7 +197,7 @@ void bn_statistics_section(HtmlReport& page, const CompareSummary& summary) {
   std::vector<Chart> charts;
   for (BnQuantity q : {BnQuantity::MeanError, BnQuantity::VarError, BnQuantity::VarianceShift})
     charts.push_back(worst_layer_chart(summary, q));
-  page.chart_grid(charts, 3, 360, 280);
+  page.chart_grid(charts, 1, 900, 520);
   for (const std::string& sentence : bn_statistics_sentences(summary)) page.paragraph(sentence);
   for (const ReportTable& t : tables) {
     page.paragraph(t.caption);
