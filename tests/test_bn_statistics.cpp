@@ -8,6 +8,7 @@
 #include <minima/data/batcher.hpp>
 #include <minima/lesson/bn_statistics/bn_statistics.hpp>
 #include <minima/lesson/bn_statistics/bn_statistics_report.hpp>
+#include <minima/lesson/measurement.hpp>
 #include "tests/compare_fixtures.hpp"
 #include "tests/temp_dir.hpp"
 #include "tests/train_fixture.hpp"
@@ -102,4 +103,16 @@ TEST_CASE("bn_statistics sentences: the variance shift is said only from 10% off
   CHECK(aggregate["bn2"]["variance_shift"]["median"]["value"] == 1.35);
   CHECK(bn_statistics_aggregate(with_bn_statistics(0.2, 1.35).variants[0]).is_null());
   CHECK(bn_statistics_tables(with_bn_statistics(0.2, 1.35))[0].table.rows.size() == 2);
+}
+
+TEST_CASE("bn_statistics settings: true, or samples, with errors naming the key") {
+  const Measurement& m = *measurement_registry().find("bn_statistics")->measurement;
+  const nlohmann::json on = true, few = {{"samples", 1}}, word = "yes", typo = {{"sample", 10}};
+  CHECK(*m.configure(&on, "/bn_statistics") == nlohmann::json{{"samples", 2000}});
+  CHECK_THROWS_WITH(m.configure(&few, "/bn_statistics"),
+                    "/bn_statistics/samples: expected an integer of at least 2, got 1");
+  CHECK_THROWS_WITH(m.configure(&word, "/bn_statistics"),
+                    "/bn_statistics: expected true, false or {\"samples\": N}");
+  CHECK_THROWS_WITH_AS(m.configure(&typo, "/bn_statistics"),
+                       doctest::Contains("/bn_statistics/sample: unknown key"), ConfigError);
 }
