@@ -1,5 +1,5 @@
 // `minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]
-//                 [--jobs N] [--tensorboard DIR]`
+//                 [--jobs N] [--tensorboard DIR] [--serve [--port P] [--host NAME]]`
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -7,11 +7,8 @@
 #include <optional>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/core/blas.hpp>
-#include <minima/core/format.hpp>
 #include <minima/lesson/compare_page.hpp>
 #include <minima/lesson/thresholds/learning_curves.hpp>
-#include <minima/platform/blas_kernel_description.hpp>
 #include <minima/platform/processes.hpp>
 #include <minima/platform/threads.hpp>
 #include <minima/report/png_chart.hpp>
@@ -20,8 +17,10 @@
 #include "cli/compare/compare_plan.hpp"
 #include "cli/compare/compare_run.hpp"
 #include "cli/compare/parallel_runs.hpp"
+#include "cli/compare_summary.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
+#include "cli/serve/live_compare.hpp"
 
 namespace minima::cli {
 namespace {
@@ -34,6 +33,7 @@ struct CompareArgs {
   bool quiet = false;
   int jobs = 0;             // runs at once; 0 = as many as the cores allow
   std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
+  ServeArgs serve;          // --serve: the live page
 };
 
 // How many runs train at once: --jobs, or as many as the cores allow when
@@ -50,52 +50,6 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
     return 1;
   }
   return a.jobs;
-}
-
-// "BLAS kernel: OpenBLAS Zen (AVX2)"
-std::string hardware_line() { return "BLAS kernel: " + blas_kernel_description(blas_corename()); }
-
-// The summary's settings and variants, before any run has finished.
-lesson::CompareSummary summary_setup(const CompareConfig& compare, const std::vector<Plan>& plans,
-                                     const std::string& config_file,
-                                     const std::vector<std::string>& overrides) {
-  lesson::CompareSummary setup;
-  setup.title = compare.description.empty()
-                    ? "minima compare: " + std::filesystem::path(config_file).stem().string()
-                    : compare.description;
-  setup.source = config_file;
-  setup.command = "minima compare " + shell_word(config_file);
-  for (const std::string& o : overrides) setup.command += " --set " + shell_word(o);
-  setup.sweep_key = compare.sweep_key;
-  setup.hardware = hardware_line();
-  setup.notes = setup_notes(plans, compare);
-  setup.measures = compare.measures;
-  for (const CompareVariant& v : compare.variants) {
-    const json description = v.config.value("description", json(""));
-    lesson::VariantSummary& summary = setup.variants.emplace_back();
-    summary.name = v.name;
-    summary.setting = v.setting;
-    summary.sweep_value = v.sweep_value;
-    summary.baseline = v.baseline;
-    summary.description = description.is_string() ? description.get<std::string>() : "";
-    summary.changes = v.changes;
-    summary.source = v.source;
-    summary.config = v.config;
-    summary.style = v.style;
-  }
-  return setup;
-}
-
-// `setup` with the runs finished so far (in plan order) and their notes.
-lesson::CompareSummary summary_so_far(lesson::CompareSummary setup, const std::vector<Plan>& plans,
-                                      const std::vector<std::optional<RunOutcome>>& outcomes) {
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (!outcomes[i]) continue;
-    setup.variants[plans[i].variant].seeds.push_back(outcomes[i]->result);
-    for (const std::string& note : {outcomes[i]->diverged_note, outcomes[i]->stop_note})
-      if (!note.empty()) setup.notes.push_back(note);
-  }
-  return setup;
 }
 
 // What the terminal shows once the runs are done.
@@ -123,6 +77,11 @@ int run_compare(const CompareArgs& a) {
   const std::string report_path = (out / "report.html").string();
   const lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
   std::vector<std::optional<RunOutcome>> outcomes(plans.size());  // the runs finished so far
+  std::vector<std::string> names;
+  for (const lesson::VariantSummary& v : setup.variants) names.push_back(v.name);
+  const auto live = a.serve.serve && writer ? std::make_unique<LiveCompare>(
+                                                  a.serve, setup.title, names, plans.size(), out_dir)
+                                            : nullptr;
   {
     // The first Ctrl-C stops the running runs at their next step; a second one kills.
     const InterruptGuard interrupts;
@@ -132,7 +91,7 @@ int run_compare(const CompareArgs& a) {
     if (jobs > 1) set_threads(1);
     std::mutex mutex;  // guards `outcomes`, the report files and the terminal
     const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                             a.tensorboard, mutex};
+                             a.tensorboard, mutex,        live.get()};
     run_in_parallel(plans.size(), jobs, [&](size_t i) {
       if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
       RunOutcome outcome = run_one(plans[i], i, context);
@@ -155,6 +114,7 @@ int run_compare(const CompareArgs& a) {
   for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
+  if (live) live->serve_until_interrupted(stopped);
   return stopped ? 130 : 0;
 }
 
@@ -178,6 +138,7 @@ CommandRun declare_compare(CLI::App& app) {
                  "1: one after the other). Results are the same either way")
       ->type_name("N")
       ->check(whole_number(1, 1024));
+  add_serve_options(app, args->serve);
   app.footer(
       "Trains every variant COMPARE_CONFIG names once per seed (side by side when\n"
       "each run leaves cores idle, see --jobs); a seed gives every variant the same\n"
@@ -210,6 +171,7 @@ CommandRun declare_compare(CLI::App& app) {
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"
+      "With --serve, a browser at the printed address watches every chart grow.\n"
       "\n"
       "Ctrl-C stops the running runs at their next step and writes the report of\n"
       "what finished (exit status 130).\n"

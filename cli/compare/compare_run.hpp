@@ -7,6 +7,7 @@
 
 #include <minima/lesson/summary.hpp>
 #include "cli/compare/compare_plan.hpp"
+#include "cli/serve/run_observer.hpp"
 
 namespace minima::cli {
 
@@ -23,6 +24,7 @@ struct RunContext {
   bool writer;                     // writes files and messages (rank 0 of a data-parallel compare)
   const std::string& tensorboard;  // the TensorBoard log's directory, or ""
   std::mutex& print;               // held while printing
+  RunObserver* observer;           // told of each start, evaluation and end (--serve), or null
 };
 
 // Trains run `index` of the plan. Ctrl-C (interrupt_requested) stops it at
