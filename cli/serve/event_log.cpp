@@ -10,7 +10,7 @@ bool EventLog::append(const nlohmann::json& event) {
   std::unique_lock lock(mutex_);
   const std::string text =
       "id: " + std::to_string(ends_.size()) + "\ndata: " + event.dump() + "\n\n";
-  if (closed_ || text_.size() + text.size() > kMaxBytes) {
+  if (closed_ || text_.size() + text.size() > max_bytes_) {
     ++dropped_;
     return false;
   }

@@ -4,7 +4,7 @@
 // from its own byte offset. Training only appends (a lock and a copy, never a
 // wait on a watcher); a watcher that reads slowly or not at all just stays
 // behind in the log, so no watcher holds memory of its own and the whole is
-// bounded by kMaxBytes (events past it are dropped and counted).
+// bounded by its max_bytes (events past it are dropped and counted).
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -19,6 +19,7 @@ namespace minima::cli {
 class EventLog {
  public:
   static constexpr size_t kMaxBytes = size_t(64) << 20;
+  explicit EventLog(size_t max_bytes = kMaxBytes) : max_bytes_(max_bytes) {}
 
   // Appends `event` as the next id and wakes every parked watcher; false
   // (and nothing appended) when the log is full or closed.
@@ -44,6 +45,7 @@ class EventLog {
  private:
   void wake_all(std::unique_lock<std::mutex>& lock);
 
+  size_t max_bytes_;
   mutable std::mutex mutex_;
   std::string text_;
   std::vector<size_t> ends_;  // ends_[id]: the byte offset after event id
