@@ -66,37 +66,37 @@ void print_results(const lesson::CompareSummary& summary, const CompareArgs& a,
 
 int run_compare(const CompareArgs& a) {
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
-  const CompareConfig compare = load_compare_config(a.config, a.overrides);
+  CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
-  const std::vector<Plan> plans = plan_runs(compare, out_dir);
+  std::vector<Plan> plans = plan_runs(compare, out_dir);
   // Under mpirun every process trains each run together with the others
   // (data parallel, one run at a time); rank 0 writes and prints.
   const bool writer = process_rank() == 0;
   if (writer) std::filesystem::create_directories(out_dir);
   const std::filesystem::path out(out_dir);
   const std::string report_path = (out / "report.html").string();
-  const lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
+  lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
   std::vector<std::optional<RunOutcome>> outcomes(plans.size());  // the runs finished so far
   std::vector<std::string> names;
   for (const lesson::VariantSummary& v : setup.variants) names.push_back(v.name);
-  const auto live = a.serve.serve && writer ? std::make_unique<LiveCompare>(
-                                                  a.serve, setup.title, names, plans.size(), out_dir)
-                                            : nullptr;
-  {
-    // The first Ctrl-C stops the running runs at their next step; a second one kills.
-    const InterruptGuard interrupts;
-    const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
-    // Side by side, every run trains on one thread of its own: the shared
-    // pool is set to one thread here, before they start, and stays so.
-    if (jobs > 1) set_threads(1);
-    std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-    const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                             a.tensorboard, mutex,        live.get()};
-    run_in_parallel(plans.size(), jobs, [&](size_t i) {
+  const auto live = a.serve.serve && writer
+                        ? std::make_unique<LiveCompare>(a.serve, a.config, a.overrides, setup.title,
+                                                        names, plans.size(), out_dir)
+                        : nullptr;
+  const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
+  // Side by side, every run trains on one thread of its own: the shared
+  // pool is set to one thread here, before they start, and stays so.
+  if (jobs > 1) set_threads(1);
+  std::mutex mutex;  // guards `outcomes`, the report files and the terminal
+  RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
+                     a.tensorboard, mutex,        live.get()};
+  // Trains plans[first...], rewriting summary.json and report.html after each run.
+  const auto run_from = [&](size_t first) {
+    run_in_parallel(plans.size() - first, jobs, [&](size_t k) {
       if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
-      RunOutcome outcome = run_one(plans[i], i, context);
+      RunOutcome outcome = run_one(plans[first + k], first + k, context);
       const std::lock_guard lock(mutex);
-      outcomes[i] = std::move(outcome);
+      outcomes[first + k] = std::move(outcome);
       if (!writer) return;
       const lesson::CompareSummary so_far = summary_so_far(setup, plans, outcomes);
       write_file_atomically((out / "summary.json").string(),
@@ -104,6 +104,11 @@ int run_compare(const CompareArgs& a) {
       write_file_atomically(report_path, lesson::compare_report_html(so_far));
       if (!a.png.empty()) write_png_chart(lesson::accuracy_chart(so_far), a.png);
     });
+  };
+  {
+    // The first Ctrl-C stops the running runs at their next step; a second one kills.
+    const InterruptGuard interrupts;
+    run_from(0);
   }
 
   bool stopped = false;
@@ -114,7 +119,21 @@ int run_compare(const CompareArgs& a) {
   for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
-  if (live) live->serve_until_interrupted(stopped);
+  // A what-if from the live page: one more variant, compared with the first baseline.
+  const auto run_more = [&](CompareConfig more) {
+    CompareVariant& v = more.variants.at(0);
+    v.baseline = compare.variants[0].baseline.empty() ? compare.variants[0].name
+                                                      : compare.variants[0].baseline;
+    v.style = LineStyle::numbered(int(compare.variants.size()));
+    const size_t first = plans.size();
+    for (Plan& p : plan_runs(more, out_dir)) plans.push_back(std::move(p));
+    for (size_t i = first; i < plans.size(); ++i) plans[i].variant = compare.variants.size();
+    compare.variants.push_back(v);
+    outcomes.resize(context.count = plans.size());
+    setup = summary_setup(compare, plans, a.config, a.overrides);
+    run_from(first);
+  };
+  if (live) live->serve_until_interrupted(stopped, run_more);
   return stopped ? 130 : 0;
 }
 

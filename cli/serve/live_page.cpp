@@ -17,6 +17,9 @@ svg{background:#fff;border:1px solid #ddd}
 #progress div{font-family:ui-monospace,monospace;font-size:.9em;white-space:pre}
 .note{background:#fff4d6;padding:.4em .6em}
 iframe{width:100%;height:90vh;border:1px solid #ddd}
+#whatif label{margin-right:1em}
+#whatif input{width:6em}
+.error{color:#b00020}
 </style>
 )page";
 
@@ -30,6 +33,24 @@ const char* const kLivePageBody = R"page(</head><body>
 <svg id="accuracy" width="660" height="340" data-points="0"></svg>
 <svg id="loss" width="660" height="340" data-points="0"></svg>
 </div>
+<form id="whatif" novalidate>
+<h2>What if?</h2>
+<p>Another variant of this comparison's base with these settings changed
+(empty: as the base), run after the others with the same seeds unless
+given; the link of this page then asks for it again.</p>
+<label>learning rate <input name="optimizer.lr" type="number" step="any"></label>
+<label>BatchNorm <select name="model.batchnorm"><option value="">as the base</option>
+<option value="true">on</option><option value="false">off</option></select></label>
+<label>batch size <input name="train.batch_size" type="number" step="1"></label>
+<label>initial weights' std <input name="model.std" type="number" step="any"></label>
+<label>activation <select name="model.activation"><option value="">as the base</option>
+<option>sigmoid</option><option>relu</option><option>tanh</option></select></label>
+<label>seeds <input name="seeds" placeholder="0, 1, 2"></label>
+<button type="submit">Run it</button>
+<p id="whatif-error" class="error"></p>
+<p id="whatif-link"></p>
+</form>
+<ul id="whatifs"></ul>
 <div id="report"></div>
 <script>
 "use strict";
@@ -50,6 +71,7 @@ function handle(e) {
     setup = e;
     document.getElementById("title").textContent = e.title + " (live)";
   } else if (e.type === "start") {
+    setup.variants[e.variant] = e.name;
     const r = runOf(e);
     r.total = e.total; r.state = "training"; r.acc.push([0, 100 * e.accuracy]);
   } else if (e.type === "eval") {
@@ -60,6 +82,8 @@ function handle(e) {
     r.step = e.steps; r.state = e.finished ? "finished" : "stopped";
   } else if (e.type === "done") {
     showReport(e.report);
+  } else if (e.type === "whatif") {
+    showWhatIf(e);
   }
 }
 
@@ -131,10 +155,92 @@ function render() {
 
 function showReport(url) {
   const frame = document.createElement("iframe");
-  frame.src = url;
+  frame.src = url + "?" + Date.now();
   frame.title = "report.html";
   document.getElementById("report").replaceChildren(frame);
   document.getElementById("status").textContent = "All runs done: below is report.html, as written.";
+}
+
+// "What if?": the form's settings as JSON (only those filled in), POSTed
+// with this server's token; the page's URL keeps every what-if asked for
+// (?v=<settings>&v=...), so that a shared link pre-fills the form.
+const token = document.querySelector('meta[name="minima-token"]').content;
+const form = document.getElementById("whatif");
+
+function formSettings() {
+  const settings = {};
+  for (const input of form.elements) {
+    if (!input.name || input.value.trim() === "") continue;
+    if (input.name === "seeds") settings.seeds = input.value.split(",").map(Number);
+    else if (input.name === "model.batchnorm") settings[input.name] = input.value === "true";
+    else if (input.name === "model.activation") settings[input.name] = input.value;
+    else settings[input.name] = Number(input.value);
+  }
+  return settings;
+}
+
+function fillForm(settings) {
+  for (const input of form.elements) {
+    if (!input.name || !(input.name in settings)) continue;
+    const v = settings[input.name];
+    input.value = Array.isArray(v) ? v.join(", ") : String(v);
+  }
+}
+
+async function post(path, body) {
+  const reply = await fetch(path, {method: "POST", body: JSON.stringify(body),
+                                   headers: {"Content-Type": "application/json", "X-Minima-Token": token}});
+  return {ok: reply.ok, body: await reply.json()};
+}
+
+async function askWhatIf(settings) {
+  const reply = await post("/whatif", settings);
+  document.getElementById("whatif-error").textContent = reply.ok ? "" : reply.body.error;
+  if (!reply.ok) return;
+  const url = new URL(location.href);
+  url.searchParams.append("v", JSON.stringify(settings));
+  history.replaceState(null, "", url);
+}
+
+function showWhatIf(e) {
+  let item = document.getElementById("whatif-" + e.id);
+  if (!item) {
+    item = document.createElement("li");
+    item.id = "whatif-" + e.id;
+    document.getElementById("whatifs").append(item);
+  }
+  item.replaceChildren(`${e.name || item.dataset.name}: ${e.state}` + (e.error ? ` (${e.error})` : ""));
+  if (e.name) item.dataset.name = e.name;
+  item.dataset.state = e.state;
+  if (e.state === "queued") {
+    const cancel = document.createElement("button");
+    cancel.textContent = "cancel";
+    cancel.onclick = () => post("/cancel", {id: e.id});
+    item.append(" ", cancel);
+  }
+}
+
+form.onsubmit = event => {
+  event.preventDefault();
+  askWhatIf(formSettings());
+};
+
+// A link with what-ifs pre-fills the form with the first and offers to ask
+// for them all; opening it starts nothing.
+const linked = new URL(location.href).searchParams.getAll("v").flatMap(v => {
+  try { return [JSON.parse(v)]; } catch (error) { return []; }
+});
+if (linked.length) {
+  fillForm(linked[0]);
+  const again = document.createElement("button");
+  again.type = "button";
+  again.textContent = `Run the link's ${linked.length} what-if(s)`;
+  again.onclick = async () => {
+    again.disabled = true;
+    history.replaceState(null, "", location.pathname);
+    for (const settings of linked) await askWhatIf(settings);
+  };
+  document.getElementById("whatif-link").append(again);
 }
 
 const source = new EventSource("/events");

@@ -2,8 +2,11 @@
 // chromium), driven over the DevTools protocol by puppeteer-core: the page
 // loads without console errors or uncaught exceptions, its accuracy chart
 // gains points while a run evaluates, every run gets a progress line, and
-// when the runs are done it shows report.html. Timeouts only guard against
-// hangs. Run by live_page_test.sh (which installs puppeteer-core):
+// when the runs are done it shows report.html; then "What if?": a refused
+// setting (a negative learning rate) shows the config code's error, a
+// valid one starts a variant whose curves join the chart and whose settings
+// join the page's URL, and that URL opened anew pre-fills the form and
+// starts nothing. Timeouts only guard against hangs. Run by live_page_test.sh (which installs puppeteer-core):
 //   node live_page_test.js MINIMA WRITE_BLOBS WORK_DIR
 "use strict";
 const {spawn, execFileSync} = require("child_process");
@@ -56,7 +59,12 @@ async function main() {
   const problems = [];
   try {
     const page = await browser.newPage();
-    page.on("console", m => { if (m.type() === "error") problems.push("console: " + m.text()); });
+    // The one refusal the test asks for logs its 400 as a failed resource.
+    let refusing = false;
+    page.on("console", m => {
+      if (m.type() === "error" && !(refusing && m.text().includes("status of 400")))
+        problems.push("console: " + m.text());
+    });
     page.on("pageerror", e => problems.push("exception: " + e.message));
     await page.goto(url, {waitUntil: "load", timeout: 60000});
     // Each run's start event draws its step-0 point; then evaluations add more.
@@ -70,6 +78,39 @@ async function main() {
     const frame = await (await page.$("#report iframe")).contentFrame();
     await frame.waitForSelector("svg", {timeout: 60000});
     if (!(await frame.content()).includes("with BN")) fail("the report in the page names no variant");
+
+    // What if? A refused setting shows its error.
+    refusing = true;
+    await page.type('input[name="optimizer.lr"]', "-1");
+    await page.click('#whatif button[type="submit"]');
+    await page.waitForFunction(() => document.getElementById("whatif-error").textContent !== "",
+                               {timeout: 60000});
+    const error = await page.$eval("#whatif-error", p => p.textContent);
+    if (!error.includes("/optimizer/lr")) fail("the refusal does not name the setting: " + error);
+    refusing = false;
+    // A valid one runs; its curves join the chart.
+    const before = await page.$eval("#accuracy", svg => +svg.dataset.points);
+    await page.$eval('input[name="optimizer.lr"]', input => { input.value = "0.25"; });
+    await page.select('select[name="model.batchnorm"]', "false");
+    await page.click('#whatif button[type="submit"]');
+    await page.waitForFunction(() => document.querySelector('#whatifs li[data-state="done"]'),
+                               {timeout: 300000});
+    const after = await pointsAbove(page, before);
+    const legend = await page.$eval("#accuracy", svg => svg.textContent);
+    if (!legend.includes("what if #1")) fail("the chart's legend has no what-if: " + legend);
+    console.log(`what if: the accuracy chart went from ${before} to ${after} points`);
+    const link = page.url();
+    if (!link.includes("?v=")) fail("the page's URL does not keep the what-if: " + link);
+    // The shared link pre-fills the form and starts nothing.
+    const shared = await browser.newPage();
+    await shared.goto(link, {waitUntil: "load", timeout: 60000});
+    await shared.waitForFunction(() => document.querySelector('#whatifs li[data-state="done"]'),
+                                 {timeout: 60000});
+    const lr = await shared.$eval('input[name="optimizer.lr"]', input => input.value);
+    const bn = await shared.$eval('select[name="model.batchnorm"]', input => input.value);
+    const asked = await shared.$$eval("#whatifs li", items => items.length);
+    if (lr !== "0.25" || bn !== "false" || asked !== 1)
+      fail(`the shared link: lr ${lr}, BN ${bn}, ${asked} what-ifs (expected 0.25, false, 1)`);
   } finally {
     await browser.close();
     child.kill("SIGINT");
