@@ -32,7 +32,5 @@ std::string http_exchange(int port, const std::string& request, int timeout_ms =
 std::string http_get(int port, const std::string& path, const std::string& extra = "");
 // The status code of an HTTP answer ("HTTP/1.1 421 ..." -> 421); 0 when none.
 int http_status(const std::string& answer);
-// A loopback port that was free a moment ago.
-int free_port();
 
 }  // namespace minima::test

@@ -11,6 +11,7 @@
 #include "cli/serve/live_page.hpp"
 #include "cli/serve/live_server.hpp"
 #include "cli/serve/request_check.hpp"
+#include "cli/serve/whatif.hpp"
 #include "tests/http_probe.hpp"
 
 using namespace minima;
@@ -195,4 +196,43 @@ TEST_CASE("live server: a client that reads nothing or sends half a request stal
   CHECK(server->events().append({{"type", "done"}}));
   CHECK(reader.read("\"done\"", 20000).find("\"done\"") != std::string::npos);
   CHECK(http_status(http_get(port, "/")) == 200);
+}
+
+TEST_CASE("what if: only the documented settings, each of its kind, become a variant") {
+  const WhatIf w = read_whatif(R"({"optimizer.lr": 0.5, "model.batchnorm": false, "seeds": [3]})", 4);
+  CHECK(w.name == "what if #4: optimizer.lr=0.5, model.batchnorm=false");
+  CHECK(w.changes.dump() == R"({"optimizer.lr":0.5,"model.batchnorm":false})");
+  CHECK(w.seeds == nlohmann::json::array({3}));
+  CHECK_THROWS_WITH(read_whatif(R"({"data.dir": "/etc"})", 1),
+                    doctest::Contains("'data.dir' is not a setting the page may change"));
+  CHECK_THROWS_WITH(read_whatif(R"({"model.batchnorm": "yes"})", 1),
+                    doctest::Contains("is not a true/false"));
+  CHECK_THROWS_WITH(read_whatif(R"({"train.batch_size": 2.5})", 1),
+                    doctest::Contains("is not a number"));
+  CHECK_THROWS_WITH(read_whatif(R"({"seeds": [1,2,3,4,5,6,7,8,9,10,11]})", 1),
+                    doctest::Contains("1 to 10 seeds"));
+  CHECK_THROWS_WITH(read_whatif("{}", 1), doctest::Contains("change at least one setting"));
+  CHECK_THROWS_WITH(read_whatif("[1", 1), doctest::Contains("a JSON object"));
+  // The compare's own document with the what-if as its only variant.
+  const nlohmann::ordered_json doc = whatif_document(
+      nlohmann::ordered_json::parse(R"({"base": "b.json", "seeds": 3, "baseline": "with BN",
+          "sweep": {"key": "optimizer.lr", "values": [1]}, "variants": {"with BN": {}}})"),
+      w);
+  CHECK(doc.dump() ==
+        R"({"base":"b.json","seeds":[3],"variants":{"what if #4: optimizer.lr=0.5, )"
+        R"(model.batchnorm=false":{"optimizer.lr":0.5,"model.batchnorm":false}}})");
+}
+
+TEST_CASE("what if: the queue holds 8, takes 10 a minute, and a waiting one can be cancelled") {
+  WhatIfQueue queue;
+  for (int id = 1; id <= 8; ++id) CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", id)).empty());
+  CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 9)).find("waiting") != std::string::npos);
+  CHECK(queue.cancel(2));
+  CHECK_FALSE(queue.cancel(2));
+  CHECK(queue.next(std::chrono::milliseconds(0))->id == 1);
+  CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 10)).empty());
+  CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 11)).empty());
+  CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 12)).find("a minute") !=
+        std::string::npos);
+  CHECK(queue.next(std::chrono::milliseconds(0))->id == 3);
 }

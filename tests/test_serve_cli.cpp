@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <csignal>
 #include <string>
 #include <thread>
@@ -35,13 +37,26 @@ void write_serve_compare(const test::TempDir& tmp) {
       "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}}})");
 }
 
-// Connects to `port` until the server listens (or 60 s pass).
-bool wait_for_server(int port) {
+// Starts minima with `args` (ending in --serve --port 0), its standard
+// output going to `log`.
+test::CliOptions to_log(const std::string& log) {
+  test::CliOptions options;
+  options.launcher = {"/bin/sh", "-c", "exec \"$0\" \"$@\" >'" + log + "'"};
+  return options;
+}
+
+// The port that the "live page: http://127.0.0.1:P/" line in `log` names,
+// once it is there (0 after 60 s without).
+int served_port(const std::string& log) {
+  const std::string line = "live page: http://127.0.0.1:";
   for (int i = 0; i < 600; ++i) {
-    if (test::Socket(port).connected()) return true;
+    const std::string text = std::filesystem::exists(log) ? read_file(log) : "";
+    const size_t at = text.find(line);
+    if (at != std::string::npos && text.find('/', at + line.size()) != std::string::npos)
+      return std::atoi(text.c_str() + at + line.size());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return false;
+  return 0;
 }
 
 }  // namespace
@@ -53,10 +68,11 @@ TEST_CASE("minima compare --serve: live events under hostile requests, same runs
       test::run_cli({"compare", tmp.path("cmp.json"), "--quiet", "--out", tmp.path("plain")});
   REQUIRE(plain.exit_code == 0);
 
-  const int port = test::free_port();
   test::CliProcess served({"compare", tmp.path("cmp.json"), "--out", tmp.path("served"), "--serve",
-                           "--port", std::to_string(port)});
-  REQUIRE(wait_for_server(port));
+                           "--port", "0"},
+                          to_log(tmp.path("served.txt")));
+  const int port = served_port(tmp.path("served.txt"));
+  REQUIRE(port > 0);
   test::Socket watcher(port), idle(port);
   const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\n";
   REQUIRE(watcher.send("GET /events HTTP/1.1\r\n" + host + "\r\n"));
@@ -76,12 +92,32 @@ TEST_CASE("minima compare --serve: live events under hostile requests, same runs
   CHECK(http_status(report) == 200);
   CHECK(report.find("</html>") != std::string::npos);
   CHECK(http_status(http_get(port, "/summary.json")) == 200);
+  // What if? From the page, with its token: a refused setting names itself;
+  // a valid one trains and joins summary.json.
+  const std::string page = http_get(port, "/");
+  const size_t at = page.find("minima-token\" content=\"");
+  REQUIRE(at != std::string::npos);
+  const std::string token = page.substr(at + 23, 32);
+  const auto whatif = [&](const std::string& body) {
+    return http_exchange(port, "POST /whatif HTTP/1.1\r\n" + host + "Origin: http://127.0.0.1:" +
+                                   std::to_string(port) + "\r\nX-Minima-Token: " + token +
+                                   "\r\nConnection: close\r\nContent-Length: " +
+                                   std::to_string(body.size()) + "\r\n\r\n" + body);
+  };
+  const std::string refused = whatif(R"({"optimizer.lr": -1})");
+  CHECK(http_status(refused) == 400);
+  CHECK(refused.find("/optimizer/lr") != std::string::npos);
+  CHECK(http_status(whatif(R"({"data.dir": "/etc"})")) == 400);
+  CHECK(http_status(whatif(R"({"optimizer.lr": 0.25, "seeds": [7]})")) == 202);
+  CHECK(watcher.read("\"state\":\"done\"", 60000).find("\"state\":\"done\"") != std::string::npos);
+  const json summary = json::parse(read_file(tmp.path("served/summary.json")));
+  CHECK(summary.dump().find("what if #1: optimizer.lr=0.25") != std::string::npos);
+  CHECK(std::filesystem::exists(tmp.path("served/what-if-1-optimizer-lr-0-25/seed-7/metrics.csv")));
   served.kill(SIGINT);
   const test::CliResult result = served.wait();
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
-  CHECK(result.out.find("live page: http://127.0.0.1:" + std::to_string(port) + "/") !=
-        std::string::npos);
+  CHECK(read_file(tmp.path("served.txt")).find("still serving") != std::string::npos);
   for (const char* run : {"with-bn/seed-7", "with-bn/seed-8", "without-bn/seed-7"}) {
     const std::string a = tmp.path("plain/") + run, b = tmp.path("served/") + run;
     CHECK(test::metrics_without_seconds(a + "/metrics.csv") ==
@@ -97,10 +133,11 @@ TEST_CASE("minima compare --serve: a port in use is one clear error, --port need
       test::run_cli({"compare", tmp.path("cmp.json"), "--port", "8123", "--out", tmp.path("o")});
   CHECK(orphan.exit_code == 2);
   CHECK(orphan.err.find("--serve") != std::string::npos);
-  const int port = test::free_port();
   test::CliProcess holder({"compare", tmp.path("cmp.json"), "--out", tmp.path("b"), "--serve",
-                           "--port", std::to_string(port)});
-  REQUIRE(wait_for_server(port));
+                           "--port", "0"},
+                          to_log(tmp.path("b.txt")));
+  const int port = served_port(tmp.path("b.txt"));
+  REQUIRE(port > 0);
   const test::CliResult second = test::run_cli(
       {"compare", tmp.path("cmp.json"), "--out", tmp.path("c"), "--serve", "--port",
        std::to_string(port)});
