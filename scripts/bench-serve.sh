@@ -3,7 +3,9 @@
 # hears of an evaluation (docs/serve.md has the figures):
 #   - wall time of `minima compare CONFIG --set train.steps=STEPS` without
 #     --serve, with --serve and 1 event-stream watcher, and with 200 (from
-#     the start until the report is written; median of REPEAT runs each);
+#     the start until the report is written; median of REPEAT runs each),
+#     and the CPU time (user + system) of the minima process, which a busy
+#     host disturbs far less than the wall time;
 #   - latency of the first accuracy point: when the first watcher received
 #     it minus the wall time its evaluation finished (the event's "t").
 # Watchers are scripts/serve_watchers.py (Python's standard library).
@@ -24,26 +26,30 @@ now() { date +%s.%N; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a - b }'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# One run without --serve: prints its wall seconds.
+cpu() { awk '{ printf "%.2f\n", $1 + $2 }' "$out/cpu"; }
+
+# One run without --serve: prints its wall and CPU seconds.
 plain() {
   local start; start=$(now)
-  "$minima" compare "$config" --set train.steps="$steps" --quiet --out "$out/plain" >/dev/null
-  minus "$(now)" "$start"
+  /usr/bin/time -f "%U %S" -o "$out/cpu" \
+    "$minima" compare "$config" --set train.steps="$steps" --quiet --out "$out/plain" >/dev/null
+  echo "$(minus "$(now)" "$start") $(cpu)"
 }
 
 # One run with --serve and $1 watchers: prints its wall seconds (until the
-# watchers saw "done") and appends the watchers' latency line to $out/latency.
+# watchers saw "done") and CPU seconds, and appends the watchers' latency
+# line to $out/latency.
 served() {
   local port start pid
   port=$(free_port)
   start=$(now)
-  "$minima" compare "$config" --set train.steps="$steps" --quiet --out "$out/served" \
-    --serve --port "$port" >/dev/null &
+  /usr/bin/time -f "%U %S" -o "$out/cpu" "$minima" compare "$config" --set train.steps="$steps" \
+    --quiet --out "$out/served" --serve --port "$port" >/dev/null &
   pid=$!
   python3 "$root/scripts/serve_watchers.py" "$port" "$1" >>"$out/latency"
   local end; end=$(now)
-  kill -INT "$pid"; wait "$pid" || true
-  minus "$end" "$start"
+  pkill -INT -P "$pid"; wait "$pid" || true  # Ctrl-C to minima, the child of time
+  echo "$(minus "$end" "$start") $(cpu)"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -51,16 +57,24 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 "$minima" info | grep -iE "cpu|blas|kernel" >&2 || true
 # The modes take turns (plain, 1, 200, plain, ...), so that a busy spell of
 # the host weighs on all three alike.
-declare -A times
+declare -A wall cpus
 for _ in $(seq "$repeat"); do
-  times[plain]+="$(plain) "
-  for watchers in 1 200; do times[$watchers]+="$(served "$watchers") "; done
+  for mode in plain 1 200; do
+    if [ "$mode" = plain ]; then read -r w c < <(plain); else read -r w c < <(served "$mode"); fi
+    wall[$mode]+="$w "
+    cpus[$mode]+="$c "
+  done
 done
-base=$(printf '%s\n' ${times[plain]} | median)
-printf 'without --serve:      median %.2f s  (%s)\n' "$base" "${times[plain]% }"
-for watchers in 1 200; do
-  m=$(printf '%s\n' ${times[$watchers]} | median)
-  printf 'with %3s watcher(s):  median %.2f s  (%s)  %+.1f %%\n' "$watchers" "$m" \
-    "${times[$watchers]% }" "$(awk -v m="$m" -v b="$base" 'BEGIN { print (m - b) * 100 / b }')"
-  grep -h "^watchers $watchers:" "$out/latency" | sed 's/^/    /'
+percent() { awk -v m="$1" -v b="$2" 'BEGIN { printf "%+.1f %%", (m - b) * 100 / b }'; }
+base_wall=$(printf '%s\n' ${wall[plain]} | median)
+base_cpu=$(printf '%s\n' ${cpus[plain]} | median)
+for mode in plain 1 200; do
+  w=$(printf '%s\n' ${wall[$mode]} | median)
+  c=$(printf '%s\n' ${cpus[$mode]} | median)
+  label="with $mode watcher(s)"
+  [ "$mode" = plain ] && label="without --serve"
+  printf '%-22s wall median %6.2f s %-9s (%s)  CPU median %6.2f s %-9s (%s)\n' "$label:" \
+    "$w" "$(percent "$w" "$base_wall")" "${wall[$mode]% }" "$c" "$(percent "$c" "$base_cpu")" \
+    "${cpus[$mode]% }"
+  [ "$mode" = plain ] || grep -h "^watchers $mode:" "$out/latency" | sed 's/^/    /'
 done

@@ -38,7 +38,7 @@ def main():
         s = connect(port)
         s.setblocking(False)
         selector.register(s, selectors.EVENT_READ, i)
-        state[i] = {"buffer": b"", "first": None, "done": False}
+        state[i] = {"buffer": b"", "first": None, "done": False, "saw_done": False}
     latencies = []
     open_streams = count
     while open_streams:
@@ -52,7 +52,7 @@ def main():
             *lines, w["buffer"] = w["buffer"].split(b"\n")
             for line in lines:
                 if b'"type":"done"' in line:
-                    w["done"] = True
+                    w["done"] = w["saw_done"] = True
                 elif b'"type":"eval"' in line and (key.data == 0 or w["first"] is None):
                     latency = now - json.loads(line[6:])["t"]
                     if key.data == 0:
@@ -64,9 +64,10 @@ def main():
                 key.fileobj.close()
                 open_streams -= 1
     firsts = [w["first"] for w in state.values() if w["first"] is not None]
+    complete = sum(w["saw_done"] for w in state.values())
     print("watchers %d: first accuracy point after %.2f ms (worst watcher %.2f ms), "
-          "median over the first watcher's points %.2f ms" % (count, firsts[0], max(firsts),
-                                               statistics.median(latencies)))
+          "median over the first watcher's points %.2f ms; %d of %d streams complete"
+          % (count, firsts[0], max(firsts), statistics.median(latencies), complete, count))
 
 
 if __name__ == "__main__":

@@ -46,7 +46,8 @@ LiveCompare::LiveCompare(const ServeArgs& args, const std::string& config_file,
   server_->events().append(
       {{"type", "setup"}, {"title", title}, {"variants", variants}, {"runs", runs}});
   if (host_given)
-    std::printf("minima compare: listening on %s as --host asks: whoever reaches it can watch\n",
+    std::printf("minima compare: listening on %s as --host asks: whoever reaches it can watch "
+        "and ask what-ifs\n",
                 settings.host.c_str());
   std::printf("live page: %s (Ctrl-C stops)\n", server_->url().c_str());
   std::fflush(stdout);

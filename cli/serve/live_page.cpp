@@ -261,7 +261,7 @@ std::string live_page_html(const Listening& listening, bool host_given) {
   if (host_given) {
     const std::string note = "<p class=\"note\">This server listens on " +
                              minima::escape_xml(listening.host) +
-                             " (--host): anyone who can reach that address can watch.</p>\n";
+                             " (--host): anyone who can reach that address can watch and ask what-ifs.</p>\n";
     page.insert(page.find("<p id=\"status\">"), note);
   }
   return page;

@@ -15,7 +15,7 @@ void add_serve_options(CLI::App& app, ServeArgs& args) {
       ->needs(serve);
   app.add_option("--host", args.host,
                  "listen on this IPv4 address or name instead of 127.0.0.1\n"
-                 "(then whoever reaches it can watch)")
+                 "(then whoever reaches it can watch and ask what-ifs)")
       ->type_name("NAME")
       ->needs(serve);
 }
