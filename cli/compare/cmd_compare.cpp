@@ -66,6 +66,7 @@ void print_results(const lesson::CompareSummary& summary, const CompareArgs& a,
 
 int run_compare(const CompareArgs& a) {
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
+  if (a.serve.serve && process_count() > 1) throw UsageError("--serve runs in one process only");
   CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
   std::vector<Plan> plans = plan_runs(compare, out_dir);
