@@ -221,6 +221,10 @@ TEST_CASE("what if: only the documented settings, each of its kind, become a var
   CHECK(doc.dump() ==
         R"({"base":"b.json","seeds":[3],"variants":{"what if #4: optimizer.lr=0.5, )"
         R"(model.batchnorm=false":{"optimizer.lr":0.5,"model.batchnorm":false}}})");
+  // A compare of whole configs: the what-if starts from the first.
+  const nlohmann::ordered_json configs = whatif_document(
+      nlohmann::ordered_json::parse(R"({"configs": ["a.json", "b.json"]})"), w);
+  CHECK(configs.dump().rfind(R"({"base":"a.json","variants":{"what if #4)", 0) == 0);
 }
 
 TEST_CASE("what if: the queue holds 8, takes 10 a minute, and a waiting one can be cancelled") {

@@ -70,6 +70,12 @@ WhatIf read_whatif(const std::string& body, int id) {
 }
 
 nlohmann::ordered_json whatif_document(nlohmann::ordered_json compare_doc, const WhatIf& w) {
+  // {"configs": [a, b, ...]}: the what-if starts from the first, as from a base.
+  if (compare_doc.contains("configs") && compare_doc["configs"].is_array() &&
+      !compare_doc["configs"].empty()) {
+    compare_doc["base"] = compare_doc["configs"][0];
+    compare_doc.erase("configs");
+  }
   compare_doc.erase("sweep");
   compare_doc.erase("baseline");
   compare_doc["variants"] = nlohmann::ordered_json::object({{w.name, w.changes}});

@@ -6,7 +6,8 @@
 //    "model.std": 0.1, "model.activation": "relu", "seeds": [0, 1]}
 // (any subset); nothing else is accepted, no paths and no config files. The
 // variant is the compare file's own document with "variants" set to it alone
-// (no sweep, no baseline; "seeds" kept unless given), so the same config code
+// (no sweep, no baseline; "seeds" kept unless given; a {"configs": [...]}
+// compare starts from its first config), so the same config code
 // checks it and the same seeds give the same data order and initial weights.
 #include <chrono>
 #include <condition_variable>
