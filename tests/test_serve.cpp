@@ -3,16 +3,24 @@
 // loopback sockets: it answers or drops each request and stays up.
 #include <doctest/doctest.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
+#include <minima/core/atomic_file.hpp>
+#include "cli/interrupt.hpp"
 #include "cli/serve/event_log.hpp"
+#include "cli/serve/live_compare.hpp"
 #include "cli/serve/live_page.hpp"
 #include "cli/serve/live_server.hpp"
 #include "cli/serve/request_check.hpp"
 #include "cli/serve/whatif.hpp"
 #include "tests/http_probe.hpp"
+#include "tests/temp_dir.hpp"
+#include "tests/train_fixture.hpp"
 
 using namespace minima;
 using namespace minima::cli;
@@ -239,4 +247,42 @@ TEST_CASE("what if: the queue holds 8, takes 10 a minute, and a waiting one can 
   CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 12)).find("a minute") !=
         std::string::npos);
   CHECK(queue.next(std::chrono::milliseconds(0))->id == 3);
+}
+
+TEST_CASE("live compare: a what-if is cancelled while waiting and while it trains") {
+  test::TempDir tmp("serve_cancel");
+  test::write_blobs(tmp.path());
+  write_file_atomically(tmp.path("base.json"), test::blob_config_json(tmp.path(), "unused").dump());
+  write_file_atomically(tmp.path("cmp.json"), R"({"base": "base.json", "variants": {"a": {}}})");
+  LiveCompare live({true, "", 0}, tmp.path("cmp.json"), {}, "t", {"a"}, 1, tmp.path("out"));
+  const std::string url = live.url();
+  const int port = std::atoi(url.c_str() + url.rfind(':') + 1);
+  const std::string self = "http://127.0.0.1:" + std::to_string(port);
+  const std::string page = http_get(port, "/");
+  const std::string token = page.substr(page.find("minima-token\" content=\"") + 23, 32);
+  // Trains nothing: runs until told to stop.
+  std::atomic<int> started{0};
+  std::thread serving([&] {
+    live.serve_until_interrupted(false, [&](CompareConfig, std::atomic<bool>& stop) {
+      ++started;
+      while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    });
+  });
+  CHECK(http_status(post(port, "/whatif", R"({"optimizer.lr": 0.5})", self, token)) == 202);
+  CHECK(http_status(post(port, "/whatif", R"({"optimizer.lr": 0.25})", self, token)) == 202);
+  while (started.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CHECK(http_status(post(port, "/cancel", R"({"id": 2})", self, token)) == 200);  // waiting
+  CHECK(http_status(post(port, "/cancel", R"({"id": 1})", self, token)) == 202);  // training
+  CHECK(http_status(post(port, "/cancel", R"({"id": 7})", self, token)) == 409);
+  CHECK(http_status(post(port, "/cancel", "[]", self, token)) == 400);
+  test::Socket events(port);
+  events.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n");
+  const std::string log = events.read(R"("seeds":null,"state":"cancelled")", 20000);
+  CHECK(log.find(R"("id":1,"name":"what if #1: optimizer.lr=0.5","seeds":null,"state":"cancelled")") !=
+        std::string::npos);
+  CHECK(log.find(R"("id":2,"state":"cancelled")") != std::string::npos);
+  cli::interrupt_requested() = true;  // Ctrl-C ends the serving
+  serving.join();
+  cli::interrupt_requested() = false;
+  CHECK(started.load() == 1);
 }

@@ -90,11 +90,11 @@ int run_compare(const CompareArgs& a) {
   if (jobs > 1) set_threads(1);
   std::mutex mutex;  // guards `outcomes`, the report files and the terminal
   RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                     a.tensorboard, mutex,        live.get()};
+                     a.tensorboard, mutex,        live.get(),   &interrupt_requested()};
   // Trains plans[first...], rewriting summary.json and report.html after each run.
   const auto run_from = [&](size_t first) {
     run_in_parallel(plans.size() - first, jobs, [&](size_t k) {
-      if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
+      if (context.stop->load()) return;  // not started before Ctrl-C: not in the report
       RunOutcome outcome = run_one(plans[first + k], first + k, context);
       const std::lock_guard lock(mutex);
       outcomes[first + k] = std::move(outcome);
@@ -121,7 +121,7 @@ int run_compare(const CompareArgs& a) {
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
   // A what-if from the live page: one more variant, compared with the first baseline.
-  const auto run_more = [&](CompareConfig more) {
+  const auto run_more = [&](CompareConfig more, std::atomic<bool>& stop) {
     CompareVariant& v = more.variants.at(0);
     v.baseline = compare.variants[0].baseline.empty() ? compare.variants[0].name
                                                       : compare.variants[0].baseline;
@@ -132,7 +132,9 @@ int run_compare(const CompareArgs& a) {
     compare.variants.push_back(v);
     outcomes.resize(context.count = plans.size());
     setup = summary_setup(compare, plans, a.config, a.overrides);
+    context.stop = &stop;
     run_from(first);
+    context.stop = &interrupt_requested();
   };
   if (live) live->serve_until_interrupted(stopped, run_more);
   return stopped ? 130 : 0;

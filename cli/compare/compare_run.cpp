@@ -79,7 +79,9 @@ void train(Trainer& trainer, const std::string& name, const RunContext& context,
   if (trainer.stopped()) {
     outcome.result.finished = false;
     outcome.result.steps = trainer.step();
-    outcome.stop_note = "Stopped early (Ctrl-C) during '" + name + "' at step " +
+    const bool cancelled = context.stop != &interrupt_requested();
+    outcome.stop_note = std::string(cancelled ? "Cancelled" : "Stopped early (Ctrl-C)") +
+                        " during '" + name + "' at step " +
                         std::to_string(trainer.step()) + " of " +
                         std::to_string(trainer.total_steps()) + "; the report shows what finished.";
   }
@@ -102,7 +104,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   TrainerOptions options;
   options.progress =
       context.quiet || context.side_by_side ? ProgressStyle::Quiet : ProgressStyle::Auto;
-  options.stop = &interrupt_requested();
+  options.stop = context.stop;
   options.after_step = [&](Trainer& trainer) { recorders->after_step(trainer); };
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
     result.accuracy.push_back({p.step, p.eval_acc});

@@ -77,8 +77,9 @@ void LiveCompare::ended(const RunId& run, int64_t steps, bool finished) {
   server_->events().append(event);
 }
 
-void LiveCompare::serve_until_interrupted(bool stopped,
-                                          const std::function<void(CompareConfig)>& run_more) {
+void LiveCompare::serve_until_interrupted(
+    bool stopped,
+    const std::function<void(CompareConfig, std::atomic<bool>& stop)>& run_more) {
   server_->events().append({{"type", "done"}, {"report", "/report.html"}});
   if (stopped) return;
   const InterruptGuard interrupts;
@@ -88,12 +89,27 @@ void LiveCompare::serve_until_interrupted(bool stopped,
     const std::optional<WhatIf> w = queue_.next(std::chrono::milliseconds(100));
     if (!w) continue;
     whatif_event(*w, "running");
+    stop_running_ = false;
+    running_ = w->id;
+    // Ctrl-C stops the what-if too: passed on to its stop flag.
+    std::atomic<bool> ended{false};
+    std::thread relay([&] {
+      while (!ended.load()) {
+        if (interrupt_requested().load()) stop_running_ = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
     try {
-      run_more(whatif_config(*w));
-      whatif_event(*w, interrupt_requested().load() ? "stopped" : "done");
+      run_more(whatif_config(*w), stop_running_);
+      whatif_event(*w, interrupt_requested().load() ? "stopped"
+                       : stop_running_.load()       ? "cancelled"
+                                                    : "done");
     } catch (const std::exception& e) {
       whatif_event(*w, "failed", e.what());
     }
+    ended = true;
+    relay.join();
+    running_ = 0;
     server_->events().append({{"type", "done"}, {"report", "/report.html"}});
   }
 }
@@ -126,9 +142,12 @@ Reply LiveCompare::cancel_whatif(const std::string& body) {
   if (!request.is_object() || !request.contains("id") || !request["id"].is_number_integer())
     return {400, {{"error", "expected {\"id\": N}"}}};
   const int id = request["id"].get<int>();
+  if (id > 0 && running_.load() == id) {
+    stop_running_ = true;  // the what-if's own event says when it stopped
+    return {202, {{"id", id}, {"state", "cancelling"}}};
+  }
   if (!queue_.cancel(id))
-    return {409, {{"error", "what if #" + std::to_string(id) +
-                                " is not waiting (running or done): Ctrl-C stops the server"}}};
+    return {409, {{"error", "what if #" + std::to_string(id) + " is neither waiting nor running"}}};
   server_->events().append({{"type", "whatif"}, {"id", id}, {"state", "cancelled"}});
   return {200, {{"id", id}, {"state", "cancelled"}}};
 }

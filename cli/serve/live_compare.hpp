@@ -8,7 +8,8 @@
 // page to show report.html, then serves until Ctrl-C, running the what-ifs
 // the page asks for (whatif.hpp) one after the other as they come: POST
 // /whatif queues one (202, or 400 with the config code's error, 429 when
-// too many), POST /cancel {"id": N} takes a waiting one off the queue.
+// too many), POST /cancel {"id": N} takes a waiting one off the queue or
+// stops the running one at its next step.
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,10 +37,13 @@ class LiveCompare : public RunObserver {
 
   // The runs are done and report.html written: the page shows it. Unless
   // Ctrl-C stopped them, serves on until Ctrl-C, handing each what-if's
-  // one-variant compare config to `run_more` (which trains it and rewrites
+  // one-variant compare config to `run_more` (which trains it, stopping at
+  // the next step once `stop` is set: Ctrl-C or its cancel, and rewrites
   // the report) in the order they were queued.
-  void serve_until_interrupted(bool stopped,
-                               const std::function<void(CompareConfig)>& run_more);
+  std::string url() const { return server_->url(); }
+
+  void serve_until_interrupted(
+      bool stopped, const std::function<void(CompareConfig, std::atomic<bool>& stop)>& run_more);
 
  private:
   Reply queue_whatif(const std::string& body);
@@ -53,6 +57,8 @@ class LiveCompare : public RunObserver {
   WhatIfQueue queue_;
   std::mutex ids_;
   int last_id_ = 0;
+  std::atomic<int> running_{0};        // the what-if training now; 0: none
+  std::atomic<bool> stop_running_{false};
   std::unique_ptr<LiveServer> server_;
 };
 

@@ -212,7 +212,7 @@ function showWhatIf(e) {
   item.replaceChildren(`${e.name || item.dataset.name}: ${e.state}` + (e.error ? ` (${e.error})` : ""));
   if (e.name) item.dataset.name = e.name;
   item.dataset.state = e.state;
-  if (e.state === "queued") {
+  if (e.state === "queued" || e.state === "running") {
     const cancel = document.createElement("button");
     cancel.textContent = "cancel";
     cancel.onclick = () => post("/cancel", {id: e.id});
