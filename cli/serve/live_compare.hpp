@@ -10,6 +10,8 @@
 // /whatif queues one (202, or 400 with the config code's error, 429 when
 // too many), POST /cancel {"id": N} takes a waiting one off the queue or
 // stops the running one at its next step.
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
