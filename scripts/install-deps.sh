@@ -6,7 +6,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build ccache pkg-config git ca-certificates
           libopenblas-dev nlohmann-json3-dev doctest-dev libstb-dev libturbojpeg0-dev zlib1g-dev
-          libcli11-dev fonts-dejavu-core libxml2-utils libopenmpi-dev openmpi-bin "$@")
+          libcli11-dev libmicrohttpd-dev fonts-dejavu-core libxml2-utils libopenmpi-dev openmpi-bin "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

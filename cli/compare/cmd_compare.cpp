@@ -1,5 +1,5 @@
 // `minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]
-//                 [--jobs N] [--tensorboard DIR]`
+//                 [--jobs N] [--tensorboard DIR] [--serve [--port P] [--host NAME]]`
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -7,11 +7,8 @@
 #include <optional>
 
 #include <minima/core/atomic_file.hpp>
-#include <minima/core/blas.hpp>
-#include <minima/core/format.hpp>
 #include <minima/lesson/compare_page.hpp>
 #include <minima/lesson/thresholds/learning_curves.hpp>
-#include <minima/platform/blas_kernel_description.hpp>
 #include <minima/platform/processes.hpp>
 #include <minima/platform/threads.hpp>
 #include <minima/report/png_chart.hpp>
@@ -20,8 +17,10 @@
 #include "cli/compare/compare_plan.hpp"
 #include "cli/compare/compare_run.hpp"
 #include "cli/compare/parallel_runs.hpp"
+#include "cli/compare_summary.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
+#include "cli/serve/live_compare.hpp"
 
 namespace minima::cli {
 namespace {
@@ -34,6 +33,7 @@ struct CompareArgs {
   bool quiet = false;
   int jobs = 0;             // runs at once; 0 = as many as the cores allow
   std::string tensorboard;  // --tensorboard DIR; "" = no TensorBoard log
+  ServeArgs serve;          // --serve: the live page
 };
 
 // How many runs train at once: --jobs, or as many as the cores allow when
@@ -52,52 +52,6 @@ int compare_jobs(const CompareArgs& a, const std::vector<Plan>& plans) {
   return a.jobs;
 }
 
-// "BLAS kernel: OpenBLAS Zen (AVX2)"
-std::string hardware_line() { return "BLAS kernel: " + blas_kernel_description(blas_corename()); }
-
-// The summary's settings and variants, before any run has finished.
-lesson::CompareSummary summary_setup(const CompareConfig& compare, const std::vector<Plan>& plans,
-                                     const std::string& config_file,
-                                     const std::vector<std::string>& overrides) {
-  lesson::CompareSummary setup;
-  setup.title = compare.description.empty()
-                    ? "minima compare: " + std::filesystem::path(config_file).stem().string()
-                    : compare.description;
-  setup.source = config_file;
-  setup.command = "minima compare " + shell_word(config_file);
-  for (const std::string& o : overrides) setup.command += " --set " + shell_word(o);
-  setup.sweep_key = compare.sweep_key;
-  setup.hardware = hardware_line();
-  setup.notes = setup_notes(plans, compare);
-  setup.measures = compare.measures;
-  for (const CompareVariant& v : compare.variants) {
-    const json description = v.config.value("description", json(""));
-    lesson::VariantSummary& summary = setup.variants.emplace_back();
-    summary.name = v.name;
-    summary.setting = v.setting;
-    summary.sweep_value = v.sweep_value;
-    summary.baseline = v.baseline;
-    summary.description = description.is_string() ? description.get<std::string>() : "";
-    summary.changes = v.changes;
-    summary.source = v.source;
-    summary.config = v.config;
-    summary.style = v.style;
-  }
-  return setup;
-}
-
-// `setup` with the runs finished so far (in plan order) and their notes.
-lesson::CompareSummary summary_so_far(lesson::CompareSummary setup, const std::vector<Plan>& plans,
-                                      const std::vector<std::optional<RunOutcome>>& outcomes) {
-  for (size_t i = 0; i < plans.size(); ++i) {
-    if (!outcomes[i]) continue;
-    setup.variants[plans[i].variant].seeds.push_back(outcomes[i]->result);
-    for (const std::string& note : {outcomes[i]->diverged_note, outcomes[i]->stop_note})
-      if (!note.empty()) setup.notes.push_back(note);
-  }
-  return setup;
-}
-
 // What the terminal shows once the runs are done.
 void print_results(const lesson::CompareSummary& summary, const CompareArgs& a,
                    const std::string& report_path) {
@@ -112,32 +66,38 @@ void print_results(const lesson::CompareSummary& summary, const CompareArgs& a,
 
 int run_compare(const CompareArgs& a) {
   if (a.config.empty()) throw UsageError("expected a COMPARE_CONFIG file");
-  const CompareConfig compare = load_compare_config(a.config, a.overrides);
+  if (a.serve.serve && process_count() > 1) throw UsageError("--serve runs in one process only");
+  CompareConfig compare = load_compare_config(a.config, a.overrides);
   const std::string out_dir = a.out.empty() ? compare.output_dir : a.out;
-  const std::vector<Plan> plans = plan_runs(compare, out_dir);
+  std::vector<Plan> plans = plan_runs(compare, out_dir);
   // Under mpirun every process trains each run together with the others
   // (data parallel, one run at a time); rank 0 writes and prints.
   const bool writer = process_rank() == 0;
   if (writer) std::filesystem::create_directories(out_dir);
   const std::filesystem::path out(out_dir);
   const std::string report_path = (out / "report.html").string();
-  const lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
+  lesson::CompareSummary setup = summary_setup(compare, plans, a.config, a.overrides);
   std::vector<std::optional<RunOutcome>> outcomes(plans.size());  // the runs finished so far
-  {
-    // The first Ctrl-C stops the running runs at their next step; a second one kills.
-    const InterruptGuard interrupts;
-    const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
-    // Side by side, every run trains on one thread of its own: the shared
-    // pool is set to one thread here, before they start, and stays so.
-    if (jobs > 1) set_threads(1);
-    std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-    const RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                             a.tensorboard, mutex};
-    run_in_parallel(plans.size(), jobs, [&](size_t i) {
-      if (interrupt_requested().load()) return;  // not started before Ctrl-C: not in the report
-      RunOutcome outcome = run_one(plans[i], i, context);
+  std::vector<std::string> names;
+  for (const lesson::VariantSummary& v : setup.variants) names.push_back(v.name);
+  const auto live = a.serve.serve && writer
+                        ? std::make_unique<LiveCompare>(a.serve, a.config, a.overrides, setup.title,
+                                                        names, plans.size(), out_dir)
+                        : nullptr;
+  const int jobs = process_count() > 1 ? 1 : compare_jobs(a, plans);
+  // Side by side, every run trains on one thread of its own: the shared
+  // pool is set to one thread here, before they start, and stays so.
+  if (jobs > 1) set_threads(1);
+  std::mutex mutex;  // guards `outcomes`, the report files and the terminal
+  RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
+                     a.tensorboard, mutex,        live.get(),   &interrupt_requested()};
+  // Trains plans[first...], rewriting summary.json and report.html after each run.
+  const auto run_from = [&](size_t first) {
+    run_in_parallel(plans.size() - first, jobs, [&](size_t k) {
+      if (context.stop->load()) return;  // not started before Ctrl-C: not in the report
+      RunOutcome outcome = run_one(plans[first + k], first + k, context);
       const std::lock_guard lock(mutex);
-      outcomes[i] = std::move(outcome);
+      outcomes[first + k] = std::move(outcome);
       if (!writer) return;
       const lesson::CompareSummary so_far = summary_so_far(setup, plans, outcomes);
       write_file_atomically((out / "summary.json").string(),
@@ -145,6 +105,11 @@ int run_compare(const CompareArgs& a) {
       write_file_atomically(report_path, lesson::compare_report_html(so_far));
       if (!a.png.empty()) write_png_chart(lesson::accuracy_chart(so_far), a.png);
     });
+  };
+  {
+    // The first Ctrl-C stops the running runs at their next step; a second one kills.
+    const InterruptGuard interrupts;
+    run_from(0);
   }
 
   bool stopped = false;
@@ -155,6 +120,23 @@ int run_compare(const CompareArgs& a) {
   for (const std::optional<RunOutcome>& o : outcomes)
     if (o && !o->stop_note.empty())
       std::fprintf(stderr, "minima compare: %s\n", o->stop_note.c_str());
+  // A what-if from the live page: one more variant, compared with the first baseline.
+  const auto run_more = [&](CompareConfig more, std::atomic<bool>& stop) {
+    CompareVariant& v = more.variants.at(0);
+    v.baseline = compare.variants[0].baseline.empty() ? compare.variants[0].name
+                                                      : compare.variants[0].baseline;
+    v.style = LineStyle::numbered(int(compare.variants.size()));
+    const size_t first = plans.size();
+    for (Plan& p : plan_runs(more, out_dir)) plans.push_back(std::move(p));
+    for (size_t i = first; i < plans.size(); ++i) plans[i].variant = compare.variants.size();
+    compare.variants.push_back(v);
+    outcomes.resize(context.count = plans.size());
+    setup = summary_setup(compare, plans, a.config, a.overrides);
+    context.stop = &stop;
+    run_from(first);
+    context.stop = &interrupt_requested();
+  };
+  if (live) live->serve_until_interrupted(stopped, run_more);
   return stopped ? 130 : 0;
 }
 
@@ -178,6 +160,7 @@ CommandRun declare_compare(CLI::App& app) {
                  "1: one after the other). Results are the same either way")
       ->type_name("N")
       ->check(whole_number(1, 1024));
+  add_serve_options(app, args->serve);
   app.footer(
       "Trains every variant COMPARE_CONFIG names once per seed (side by side when\n"
       "each run leaves cores idle, see --jobs); a seed gives every variant the same\n"
@@ -210,6 +193,8 @@ CommandRun declare_compare(CLI::App& app) {
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"
+      "With --serve, a browser at the printed address watches every chart grow and\n"
+      "can ask \"what if?\": more variants of the base (docs/serve.md).\n"
       "\n"
       "Ctrl-C stops the running runs at their next step and writes the report of\n"
       "what finished (exit status 130).\n"

@@ -79,7 +79,9 @@ void train(Trainer& trainer, const std::string& name, const RunContext& context,
   if (trainer.stopped()) {
     outcome.result.finished = false;
     outcome.result.steps = trainer.step();
-    outcome.stop_note = "Stopped early (Ctrl-C) during '" + name + "' at step " +
+    const bool cancelled = context.stop != &interrupt_requested();
+    outcome.stop_note = std::string(cancelled ? "Cancelled" : "Stopped early (Ctrl-C)") +
+                        " during '" + name + "' at step " +
                         std::to_string(trainer.step()) + " of " +
                         std::to_string(trainer.total_steps()) + "; the report shows what finished.";
   }
@@ -94,6 +96,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
                                : variant.name;
   RunOutcome outcome;
   lesson::SeedResult& result = outcome.result;
+  const RunId id{plan.variant, variant.name, plan.seed};
   result.seed = plan.seed;
   std::unique_ptr<Recorders> recorders;         // made once the trainer has built the model
   std::unique_ptr<TensorBoardLog> tensorboard;  // the same
@@ -101,13 +104,14 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   TrainerOptions options;
   options.progress =
       context.quiet || context.side_by_side ? ProgressStyle::Quiet : ProgressStyle::Auto;
-  options.stop = &interrupt_requested();
+  options.stop = context.stop;
   options.after_step = [&](Trainer& trainer) { recorders->after_step(trainer); };
   options.on_eval = [&](const EvalPoint& p, Trainer& trainer) {
     result.accuracy.push_back({p.step, p.eval_acc});
     result.loss.push_back({p.step, p.train_loss});
     result.steps = p.step;
     recorders->at_evaluation(p, trainer);
+    if (context.observer) context.observer->evaluated(id, p);
     if (tensorboard) tensorboard->write(p, trainer.model());
     if (context.side_by_side && !context.quiet) {
       const std::lock_guard lock(context.print);
@@ -127,6 +131,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   result.accuracy.push_back(
       {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
   recorders->start(trainer);
+  if (context.observer) context.observer->started(id, trainer.total_steps(), result.final_accuracy());
   if (!context.quiet) {
     const std::lock_guard lock(context.print);
     std::printf("[%zu/%zu] %s: %lld steps -> %s\n", index + 1, context.count, name.c_str(),
@@ -139,6 +144,7 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   result.ms_per_step =
       1000 * trainer.train_seconds() / double(std::max<int64_t>(1, trainer.step()));
   result.measures = recorders->results();
+  if (context.observer) context.observer->ended(id, trainer.step(), result.finished);
   return outcome;
 }
 

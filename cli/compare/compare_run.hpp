@@ -2,11 +2,13 @@
 // One run of `minima compare`: trains one variant with one seed, with every
 // measurement that is on attached (framework/lesson/measurement.hpp), and
 // returns what it adds to the summary.
+#include <atomic>
 #include <mutex>
 #include <string>
 
 #include <minima/lesson/summary.hpp>
 #include "cli/compare/compare_plan.hpp"
+#include "cli/serve/run_observer.hpp"
 
 namespace minima::cli {
 
@@ -23,6 +25,8 @@ struct RunContext {
   bool writer;                     // writes files and messages (rank 0 of a data-parallel compare)
   const std::string& tensorboard;  // the TensorBoard log's directory, or ""
   std::mutex& print;               // held while printing
+  RunObserver* observer;           // told of each start, evaluation and end (--serve), or null
+  std::atomic<bool>* stop;         // stops the runs at their next step: Ctrl-C, or a cancelled what-if
 };
 
 // Trains run `index` of the plan. Ctrl-C (interrupt_requested) stops it at
