@@ -4,9 +4,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
-#include <csignal>
 #include <string>
 #include <thread>
 
@@ -68,9 +68,9 @@ TEST_CASE("minima compare --serve: live events under hostile requests, same runs
       test::run_cli({"compare", tmp.path("cmp.json"), "--quiet", "--out", tmp.path("plain")});
   REQUIRE(plain.exit_code == 0);
 
-  test::CliProcess served({"compare", tmp.path("cmp.json"), "--out", tmp.path("served"), "--serve",
-                           "--port", "0"},
-                          to_log(tmp.path("served.txt")));
+  test::CliProcess served(
+      {"compare", tmp.path("cmp.json"), "--out", tmp.path("served"), "--serve", "--port", "0"},
+      to_log(tmp.path("served.txt")));
   const int port = served_port(tmp.path("served.txt"));
   REQUIRE(port > 0);
   test::Socket watcher(port), idle(port);
@@ -80,13 +80,16 @@ TEST_CASE("minima compare --serve: live events under hostile requests, same runs
   CHECK(http_status(http_exchange(port, "NOT HTTP\r\n\r\n")) != 200);
   CHECK(http_status(http_exchange(port, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n")) == 421);
   CHECK(http_status(http_get(port, "/", "X-Big: " + std::string(100000, 'a') + "\r\n")) != 200);
-  CHECK(http_status(http_exchange(port, "POST /whatif HTTP/1.1\r\n" + host +
-                                            "Content-Length: 2\r\n\r\n{}")) == 403);
+  CHECK(http_status(http_exchange(
+            port, "POST /whatif HTTP/1.1\r\n" + host + "Content-Length: 2\r\n\r\n{}")) == 403);
   const std::string events = watcher.read("\"type\":\"done\"", 60000);
   CHECK(events.find("\"type\":\"setup\"") != std::string::npos);
   CHECK(events.find("\"type\":\"eval\",\"variant\":1") != std::string::npos);
   CHECK(events.find("\"step\":80") != std::string::npos);
   CHECK(events.find("\"type\":\"done\"") != std::string::npos);
+  // After each run, the report so far: every chart grows run by run.
+  CHECK(events.find("{\"report\":\"/report.html\",\"runs\":1,\"type\":\"report\"}") <
+        events.find("\"type\":\"done\""));
   // After the runs: the report as written, until Ctrl-C.
   const std::string report = http_get(port, "/report.html");
   CHECK(http_status(report) == 200);
@@ -133,14 +136,14 @@ TEST_CASE("minima compare --serve: a port in use is one clear error, --port need
       test::run_cli({"compare", tmp.path("cmp.json"), "--port", "8123", "--out", tmp.path("o")});
   CHECK(orphan.exit_code == 2);
   CHECK(orphan.err.find("--serve") != std::string::npos);
-  test::CliProcess holder({"compare", tmp.path("cmp.json"), "--out", tmp.path("b"), "--serve",
-                           "--port", "0"},
-                          to_log(tmp.path("b.txt")));
+  test::CliProcess holder(
+      {"compare", tmp.path("cmp.json"), "--out", tmp.path("b"), "--serve", "--port", "0"},
+      to_log(tmp.path("b.txt")));
   const int port = served_port(tmp.path("b.txt"));
   REQUIRE(port > 0);
-  const test::CliResult second = test::run_cli(
-      {"compare", tmp.path("cmp.json"), "--out", tmp.path("c"), "--serve", "--port",
-       std::to_string(port)});
+  const test::CliResult second =
+      test::run_cli({"compare", tmp.path("cmp.json"), "--out", tmp.path("c"), "--serve", "--port",
+                     std::to_string(port)});
   CHECK(second.exit_code != 0);
   CHECK(test::line_count(second.err) == 1);
   CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(port)) != std::string::npos);

@@ -1,5 +1,6 @@
 // `minima compare COMPARE_CONFIG [--set key=value ...] [--out DIR] [--png FILE] [--quiet]
 //                 [--jobs N] [--tensorboard DIR] [--serve [--port P] [--host NAME]]`
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -89,8 +90,8 @@ int run_compare(const CompareArgs& a) {
   // pool is set to one thread here, before they start, and stays so.
   if (jobs > 1) set_threads(1);
   std::mutex mutex;  // guards `outcomes`, the report files and the terminal
-  RunContext context{compare,       plans.size(), a.quiet || !writer, jobs > 1, writer,
-                     a.tensorboard, mutex,        live.get(),   &interrupt_requested()};
+  RunContext context{compare, plans.size(), a.quiet || !writer,    jobs > 1, writer, a.tensorboard,
+                     mutex,   live.get(),   &interrupt_requested()};
   // Trains plans[first...], rewriting summary.json and report.html after each run.
   const auto run_from = [&](size_t first) {
     run_in_parallel(plans.size() - first, jobs, [&](size_t k) {
@@ -104,6 +105,9 @@ int run_compare(const CompareArgs& a) {
                             lesson::summary_to_json(so_far).dump(1) + "\n");
       write_file_atomically(report_path, lesson::compare_report_html(so_far));
       if (!a.png.empty()) write_png_chart(lesson::accuracy_chart(so_far), a.png);
+      if (live)
+        live->report_written(size_t(std::count_if(outcomes.begin(), outcomes.end(),
+                                                  [](const auto& o) { return o.has_value(); })));
     });
   };
   {

@@ -46,9 +46,10 @@ LiveCompare::LiveCompare(const ServeArgs& args, const std::string& config_file,
   server_->events().append(
       {{"type", "setup"}, {"title", title}, {"variants", variants}, {"runs", runs}});
   if (host_given)
-    std::printf("minima compare: listening on %s as --host asks: whoever reaches it can watch "
+    std::printf(
+        "minima compare: listening on %s as --host asks: whoever reaches it can watch "
         "and ask what-ifs\n",
-                settings.host.c_str());
+        settings.host.c_str());
   std::printf("live page: %s (Ctrl-C stops)\n", server_->url().c_str());
   std::fflush(stdout);
 }
@@ -77,9 +78,15 @@ void LiveCompare::ended(const RunId& run, int64_t steps, bool finished) {
   server_->events().append(event);
 }
 
+// {"type": "report", "report": "/report.html", "runs": N}: the page shows
+// the report so far below its live charts, so every chart of the report
+// grows run by run.
+void LiveCompare::report_written(size_t runs_done) {
+  server_->events().append({{"type", "report"}, {"report", "/report.html"}, {"runs", runs_done}});
+}
+
 void LiveCompare::serve_until_interrupted(
-    bool stopped,
-    const std::function<void(CompareConfig, std::atomic<bool>& stop)>& run_more) {
+    bool stopped, const std::function<void(CompareConfig, std::atomic<bool>& stop)>& run_more) {
   server_->events().append({{"type", "done"}, {"report", "/report.html"}});
   if (stopped) return;
   const InterruptGuard interrupts;
@@ -153,7 +160,7 @@ Reply LiveCompare::cancel_whatif(const std::string& body) {
 }
 
 void LiveCompare::whatif_event(const WhatIf& w, const char* state, const std::string& error) {
-  nlohmann::json event = {{"type", "whatif"},    {"id", w.id},       {"name", w.name},
+  nlohmann::json event = {{"type", "whatif"},     {"id", w.id},       {"name", w.name},
                           {"changes", w.changes}, {"seeds", w.seeds}, {"state", state}};
   if (!error.empty()) event["error"] = error;
   server_->events().append(event);

@@ -36,6 +36,7 @@ class LiveCompare : public RunObserver {
   void started(const RunId& run, int64_t total_steps, double accuracy) override;
   void evaluated(const RunId& run, const EvalPoint& point) override;
   void ended(const RunId& run, int64_t steps, bool finished) override;
+  void report_written(size_t runs_done) override;
 
   // The runs are done and report.html written: the page shows it. Unless
   // Ctrl-C stopped them, serves on until Ctrl-C, handing each what-if's
@@ -59,7 +60,7 @@ class LiveCompare : public RunObserver {
   WhatIfQueue queue_;
   std::mutex ids_;
   int last_id_ = 0;
-  std::atomic<int> running_{0};        // the what-if training now; 0: none
+  std::atomic<int> running_{0};  // the what-if training now; 0: none
   std::atomic<bool> stop_running_{false};
   std::unique_ptr<LiveServer> server_;
 };

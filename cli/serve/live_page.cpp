@@ -51,6 +51,7 @@ given; the link of this page then asks for it again.</p>
 <p id="whatif-link"></p>
 </form>
 <ul id="whatifs"></ul>
+<p id="report-status"></p>
 <div id="report"></div>
 <script>
 "use strict";
@@ -80,8 +81,10 @@ function handle(e) {
   } else if (e.type === "end") {
     const r = runOf(e);
     r.step = e.steps; r.state = e.finished ? "finished" : "stopped";
+  } else if (e.type === "report") {
+    showReport(e.report, `report.html so far, with ${e.runs} of ${setup.runs} runs:`);
   } else if (e.type === "done") {
-    showReport(e.report);
+    showReport(e.report, "All runs done: below is report.html, as written.", true);
   } else if (e.type === "whatif") {
     showWhatIf(e);
   }
@@ -149,16 +152,21 @@ function render() {
     progress.append(line);
     if (r.state !== "training" && r.state !== "waiting") ++done;
   }
-  if (!document.getElementById("report").childElementCount)
+  if (document.getElementById("report").dataset.final !== "true")
     document.getElementById("status").textContent = `${done} of ${setup.runs} runs done`;
 }
 
-function showReport(url) {
+// The report below the live charts: after each run (so far) and at the end
+// (final); the status line says which.
+function showReport(url, status, final = false) {
   const frame = document.createElement("iframe");
   frame.src = url + "?" + Date.now();
   frame.title = "report.html";
-  document.getElementById("report").replaceChildren(frame);
-  document.getElementById("status").textContent = "All runs done: below is report.html, as written.";
+  const report = document.getElementById("report");
+  report.replaceChildren(frame);
+  report.dataset.final = final;
+  document.getElementById("report-status").textContent = status;
+  if (final) document.getElementById("status").textContent = status;
 }
 
 // "What if?": the form's settings as JSON (only those filled in), POSTed
@@ -259,9 +267,9 @@ std::string live_page_html(const Listening& listening, bool host_given) {
   page += "<meta name=\"minima-token\" content=\"" + listening.token + "\">\n";
   page += kLivePageBody;
   if (host_given) {
-    const std::string note = "<p class=\"note\">This server listens on " +
-                             minima::escape_xml(listening.host) +
-                             " (--host): anyone who can reach that address can watch and ask what-ifs.</p>\n";
+    const std::string note =
+        "<p class=\"note\">This server listens on " + minima::escape_xml(listening.host) +
+        " (--host): anyone who can reach that address can watch and ask what-ifs.</p>\n";
     page.insert(page.find("<p id=\"status\">"), note);
   }
   return page;

@@ -74,7 +74,8 @@ ssize_t serve_stream(void* cls, uint64_t, char* buffer, size_t max) {
 MHD_Result serve_events(MHD_Connection* c, EventLog& events) {
   const std::string last = serve_header(c, "Last-Event-ID");
   size_t offset = 0;
-  if (!last.empty() && last.size() < 19 && last.find_first_not_of("0123456789") == std::string::npos)
+  if (!last.empty() && last.size() < 19 &&
+      last.find_first_not_of("0123456789") == std::string::npos)
     offset = events.offset_after(std::stoll(last));
   MHD_Response* response = MHD_create_response_from_callback(
       MHD_SIZE_UNKNOWN, 16384, serve_stream, new ServeWatcher{&events, c, offset},
@@ -101,8 +102,9 @@ MHD_Result serve_route(MHD_Connection* c, LiveServer::State& s, const std::strin
     const auto post = s.routes.posts.find(url);
     if (post == s.routes.posts.end()) return serve_json(c, {404, {{"error", "no such action"}}});
     if (upload.too_large)
-      return serve_json(c, {413, {{"error", "request body over " +
-                                                std::to_string(LiveServer::kMaxBody) + " bytes"}}});
+      return serve_json(
+          c, {413,
+              {{"error", "request body over " + std::to_string(LiveServer::kMaxBody) + " bytes"}}});
     return serve_json(c, post->second(upload.body));
   }
   if (url == "/") return serve_send(c, 200, s.routes.page(s.listening), "text/html; charset=utf-8");
@@ -124,14 +126,15 @@ MHD_Result serve_answer(void* cls, MHD_Connection* c, const char* url, const cha
   const std::string m = method;
   if (*request == nullptr) {
     *request = new ServeUpload;
-    Refusal refusal = check_request({m, serve_header(c, "Host"), serve_header(c, "Origin"),
-                                     serve_header(c, "X-Minima-Token")},
-                                    s.listening);
+    Refusal refusal = check_request(
+        {m, serve_header(c, "Host"), serve_header(c, "Origin"), serve_header(c, "X-Minima-Token")},
+        s.listening);
     if (refusal.status == 0 && m != "GET" && m != "HEAD" && m != "POST")
       refusal = {405, "only GET and POST"};
     const std::string length = serve_header(c, "Content-Length");
     if (refusal.status == 0 && length.size() > 6) refusal = {413, "request body too large"};
-    if (refusal.status == 0 && !length.empty() && std::atol(length.c_str()) > long(LiveServer::kMaxBody))
+    if (refusal.status == 0 && !length.empty() &&
+        std::atol(length.c_str()) > long(LiveServer::kMaxBody))
       refusal = {413, "request body over " + std::to_string(LiveServer::kMaxBody) + " bytes"};
     if (refusal.status != 0) return serve_json(c, {refusal.status, {{"error", refusal.message}}});
     return MHD_YES;
@@ -175,13 +178,13 @@ LiveServer::LiveServer(const ServeSettings& settings, Routes routes)
   state_->listening.host = settings.host;
   state_->listening.token = new_token();
   sockaddr_in address = serve_address(settings.host, settings.port);
-  state_->daemon = MHD_start_daemon(
-      MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME, uint16_t(settings.port), nullptr,
-      nullptr, serve_answer, state_.get(), MHD_OPTION_SOCK_ADDR, &address,
-      MHD_OPTION_CONNECTION_LIMIT, kMaxConnections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-      kConnectionMemory, MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds,
-      MHD_OPTION_LISTEN_BACKLOG_SIZE, 512u, MHD_OPTION_NOTIFY_COMPLETED, serve_completed, nullptr,
-      MHD_OPTION_END);
+  state_->daemon =
+      MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME,
+                       uint16_t(settings.port), nullptr, nullptr, serve_answer, state_.get(),
+                       MHD_OPTION_SOCK_ADDR, &address, MHD_OPTION_CONNECTION_LIMIT, kMaxConnections,
+                       MHD_OPTION_CONNECTION_MEMORY_LIMIT, kConnectionMemory,
+                       MHD_OPTION_CONNECTION_TIMEOUT, kIdleSeconds, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+                       512u, MHD_OPTION_NOTIFY_COMPLETED, serve_completed, nullptr, MHD_OPTION_END);
   if (!state_->daemon)
     throw std::runtime_error("cannot listen on " + settings.host + ":" +
                              std::to_string(settings.port) +

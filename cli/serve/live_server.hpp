@@ -38,14 +38,14 @@ struct Reply {
 
 struct Routes {
   std::function<std::string(const Listening&)> page;  // GET /: the live page's HTML
-  std::map<std::string, std::string> files;            // "/report.html" -> its path on disk
+  std::map<std::string, std::string> files;           // "/report.html" -> its path on disk
   // "/whatif" -> its handler of the POST's body (at most kMaxBody bytes)
   std::map<std::string, std::function<Reply(const std::string& body)>> posts;
 };
 
 class LiveServer {
  public:
-  static constexpr unsigned kMaxConnections = 300;   // 200 watchers and room for more
+  static constexpr unsigned kMaxConnections = 300;    // 200 watchers and room for more
   static constexpr size_t kConnectionMemory = 32768;  // request line + headers, per connection
   static constexpr size_t kMaxBody = 8192;
   static constexpr unsigned kIdleSeconds = 30;  // a silent connection is closed

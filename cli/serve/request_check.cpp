@@ -8,8 +8,8 @@ Refusal check_request(const RequestHeaders& request, const Listening& listening)
   if (request.host.empty()) return {400, "missing Host header"};
   const std::string port = ":" + std::to_string(listening.port);
   bool known = false;
-  for (const std::string& name : {std::string("127.0.0.1"), std::string("localhost"),
-                                  std::string("[::1]"), listening.host})
+  for (const std::string& name :
+       {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), listening.host})
     known = known || request.host == name + port;
   if (!known) return {421, "Host '" + request.host + "' is not this server"};
   if (request.method != "POST") return {};

@@ -55,10 +55,9 @@ WhatIf read_whatif(const std::string& body, int id) {
                                   whatif_settings() + ")");
     if (!has_kind(value, setting->kind))
       throw std::invalid_argument(key + ": " + value.dump() + " is not a " +
-                                  (setting->kind == nlohmann::json::value_t::boolean ? "true/false"
-                                   : setting->kind == nlohmann::json::value_t::string
-                                       ? "name"
-                                       : "number"));
+                                  (setting->kind == nlohmann::json::value_t::boolean  ? "true/false"
+                                   : setting->kind == nlohmann::json::value_t::string ? "name"
+                                                                                      : "number"));
     w.changes[key] = value;
     described += (described.empty() ? ": " : ", ") + key + "=" + value.dump();
   }

@@ -71,7 +71,8 @@ async function main() {
     const first = await pointsAbove(page, 4);
     const later = await pointsAbove(page, first);
     console.log(`accuracy chart: ${first} points, then ${later}`);
-    await page.waitForFunction(() => document.querySelector("#report iframe"), {timeout: 300000});
+    await page.waitForFunction(() => document.getElementById("report").dataset.final === "true",
+                               {timeout: 300000});
     const lines = await page.$$eval("#progress div", ds => ds.map(d => d.textContent));
     if (lines.length !== 4 || !lines.every(l => l.includes("finished")))
       fail("expected 4 finished progress lines, got " + JSON.stringify(lines));
