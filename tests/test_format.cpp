@@ -14,3 +14,10 @@ TEST_CASE("format_bytes") {
   CHECK(format_bytes(int64_t(3) << 30) == "3.0 GB");
   CHECK(format_bytes(int64_t(5) << 40) == "5.0 TB");
 }
+
+TEST_CASE("joined_lines breaks after a comma before the width") {
+  CHECK(joined_lines({"alpha", "beta", "gamma"}, 80) == "alpha, beta, gamma");
+  CHECK(joined_lines({"alpha", "beta", "gamma"}, 12) == "alpha, beta,\ngamma");
+  CHECK(joined_lines({"a-very-long-item", "b"}, 5) == "a-very-long-item,\nb");
+  CHECK(joined_lines({}, 10).empty());
+}

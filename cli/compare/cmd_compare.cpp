@@ -8,7 +8,9 @@
 #include <optional>
 
 #include <minima/core/atomic_file.hpp>
+#include <minima/core/format.hpp>
 #include <minima/lesson/compare_page.hpp>
+#include <minima/lesson/measurement.hpp>
 #include <minima/lesson/thresholds/learning_curves.hpp>
 #include <minima/platform/processes.hpp>
 #include <minima/platform/threads.hpp>
@@ -186,14 +188,10 @@ CommandRun declare_compare(CLI::App& app) {
       "with optional \"description\", \"baseline\", \"seed\", \"seeds\" (3: the seed + 0,\n"
       "1, 2; or a list [0, 7, 9]), \"eval_every\", \"samples\": {\"total\", \"eval_every\"}\n"
       "(train every run on as many samples, whatever its batch size), \"output\",\n"
-      "and the settings of the measurements under their names: \"thresholds\" (in %,\n"
-      "default [90, 95, 97, 98]), \"probe\": {\"layer\", \"batch\"}, \"landscape\":\n"
-      "{\"every\", \"batch\", \"step_sizes\"} (internal covariate shift and the loss\n"
-      "landscape along the gradient, Santurkar et al. 2018), \"telemetry\": {\"bins\"}\n"
-      "(mean, std, saturation and histogram of every hidden layer's activations over\n"
-      "training), \"train_mode_accuracy\": true (also test accuracy with BN on batch\n"
-      "statistics), and any measurement a plugin registers (minima --plugin FILE\n"
-      "compare ...; docs/add-a-measurement.md).\n"
+      "and the settings of the measurements under their names (docs/compare.md\n"
+      "describes each; a plugin can add one: minima --plugin FILE compare ...):\n" +
+      joined_lines(lesson::measurement_names(), 79) +
+      ".\n"
       "Paths are relative to the compare config.\n"
       "\n"
       "Side by side, each run prints one line per evaluation, named by its variant.\n"

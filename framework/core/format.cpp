@@ -25,6 +25,18 @@ std::string joined(const std::vector<std::string>& items) {
   return s;
 }
 
+std::string joined_lines(const std::vector<std::string>& items, size_t width) {
+  std::string text, line;
+  for (const std::string& item : items) {
+    if (!line.empty() && line.size() + 2 + item.size() + 1 > width) {
+      text += line + ",\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : ", ") + item;
+  }
+  return text + line;
+}
+
 std::string slugify(const std::string& name) {
   std::string slug;
   for (unsigned char c : name) {

@@ -11,6 +11,9 @@ std::string format_bytes(int64_t bytes);
 
 // "a, b, c" (empty for no items).
 std::string joined(const std::vector<std::string>& items);
+// The same, broken after a comma into lines of at most `width` characters
+// (an item longer than that gets a line of its own).
+std::string joined_lines(const std::vector<std::string>& items, size_t width);
 
 // "without BN, lr=0.5" -> "without-bn-lr-0-5": lower-case letters and
 // digits, each other run of characters one dash (none at the ends).

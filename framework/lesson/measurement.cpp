@@ -24,6 +24,12 @@ std::vector<NamedMeasurement> measurements_in_order() {
   return out;
 }
 
+std::vector<std::string> measurement_names() {
+  std::vector<std::string> names;
+  for (const NamedMeasurement& m : measurements_in_order()) names.push_back(m.name);
+  return names;
+}
+
 std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary) {
   std::vector<NamedMeasurement> out;
   for (const NamedMeasurement& m : measurements_in_order())

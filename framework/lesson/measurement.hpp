@@ -113,6 +113,8 @@ struct NamedMeasurement {
 };
 // The registered measurements in report order (by order, then name).
 std::vector<NamedMeasurement> measurements_in_order();
+// Their names (each its key in the compare config), in that order.
+std::vector<std::string> measurement_names();
 // Those of them that were on in `summary` (named in its `measures`).
 std::vector<NamedMeasurement> measurements_in(const CompareSummary& summary);
 

@@ -4,6 +4,7 @@
 #include <map>
 
 #include <minima/core/format.hpp>
+#include <minima/lesson/stability/stability.hpp>
 
 namespace minima::lesson {
 namespace {
