@@ -25,7 +25,8 @@ sockaddr_in loopback(int port) {
 Socket::Socket(int port) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in address = loopback(port);
-  if (fd_ >= 0 && ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+  if (fd_ >= 0 &&
+      ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd_);
     fd_ = -1;
   }
@@ -68,9 +69,9 @@ std::string http_exchange(int port, const std::string& request, int timeout_ms) 
 }
 
 std::string http_get(int port, const std::string& path, const std::string& extra) {
-  return http_exchange(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" +
-                                 std::to_string(port) + "\r\nConnection: close\r\n" + extra +
-                                 "\r\n");
+  return http_exchange(port, "GET " + path +
+                                 " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                 "\r\nConnection: close\r\n" + extra + "\r\n");
 }
 
 int http_status(const std::string& answer) {

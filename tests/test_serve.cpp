@@ -6,8 +6,8 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <minima/core/atomic_file.hpp>
@@ -42,8 +42,8 @@ std::unique_ptr<LiveServer> echo_server() {
 std::string post(int port, const std::string& path, const std::string& body,
                  const std::string& origin, const std::string& token) {
   std::string request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                        "\r\nConnection: close\r\nContent-Length: " +
-                        std::to_string(body.size()) + "\r\n";
+                        "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) +
+                        "\r\n";
   if (!origin.empty()) request += "Origin: " + origin + "\r\n";
   if (!token.empty()) request += "X-Minima-Token: " + token + "\r\n";
   return http_exchange(port, request + "\r\n" + body);
@@ -62,10 +62,12 @@ TEST_CASE("event log: watchers read from their own offset, park when caught up, 
   CHECK(log.append({{"type", "setup"}}));
   char buffer[256];
   int parked = 0, woken = 0;
-  const long n = log.read(0, buffer, sizeof buffer, [&] { ++parked; }, [&] { ++woken; });
+  const long n = log.read(
+      0, buffer, sizeof buffer, [&] { ++parked; }, [&] { ++woken; });
   REQUIRE(n > 0);
   CHECK(std::string(buffer, size_t(n)) == "id: 0\ndata: {\"type\":\"setup\"}\n\n");
-  CHECK(log.read(size_t(n), buffer, sizeof buffer, [&] { ++parked; }, [&] { ++woken; }) == 0);
+  CHECK(log.read(
+            size_t(n), buffer, sizeof buffer, [&] { ++parked; }, [&] { ++woken; }) == 0);
   CHECK(parked == 1);
   CHECK(woken == 0);
   CHECK(log.append({{"type", "eval"}}));
@@ -73,10 +75,12 @@ TEST_CASE("event log: watchers read from their own offset, park when caught up, 
   CHECK(log.offset_after(0) == size_t(n));
   CHECK(log.offset_after(7) == 0);  // an id it never held: from the start
   // A short buffer gets the next bytes; the rest follows on the next read.
-  CHECK(log.read(size_t(n), buffer, 4, [] {}, [] {}) == 4);
+  CHECK(log.read(
+            size_t(n), buffer, 4, [] {}, [] {}) == 4);
   log.close();
   CHECK_FALSE(log.append({{"type", "late"}}));
-  CHECK(log.read(log.offset_after(1), buffer, sizeof buffer, [] {}, [] {}) == -1);
+  CHECK(log.read(
+            log.offset_after(1), buffer, sizeof buffer, [] {}, [] {}) == -1);
 }
 
 TEST_CASE("event log: bounded, it drops the events past its size and counts them") {
@@ -94,8 +98,10 @@ TEST_CASE("request checks: Host must name this server, a POST needs its Origin a
   CHECK(check_request({"GET", "", "", ""}, l).status == 400);
   CHECK(check_request({"GET", "evil.example:8000", "", ""}, l).status == 421);
   CHECK(check_request({"GET", "127.0.0.1:9000", "", ""}, l).status == 421);
-  CHECK(check_request({"POST", "127.0.0.1:8000", "http://127.0.0.1:8000", "secret"}, l).status == 0);
-  CHECK(check_request({"POST", "127.0.0.1:8000", "http://evil.example", "secret"}, l).status == 403);
+  CHECK(check_request({"POST", "127.0.0.1:8000", "http://127.0.0.1:8000", "secret"}, l).status ==
+        0);
+  CHECK(check_request({"POST", "127.0.0.1:8000", "http://evil.example", "secret"}, l).status ==
+        403);
   CHECK(check_request({"POST", "127.0.0.1:8000", "", "secret"}, l).status == 403);
   CHECK(check_request({"POST", "127.0.0.1:8000", "http://127.0.0.1:8000", ""}, l).status == 403);
   CHECK(check_request({"POST", "127.0.0.1:8000", "http://127.0.0.1:8000", "guess"}, l).status ==
@@ -125,10 +131,10 @@ TEST_CASE("live server: hostile requests are answered or dropped and it stays up
   const std::string self = "http://127.0.0.1:" + std::to_string(port);
   const std::string token = server->listening().token;
   // Malformed request lines: a 400 or a closed connection, never a 2xx.
-  for (const std::string& line : {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
-                                  std::string("GET / HTTP/9.9\r\n\r\n"),
-                                  std::string("\x01\x02\x03 / HTTP/1.1\r\n\r\n"),
-                                  std::string("GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n")}) {
+  for (const std::string& line :
+       {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"),
+        std::string("GET / HTTP/9.9\r\n\r\n"), std::string("\x01\x02\x03 / HTTP/1.1\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nHost 127.0.0.1\r\n\r\n")}) {
     const int status = http_status(http_exchange(port, line));
     INFO(line);
     CHECK((status == 0 || status >= 400));
@@ -175,7 +181,8 @@ TEST_CASE("live server: 200 watchers at once get every event") {
     REQUIRE(watchers.back()->connected());
     REQUIRE(watch_events(*watchers.back(), port));
   }
-  for (auto& w : watchers) CHECK(w->read("\"setup\"").find("text/event-stream") != std::string::npos);
+  for (auto& w : watchers)
+    CHECK(w->read("\"setup\"").find("text/event-stream") != std::string::npos);
   for (int i = 0; i < 50; ++i) server->events().append({{"type", "eval"}, {"step", i}});
   server->events().append({{"type", "done"}});
   int got_all = 0;
@@ -200,14 +207,16 @@ TEST_CASE("live server: a client that reads nothing or sends half a request stal
   // Far more than the socket buffers hold, while `idle` reads none of it:
   // appending never waits on a watcher.
   const std::string filler(1000, 'f');
-  for (int i = 0; i < 5000; ++i) CHECK(server->events().append({{"type", "eval"}, {"pad", filler}}));
+  for (int i = 0; i < 5000; ++i)
+    CHECK(server->events().append({{"type", "eval"}, {"pad", filler}}));
   CHECK(server->events().append({{"type", "done"}}));
   CHECK(reader.read("\"done\"", 20000).find("\"done\"") != std::string::npos);
   CHECK(http_status(http_get(port, "/")) == 200);
 }
 
 TEST_CASE("what if: only the documented settings, each of its kind, become a variant") {
-  const WhatIf w = read_whatif(R"({"optimizer.lr": 0.5, "model.batchnorm": false, "seeds": [3]})", 4);
+  const WhatIf w =
+      read_whatif(R"({"optimizer.lr": 0.5, "model.batchnorm": false, "seeds": [3]})", 4);
   CHECK(w.name == "what if #4: optimizer.lr=0.5, model.batchnorm=false");
   CHECK(w.changes.dump() == R"({"optimizer.lr":0.5,"model.batchnorm":false})");
   CHECK(w.seeds == nlohmann::json::array({3}));
@@ -226,18 +235,18 @@ TEST_CASE("what if: only the documented settings, each of its kind, become a var
       nlohmann::ordered_json::parse(R"({"base": "b.json", "seeds": 3, "baseline": "with BN",
           "sweep": {"key": "optimizer.lr", "values": [1]}, "variants": {"with BN": {}}})"),
       w);
-  CHECK(doc.dump() ==
-        R"({"base":"b.json","seeds":[3],"variants":{"what if #4: optimizer.lr=0.5, )"
-        R"(model.batchnorm=false":{"optimizer.lr":0.5,"model.batchnorm":false}}})");
+  CHECK(doc.dump() == R"({"base":"b.json","seeds":[3],"variants":{"what if #4: optimizer.lr=0.5, )"
+                      R"(model.batchnorm=false":{"optimizer.lr":0.5,"model.batchnorm":false}}})");
   // A compare of whole configs: the what-if starts from the first.
-  const nlohmann::ordered_json configs = whatif_document(
-      nlohmann::ordered_json::parse(R"({"configs": ["a.json", "b.json"]})"), w);
+  const nlohmann::ordered_json configs =
+      whatif_document(nlohmann::ordered_json::parse(R"({"configs": ["a.json", "b.json"]})"), w);
   CHECK(configs.dump().rfind(R"({"base":"a.json","variants":{"what if #4)", 0) == 0);
 }
 
 TEST_CASE("what if: the queue holds 8, takes 10 a minute, and a waiting one can be cancelled") {
   WhatIfQueue queue;
-  for (int id = 1; id <= 8; ++id) CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", id)).empty());
+  for (int id = 1; id <= 8; ++id)
+    CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", id)).empty());
   CHECK(queue.push(read_whatif(R"({"optimizer.lr": 1})", 9)).find("waiting") != std::string::npos);
   CHECK(queue.cancel(2));
   CHECK_FALSE(queue.cancel(2));
@@ -278,7 +287,8 @@ TEST_CASE("live compare: a what-if is cancelled while waiting and while it train
   test::Socket events(port);
   events.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n\r\n");
   const std::string log = events.read(R"("seeds":null,"state":"cancelled")", 20000);
-  CHECK(log.find(R"("id":1,"name":"what if #1: optimizer.lr=0.5","seeds":null,"state":"cancelled")") !=
+  CHECK(log.find(
+            R"("id":1,"name":"what if #1: optimizer.lr=0.5","seeds":null,"state":"cancelled")") !=
         std::string::npos);
   CHECK(log.find(R"("id":2,"state":"cancelled")") != std::string::npos);
   cli::interrupt_requested() = true;  // Ctrl-C ends the serving

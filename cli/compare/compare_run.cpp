@@ -81,9 +81,9 @@ void train(Trainer& trainer, const std::string& name, const RunContext& context,
     outcome.result.steps = trainer.step();
     const bool cancelled = context.stop != &interrupt_requested();
     outcome.stop_note = std::string(cancelled ? "Cancelled" : "Stopped early (Ctrl-C)") +
-                        " during '" + name + "' at step " +
-                        std::to_string(trainer.step()) + " of " +
-                        std::to_string(trainer.total_steps()) + "; the report shows what finished.";
+                        " during '" + name + "' at step " + std::to_string(trainer.step()) +
+                        " of " + std::to_string(trainer.total_steps()) +
+                        "; the report shows what finished.";
   }
 }
 
@@ -131,7 +131,8 @@ RunOutcome run_one(const Plan& plan, size_t index, const RunContext& context) {
   result.accuracy.push_back(
       {0, evaluate(trainer.model(), plan.data->eval, plan.data->normalization, 1000).accuracy()});
   recorders->start(trainer);
-  if (context.observer) context.observer->started(id, trainer.total_steps(), result.final_accuracy());
+  if (context.observer)
+    context.observer->started(id, trainer.total_steps(), result.final_accuracy());
   if (!context.quiet) {
     const std::lock_guard lock(context.print);
     std::printf("[%zu/%zu] %s: %lld steps -> %s\n", index + 1, context.count, name.c_str(),

@@ -26,7 +26,7 @@ struct RunContext {
   const std::string& tensorboard;  // the TensorBoard log's directory, or ""
   std::mutex& print;               // held while printing
   RunObserver* observer;           // told of each start, evaluation and end (--serve), or null
-  std::atomic<bool>* stop;         // stops the runs at their next step: Ctrl-C, or a cancelled what-if
+  std::atomic<bool>* stop;  // stops the runs at their next step: Ctrl-C, or a cancelled what-if
 };
 
 // Trains run `index` of the plan. Ctrl-C (interrupt_requested) stops it at
