@@ -19,16 +19,6 @@
 namespace minima::cli {
 namespace {
 
-// 1234567 -> "1,234,567"
-std::string grouped(int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 // Per-sample shape [256] -> "[N, 256]".
 std::string batch_shape(const Shape& shape) {
   std::string s = "[N";
@@ -73,14 +63,14 @@ int run_summary(const SummaryArgs& args) {
     for (const Buffer* b : layer.buffers()) buffer_values += b->value.numel();
     const std::string label = layer.name() + " (" + layer.type() + ")";
     std::printf("%-30s %-18s %12s%s%s\n", label.c_str(), batch_shape(layer.output_shape()).c_str(),
-                grouped(params).c_str(), inputs[i].empty() ? "" : "   ", inputs[i].c_str());
+                grouped_digits(params).c_str(), inputs[i].empty() ? "" : "   ", inputs[i].c_str());
   }
   const int64_t bytes = int64_t(sizeof(float)) * (graph.num_params() + buffer_values);
   std::printf("%s\n", rule.c_str());
-  std::printf("Trainable params: %s\n", grouped(graph.num_params()).c_str());
-  std::printf("Buffer values:    %s%s\n", grouped(buffer_values).c_str(),
+  std::printf("Trainable params: %s\n", grouped_digits(graph.num_params()).c_str());
+  std::printf("Buffer values:    %s%s\n", grouped_digits(buffer_values).c_str(),
               buffer_values > 0 ? " (running statistics, not trained)" : "");
-  std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped(bytes).c_str(),
+  std::printf("Size:             %s bytes (%.2f MiB as float32)\n", grouped_digits(bytes).c_str(),
               double(bytes) / (1 << 20));
   if (!args.save_init.empty()) {
     save_model(args.save_init, graph);

@@ -21,3 +21,11 @@ TEST_CASE("joined_lines breaks after a comma before the width") {
   CHECK(joined_lines({"a-very-long-item", "b"}, 5) == "a-very-long-item,\nb");
   CHECK(joined_lines({}, 10).empty());
 }
+
+TEST_CASE("grouped_digits puts a comma between groups of three") {
+  CHECK(grouped_digits(0) == "0");
+  CHECK(grouped_digits(999) == "999");
+  CHECK(grouped_digits(100010) == "100,010");
+  CHECK(grouped_digits(1234567) == "1,234,567");
+  CHECK(grouped_digits(-1234) == "-1,234");
+}

@@ -25,6 +25,16 @@ std::string joined(const std::vector<std::string>& items) {
   return s;
 }
 
+std::string grouped_digits(int64_t n) {
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && digits[i - 1] != '-' && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 std::string joined_lines(const std::vector<std::string>& items, size_t width) {
   std::string text, line;
   for (const std::string& item : items) {

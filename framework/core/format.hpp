@@ -9,6 +9,9 @@ namespace minima {
 // "512 bytes", "64.0 KB", "3.0 GB" (powers of 1024).
 std::string format_bytes(int64_t bytes);
 
+// 1234567 -> "1,234,567"
+std::string grouped_digits(int64_t n);
+
 // "a, b, c" (empty for no items).
 std::string joined(const std::vector<std::string>& items);
 // The same, broken after a comma into lines of at most `width` characters

@@ -24,6 +24,14 @@ std::vector<NamedMeasurement> measurements_in_order() {
   return out;
 }
 
+void add_tables(HtmlReport& page, const std::vector<ReportTable>& tables) {
+  for (const ReportTable& t : tables) {
+    if (!t.caption.empty()) page.paragraph(t.caption);
+    page.table(t.table);
+    if (!t.footnote.empty()) page.paragraph(t.footnote);
+  }
+}
+
 std::vector<std::string> measurement_names() {
   std::vector<std::string> names;
   for (const NamedMeasurement& m : measurements_in_order()) names.push_back(m.name);

@@ -65,6 +65,9 @@ struct ReportTable {
   std::string footnote;  // a line below it; "" for none
 };
 
+// Each table on the page with its caption above and footnote below.
+void add_tables(HtmlReport& page, const std::vector<ReportTable>& tables);
+
 class Measurement {
  public:
   virtual ~Measurement() = default;

@@ -199,10 +199,7 @@ void bn_statistics_section(HtmlReport& page, const CompareSummary& summary) {
     charts.push_back(worst_layer_chart(summary, q));
   page.chart_grid(charts, 1, 900, 520);
   for (const std::string& sentence : bn_statistics_sentences(summary)) page.paragraph(sentence);
-  for (const ReportTable& t : tables) {
-    page.paragraph(t.caption);
-    page.table(t.table);
-  }
+  add_tables(page, tables);
 }
 
 }  // namespace minima::lesson

@@ -132,10 +132,7 @@ void fold_section(HtmlReport& page, const CompareSummary& summary) {
       "sqrt(running_var + \u03b5) (what `minima export --fold-bn` writes). Both models run on "
       "the test set at the end of training; float rounding is the only difference expected.");
   for (const std::string& sentence : fold_sentences(summary)) page.paragraph(sentence);
-  for (const ReportTable& t : tables) {
-    page.paragraph(t.caption);
-    page.table(t.table);
-  }
+  add_tables(page, tables);
 }
 
 }  // namespace minima::lesson

@@ -27,16 +27,6 @@ std::optional<int64_t> trainable_of(const VariantSummary& v) {
   return counts.front().trainable;
 }
 
-// "89,610"
-std::string with_commas(int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t k = 0; k < digits.size(); ++k) {
-    if (k > 0 && (digits.size() - k) % 3 == 0) out += ',';
-    out += digits[k];
-  }
-  return out;
-}
-
 class Parameters : public Measurement {
  public:
   std::optional<nlohmann::json> configure(const nlohmann::json* value,
@@ -63,10 +53,10 @@ class Parameters : public Measurement {
       const int64_t more = *mine - *theirs;
       out.push_back("'" + v.setting + "' trains " +
                     (more == 0 ? "as many parameters as"
-                               : with_commas(std::abs(more)) + (more > 0 ? " more" : " fewer") +
+                               : grouped_digits(std::abs(more)) + (more > 0 ? " more" : " fewer") +
                                      " parameters than") +
-                    " '" + base->setting + "' (" + with_commas(*mine) + " and " +
-                    with_commas(*theirs) + ").");
+                    " '" + base->setting + "' (" + grouped_digits(*mine) + " and " +
+                    grouped_digits(*theirs) + ").");
     }
     return out;
   }

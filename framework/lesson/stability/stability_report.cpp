@@ -166,10 +166,7 @@ void stability_section(HtmlReport& page, const CompareSummary& summary) {
       "; a run that stays finite below that never learns in its budget. Per setting and seed, "
       "the largest swept value with a stable run, and what the run at the next value does.");
   for (const std::string& sentence : stability_sentences(summary)) page.paragraph(sentence);
-  for (const ReportTable& t : tables) {
-    page.paragraph(t.caption);
-    page.table(t.table);
-  }
+  add_tables(page, tables);
 }
 
 }  // namespace minima::lesson
