@@ -54,6 +54,20 @@ TEST_CASE("bn_statistics: unbiased running_var of a batch of 4 is 4/3 the data's
   CHECK(*p.variance_shift[0] == doctest::Approx(4.0 / 3).epsilon(1e-4));
 }
 
+TEST_CASE(
+    "bn_statistics: fewer samples than a batch measure one batch, a set smaller than a batch "
+    "none") {
+  KnownRunningStats known(4);
+  const BatchNormStatsPoint one_batch =
+      BatchNormStatsMeter(known.model, 4, 2).measure(known.model, known.data, 0);
+  CHECK(*one_batch.var_error[0] == doctest::Approx(1.0 / 3).epsilon(1e-4));
+  const BatchNormStatsPoint none = BatchNormStatsMeter(known.model, 1000, 2000)
+                                       .measure(known.model, known.data, 0);  // 256 images
+  REQUIRE(none.var_error.size() == 1);
+  CHECK_FALSE(none.var_error[0]);
+  CHECK_FALSE(none.variance_shift[0]);
+}
+
 TEST_CASE("bn_statistics: the meter leaves the run's model as it was") {
   KnownRunningStats known(16);
   const auto running_var = [&] { return known.model.find("bn1")->buffers()[1]->value; };

@@ -87,7 +87,13 @@ BatchNormStatsPoint BatchNormStatsMeter::measure(Graph& model, const TrainingDat
                                                  int64_t step) {
   const Tensor& theta = model.values();
   std::copy(theta.data(), theta.data() + theta.numel(), copy_.values().data());
-  const int64_t n = std::min(samples_, data.train.count) / batch_size_ * batch_size_;
+  // Whole batches: at least one, unless the training set is smaller than a batch.
+  const int64_t n =
+      std::min(std::max(samples_, batch_size_), data.train.count) / batch_size_ * batch_size_;
+  if (n == 0) {
+    const std::vector<std::optional<double>> none(bn_.size());
+    return {step, none, none, none};
+  }
   const Tensor x = first_samples(data.train, data.normalization, n).x;
   const Moments trained = input_moments(x, Mode::Train, batch_size_);
   const Moments evaluated = input_moments(x, Mode::Eval, n);
