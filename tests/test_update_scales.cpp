@@ -311,16 +311,7 @@ TEST_CASE("update scales page: per run both ratios on log axes, shared ranges, a
 
 TEST_CASE("minima compare with update_scales: ratios per variant and seed, runs unchanged") {
   test::TempDir tmp("compare_update_scales");
-  test::write_blobs(tmp.path());
-  json base = test::blob_config_json(tmp.path(), "unused");
-  base["model"] = {
-      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
-  base["optimizer"] = {{"type", "sgd"}, {"lr", 0.5}};
-  base["schedule"] = {{"type", "constant"}};
-  write_file_atomically(tmp.path("base.json"), base.dump());
-  const std::string variants =
-      R"("base": "base.json", "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
-         "thresholds": [60], "probe": {"batch": 32}, "seeds": [7, 8])";
+  const std::string variants = test::write_blob_compare(tmp.path());
   write_file_atomically(tmp.path("plain.json"), "{" + variants + "}");
   write_file_atomically(tmp.path("measured.json"), "{" + variants + R"(, "update_scales": true})");
   const test::CliResult plain =

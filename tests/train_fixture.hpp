@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <minima/core/atomic_file.hpp>
 #include <minima/core/rng.hpp>
 #include <minima/train/run_config.hpp>
 #include <minima/train/trainer.hpp>
@@ -132,6 +133,23 @@ inline std::vector<std::string> metrics_without_seconds(const std::string& path)
   std::istringstream in(read_text(path));
   for (std::string line; std::getline(in, line);) rows.push_back(line.substr(0, line.rfind(',')));
   return rows;
+}
+
+// A compare over the blobs in `dir`: writes the blobs and base.json (a
+// sigmoid MLP 8-8 with BN, plain SGD lr 0.5, constant schedule) and returns
+// the compare settings that go with it: with and without BN, seeds 7 and 8,
+// threshold 60 %, probes over 32 test images. A test adds its measurements:
+// "{" + settings + R"(, "telemetry": true})".
+inline std::string write_blob_compare(const std::string& dir) {
+  write_blobs(dir);
+  nlohmann::json base = blob_config_json(dir, "unused");
+  base["model"] = {
+      {"type", "mlp"}, {"hidden", {8, 8}}, {"activation", "sigmoid"}, {"batchnorm", true}};
+  base["optimizer"] = {{"type", "sgd"}, {"lr", 0.5}};
+  base["schedule"] = {{"type", "constant"}};
+  write_file_atomically(dir + "/base.json", base.dump());
+  return R"("base": "base.json", "variants": {"without BN": {"model.batchnorm": false}, "with BN": {}},
+         "thresholds": [60], "probe": {"batch": 32}, "seeds": [7, 8])";
 }
 
 }  // namespace minima::test
